@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { logConfigSchema } from './logConfig.js';
+import { simConfigSchema } from './simConfig.js';
+
+/**
+ * The one typed configuration of a run, grouped by concern. Every key has a default; an
+ * unknown key or an out-of-range value is an error that names the key. Parsed once at start
+ * and frozen; components read it, never write it.
+ */
+export const configSchema = z.strictObject({
+  /** Seed of every random stream of the run. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  log: logConfigSchema,
+  sim: simConfigSchema,
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates a raw config object (from a file, merged with overrides). `source` names where it
+ * came from, for the error message.
+ */
+export function parseConfig(raw: unknown, source = 'config'): Readonly<Config> {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys
+          .map((k) => `unknown key '${[...issue.path, k].join('.')}'`)
+          .join('; ');
+      }
+      const key = issue.path.join('.') || '(root)';
+      const got = valueAt(raw, issue.path);
+      return `'${key}': ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    });
+    throw new ConfigError(`${source}: ${lines.join('; ')}`);
+  }
+  return deepFreeze(result.data);
+}
+
+/** Default configuration. */
+export function defaultConfig(): Readonly<Config> {
+  return parseConfig({}, 'defaults');
+}
+
+/**
+ * Applies `key.path=value` overrides (from the command line) to a raw config object, in
+ * place order. Values are parsed as JSON where they can be (numbers, booleans, arrays) and
+ * kept as strings otherwise.
+ */
+export function applyOverrides(raw: Record<string, unknown>, overrides: readonly string[]): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const override of overrides) {
+    const eq = override.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`override '${override}': expected key.path=value`);
+    const path = override.slice(0, eq).split('.');
+    if (path.some((p) => p === '')) throw new ConfigError(`override '${override}': empty key segment`);
+    const text = override.slice(eq + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+    let node: Record<string, unknown> = out;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      if (next === undefined) node[segment] = {};
+      else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+        throw new ConfigError(`override '${override}': '${segment}' is not a group of keys`);
+      }
+      node = node[segment] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = value;
+  }
+  return out;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
