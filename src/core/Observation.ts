@@ -73,6 +73,13 @@ export interface Observation {
   readonly segmentation?: SegmentationImage;
   readonly points?: PointCloud;
   readonly proprio?: Proprioception;
+  /** Further cameras (e.g. a wrist camera) by name; `rgb`/`depth` above are the primary camera. */
+  readonly views?: Readonly<Record<string, CameraView>>;
+}
+
+export interface CameraView {
+  readonly rgb: RgbImage;
+  readonly depth: DepthImage;
 }
 
 export type Modality = 'rgb' | 'depth' | 'points' | 'proprio';

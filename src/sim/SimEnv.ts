@@ -1,0 +1,473 @@
+import type { Action, ActionSpace } from '../core/Action.js';
+import { clipAction, makeActionSpace } from '../core/Action.js';
+import type { SimConfig, SplitName, TaskName } from '../core/config/simConfig.js';
+import type { Logger } from '../core/Logger.js';
+import { silentLogger } from '../core/Logger.js';
+import type { CameraView, DepthImage, Observation, Proprioception, RgbImage } from '../core/Observation.js';
+import type { Pose, Vec3 } from '../core/Pose.js';
+import { composePoses, inversePose, matrixToQuat } from '../core/Pose.js';
+import { Rng } from '../core/Rng.js';
+import type { Timestamp } from '../core/Timestamp.js';
+import { timestampFromSeconds } from '../core/Timestamp.js';
+import { ArmKinematics, ARM_JOINTS, HOME_POSE } from './ArmKinematics.js';
+import type { CameraFrame } from './camera/index.js';
+import { RayCamera, applySensorNoise, depthToPointCloud, opticalPoseOfMujocoCamera } from './camera/index.js';
+import type { MainModule, MjData, MjModel } from './mujoco.js';
+import { compileMjcf, loadMujoco, requireId } from './mujoco.js';
+import type { ObjectInstance } from './objectsXml.js';
+import { objectsXml } from './objectsXml.js';
+import type { SceneAppearance } from './randomization.js';
+import { sampleAppearance, sampleObjectLook } from './randomization.js';
+import type { SceneData } from './sceneData.js';
+import { loadSceneData } from './sceneData.js';
+import type { Goal, TaskProgress } from './tasks.js';
+import { isLiftedAndGrasped, isSuccess, placeObjects, sampleGoal } from './tasks.js';
+
+export interface ResetOptions {
+  task?: TaskName;
+  split?: SplitName;
+}
+
+export interface StepResult {
+  readonly observation: Observation;
+  /** The action as applied, after validation and clipping to the action space. */
+  readonly action: Action;
+  /** The task's success test holds now. */
+  readonly success: boolean;
+  /** The episode reached its step limit. */
+  readonly done: boolean;
+  readonly step: number;
+}
+
+/** Everything the agent must never see: for success tests, reports and scripted controllers. */
+export interface TrueState {
+  readonly time: number;
+  readonly step: number;
+  readonly task: TaskName;
+  readonly split: SplitName;
+  readonly goal: Goal;
+  readonly toolPosition: Vec3;
+  readonly armPositions: Float64Array;
+  readonly gripper: number;
+  readonly objects: ReadonlyArray<{ name: string; shape: string; position: Vec3; quaternion: readonly [number, number, number, number] }>;
+  readonly grasped: boolean;
+  readonly success: boolean;
+}
+
+/** Workspace bounds of tool targets in the base frame (metres): above the table, within reach. */
+export const TOOL_WORKSPACE = { min: [0.12, -0.45, 0.015] as Vec3, max: [0.7, 0.45, 0.45] as Vec3 };
+const SETTLE_STEPS = 60;
+const GRIPPER_OPEN_AT_RESET = 1;
+
+/**
+ * The embedded MuJoCo world: a tabletop arm with RGB-D + point-cloud cameras and tasks.
+ * Each reset builds the episode's scene (objects generated from the catalogue and split),
+ * so the same seed gives the same episode bit for bit. Call `close()` to free wasm memory.
+ */
+export class SimEnv {
+  readonly config: Readonly<SimConfig>;
+  readonly actionSpace: ActionSpace;
+  readonly scene: SceneData;
+  readonly #mj: MainModule;
+  readonly #log: Logger;
+  #episode: Episode | undefined;
+  /** Sim time of the episodes before this one, so stamps keep increasing across resets. */
+  #clockOffset = 0;
+  #episodeCount = 0;
+
+  private constructor(mj: MainModule, config: Readonly<SimConfig>, scene: SceneData, logger: Logger) {
+    this.#mj = mj;
+    this.config = config;
+    this.scene = scene;
+    this.#log = logger;
+    this.actionSpace = buildActionSpace(config);
+  }
+
+  static async create(config: Readonly<SimConfig>, options: { logger?: Logger; dataDir?: string } = {}): Promise<SimEnv> {
+    const mj = await loadMujoco();
+    const scene = loadSceneData(config.scene, options.dataDir);
+    return new SimEnv(mj, config, scene, (options.logger ?? silentLogger).child({ component: 'sim' }));
+  }
+
+  get controlPeriod(): number {
+    return 1 / this.config.controlHz;
+  }
+
+  /** Starts an episode: new scene, new goal. Returns the first observation. */
+  reset(seed: number, options: ResetOptions = {}): Observation {
+    if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`sim.reset: seed must be a non-negative integer, got ${seed}`);
+    const task = options.task ?? this.config.task;
+    const split = options.split ?? this.config.split;
+    if (this.#episode) {
+      this.#clockOffset += this.#episode.data.time;
+      this.#episode.free();
+      this.#episode = undefined;
+    }
+    this.#episode = Episode.build(this.#mj, this.config, this.scene, task, split, seed, this.#clockOffset);
+    this.#episodeCount++;
+    this.#log.debug('reset', { seed, task, split, goal: this.#episode.goal.position, episode: this.#episodeCount });
+    return this.#episode.observe();
+  }
+
+  /** Applies one action for one control period. */
+  step(action: ArrayLike<number>): StepResult {
+    const ep = this.#requireEpisode('step');
+    const applied = clipAction(this.actionSpace, action);
+    ep.apply(applied);
+    return {
+      observation: ep.observe(),
+      action: applied,
+      success: ep.success,
+      done: ep.step >= this.config.episodeSteps,
+      step: ep.step,
+    };
+  }
+
+  observe(): Observation {
+    return this.#requireEpisode('observe').observe();
+  }
+
+  /** What the scene looks like with the goal achieved: cameras only, no proprioception. */
+  goalObservation(): Observation {
+    return this.#requireEpisode('goalObservation').goalObservation;
+  }
+
+  /** Ground truth, for success tests and reports only: the agent never sees it. */
+  trueState(): TrueState {
+    return this.#requireEpisode('trueState').trueState();
+  }
+
+  /** Renders a named camera ('scene' or 'wrist') at the current state, without noise. */
+  render(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
+    return this.#requireEpisode('render').renderRaw(camera, size);
+  }
+
+  /** Raw MuJoCo handles for benchmarks and advanced tools; do not keep them across resets. */
+  get mujoco(): { mj: MainModule; model: MjModel; data: MjData } {
+    const ep = this.#requireEpisode('mujoco');
+    return { mj: this.#mj, model: ep.model, data: ep.data };
+  }
+
+  close(): void {
+    this.#episode?.free();
+    this.#episode = undefined;
+  }
+
+  #requireEpisode(what: string): Episode {
+    if (!this.#episode) throw new Error(`sim.${what}: no episode; call reset(seed) first`);
+    return this.#episode;
+  }
+}
+
+function buildActionSpace(config: Readonly<SimConfig>): ActionSpace {
+  if (config.actionSpace === 'ee_delta') {
+    const e = config.maxEeDelta;
+    return makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-e, -e, -e, -1], [e, e, e, 1]);
+  }
+  const j = config.maxJointDelta;
+  return makeActionSpace(
+    'joint_delta',
+    [...ARM_JOINTS, 'gripper'],
+    [...ARM_JOINTS.map(() => -j), -1],
+    [...ARM_JOINTS.map(() => j), 1],
+  );
+}
+
+/** One episode's compiled scene and state; freed as a whole at the next reset. */
+class Episode {
+  step = 0;
+  success = false;
+  heldSteps = 0;
+  goalObservation!: Observation;
+  readonly #cameras = new Map<string, RayCamera>();
+  readonly #pointRng: Rng;
+  readonly #noiseRng: Rng;
+  readonly #baseId: number;
+  readonly #objectBodies: Array<{ name: string; shape: string; bodyId: number; geomIds: Set<number> }>;
+  readonly #fingerGeoms: [number, number];
+  readonly #substeps: number;
+
+  private constructor(
+    readonly mj: MainModule,
+    readonly config: Readonly<SimConfig>,
+    readonly scene: SceneData,
+    readonly model: MjModel,
+    readonly data: MjData,
+    readonly kin: ArmKinematics,
+    readonly task: TaskName,
+    readonly split: SplitName,
+    readonly appearance: SceneAppearance,
+    readonly objects: readonly ObjectInstance[],
+    readonly goal: Goal,
+    readonly clockOffset: number,
+    rng: Rng,
+  ) {
+    this.#pointRng = rng.fork('points');
+    this.#noiseRng = rng.fork('noise');
+    this.#baseId = kin.baseBodyId;
+    this.#objectBodies = objects.map((o) => {
+      const bodyId = requireId(mj, model, 'body', o.name);
+      const geomIds = new Set<number>();
+      for (let g = 0; g < model.ngeom; g++) if (model.geom_bodyid[g] === bodyId) geomIds.add(g);
+      return { name: o.name, shape: o.shape, bodyId, geomIds };
+    });
+    this.#fingerGeoms = [requireId(mj, model, 'geom', 'finger_left'), requireId(mj, model, 'geom', 'finger_right')];
+    this.#substeps = Math.max(1, Math.round(1 / config.controlHz / model.opt.timestep));
+  }
+
+  static build(
+    mj: MainModule,
+    config: Readonly<SimConfig>,
+    scene: SceneData,
+    task: TaskName,
+    split: SplitName,
+    seed: number,
+    clockOffset: number,
+  ): Episode {
+    const rng = new Rng(seed);
+    const sceneRng = rng.fork('scene');
+    const appearance = sampleAppearance(scene.splits, split, sceneRng);
+    const count = scene.tasks[task].objects;
+    const spots = placeObjects(task, scene.tasks, count, sceneRng);
+    const objects: ObjectInstance[] = spots.map(([x, y], i) => ({ name: `object_${i}`, x, y, ...sampleObjectLook(appearance, sceneRng) }));
+    const model = compileMjcf(mj, scene.sceneXml, scene.scenePath, { 'objects.xml': objectsXml(objects, scene.objects) });
+    let data: MjData | undefined;
+    let kin: ArmKinematics | undefined;
+    try {
+      paintScene(mj, model, appearance);
+      data = new mj.MjData(model);
+      kin = new ArmKinematics(mj, model);
+      kin.setArmPositions(data, HOME_POSE);
+      kin.setGripper(data, GRIPPER_OPEN_AT_RESET, true);
+      mj.mj_forward(model, data);
+      for (let i = 0; i < SETTLE_STEPS; i++) mj.mj_step(model, data);
+      data.time = 0;
+      const armKin = kin;
+      const tool = kin.toolPosition(data);
+      const firstObject = objects[0] ? bodyPosition(mj, model, data, objects[0].name) : undefined;
+      const goal = sampleGoal(task, scene.tasks, { tool, object: firstObject, objectName: objects[0]?.name }, rng.fork('goal'), (target) => {
+        const { q, error } = armKin.solve(HOME_POSE, target, 60);
+        if (error > 0.01) return undefined;
+        return { position: target, q };
+      });
+      const episode = new Episode(mj, config, scene, model, data, kin, task, split, appearance, objects, goal, clockOffset, rng);
+      episode.goalObservation = episode.#renderGoal();
+      return episode;
+    } catch (err) {
+      kin?.delete();
+      data?.delete();
+      model.delete();
+      throw err;
+    }
+  }
+
+  apply(action: Action): void {
+    const { mj, model, data, kin } = this;
+    const v = action.values;
+    const q = kin.armPositions(data);
+    let target: Float64Array;
+    if (action.space === 'ee_delta') {
+      const tool = kin.toolPosition(data);
+      const goal: Vec3 = [0, 1, 2].map((i) =>
+        Math.min(TOOL_WORKSPACE.max[i], Math.max(TOOL_WORKSPACE.min[i], tool[i] + v[i])),
+      ) as unknown as Vec3;
+      target = kin.solve(q, goal, 8).q;
+    } else {
+      // Deltas accumulate on the commanded target (so a slow joint still gets there), kept
+      // within a few steps of the measured position so that a blocked joint cannot wind up.
+      const windup = 3 * this.config.maxJointDelta;
+      target = q.map((qi, i) => {
+        const commanded = data.ctrl[kin.actuatorIds[i]] as number;
+        const next = Math.min(qi + windup, Math.max(qi - windup, commanded + v[i]));
+        return Math.min(kin.jointHigh[i], Math.max(kin.jointLow[i], next));
+      });
+    }
+    for (let i = 0; i < ARM_JOINTS.length; i++) data.ctrl[kin.actuatorIds[i]] = target[i];
+    kin.setGripper(data, (v[v.length - 1] + 1) / 2);
+    for (let s = 0; s < this.#substeps; s++) mj.mj_step(model, data);
+    this.step++;
+    const progress = this.progress();
+    this.heldSteps = this.goal.task === 'pick' && isLiftedAndGrasped(this.goal, this.scene.tasks, progress) ? this.heldSteps + 1 : 0;
+    this.success = isSuccess(this.goal, this.scene.tasks, progress, this.heldSteps);
+  }
+
+  progress(): TaskProgress {
+    const obj = this.goal.objectName ? this.#objectBodies.find((o) => o.name === this.goal.objectName) : undefined;
+    return {
+      toolPosition: this.kin.toolPosition(this.data),
+      objectPosition: obj ? bodyPosition(this.mj, this.model, this.data, obj.name) : undefined,
+      grasped: obj ? this.#isGrasped(obj.geomIds) : false,
+    };
+  }
+
+  #isGrasped(objectGeoms: Set<number>): boolean {
+    let left = false;
+    let right = false;
+    const contacts = this.data.contact;
+    for (let i = 0; i < this.data.ncon; i++) {
+      const c = contacts.get(i) as { geom1: number; geom2: number } | undefined;
+      if (!c) continue;
+      const other = objectGeoms.has(c.geom1) ? c.geom2 : objectGeoms.has(c.geom2) ? c.geom1 : -1;
+      if (other === this.#fingerGeoms[0]) left = true;
+      if (other === this.#fingerGeoms[1]) right = true;
+    }
+    return left && right;
+  }
+
+  stamp(): Timestamp {
+    return timestampFromSeconds(this.clockOffset + this.data.time);
+  }
+
+  observe(): Observation {
+    return this.#observation(this.data, true, true);
+  }
+
+  #observation(data: MjData, withProprio: boolean, withNoise: boolean): Observation {
+    const stamp = this.stamp();
+    const cfg = this.config;
+    const frame = this.#render(data, 'scene', cfg.camera);
+    if (withNoise) applySensorNoise(frame, cfg.noise, this.#noiseRng);
+    const basePose = this.#bodyPose(data, this.#baseId);
+    const points = depthToPointCloud(frame, {
+      target: cfg.pointFrame,
+      basePose,
+      count: cfg.pointCount,
+      rng: this.#pointRng,
+      frameId: cfg.pointFrame === 'base' ? 'base_link' : 'scene_camera_optical',
+      stamp,
+    });
+    const views: Record<string, CameraView> = {};
+    if (cfg.wristCamera.enabled) {
+      const wrist = this.#render(data, 'wrist', cfg.wristCamera);
+      if (withNoise) applySensorNoise(wrist, cfg.noise, this.#noiseRng);
+      views.wrist = toView(wrist, 'wrist_camera_optical', stamp);
+    }
+    const main = toView(frame, 'scene_camera_optical', stamp);
+    return {
+      stamp,
+      rgb: main.rgb,
+      depth: main.depth,
+      segmentation: { stamp, frameId: 'scene_camera_optical', width: frame.width, height: frame.height, data: frame.segmentation },
+      points,
+      proprio: withProprio ? this.#proprio(data, stamp, basePose) : undefined,
+      ...(cfg.wristCamera.enabled ? { views } : {}),
+    };
+  }
+
+  #proprio(data: MjData, stamp: Timestamp, basePose: Pose): Proprioception {
+    const kin = this.kin;
+    const toolWorld: Pose = { position: kin.toolPosition(data), quaternion: matrixToQuat(kin.toolMatrix(data)) };
+    return {
+      stamp,
+      frameId: 'base_link',
+      jointNames: ARM_JOINTS,
+      positions: kin.armPositions(data),
+      velocities: kin.armVelocities(data),
+      endEffector: composePoses(inversePose(basePose), toolWorld),
+      gripper: kin.gripperOpening(data),
+    };
+  }
+
+  renderRaw(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
+    const spec = camera === 'scene' ? this.config.camera : this.config.wristCamera;
+    return this.#render(this.data, camera, { ...spec, ...(size ?? {}) });
+  }
+
+  #render(data: MjData, name: 'scene' | 'wrist', spec: { width: number; height: number; fovyDeg: number }): CameraFrame {
+    const key = `${name}:${spec.width}x${spec.height}:${spec.fovyDeg}`;
+    let cam = this.#cameras.get(key);
+    if (!cam) {
+      cam = new RayCamera(this.mj, this.model, { width: spec.width, height: spec.height, fovyDeg: spec.fovyDeg, maxRange: 5 });
+      this.#cameras.set(key, cam);
+    }
+    const camId = requireId(this.mj, this.model, 'camera', name);
+    const pose = opticalPoseOfMujocoCamera(data, camId, name === 'scene' ? this.appearance.cameraJitter : undefined);
+    return cam.render(data, pose, this.appearance.lighting);
+  }
+
+  #bodyPose(data: MjData, bodyId: number): Pose {
+    const p = data.xpos as Float64Array;
+    const q = data.xquat as Float64Array;
+    return { position: [p[3 * bodyId], p[3 * bodyId + 1], p[3 * bodyId + 2]], quaternion: [q[4 * bodyId], q[4 * bodyId + 1], q[4 * bodyId + 2], q[4 * bodyId + 3]] };
+  }
+
+  /** The goal scene on a copy of the state: arm or object moved to the goal, then rendered. */
+  #renderGoal(): Observation {
+    const { mj, model, kin, goal } = this;
+    const copy = new mj.MjData(model, this.data);
+    try {
+      if (goal.task === 'reach' && goal.armPositions) {
+        kin.setArmPositions(copy, goal.armPositions);
+      } else if (goal.objectName) {
+        const body = requireId(mj, model, 'body', goal.objectName);
+        const adr = model.jnt_qposadr[model.body_jntadr[body]];
+        copy.qpos[adr] = goal.position[0];
+        copy.qpos[adr + 1] = goal.position[1];
+        copy.qpos[adr + 2] = goal.position[2];
+        if (goal.task === 'pick') {
+          // The arm holds the lifted object: tool at the object centre, fingers closed on it.
+          const { q } = kin.solve(HOME_POSE, goal.position, 60);
+          kin.setArmPositions(copy, q);
+          kin.setGripper(copy, 0.35, true);
+        }
+      }
+      mj.mj_forward(model, copy);
+      return this.#observation(copy, false, false);
+    } finally {
+      copy.delete();
+    }
+  }
+
+  trueState(): TrueState {
+    const progress = this.progress();
+    return {
+      time: this.data.time,
+      step: this.step,
+      task: this.task,
+      split: this.split,
+      goal: this.goal,
+      toolPosition: progress.toolPosition,
+      armPositions: this.kin.armPositions(this.data),
+      gripper: this.kin.gripperOpening(this.data),
+      objects: this.#objectBodies.map((o) => {
+        const pose = this.#bodyPose(this.data, o.bodyId);
+        return { name: o.name, shape: o.shape, position: pose.position, quaternion: pose.quaternion };
+      }),
+      grasped: progress.grasped,
+      success: this.success,
+    };
+  }
+
+  free(): void {
+    for (const cam of this.#cameras.values()) cam.delete();
+    this.#cameras.clear();
+    this.kin.delete();
+    this.data.delete();
+    this.model.delete();
+  }
+}
+
+function toView(frame: CameraFrame, frameId: string, stamp: Timestamp): { rgb: RgbImage; depth: DepthImage } {
+  return {
+    rgb: { stamp, frameId, width: frame.width, height: frame.height, data: frame.rgb },
+    depth: { stamp, frameId, width: frame.width, height: frame.height, data: frame.depth, intrinsics: frame.intrinsics },
+  };
+}
+
+function bodyPosition(mj: MainModule, model: MjModel, data: MjData, name: string): Vec3 {
+  const id = requireId(mj, model, 'body', name);
+  const p = data.xpos as Float64Array;
+  return [p[3 * id], p[3 * id + 1], p[3 * id + 2]];
+}
+
+/** Writes the episode's colours into the compiled model (colours do not affect physics). */
+function paintScene(mj: MainModule, model: MjModel, appearance: SceneAppearance): void {
+  const rgba = model.geom_rgba as Float32Array;
+  const paint = (geom: string, rgb: readonly number[]): void => {
+    const id = requireId(mj, model, 'geom', geom);
+    rgba.set([rgb[0], rgb[1], rgb[2], 1], 4 * id);
+  };
+  paint('table_top', appearance.table);
+  paint('backdrop', appearance.backdrop);
+  paint('floor', appearance.floor);
+}
