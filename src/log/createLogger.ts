@@ -22,7 +22,7 @@ export function createLogger(options: LoggerOptions): Logger & { close(): Promis
         stderrLevels: ['error', 'warn', 'info', 'debug'],
         format: winston.format.combine(
           winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
-          winston.format.colorize({ level: process.stderr.isTTY === true }),
+          ...(process.stderr.isTTY === true ? [winston.format.colorize()] : []),
           winston.format.printf(({ timestamp, level, message, component, ...meta }) => {
             const where = typeof component === 'string' ? ` [${component}]` : '';
             const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';

@@ -21,7 +21,7 @@ const cameraSchema = z.strictObject({
   width: z.number().int().min(8).max(1920).default(64),
   height: z.number().int().min(8).max(1080).default(64),
   /** Vertical field of view in degrees. */
-  fovyDeg: z.number().min(10).max(150).default(58),
+  fovyDeg: z.number().min(10).max(150).default(60),
 });
 
 export const noiseConfigSchema = z

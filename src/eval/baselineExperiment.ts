@@ -1,0 +1,137 @@
+import type { Config } from '../core/config/Config.js';
+import type { SplitName, TaskName } from '../core/config/simConfig.js';
+import type { Logger } from '../core/Logger.js';
+import { distance } from '../core/Pose.js';
+import { Rng } from '../core/Rng.js';
+import type { Bitmap } from '../viz/Bitmap.js';
+import { scriptedPolicy } from '../sim/scriptedPolicy.js';
+import type { SimEnv, TrueState } from '../sim/SimEnv.js';
+
+export type BaselineController = 'random' | 'scripted';
+
+export interface BaselineCell {
+  task: TaskName;
+  split: SplitName;
+  controller: BaselineController;
+  episodes: number;
+  successes: number;
+  successRate: number;
+  /** Mean final distance to the goal (tool for reach, object for push/pick), metres. */
+  meanFinalDistance: number;
+  meanStepsToSuccess: number | null;
+}
+
+export interface BaselineReport {
+  seed: number;
+  episodesPerCell: number;
+  episodeSteps: number;
+  controlHz: number;
+  cells: BaselineCell[];
+  /** Goal image beside the image at the end of the first episode of each task and split. */
+  frames: Array<{ name: string; image: Bitmap }>;
+}
+
+/**
+ * Closed-loop episodes in the embedded simulation with the two reference controllers the
+ * learning agent is measured against: uniform random actions (the floor) and the scripted
+ * true-state controller (the ceiling). Episode seeds are shared across controllers so both
+ * face the same scenes and goals.
+ */
+export function runBaselines(
+  env: SimEnv,
+  config: Readonly<Config>,
+  options: { tasks: TaskName[]; splits: SplitName[]; episodes: number; logger: Logger; onProgress?: (done: number, total: number) => void },
+): BaselineReport {
+  const cells: BaselineCell[] = [];
+  const frames: BaselineReport['frames'] = [];
+  const total = options.tasks.length * options.splits.length * 2 * options.episodes;
+  let done = 0;
+  for (const task of options.tasks) {
+    for (const split of options.splits) {
+      for (const controller of ['random', 'scripted'] as const) {
+        let successes = 0;
+        let distanceSum = 0;
+        let stepsSum = 0;
+        for (let e = 0; e < options.episodes; e++) {
+          const seed = config.seed * 100_003 + e;
+          env.reset(seed, { task, split });
+          const rng = new Rng(seed).fork(`baseline-${controller}`);
+          const scripted = scriptedPolicy(task, env.actionSpace);
+          let succeededAt = -1;
+          for (let t = 0; t < config.sim.episodeSteps; t++) {
+            const action =
+              controller === 'scripted'
+                ? scripted.act(env.trueState())
+                : Array.from(env.actionSpace.low, (lo, k) => rng.uniform(lo, env.actionSpace.high[k]));
+            const result = env.step(action);
+            if (result.success && succeededAt < 0) succeededAt = t + 1;
+            if (result.done) break;
+          }
+          if (succeededAt > 0) {
+            successes++;
+            stepsSum += succeededAt;
+          }
+          distanceSum += goalDistance(env.trueState());
+          if (e === 0 && controller === 'scripted') {
+            const goal = env.goalObservation().rgb!;
+            const now = env.observe().rgb!;
+            frames.push({
+              name: `${task}_${split}`,
+              image: { width: goal.width * 2 + 2, height: goal.height, rgb: sideBySide(goal.data, now.data, goal.width, goal.height) },
+            });
+          }
+          options.onProgress?.(++done, total);
+        }
+        const cell: BaselineCell = {
+          task,
+          split,
+          controller,
+          episodes: options.episodes,
+          successes,
+          successRate: successes / options.episodes,
+          meanFinalDistance: distanceSum / options.episodes,
+          meanStepsToSuccess: successes > 0 ? stepsSum / successes : null,
+        };
+        options.logger.info(`${task} / ${split} / ${controller}: success ${(100 * cell.successRate).toFixed(0)}%`, { ...cell });
+        cells.push(cell);
+      }
+    }
+  }
+  return { seed: config.seed, episodesPerCell: options.episodes, episodeSteps: config.sim.episodeSteps, controlHz: config.sim.controlHz, cells, frames };
+}
+
+function goalDistance(s: TrueState): number {
+  if (s.task === 'reach') return distance(s.toolPosition, s.goal.position);
+  const obj = s.objects.find((o) => o.name === s.goal.objectName);
+  return obj ? distance(obj.position, s.goal.position) : Number.NaN;
+}
+
+function sideBySide(a: Uint8Array, b: Uint8Array, w: number, h: number): Uint8Array {
+  const W = 2 * w + 2;
+  const out = new Uint8Array(W * h * 3);
+  for (let y = 0; y < h; y++) {
+    out.set(a.subarray(y * w * 3, (y + 1) * w * 3), y * W * 3);
+    out.set(b.subarray(y * w * 3, (y + 1) * w * 3), (y * W + w + 2) * 3);
+  }
+  return out;
+}
+
+export function baselineMarkdown(report: BaselineReport): string {
+  const lines = [
+    '# Baseline controllers in the embedded simulation',
+    '',
+    `Seed ${report.seed}; ${report.episodesPerCell} episodes per cell of ${report.episodeSteps} steps at ${report.controlHz} Hz.`,
+    'Success thresholds as in Meta-World (5 cm). `random`: uniform actions in the action space; `scripted`: a controller that reads the true state (an upper reference, not an agent).',
+    '',
+    '| task | split | controller | success | mean final distance (m) | mean steps to success |',
+    '| --- | --- | --- | ---: | ---: | ---: |',
+    ...report.cells.map(
+      (c) =>
+        `| ${c.task} | ${c.split} | ${c.controller} | ${(100 * c.successRate).toFixed(0)}% (${c.successes}/${c.episodes}) | ${c.meanFinalDistance.toFixed(3)} | ${c.meanStepsToSuccess === null ? '-' : c.meanStepsToSuccess.toFixed(1)} |`,
+    ),
+    '',
+    'Frames: `frames/<task>_<split>.png`, goal image (left) beside the last image of the first scripted episode (right).',
+    '',
+  ];
+  return lines.join('\n');
+}
