@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
 import { baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js';
 import { SimEnv } from '../../sim/SimEnv.js';
