@@ -104,7 +104,7 @@ export class SimEnv {
       this.#episode = undefined;
     }
     this.#episode = Episode.build(this.#mj, this.config, this.scene, task, split, seed, this.#clockOffset);
-    this.#episodeCount++;
+    if (this.#episodeCount++ === 0) this.#checkControlPeriod(this.#episode);
     this.#log.debug('reset', { seed, task, split, goal: this.#episode.goal.position, episode: this.#episodeCount });
     return this.#episode.observe();
   }
@@ -153,6 +153,17 @@ export class SimEnv {
     this.#episode = undefined;
   }
 
+  /** The control period is a whole number of physics steps; say so when that rounds it. */
+  #checkControlPeriod(ep: Episode): void {
+    const timestep = ep.model.opt.timestep;
+    const actual = ep.substeps * timestep;
+    if (Math.abs(actual - 1 / this.config.controlHz) > 1e-9) {
+      this.#log.warn(
+        `sim.controlHz ${this.config.controlHz}: the control period is ${ep.substeps} physics steps of ${timestep} s = ${actual} s, not ${1 / this.config.controlHz} s`,
+      );
+    }
+  }
+
   #requireEpisode(what: string): Episode {
     if (!this.#episode) throw new Error(`sim.${what}: no episode; call reset(seed) first`);
     return this.#episode;
@@ -185,7 +196,7 @@ class Episode {
   readonly #baseId: number;
   readonly #objectBodies: Array<{ name: string; shape: string; bodyId: number; geomIds: Set<number> }>;
   readonly #fingerGeoms: [number, number];
-  readonly #substeps: number;
+  readonly substeps: number;
 
   private constructor(
     readonly mj: MainModule,
@@ -212,7 +223,7 @@ class Episode {
       return { name: o.name, shape: o.shape, bodyId, geomIds };
     });
     this.#fingerGeoms = [requireId(mj, model, 'geom', 'finger_left'), requireId(mj, model, 'geom', 'finger_right')];
-    this.#substeps = Math.max(1, Math.round(1 / config.controlHz / model.opt.timestep));
+    this.substeps = Math.max(1, Math.round(1 / config.controlHz / model.opt.timestep));
   }
 
   static build(
@@ -284,7 +295,7 @@ class Episode {
     }
     for (let i = 0; i < ARM_JOINTS.length; i++) data.ctrl[kin.actuatorIds[i]] = target[i];
     kin.setGripper(data, (v[v.length - 1] + 1) / 2);
-    for (let s = 0; s < this.#substeps; s++) mj.mj_step(model, data);
+    for (let s = 0; s < this.substeps; s++) mj.mj_step(model, data);
     this.step++;
     const progress = this.progress();
     this.heldSteps = this.goal.task === 'pick' && isLiftedAndGrasped(this.goal, this.scene.tasks, progress) ? this.heldSteps + 1 : 0;
