@@ -7,4 +7,7 @@ export * from './Transition.js';
 export * from './config/Config.js';
 export * from './config/logConfig.js';
 export * from './config/simConfig.js';
+export * from './config/engineConfig.js';
+export * from './config/modelConfig.js';
+export * from './config/planConfig.js';
 export * from './Logger.js';

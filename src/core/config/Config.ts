@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { logConfigSchema } from './logConfig.js';
 import { simConfigSchema } from './simConfig.js';
+import { engineConfigSchema } from './engineConfig.js';
+import { modelConfigSchema } from './modelConfig.js';
+import { planConfigSchema } from './planConfig.js';
 
 /**
  * The one typed configuration of a run, grouped by concern. Every key has a default; an
@@ -12,6 +15,9 @@ export const configSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
   log: logConfigSchema,
   sim: simConfigSchema,
+  engine: engineConfigSchema,
+  model: modelConfigSchema,
+  plan: planConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

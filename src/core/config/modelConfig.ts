@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+export const IMAGE_ENCODER_KINDS = ['mixer', 'conv'] as const;
+export const PREDICTOR_KINDS = ['mlp', 'transformer'] as const;
+
+/**
+ * The JEPA world model: encoders per modality, reliability-weighted fusion, action-conditioned
+ * residual predictor, and how it is trained. Defaults are sized so that one training step
+ * (batch 32, 64x64 RGB + 512 points + proprio, 3-step rollout) stays in the few-hundred-ms
+ * range on a 2-core CPU with the wasm backend.
+ */
+export const modelConfigSchema = z
+  .strictObject({
+    /** Size of the fused latent state and of every modality's embedding. */
+    latentDim: z.number().int().min(2).max(4096).default(64),
+    /** Which modalities the model has an encoder for; an absent one is simply masked out. */
+    modalities: z
+      .strictObject({
+        rgb: z.boolean().default(true),
+        points: z.boolean().default(true),
+        proprio: z.boolean().default(true),
+      })
+      .prefault({}),
+    image: z
+      .strictObject({
+        /** 'mixer' (patch embedding + MLP-mixer, matMuls only: trains fast on wasm) or 'conv'. */
+        encoder: z.enum(IMAGE_ENCODER_KINDS).default('mixer'),
+        /** Square input side in pixels; observations of another size are resampled. */
+        size: z.number().int().min(4).max(1024).default(64),
+        patchSize: z.number().int().min(1).max(256).default(8),
+        /** Channels per token of the mixer (and the conv encoder's last layer). */
+        width: z.number().int().min(1).max(4096).default(64),
+        mixerDepth: z.number().int().min(0).max(32).default(2),
+        tokenHidden: z.number().int().min(1).max(4096).default(64),
+        channelHidden: z.number().int().min(1).max(4096).default(128),
+      })
+      .refine((v) => v.size % v.patchSize === 0, {
+        message: 'image.size must be a multiple of image.patchSize',
+        path: ['patchSize'],
+      })
+      .prefault({}),
+    points: z
+      .strictObject({
+        /** Points per cloud fed to the encoder (clouds are subsampled or cycled to this count). */
+        count: z.number().int().min(1).max(200000).default(512),
+        /** Widths of the shared per-point MLP before the symmetric max pooling. */
+        hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([32, 64]),
+      })
+      .prefault({}),
+    proprio: z
+      .strictObject({
+        /** Length of the proprio vector: 2 x joint slots + 3 (end-effector xyz) + 1 (gripper). */
+        dim: z.number().int().min(6).max(1024).default(18),
+        hidden: z.number().int().min(1).max(4096).default(64),
+      })
+      .refine((v) => v.dim % 2 === 0, {
+        message: 'proprio.dim must be even: 2 x joint slots + 4 (see proprioLayout)',
+        path: ['dim'],
+      })
+      .prefault({}),
+    actionDim: z.number().int().min(1).max(256).default(4),
+    predictor: z
+      .strictObject({
+        kind: z.enum(PREDICTOR_KINDS).default('mlp'),
+        width: z.number().int().min(1).max(8192).default(256),
+        depth: z.number().int().min(1).max(32).default(2),
+        /** Past (state, action) pairs the transformer attends over; the MLP uses 1. */
+        history: z.number().int().min(1).max(64).default(1),
+        heads: z.number().int().min(1).max(64).default(4),
+      })
+      .refine((v) => v.kind !== 'transformer' || v.width % v.heads === 0, {
+        message: 'predictor.width must be a multiple of predictor.heads',
+        path: ['heads'],
+      })
+      .prefault({}),
+    fusion: z
+      .strictObject({
+        /** Momentum of each modality's running latent prediction error (precision = 1 / error). */
+        momentum: z.number().min(0).max(1).default(0.99),
+        /** Exponent on precision before normalising: 0 = equal weights, larger = sharper. */
+        sharpness: z.number().min(0).max(16).default(1),
+      })
+      .prefault({}),
+    loss: z
+      .strictObject({
+        prediction: z.number().min(0).default(1),
+        /** VICReg variance hinge on each embedding dimension's std (target std 1). */
+        variance: z.number().min(0).default(1),
+        /** VICReg off-diagonal covariance penalty. */
+        covariance: z.number().min(0).default(0.04),
+        /** Pulls each modality's embedding toward the fused state, so all live in one space. */
+        alignment: z.number().min(0).default(0.5),
+        inverse: z.number().min(0).default(0.1),
+        /** Auxiliary loss of the proprio decoding head (for joint-limit costs). */
+        proprio: z.number().min(0).default(0.1),
+        /**
+         * Let the prediction loss reach the target embeddings too (symmetric, as in VICReg),
+         * instead of stopping it there. Without EMA only; costs a backward pass over all frames.
+         */
+        targetGradient: z.boolean().default(false),
+      })
+      .prefault({}),
+    ema: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Target = tau * target + (1 - tau) * online, after every step. */
+        tau: z.number().min(0).max(1).default(0.99),
+      })
+      .prefault({}),
+    inverseHead: z.boolean().default(true),
+    proprioHead: z.boolean().default(true),
+    learningRate: z.number().positive().max(1).default(1e-3),
+    /** Global-norm gradient clip; 0 disables it. */
+    gradClip: z.number().min(0).default(1),
+    /** Open-loop rollout steps trained per sequence (a batch holds horizon + 1 observations). */
+    horizon: z.number().int().min(1).max(64).default(3),
+  })
+  .prefault({});
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+/** What a caller may pass: any subset of keys, the rest take their defaults. */
+export type ModelConfigInput = NonNullable<z.input<typeof modelConfigSchema>>;

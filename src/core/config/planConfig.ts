@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+export const PLANNER_KINDS = ['cem', 'mppi', 'gradient'] as const;
+export type PlannerKind = (typeof PLANNER_KINDS)[number];
+
+export const LATENT_DISTANCES = ['mse', 'l1', 'cosine'] as const;
+export type LatentDistance = (typeof LATENT_DISTANCES)[number];
+
+/** Weights of the planning cost: goal distance over the horizon plus intrinsic costs. */
+export const costConfigSchema = z
+  .strictObject({
+    /** Distance between a predicted latent and the goal latent. `mse` and `l1` average over latent components. */
+    distance: z.enum(LATENT_DISTANCES).default('mse'),
+    /** Weight of the goal distance at each step before the last. */
+    stageWeight: z.number().min(0).default(1),
+    /** Weight of the goal distance after the last action. */
+    terminalWeight: z.number().min(0).default(4),
+    /** Effort: squared action, each component in units of its half range, averaged over components, summed over steps. */
+    actionWeight: z.number().min(0).default(0.01),
+    /** Squared excess beyond the action bounds (half-range units); matters only for unprojected sequences. */
+    boundsWeight: z.number().min(0).default(10),
+    /** Squared intrusion into the joint-limit margin (margin units), through the model's decodeProprio. */
+    jointLimitWeight: z.number().min(0).default(1),
+    /** Width of the joint-limit margin as a fraction of each joint's range; the cost starts at the margin. */
+    jointLimitMargin: z.number().positive().max(0.5).default(0.05),
+  })
+  .prefault({});
+export type CostConfig = z.infer<typeof costConfigSchema>;
+
+/**
+ * Latent-space MPC. The compute budget per plan is fixed by the config: sampling planners run
+ * `samples x horizon x iterations` one-step predictions, the gradient planner
+ * `gradientSamples x horizon x (gradientSteps + 1)` forward (plus backward) predictions.
+ * Standard deviations are fractions of each action component's half range, so one config
+ * serves joint-delta and end-effector action spaces alike.
+ */
+export const planConfigSchema = z
+  .strictObject({
+    planner: z.enum(PLANNER_KINDS).default('cem'),
+    /** Actions per planned sequence. */
+    horizon: z.number().int().min(1).max(256).default(8),
+    /** Sampled sequences per iteration (CEM, MPPI). */
+    samples: z.number().int().min(2).max(65536).default(512),
+    /** Refinement iterations (CEM, MPPI). */
+    iterations: z.number().int().min(1).max(100).default(4),
+    /** Best samples that update the sampling distribution (CEM, MPPI). */
+    elites: z.number().int().min(1).max(65536).default(64),
+    /** MPPI temperature, relative to the elites' cost spread so that it survives latent-scale drift during online learning. */
+    temperature: z.number().positive().max(100).default(0.5),
+    /** Initial (and largest) sampling std, fraction of the half range. */
+    initStd: z.number().positive().max(4).default(0.5),
+    /** Smallest sampling std, fraction of the half range; keeps exploring as the plan converges. */
+    minStd: z.number().min(0).max(4).default(0.05),
+    /** Mean smoothing: new mean = momentum * old mean + (1 - momentum) * elite mean. */
+    momentum: z.number().min(0).max(0.99).default(0.1),
+    /** What fills the last step when the previous plan is shifted by one step for a warm start. */
+    warmStartTail: z.enum(['repeat', 'zero']).default('repeat'),
+    /** Parallel sequences refined by the gradient planner (the warm start and perturbations of it). */
+    gradientSamples: z.number().int().min(1).max(4096).default(16),
+    /** Gradient steps on the action sequences. */
+    gradientSteps: z.number().int().min(1).max(1000).default(20),
+    /** Step size in half-range units (per step for Adam, times the gradient for plain GD). */
+    gradientLr: z.number().positive().max(10).default(0.05),
+    gradientOptimizer: z.enum(['adam', 'sgd']).default('adam'),
+    cost: costConfigSchema,
+  })
+  .check((ctx) => {
+    const plan = ctx.value;
+    if (plan.elites > plan.samples) {
+      ctx.issues.push({
+        code: 'custom',
+        input: plan.elites,
+        path: ['elites'],
+        message: `elites (${plan.elites}) must not exceed samples (${plan.samples})`,
+      });
+    }
+    if (plan.minStd > plan.initStd) {
+      ctx.issues.push({
+        code: 'custom',
+        input: plan.minStd,
+        path: ['minStd'],
+        message: `minStd (${plan.minStd}) must not exceed initStd (${plan.initStd})`,
+      });
+    }
+  })
+  .prefault({});
+export type PlanConfig = z.infer<typeof planConfigSchema>;

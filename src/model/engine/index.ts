@@ -1,0 +1,3 @@
+export * from './initBackend.js';
+export * from './installWasmKernelFixes.js';
+export * from './globalMaxPool.js';

@@ -1,0 +1,118 @@
+import type { ModelConfig, Observation, PointCloud, RgbImage } from '../core/index.js';
+import { proprioVector } from './proprioVector.js';
+
+/** The modalities the world model fuses (depth arrives as a point cloud). */
+export type ModelModality = 'rgb' | 'points' | 'proprio';
+export const MODEL_MODALITIES: readonly ModelModality[] = ['rgb', 'points', 'proprio'];
+
+/**
+ * Raw inputs of `count` frames, packed row-major in sensor units; the model normalises
+ * them. A modality absent here, or with present[r] === 0, is masked out of frame r's state.
+ */
+export interface ModelFrames {
+  readonly count: number;
+  /** [count, size, size, 3] uint8 RGB at the model's image size. */
+  readonly rgb?: Uint8Array;
+  /** [count, pointCount, 3] metres; every point finite. */
+  readonly points?: Float32Array;
+  /** Points per frame in `points`; the model's points.count when omitted. */
+  readonly pointCount?: number;
+  /** [count, proprio.dim], laid out by proprioLayout. */
+  readonly proprio?: Float32Array;
+  readonly present?: Partial<Record<ModelModality, Uint8Array>>;
+}
+
+/**
+ * Packs observations into frames: images resampled, clouds resampled, proprio laid out.
+ * Modalities the model has no encoder for are left out.
+ */
+export function framesFromObservations(observations: readonly Observation[], config: ModelConfig): ModelFrames {
+  const n = observations.length;
+  const s = config.image.size;
+  const np = config.points.count;
+  const pd = config.proprio.dim;
+  const on = config.modalities;
+  const rgb = on.rgb ? new Uint8Array(n * s * s * 3) : undefined;
+  const points = on.points ? new Float32Array(n * np * 3) : undefined;
+  const proprio = on.proprio ? new Float32Array(n * pd) : undefined;
+  const present = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n) };
+  observations.forEach((obs, i) => {
+    if (rgb !== undefined && obs.rgb !== undefined) {
+      resampleImage(obs.rgb, s, rgb.subarray(i * s * s * 3, (i + 1) * s * s * 3));
+      present.rgb[i] = 1;
+    }
+    if (points !== undefined && obs.points !== undefined) {
+      present.points[i] = resamplePoints(obs.points, np, points.subarray(i * np * 3, (i + 1) * np * 3)) ? 1 : 0;
+    }
+    if (proprio !== undefined && obs.proprio !== undefined) {
+      proprioVector(obs.proprio, pd, proprio, i * pd);
+      present.proprio[i] = 1;
+    }
+  });
+  return { count: n, rgb, points, pointCount: np, proprio, present };
+}
+
+/** Nearest-neighbour resampling to size x size (a copy when the size already matches). */
+export function resampleImage(image: RgbImage, size: number, out = new Uint8Array(size * size * 3)): Uint8Array {
+  const { width, height, data } = image;
+  if (data.length !== width * height * 3) {
+    throw new RangeError(`rgb image ${image.frameId}: ${data.length} bytes for ${width}x${height}x3`);
+  }
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / size));
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / size));
+      const src = (sy * width + sx) * 3;
+      const dst = (y * size + x) * 3;
+      out[dst] = data[src];
+      out[dst + 1] = data[src + 1];
+      out[dst + 2] = data[src + 2];
+    }
+  }
+  return out;
+}
+
+/**
+ * Resamples the finite points of a cloud to exactly `count`: evenly strided when there are
+ * more, cycled when fewer (repeating points leaves a max-pooled feature unchanged).
+ * Returns false, leaving `out` zero, when the cloud has no finite point.
+ */
+export function resamplePoints(cloud: PointCloud, count: number, out: Float32Array): boolean {
+  const pos = cloud.positions;
+  const valid: number[] = [];
+  for (let i = 0; i < cloud.count; i++) {
+    if (Number.isFinite(pos[3 * i]) && Number.isFinite(pos[3 * i + 1]) && Number.isFinite(pos[3 * i + 2])) valid.push(i);
+  }
+  out.fill(0);
+  if (valid.length === 0) return false;
+  for (let i = 0; i < count; i++) {
+    const src = valid.length >= count ? valid[Math.floor((i * valid.length) / count)] : valid[i % valid.length];
+    out[3 * i] = pos[3 * src];
+    out[3 * i + 1] = pos[3 * src + 1];
+    out[3 * i + 2] = pos[3 * src + 2];
+  }
+  return true;
+}
+
+/** Whether frame `row` has modality `m` (data given and not masked out). */
+export function isPresent(frames: ModelFrames, m: ModelModality, row: number): boolean {
+  if (frames[m] === undefined) return false;
+  const mask = frames.present?.[m];
+  return mask === undefined || mask[row] !== 0;
+}
+
+/** Copies rows of `size` values out of row-major `data`; rows masked out (mask 0) stay zero. */
+export function gatherRows(
+  data: Float32Array | undefined,
+  mask: Uint8Array | undefined,
+  rows: readonly number[],
+  size: number,
+): Float32Array {
+  const out = new Float32Array(rows.length * size);
+  if (data === undefined) return out;
+  rows.forEach((row, i) => {
+    if (mask !== undefined && mask[row] === 0) return;
+    out.set(data.subarray(row * size, (row + 1) * size), i * size);
+  });
+  return out;
+}

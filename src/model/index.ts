@@ -1,0 +1,13 @@
+export * from './worldModel.js';
+export * from './trainer.js';
+export * from './checkpoint.js';
+export * from './batch.js';
+export * from './frames.js';
+export * from './fusion.js';
+export * from './proprioVector.js';
+export * from './predictor.js';
+export * from './losses.js';
+export * from './normalizer.js';
+export * from './paramStore.js';
+export type { ModalityEncoder } from './encoders/modalityEncoder.js';
+export * from './engine/index.js';

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../core/index.js';
+import { addDense, addLayerNorm, addMlp, dense, layerNorm, mlp } from './nn.js';
+import type { RunningNormalizer } from './normalizer.js';
+import type { ParamStore, Weights } from './paramStore.js';
+
+const PREFIX = 'pred';
+/** Init gain of the residual output: a fresh predictor starts close to "nothing changes". */
+const RESIDUAL_GAIN = 0.1;
+
+/**
+ * Action-conditioned residual predictor: s_{t+1} = s_t + f(window of (s, a)). The MLP looks
+ * at the last pair only; the transformer attends over up to `history` past pairs.
+ */
+export class Predictor {
+  readonly history: number;
+  readonly #kind: ModelConfig['predictor']['kind'];
+  readonly #depth: number;
+  readonly #heads: number;
+  readonly #width: number;
+  readonly #actionNorm: RunningNormalizer;
+
+  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer) {
+    const { kind, width, depth, history, heads } = config.predictor;
+    const d = config.latentDim;
+    const a = config.actionDim;
+    this.#kind = kind;
+    this.#depth = depth;
+    this.#heads = heads;
+    this.#width = width;
+    this.#actionNorm = actionNorm;
+    this.history = kind === 'mlp' ? 1 : history;
+    if (kind === 'mlp') {
+      addMlp(store, `${PREFIX}.mlp`, [d + a, ...Array<number>(depth).fill(width), d], RESIDUAL_GAIN);
+      return;
+    }
+    addDense(store, `${PREFIX}.in`, d + a, width, 1);
+    store.add(`${PREFIX}.pos`, [history, width], { kind: 'normal', fanIn: 1, gain: 0.02 });
+    for (let i = 0; i < depth; i++) {
+      addLayerNorm(store, `${PREFIX}.l${i}.ln1`, width);
+      addDense(store, `${PREFIX}.l${i}.qkv`, width, 3 * width, 1);
+      addDense(store, `${PREFIX}.l${i}.out`, width, width, RESIDUAL_GAIN);
+      addLayerNorm(store, `${PREFIX}.l${i}.ln2`, width);
+      addMlp(store, `${PREFIX}.l${i}.mlp`, [width, 2 * width, width], RESIDUAL_GAIN);
+    }
+    addLayerNorm(store, `${PREFIX}.ln`, width);
+    addDense(store, `${PREFIX}.head`, width, d, RESIDUAL_GAIN);
+  }
+
+  /**
+   * Next state [B, D] from the last K <= history states [B, K, D] and the actions taken
+   * after each of them [B, K, A] (raw units; normalised here). Differentiable in both.
+   */
+  step(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const k = states.shape[1];
+      const last = tf.squeeze(tf.slice(states, [0, k - 1, 0], [-1, 1, -1]), [1]);
+      const a = this.#actionNorm.apply(w, actions);
+      if (this.#kind === 'mlp') {
+        const aLast = tf.squeeze(tf.slice(a, [0, k - 1, 0], [-1, 1, -1]), [1]);
+        return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat([last, aLast], 1), 'elu')) as tf.Tensor2D;
+      }
+      if (k > this.history) throw new RangeError(`predictor: window of ${k} steps exceeds history ${this.history}`);
+      const pos = tf.slice(w(`${PREFIX}.pos`), [this.history - k, 0], [k, -1]);
+      let x = tf.add(dense(w, `${PREFIX}.in`, tf.concat([states, a], 2)), pos);
+      for (let i = 0; i < this.#depth; i++) {
+        x = tf.add(x, this.#attention(w, i, layerNorm(w, `${PREFIX}.l${i}.ln1`, x)));
+        x = tf.add(x, mlp(w, `${PREFIX}.l${i}.mlp`, 2, layerNorm(w, `${PREFIX}.l${i}.ln2`, x), 'elu'));
+      }
+      // Only the last token's output is read, so no causal mask is needed: all tokens are past.
+      const out = tf.squeeze(tf.slice(x, [0, k - 1, 0], [-1, 1, -1]), [1]);
+      return tf.add(last, dense(w, `${PREFIX}.head`, layerNorm(w, `${PREFIX}.ln`, out))) as tf.Tensor2D;
+    });
+  }
+
+  #attention(w: Weights, layer: number, x: tf.Tensor): tf.Tensor {
+    const [b, k] = x.shape;
+    const h = this.#heads;
+    const dh = this.#width / h;
+    const qkv = dense(w, `${PREFIX}.l${layer}.qkv`, x);
+    const split = (i: number): tf.Tensor =>
+      tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, i * this.#width], [-1, -1, this.#width]), [b, k, h, dh]), [0, 2, 1, 3]);
+    const scores = tf.div(tf.matMul(split(0), split(1), false, true), Math.sqrt(dh));
+    const ctx = tf.matMul(tf.softmax(scores), split(2));
+    const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, k, this.#width]);
+    return dense(w, `${PREFIX}.l${layer}.out`, merged);
+  }
+}

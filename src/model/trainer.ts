@@ -1,0 +1,246 @@
+import * as tf from '@tensorflow/tfjs';
+import { silentLogger } from '../core/index.js';
+import type { Logger } from '../core/index.js';
+import { batchFrames } from './batch.js';
+import type { TrainingBatch } from './batch.js';
+import { gatherRows, isPresent } from './frames.js';
+import type { FusionWeights } from './fusion.js';
+import { stopGradient } from './nn.js';
+import { covarianceLoss, meanStd, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
+import type { Embedding, WorldModel } from './worldModel.js';
+
+/** One training step's loss terms, as plain numbers (weighted terms add up to `total`). */
+export interface LossTerms {
+  readonly total: number;
+  /** Mean over horizons of the latent prediction error (unweighted). */
+  readonly prediction: number;
+  readonly variance: number;
+  readonly covariance: number;
+  /** Cross-modal agreement of each embedding with the fused state (0 with one modality). */
+  readonly alignment: number;
+  readonly inverse?: number;
+  readonly proprio?: number;
+  /** Prediction error at each rollout step 1..H. */
+  readonly perHorizon: number[];
+  /** This batch's squared prediction error against each modality's own target embedding. */
+  readonly modalityErrors: Partial<FusionWeights>;
+  /** Global gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** Mean per-dimension std of the fused context states: a collapse monitor. */
+  readonly stateStd: number;
+}
+
+export interface TrainerOptions {
+  readonly logger?: Logger;
+}
+
+/**
+ * Trains a WorldModel on batches of sequences, JEPA-style: encode frame t (online encoder,
+ * with gradients), roll the predictor H steps open loop under the real actions, and match
+ * each predicted state to the target encoder's embedding of the real frame t+k (no gradient
+ * into the target: an EMA copy, or the online weights outside the tape). VICReg variance
+ * and covariance on the context embeddings keep them from collapsing. Adam, clipped by
+ * global gradient norm; every step updates the fusion's running per-modality errors.
+ */
+export class Trainer {
+  readonly model: WorldModel;
+  #steps = 0;
+  readonly #optimizer: tf.AdamOptimizer;
+  readonly #logger: Logger;
+
+  constructor(model: WorldModel, options: TrainerOptions = {}) {
+    this.model = model;
+    this.#optimizer = tf.train.adam(model.config.learningRate);
+    this.#logger = (options.logger ?? silentLogger).child({ component: 'trainer' });
+  }
+
+  get steps(): number {
+    return this.#steps;
+  }
+
+  trainStep(batch: TrainingBatch): LossTerms {
+    const model = this.model;
+    const cfg = model.config;
+    const frames = batchFrames(batch, cfg);
+    const { batchSize: b, horizon: h } = batch;
+    const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));
+    // Target rows are horizon-major (all of t+1, then all of t+2 ...), as the rollout's outputs.
+    const tgtRows = Array.from({ length: h * b }, (_, j) => (j % b) * (h + 1) + 1 + Math.floor(j / b));
+    model.observe(frames, Array.from({ length: frames.count }, (_, i) => i), batch.actions);
+
+    const stats: tf.Scalar[] = [];
+    const keep = (x: tf.Scalar): tf.Scalar => {
+      stats.push(tf.keep(x));
+      return x;
+    };
+    // Targets carry no gradient (EMA weights, or online weights outside the tape) unless
+    // loss.targetGradient asks for the symmetric, VICReg-style variant.
+    const targetInTape = cfg.loss.targetGradient && !cfg.ema.enabled;
+    const stopped = targetInTape ? undefined : tidyEmbedding(() => model.embed(model.targetWeights, frames, tgtRows));
+    const hasTarget = model.fusion.modalities.map((m) => tgtRows.some((r) => isPresent(frames, m, r)));
+    const actions = tf.tensor3d(batch.actions, [b, h, cfg.actionDim]);
+    const proprioCtx = cfg.proprioHead && model.proprioNorm !== undefined && frames.proprio !== undefined
+      ? {
+          values: tf.tensor2d(gatherRows(frames.proprio, frames.present?.proprio, ctxRows, cfg.proprio.dim), [b, cfg.proprio.dim]),
+          mask: tf.tensor1d(ctxRows.map((r) => (isPresent(frames, 'proprio', r) ? 1 : 0))),
+        }
+      : undefined;
+    const w = cfg.loss;
+    const online = model.params.weights;
+
+    const loss = (): tf.Scalar => {
+      const target = stopped ?? model.embed(online, frames, tgtRows);
+      const ctx = model.embed(online, frames, ctxRows);
+      const predicted = tf.concat(model.rolloutSteps(online, ctx.state, actions), 0);
+      // Prediction: precision-weighted error against every present modality's target embedding.
+      let rowLoss: tf.Tensor1D = tf.zeros([h * b]);
+      target.embeddings.forEach((z, j) => {
+        if (z === undefined) return;
+        const err = rowSquaredError(predicted, z);
+        rowLoss = tf.add(rowLoss, tf.mul(err, tf.squeeze(tf.slice(target.mixing, [0, j], [-1, 1]), [1])));
+        keep(weightedMean(err, tf.squeeze(tf.slice(target.mask, [0, j], [-1, 1]), [1])));
+      });
+      const rowWeight = tf.sum(target.mixing, 1) as tf.Tensor1D;
+      const perHorizon = Array.from({ length: h }, (_, k) =>
+        weightedMean(tf.slice(rowLoss, k * b, b), tf.slice(rowWeight, k * b, b)),
+      );
+      const prediction = keep(tf.mean(tf.stack(perHorizon)) as tf.Scalar);
+      perHorizon.forEach(keep);
+
+      // VICReg on each modality's context embedding, over the frames that have it.
+      const present = ctx.embeddings.flatMap((e, j) =>
+        e === undefined ? [] : [{ e, j, mask: tf.slice(ctx.mask, [0, j], [-1, 1]) as tf.Tensor2D }],
+      );
+      const variance = keep(tf.mean(tf.stack(present.map((p) => varianceLoss(p.e, p.mask)))) as tf.Scalar);
+      const covariance = keep(tf.mean(tf.stack(present.map((p) => covarianceLoss(p.e, p.mask)))) as tf.Scalar);
+      // Alignment: every embedding toward the (stopped) fused state, so modalities share one space.
+      const fused = stopGradient(ctx.state);
+      let alignRows: tf.Tensor1D = tf.zeros([b]);
+      for (const p of present) {
+        alignRows = tf.add(alignRows, tf.mul(rowSquaredError(p.e, fused), tf.squeeze(tf.slice(ctx.mixing, [0, p.j], [-1, 1]), [1])));
+      }
+      const alignment = keep(tf.mean(alignRows) as tf.Scalar);
+      let total = tf.addN([
+        tf.mul(w.prediction, prediction),
+        tf.mul(w.variance, variance),
+        tf.mul(w.covariance, covariance),
+        tf.mul(w.alignment, alignment),
+      ]);
+
+      if (cfg.inverseHead) {
+        // Inverse dynamics on consecutive pairs (s_t, z_t+1), (z_t+1, z_t+2) ...: the action must be readable from the states.
+        const prev = h > 1 ? tf.concat([ctx.state, tf.slice(target.state, [0, 0], [(h - 1) * b, -1])], 0) : ctx.state;
+        const act = tf.reshape(tf.transpose(model.actionNorm.apply(online, actions), [1, 0, 2]), [h * b, cfg.actionDim]);
+        const guess = model.inverseHeadOutput(online, prev as tf.Tensor2D, target.state);
+        const inverse = keep(tf.mean(tf.square(tf.sub(guess, act))) as tf.Scalar);
+        total = tf.add(total, tf.mul(w.inverse, inverse));
+      }
+      if (proprioCtx !== undefined && model.proprioNorm !== undefined) {
+        const wanted = model.proprioNorm.apply(online, proprioCtx.values, 10);
+        const proprio = keep(weightedMean(rowSquaredError(model.proprioHeadOutput(online, ctx.state), wanted), proprioCtx.mask));
+        total = tf.add(total, tf.mul(w.proprio, proprio));
+      }
+      keep(meanStd(ctx.state));
+      return total as tf.Scalar;
+    };
+
+    let values: Float32Array;
+    try {
+      const { value, grads } = tf.variableGrads(loss, model.params.trainable());
+      stats.push(value);
+      const gradNorm = tf.tidy(() => {
+        const list = Object.values(grads);
+        const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+        const clip = cfg.gradClip;
+        const scale = clip > 0 ? tf.div(clip, tf.maximum(norm, clip)) : tf.scalar(1);
+        this.#optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+        return norm;
+      });
+      tf.dispose(grads);
+      const packed = tf.tidy(() => tf.concat([tf.stack(stats), tf.reshape(gradNorm, [1])]));
+      values = Float32Array.from(packed.dataSync());
+      tf.dispose([packed, gradNorm]);
+    } finally {
+      tf.dispose(stats);
+      tf.dispose(actions);
+      if (stopped !== undefined) disposeEmbedding(stopped);
+      if (proprioCtx !== undefined) tf.dispose([proprioCtx.values, proprioCtx.mask]);
+    }
+    this.#updateTarget();
+    this.#steps += 1;
+    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined });
+  }
+
+  /** EMA target encoder: target <- tau * target + (1 - tau) * online. */
+  #updateTarget(): void {
+    const { enabled, tau } = this.model.config.ema;
+    if (!enabled) return;
+    const params = this.model.params;
+    tf.tidy(() => {
+      for (const name of params.trainableNames('enc.')) {
+        const t = params.get(`target.${name}`);
+        t.assign(tf.add(tf.mul(t, tau), tf.mul(params.get(name), 1 - tau)));
+      }
+    });
+  }
+
+  /** Unpacks the kept scalars in the order `loss` pushed them. */
+  #report(values: Float32Array, layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean }): LossTerms {
+    const modalities = this.model.fusion.modalities;
+    let i = 0;
+    const next = (): number => values[i++];
+    const modalityErrors: Partial<FusionWeights> = {};
+    layout.hasTarget.forEach((has, j) => {
+      if (has) modalityErrors[modalities[j]] = next();
+    });
+    const prediction = next();
+    const perHorizon = Array.from({ length: layout.horizon }, next);
+    const variance = next();
+    const covariance = next();
+    const alignment = next();
+    const inverse = this.model.config.inverseHead ? next() : undefined;
+    const proprio = layout.proprio ? next() : undefined;
+    const stateStd = next();
+    const total = next();
+    const gradNorm = next();
+    this.model.fusion.update(modalityErrors);
+    const terms: LossTerms = {
+      total,
+      prediction,
+      variance,
+      covariance,
+      alignment,
+      ...(inverse === undefined ? {} : { inverse }),
+      ...(proprio === undefined ? {} : { proprio }),
+      perHorizon,
+      modalityErrors,
+      gradNorm,
+      stateStd,
+    };
+    this.#logger.debug('train step', { step: this.#steps, ...terms });
+    return terms;
+  }
+
+  dispose(): void {
+    this.#optimizer.dispose();
+  }
+}
+
+/** Runs `f` in a tidy scope and keeps only the embedding it returns. */
+function tidyEmbedding(f: () => Embedding): Embedding {
+  let out: Embedding | undefined;
+  tf.tidy(() => {
+    const e = f();
+    out = {
+      embeddings: e.embeddings.map((x) => (x === undefined ? undefined : tf.keep(x))),
+      mask: tf.keep(e.mask),
+      mixing: tf.keep(e.mixing),
+      state: tf.keep(e.state),
+    };
+  });
+  return out as Embedding;
+}
+
+function disposeEmbedding(e: Embedding): void {
+  tf.dispose([e.mask, e.mixing, e.state, ...e.embeddings.filter((x): x is tf.Tensor2D => x !== undefined)]);
+}

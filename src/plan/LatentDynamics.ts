@@ -1,0 +1,15 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * What the planners need from a world model: one latent step conditioned on an action, and
+ * optionally a read-out of proprioception for joint-limit costs. The planners never touch
+ * layers, so any predictor (MLP, transformer, a known linear system in tests) plugs in.
+ */
+export interface LatentDynamics {
+  readonly latentDim: number;
+  readonly actionDim: number;
+  /** One step: states [B, D], actions [B, A] -> next states [B, D]. Differentiable w.r.t. actions. Does not dispose inputs. */
+  predict(states: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D;
+  /** Optional: decode proprioception (e.g. joint positions) from latent states [B, D] -> [B, P], for joint-limit costs. */
+  decodeProprio?(states: tf.Tensor2D): tf.Tensor2D;
+}

@@ -1,0 +1,52 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { PlanConfig, PlannerKind, Rng } from '../core/index.js';
+import type { JointLimits } from './cost.js';
+import type { LatentDynamics } from './LatentDynamics.js';
+
+/** A latent vector of `model.latentDim` values: a typed array, a plain array, or a tensor of shape [D] or [1, D]. */
+export type LatentInput = ArrayLike<number> | tf.Tensor;
+
+/**
+ * Everything a planner is told besides the model and the two latents: the `plan` config
+ * section plus what the config cannot know, the action bounds (from the action space) and the
+ * robot's joint limits (for the joint-limit cost).
+ */
+export type PlannerConfig = PlanConfig & {
+  /** Lower action bound per component, length `model.actionDim`. */
+  readonly low: ArrayLike<number>;
+  /** Upper action bound per component, length `model.actionDim`. */
+  readonly high: ArrayLike<number>;
+  /** Joint limits in the decoded proprioception; used when the model has `decodeProprio`. */
+  readonly jointLimits?: JointLimits;
+};
+
+export interface PlanResult {
+  readonly planner: PlannerKind;
+  /** Best action sequence found, step-major: [horizon * actionDim]. Inside the bounds. */
+  readonly actions: Float32Array;
+  /** The action to execute now: the first step of `actions`. */
+  readonly firstAction: Float32Array;
+  /** Predicted cost of `actions`. */
+  readonly cost: number;
+  readonly planningMs: number;
+  /** Iterations (sampling planners) or gradient steps run. */
+  readonly iterations: number;
+  readonly horizon: number;
+  readonly actionDim: number;
+  /** One-step predictions spent (rows through `model.predict`): the compute budget actually used. */
+  readonly predictions: number;
+}
+
+/**
+ * A planner is a pure function of its arguments except for `rng`, which it advances. Pass the
+ * previous plan's `actions` as `warmStart`: the planner shifts it by one step itself (the
+ * first action has been executed) and fills the last step per `config.warmStartTail`.
+ */
+export type Planner = (
+  model: LatentDynamics,
+  start: LatentInput,
+  goal: LatentInput,
+  config: PlannerConfig,
+  rng: Rng,
+  warmStart?: ArrayLike<number>,
+) => PlanResult;

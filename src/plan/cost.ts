@@ -1,0 +1,227 @@
+import * as tf from '@tensorflow/tfjs';
+import type { CostConfig } from '../core/index.js';
+import type { LatentDynamics } from './LatentDynamics.js';
+
+/** Joint-position limits as they appear in the model's decoded proprioception. */
+export interface JointLimits {
+  /** Index of each limited joint's position in the `decodeProprio` output. */
+  readonly indices: readonly number[];
+  readonly lower: ArrayLike<number>;
+  readonly upper: ArrayLike<number>;
+}
+
+/** What the cost needs besides the model and the tensors: weights, action bounds, joint limits. */
+export interface CostSpec {
+  readonly cost: CostConfig;
+  readonly low: ArrayLike<number>;
+  readonly high: ArrayLike<number>;
+  readonly jointLimits?: JointLimits;
+}
+
+/** Each term of the cost per sample, [S] each; `total` is their sum. */
+export interface CostTerms {
+  readonly goal: tf.Tensor1D;
+  readonly action: tf.Tensor1D;
+  readonly bounds: tf.Tensor1D;
+  readonly jointLimit: tf.Tensor1D;
+  readonly total: tf.Tensor1D;
+}
+
+/**
+ * Cost of S action sequences rolled out from one start latent: [S]. Differentiable w.r.t.
+ * `actions` (the gradient planner descends it). Does not dispose its inputs.
+ *
+ * - goal: sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight;
+ * - action: actionWeight * sum over steps of mean over components of (a / halfRange)^2;
+ * - bounds: boundsWeight * sum of squared excess beyond [low, high], in half-range units;
+ * - jointLimit: jointLimitWeight * sum over steps and joints of the squared intrusion into the
+ *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`.
+ *
+ * @param start latent [1, D] or [D]
+ * @param goal latent [1, D] or [D]
+ * @param actions [S, H, A]
+ */
+export function rolloutCost(
+  model: LatentDynamics,
+  start: tf.Tensor,
+  goal: tf.Tensor,
+  actions: tf.Tensor3D,
+  spec: CostSpec,
+): tf.Tensor1D {
+  return tf.tidy(() => rolloutCostTerms(model, start, goal, actions, spec).total);
+}
+
+/** `rolloutCost` split into its terms, for diagnostics and tests. */
+export function rolloutCostTerms(
+  model: LatentDynamics,
+  start: tf.Tensor,
+  goal: tf.Tensor,
+  actions: tf.Tensor3D,
+  spec: CostSpec,
+): CostTerms {
+  const D = model.latentDim;
+  const A = model.actionDim;
+  checkLatentShape('start', start, D);
+  checkLatentShape('goal', goal, D);
+  if (actions.rank !== 3 || actions.shape[2] !== A || actions.shape[1] < 1 || actions.shape[0] < 1) {
+    throw new RangeError(`cost: actions must have shape [samples, horizon >= 1, ${A}] (model.actionDim), got [${actions.shape.join(', ')}]`);
+  }
+  checkBounds('cost', spec.low, spec.high, A);
+  const [S, H] = actions.shape;
+  const c = spec.cost;
+  const limits = spec.jointLimits !== undefined && c.jointLimitWeight > 0 ? spec.jointLimits : undefined;
+  if (limits !== undefined) checkJointLimits('cost', limits, model);
+
+  return tf.tidy(() => {
+    const states = rollout(model, start.reshape([1, D]), actions);
+    // Step weights as one [H] vector, so the goal term is a single weighted sum.
+    const weights = new Float32Array(H).fill(c.stageWeight);
+    weights[H - 1] = c.terminalWeight;
+    const dist = latentDistance(c.distance, states, goal.reshape([1, 1, D]));
+    const goalTerm = tf.sum(tf.mul(dist, tf.tensor2d(weights, [H, 1])), 0);
+
+    const half = halfRange(spec.low, spec.high);
+    const halfT = tf.tensor1d(half);
+    const zeros = tf.zeros([S]);
+    const actionTerm =
+      c.actionWeight > 0 ? tf.mul(tf.sum(tf.square(tf.div(actions, halfT)), [1, 2]), c.actionWeight / A) : zeros;
+    const boundsTerm =
+      c.boundsWeight > 0
+        ? tf.mul(
+            tf.sum(
+              tf.add(
+                tf.square(tf.div(tf.relu(tf.sub(actions, tf.tensor1d(Float32Array.from(spec.high)))), halfT)),
+                tf.square(tf.div(tf.relu(tf.sub(tf.tensor1d(Float32Array.from(spec.low)), actions)), halfT)),
+              ),
+              [1, 2],
+            ),
+            c.boundsWeight,
+          )
+        : zeros;
+    const jointTerm =
+      limits !== undefined && model.decodeProprio !== undefined
+        ? tf.mul(jointLimitPenalty(model, states, limits, c.jointLimitMargin), c.jointLimitWeight)
+        : zeros;
+    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm]);
+    return {
+      goal: goalTerm as tf.Tensor1D,
+      action: tf.clone(actionTerm) as tf.Tensor1D,
+      bounds: tf.clone(boundsTerm) as tf.Tensor1D,
+      jointLimit: tf.clone(jointTerm) as tf.Tensor1D,
+      total: total as tf.Tensor1D,
+    };
+  });
+}
+
+/** Predicted latents after each action, step-major: [H, S, D]. */
+function rollout(model: LatentDynamics, start: tf.Tensor2D, actions: tf.Tensor3D): tf.Tensor3D {
+  const [S, H, A] = actions.shape;
+  const D = model.latentDim;
+  // Step-major layout throughout: slicing a step and joining the states are then contiguous
+  // copies, several times faster on wasm than strided ones.
+  const steps = tf.transpose(actions, [1, 0, 2]);
+  // A broadcasting add rather than tf.tile, which is ~20x slower on wasm.
+  let state: tf.Tensor2D = tf.add(tf.zeros([S, D]), start);
+  const states: tf.Tensor2D[] = [];
+  for (let t = 0; t < H; t++) {
+    // slice, not unstack: tfjs's unstack gradient breaks when there is a single step.
+    state = model.predict(state, tf.reshape(tf.slice(steps, [t, 0, 0], [1, S, A]), [S, A]));
+    if (state.rank !== 2 || state.shape[0] !== S || state.shape[1] !== D) {
+      throw new RangeError(`cost: model.predict returned shape [${state.shape.join(', ')}], expected [${S}, ${D}]`);
+    }
+    states.push(state);
+  }
+  return tf.reshape(tf.concat(states, 0), [H, S, D]);
+}
+
+/** Distance of each predicted latent [H, S, D] to the goal: [H, S]. */
+function latentDistance(kind: CostConfig['distance'], states: tf.Tensor3D, goal: tf.Tensor): tf.Tensor2D {
+  switch (kind) {
+    case 'mse':
+      return tf.mean(tf.squaredDifference(states, goal), 2) as tf.Tensor2D;
+    case 'l1':
+      return tf.mean(tf.abs(tf.sub(states, goal)), 2) as tf.Tensor2D;
+    case 'cosine': {
+      const dot = tf.sum(tf.mul(states, goal), 2);
+      const norms = tf.mul(tf.norm(states, 'euclidean', 2), tf.norm(goal, 'euclidean', 2));
+      return tf.sub(1, tf.div(dot, tf.add(norms, 1e-8))) as tf.Tensor2D;
+    }
+  }
+}
+
+/** Sum over steps and joints of the squared intrusion into the limit margins: [S]. */
+function jointLimitPenalty(model: LatentDynamics, states: tf.Tensor3D, limits: JointLimits, marginFraction: number): tf.Tensor1D {
+  const [H, S, D] = states.shape;
+  const decode = model.decodeProprio;
+  if (decode === undefined) throw new RangeError('cost: joint limits need model.decodeProprio');
+  const proprio = decode.call(model, states.reshape([H * S, D]) as tf.Tensor2D);
+  const P = proprio.shape[1];
+  const J = limits.indices.length;
+  for (const i of limits.indices) {
+    if (i >= P) throw new RangeError(`cost: jointLimits.indices has ${i}, but decodeProprio returns ${P} values`);
+  }
+  // Selecting columns with a one-hot matMul keeps the gradient to plain matMuls, which every backend has.
+  const select = new Float32Array(P * J);
+  limits.indices.forEach((p, j) => (select[p * J + j] = 1));
+  const q = tf.matMul(proprio, tf.tensor2d(select, [P, J]));
+  const lower = Float32Array.from(limits.lower);
+  const upper = Float32Array.from(limits.upper);
+  const margin = lower.map((lo, j) => marginFraction * (upper[j] - lo));
+  const marginT = tf.tensor1d(margin);
+  const below = tf.div(tf.relu(tf.sub(tf.tensor1d(lower.map((lo, j) => lo + margin[j])), q)), marginT);
+  const above = tf.div(tf.relu(tf.sub(q, tf.tensor1d(upper.map((hi, j) => hi - margin[j])))), marginT);
+  return tf.sum(tf.reshape(tf.add(tf.square(below), tf.square(above)), [H, S, J]), [0, 2]) as tf.Tensor1D;
+}
+
+/** What a sequence whose predicted cost is NaN or infinite counts as when planners rank costs. */
+export const NON_FINITE_COST = 3e38;
+
+/**
+ * Costs [S] with NaN and infinities replaced by NON_FINITE_COST, so that a sequence on which a
+ * (young, still training) model blows up ranks last instead of poisoning sorting and weights.
+ */
+export function rankableCosts(costs: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.where(tf.isFinite(costs), costs, tf.fill(costs.shape, NON_FINITE_COST)) as tf.Tensor1D);
+}
+
+/** (high - low) / 2 per component: the unit of action costs and sampling stds. */
+export function halfRange(low: ArrayLike<number>, high: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(low.length);
+  for (let i = 0; i < out.length; i++) out[i] = (high[i] - low[i]) / 2;
+  return out;
+}
+
+export function checkBounds(who: string, low: ArrayLike<number>, high: ArrayLike<number>, A: number): void {
+  if (low.length !== A || high.length !== A) {
+    throw new RangeError(`${who}: bounds must have ${A} values each (model.actionDim), got ${low.length} lows and ${high.length} highs`);
+  }
+  for (let i = 0; i < A; i++) {
+    if (!(Number.isFinite(low[i]) && Number.isFinite(high[i]) && low[i] < high[i])) {
+      throw new RangeError(`${who}: bounds of action component ${i} must be finite with low < high, got [${low[i]}, ${high[i]}]`);
+    }
+  }
+}
+
+export function checkJointLimits(who: string, limits: JointLimits, model: LatentDynamics): void {
+  if (model.decodeProprio === undefined) {
+    throw new RangeError(`${who}: jointLimits given but the model has no decodeProprio to read joint positions from`);
+  }
+  const J = limits.indices.length;
+  if (limits.lower.length !== J || limits.upper.length !== J) {
+    throw new RangeError(
+      `${who}: jointLimits has ${J} indices but ${limits.lower.length} lower and ${limits.upper.length} upper limits`,
+    );
+  }
+  for (let j = 0; j < J; j++) {
+    const i = limits.indices[j];
+    if (!Number.isInteger(i) || i < 0) throw new RangeError(`${who}: jointLimits.indices[${j}] must be an index >= 0, got ${i}`);
+    if (!(limits.lower[j] < limits.upper[j])) {
+      throw new RangeError(`${who}: joint limit ${j} must have lower < upper, got [${limits.lower[j]}, ${limits.upper[j]}]`);
+    }
+  }
+}
+
+function checkLatentShape(name: string, x: tf.Tensor, D: number): void {
+  const ok = (x.rank === 1 && x.shape[0] === D) || (x.rank === 2 && x.shape[0] === 1 && x.shape[1] === D);
+  if (!ok) throw new RangeError(`cost: ${name} must have shape [${D}] or [1, ${D}] (model.latentDim), got [${x.shape.join(', ')}]`);
+}

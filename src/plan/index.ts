@@ -1,0 +1,10 @@
+export type { LatentDynamics } from './LatentDynamics.js';
+export type { LatentInput, Planner, PlannerConfig, PlanResult } from './Planner.js';
+export type { CostSpec, CostTerms, JointLimits } from './cost.js';
+export { rolloutCost, rolloutCostTerms } from './cost.js';
+export { cem } from './cem.js';
+export { mppi } from './mppi.js';
+export { gradientPlanner } from './gradientPlanner.js';
+export { getPlanner } from './getPlanner.js';
+export { shiftPlan } from './shiftPlan.js';
+export { plannerConfig } from './plannerConfig.js';

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { modelConfigSchema, timestampFromSeconds } from '../../src/core/index.js';
+import { framesFromObservations, gatherRows, isPresent, resampleImage, resamplePoints } from '../../src/model/index.js';
+import { observation } from './fixtures.js';
+
+const header = { stamp: timestampFromSeconds(0), frameId: 'cam' };
+
+test('images are resampled nearest-neighbour, a same-size image copied', () => {
+  const data = Uint8Array.from({ length: 4 * 4 * 3 }, (_, i) => i);
+  const same = resampleImage({ ...header, width: 4, height: 4, data }, 4);
+  assert.deepEqual(same, data);
+  const half = resampleImage({ ...header, width: 4, height: 4, data }, 2);
+  // Pixel (0,0) of the half image samples source pixel (1,1) (centre rounding).
+  assert.deepEqual(Array.from(half.subarray(0, 3)), [15, 16, 17]);
+  assert.throws(() => resampleImage({ ...header, width: 4, height: 4, data: new Uint8Array(5) }, 2), /rgb image cam: 5 bytes for 4x4x3/);
+});
+
+test('clouds are strided down, cycled up, and NaN points skipped', () => {
+  const positions = Float32Array.from([0, 0, 0, 1, 1, 1, NaN, 0, 0, 3, 3, 3]);
+  const cloud = { ...header, count: 4, positions };
+  const up = new Float32Array(5 * 3);
+  assert.ok(resamplePoints(cloud, 5, up));
+  assert.deepEqual(Array.from(up), [0, 0, 0, 1, 1, 1, 3, 3, 3, 0, 0, 0, 1, 1, 1]);
+  const down = new Float32Array(2 * 3);
+  resamplePoints(cloud, 2, down);
+  assert.deepEqual(Array.from(down), [0, 0, 0, 1, 1, 1]);
+  assert.equal(resamplePoints({ ...header, count: 1, positions: Float32Array.from([NaN, 0, 0]) }, 2, down), false);
+  assert.deepEqual(Array.from(down), [0, 0, 0, 0, 0, 0]);
+});
+
+test('frames from observations mark what each one has', () => {
+  const config = modelConfigSchema.parse({ image: { size: 8, patchSize: 4 }, points: { count: 8 }, proprio: { dim: 10 } });
+  const frames = framesFromObservations([observation(1), observation(2, ['proprio'])], config);
+  assert.equal(frames.count, 2);
+  assert.equal(frames.rgb?.length, 2 * 8 * 8 * 3);
+  assert.equal(frames.points?.length, 2 * 8 * 3);
+  assert.deepEqual([isPresent(frames, 'rgb', 0), isPresent(frames, 'rgb', 1), isPresent(frames, 'proprio', 1)], [true, false, true]);
+  const proprioOnly = framesFromObservations([observation(1)], modelConfigSchema.parse({ modalities: { rgb: false, points: false } }));
+  assert.equal(proprioOnly.rgb, undefined, 'no encoder, no packing');
+  assert.equal(isPresent(proprioOnly, 'rgb', 0), false);
+});
+
+test('gatherRows copies rows and zeroes masked ones', () => {
+  const data = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Array.from(gatherRows(data, Uint8Array.from([1, 0, 1]), [2, 1, 0], 2)), [5, 6, 0, 0, 1, 2]);
+  assert.deepEqual(Array.from(gatherRows(undefined, undefined, [0], 2)), [0, 0]);
+});

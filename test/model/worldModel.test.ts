@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../src/core/index.js';
+import { framesFromObservations, WorldModel } from '../../src/model/index.js';
+import type { LatentDynamics } from '../../src/plan/index.js';
+import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useWasm } from './fixtures.js';
+
+
+describe('WorldModel', () => {
+  let model: WorldModel;
+  before(async () => {
+    await useWasm();
+    model = new WorldModel(tinyConfig(), { seed: 3 });
+  });
+  after(() => model.dispose());
+
+  test('satisfies the planners LatentDynamics interface (checked by the compiler)', () => {
+    const dynamics: LatentDynamics = model;
+    assert.equal(dynamics.latentDim, 8);
+    assert.equal(dynamics.actionDim, 3);
+    assert.equal(typeof dynamics.decodeProprio, 'function');
+    const withoutHead = new WorldModel(tinyConfig({ proprioHead: false }));
+    assert.equal(withoutHead.decodeProprio, undefined);
+    withoutHead.dispose();
+  });
+
+  test('encodes an observation into a finite latent of latentDim', () => {
+    const s = model.encodeObservation(observation(1));
+    assert.equal(s.length, 8);
+    assert.ok(s.every(Number.isFinite));
+    assert.ok(s.some((v) => v !== 0));
+  });
+
+  test('a missing modality still yields a state, different from the full one', () => {
+    const full = model.encodeObservation(observation(1));
+    const noImage = model.encodeObservation(observation(1, ['points', 'proprio']));
+    const proprioOnly = model.encodeObservation(observation(1, ['proprio']));
+    assert.ok(noImage.every(Number.isFinite) && proprioOnly.every(Number.isFinite));
+    assert.ok(maxAbsDiff(full, noImage) > 1e-4);
+    assert.throws(() => model.encodeObservation(observation(1, [])), /none of the 1 frames has any of the modalities rgb, points, proprio/);
+  });
+
+  test('a missing modality is masked, not encoded as zeros', () => {
+    // With only proprio present the state is the proprio embedding itself, whatever the weights.
+    const proprioOnly = new WorldModel(tinyConfig({ modalities: { rgb: false, points: false, proprio: true } }), { seed: 3 });
+    const a = model.encodeObservation(observation(2, ['proprio']));
+    const b = proprioOnly.encodeObservation(observation(2, ['proprio']));
+    assert.ok(maxAbsDiff(a, b) < 1e-5, 'same seed, same proprio encoder weights');
+    proprioOnly.dispose();
+  });
+
+  test('batch encoding matches one-by-one encoding', () => {
+    const obs = [observation(1), observation(2, ['rgb', 'proprio']), observation(3)];
+    const batch = take(model.encodeObservations(obs));
+    obs.forEach((o, i) => assert.ok(maxAbsDiff(batch.subarray(i * 8, (i + 1) * 8), model.encodeObservation(o)) < 1e-5, `row ${i}`));
+  });
+
+  test('predict is differentiable in the actions, and rollout chains it', () => {
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(4 * 8)), [4, 8]);
+    const actions = tf.tensor3d(new Rng(2).fillUniform(new Float32Array(4 * 3 * 3), -1, 1), [4, 3, 3]);
+    const next = model.predict(states, tf.squeeze(tf.slice(actions, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D);
+    assert.deepEqual(next.shape, [4, 8]);
+    const grad = tf.grad((a: tf.Tensor) => tf.sum(model.predict(states, a as tf.Tensor2D)))(tf.ones([4, 3]));
+    assert.ok(take(grad).some((g) => Math.abs(g) > 1e-6), 'gradient w.r.t. actions is non-zero');
+    const rolled = model.rollout(states, actions);
+    assert.deepEqual(rolled.shape, [4, 3, 8]);
+    let s = states;
+    for (let k = 0; k < 3; k++) {
+      const a = tf.squeeze(tf.slice(actions, [0, k, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+      const n = model.predict(s, a);
+      const r = tf.squeeze(tf.slice(rolled, [0, k, 0], [-1, 1, -1]), [1]);
+      assert.ok(maxAbsDiff(take(r), Float32Array.from(n.dataSync())) < 1e-5, `step ${k}`);
+      if (s !== states) s.dispose();
+      a.dispose();
+      s = n;
+    }
+    tf.dispose([states, actions, next, rolled, s]);
+  });
+
+  test('the transformer predictor rolls out over its history window', () => {
+    const m = new WorldModel(tinyConfig({ predictor: { kind: 'transformer', width: 16, depth: 1, heads: 2, history: 2 } }), { seed: 1 });
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(2 * 8)), [2, 8]);
+    const actions = tf.tensor3d(new Rng(2).fillUniform(new Float32Array(2 * 4 * 3), -1, 1), [2, 4, 3]);
+    assertNoLeak('transformer rollout', () => {
+      const out = take(m.rollout(states, actions));
+      assert.equal(out.length, 2 * 4 * 8);
+      assert.ok(out.every(Number.isFinite));
+    });
+    // One step with a window of one equals predict.
+    const first = take(tf.tidy(() => tf.squeeze(tf.slice(m.rollout(states, actions), [0, 0, 0], [-1, 1, -1]), [1])));
+    const a0 = tf.tidy(() => tf.squeeze(tf.slice(actions, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D);
+    assert.ok(maxAbsDiff(first, take(m.predict(states, a0))) < 1e-5);
+    tf.dispose([states, actions, a0]);
+    m.dispose();
+  });
+
+  test('decodes proprio in sensor units and computes latent costs', () => {
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(5 * 8)), [5, 8]);
+    const decoded = model.decodeProprio?.(states);
+    assert.deepEqual(decoded?.shape, [5, 10]);
+    const cost = model.cost(states, tf.zeros([8]) as tf.Tensor1D);
+    const expected = tf.mean(tf.square(states), 1);
+    assert.ok(maxAbsDiff(take(cost), take(expected)) < 1e-5);
+    tf.dispose([states, decoded]);
+  });
+
+  test('encode, predict and rollout leave no tensors behind', () => {
+    const states = tf.zeros([3, 8]) as tf.Tensor2D;
+    const actions = tf.zeros([3, 2, 3]) as tf.Tensor3D;
+    assertNoLeak('encodeObservation', () => model.encodeObservation(observation(4)));
+    assertNoLeak('encodeObservations', () => model.encodeObservations([observation(4), observation(5)]).dispose());
+    assertNoLeak('encodeFrames', () => model.encodeFrames(framesFromObservations([observation(6)], model.config)).dispose());
+    assertNoLeak('rollout', () => model.rollout(states, actions).dispose());
+    const action = tf.zeros([3, 3]) as tf.Tensor2D;
+    assertNoLeak('predict', () => model.predict(states, action).dispose());
+    assertNoLeak('decodeProprio', () => model.decodeProprio?.(states).dispose());
+    assertNoLeak('fusionWeights', () => model.fusionWeights());
+    tf.dispose([states, actions, action]);
+  });
+
+  test('starts with equal fusion weights over its modalities', () => {
+    const w = model.fusionWeights();
+    for (const m of ['rgb', 'points', 'proprio'] as const) assert.ok(Math.abs(w[m] - 1 / 3) < 1e-9);
+    const two = new WorldModel(tinyConfig({ modalities: { rgb: false, points: true, proprio: true } }));
+    assert.deepEqual(two.fusionWeights(), { rgb: 0, points: 0.5, proprio: 0.5 });
+    two.dispose();
+  });
+
+  test('the same seed gives the same model, another seed another', () => {
+    const a = new WorldModel(tinyConfig(), { seed: 7 });
+    const b = new WorldModel(tinyConfig(), { seed: 7 });
+    const c = new WorldModel(tinyConfig(), { seed: 8 });
+    const o = observation(9);
+    assert.deepEqual(a.encodeObservation(o), b.encodeObservation(o));
+    assert.ok(maxAbsDiff(a.encodeObservation(o), c.encodeObservation(o)) > 1e-4);
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  test('invalid configs are errors that name the key', () => {
+    assert.throws(
+      () => new WorldModel({ image: { size: 64, patchSize: 7 } }),
+      /'model\.image\.patchSize': image\.size must be a multiple of image\.patchSize/,
+    );
+    assert.throws(() => new WorldModel({ latentDim: 0 }), /'model\.latentDim'/);
+    assert.throws(() => new WorldModel({ modalities: { rgb: false, points: false, proprio: false } }), /enables no modality/);
+    assert.throws(() => new WorldModel({ proprio: { dim: 11 } }), /'model\.proprio\.dim': proprio\.dim must be even/);
+  });
+});

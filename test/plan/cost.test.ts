@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import type { CostConfig } from '../../src/core/index.js';
+import { Rng, costConfigSchema } from '../../src/core/index.js';
+import type { CostSpec } from '../../src/plan/index.js';
+import { rolloutCost, rolloutCostTerms } from '../../src/plan/index.js';
+import { LinearDynamics, START, identity, knownModel, referenceCost, useBackend } from './fixtures.js';
+
+
+const LOW = [-1, -0.5, 0];
+const HIGH = [1, 0.5, 2];
+const GOAL = [0.5, -0.2, 0.1, 0.3];
+
+function spec(cost: Partial<CostConfig>, extra: Partial<CostSpec> = {}): CostSpec {
+  return { cost: costConfigSchema.parse(cost), low: LOW, high: HIGH, ...extra };
+}
+
+/** Evaluates a cost of `actions` [S*H*A] and reads it back, leaving nothing behind. */
+function costs(model: LinearDynamics, s: CostSpec, actions: Float32Array, H: number, start = START, goal = GOAL): Float32Array {
+  return tf.tidy(() => {
+    const S = actions.length / (H * model.actionDim);
+    const x = tf.tensor3d(actions, [S, H, model.actionDim]);
+    return rolloutCost(model, tf.tensor1d(start), tf.tensor2d([goal]), x, s).dataSync() as Float32Array;
+  });
+}
+
+describe('rolloutCost', () => {
+  let model: LinearDynamics;
+  before(async () => {
+    await useBackend();
+    model = knownModel();
+  });
+  after(() => model.dispose());
+
+  test('matches a float64 reference for a batch of sequences, some out of bounds', () => {
+    const H = 3;
+    const S = 6;
+    const actions = new Rng(1).fillNormal(new Float32Array(S * H * 3), 0, 1.2);
+    const s = spec({ stageWeight: 0.5, terminalWeight: 3, actionWeight: 0.2, boundsWeight: 5 });
+    const got = costs(model, s, actions, H);
+    assert.equal(got.length, S);
+    for (let i = 0; i < S; i++) {
+      const seq = actions.subarray(i * H * 3, (i + 1) * H * 3);
+      const want = referenceCost(model, START, GOAL, seq, s.cost, LOW, HIGH);
+      assert.ok(Math.abs(got[i] - want) < 1e-4 * Math.max(1, want), `sample ${i}: ${got[i]} vs ${want}`);
+    }
+  });
+
+  test('weights the last step by terminalWeight and the others by stageWeight', () => {
+    const H = 2;
+    const actions = Float32Array.from([0.1, 0.2, 0.3, -0.3, 0.1, 0.5]);
+    const states = model.rollout(START, actions);
+    const mse = (x: number[]) => x.reduce((acc, v, i) => acc + (v - GOAL[i]) ** 2, 0) / 4;
+    const terminalOnly = costs(model, spec({ stageWeight: 0, terminalWeight: 2, actionWeight: 0 }), actions, H)[0];
+    assert.ok(Math.abs(terminalOnly - 2 * mse(states[1])) < 1e-5);
+    const stageOnly = costs(model, spec({ stageWeight: 3, terminalWeight: 0, actionWeight: 0 }), actions, H)[0];
+    assert.ok(Math.abs(stageOnly - 3 * mse(states[0])) < 1e-5);
+  });
+
+  test('measures l1 and cosine distances as documented', () => {
+    const actions = Float32Array.from([0.4, -0.2, 0.6]);
+    const s1 = model.rollout(START, actions)[0];
+    const l1 = s1.reduce((acc, v, i) => acc + Math.abs(v - GOAL[i]), 0) / 4;
+    const dot = s1.reduce((acc, v, i) => acc + v * GOAL[i], 0);
+    const cos = 1 - dot / (Math.hypot(...s1) * Math.hypot(...GOAL));
+    const only = { stageWeight: 1, terminalWeight: 1, actionWeight: 0 };
+    assert.ok(Math.abs(costs(model, spec({ ...only, distance: 'l1' }), actions, 1)[0] - l1) < 1e-5);
+    assert.ok(Math.abs(costs(model, spec({ ...only, distance: 'cosine' }), actions, 1)[0] - cos) < 1e-5);
+  });
+
+  test('charges joint positions inside the limit margin, 1 per joint and step at the limit', () => {
+    // Latent = two joint positions, actions move them, proprio = latent.
+    const joints = new LinearDynamics(identity(2), identity(2), identity(2));
+    try {
+      const jointLimits = { indices: [1, 0], lower: [-2, -1], upper: [2, 1] };
+      // margin 0.25 of the range: 1.0 for joint 1 (range 4), 0.5 for joint 0 (range 2).
+      const s: CostSpec = {
+        cost: costConfigSchema.parse({ stageWeight: 0, terminalWeight: 0, actionWeight: 0, jointLimitWeight: 2, jointLimitMargin: 0.25 }),
+        low: [-5, -5],
+        high: [5, 5],
+        jointLimits,
+      };
+      const start = [0, 0];
+      const at = (q0: number, q1: number) => costs(joints, s, Float32Array.from([q0, q1]), 1, start, [0, 0])[0];
+      assert.ok(Math.abs(at(0.3, -0.5)) < 1e-7, 'clear of both margins');
+      assert.ok(Math.abs(at(1, 0) - 2 * 1) < 1e-5, 'joint 0 at its upper limit');
+      assert.ok(Math.abs(at(0.75, 0) - 2 * 0.25) < 1e-5, 'joint 0 half-way into its margin');
+      assert.ok(Math.abs(at(0, -2) - 2 * 1) < 1e-5, 'joint 1 at its lower limit');
+      assert.ok(Math.abs(at(-1.5, -3) - 2 * (4 + 4)) < 1e-5, 'both a margin beyond their limits');
+      // Two steps at the limit count twice.
+      const twoSteps = costs(joints, s, Float32Array.from([1, 0, 0, 0]), 2, start, [0, 0])[0];
+      assert.ok(Math.abs(twoSteps - 2 * 2) < 1e-5);
+    } finally {
+      joints.dispose();
+    }
+  });
+
+  test('is differentiable w.r.t. the actions: the gradient matches finite differences', () => {
+    const H = 2;
+    const actions = new Rng(2).fillNormal(new Float32Array(H * 3), 0, 0.4);
+    const s = spec({ stageWeight: 1, terminalWeight: 2, actionWeight: 0.3, boundsWeight: 1 });
+    const grad = tf.tidy(() => {
+      const g = tf.grad((x: tf.Tensor) => tf.sum(rolloutCost(model, tf.tensor1d(START), tf.tensor1d(GOAL), x as tf.Tensor3D, s)));
+      return g(tf.tensor3d(actions, [1, H, 3])).dataSync() as Float32Array;
+    });
+    const h = 1e-5;
+    for (let k = 0; k < actions.length; k++) {
+      const plus = Float64Array.from(actions);
+      const minus = Float64Array.from(actions);
+      plus[k] += h;
+      minus[k] -= h;
+      const fd = (referenceCost(model, START, GOAL, plus, s.cost, LOW, HIGH) - referenceCost(model, START, GOAL, minus, s.cost, LOW, HIGH)) / (2 * h);
+      assert.ok(Math.abs(grad[k] - fd) < 1e-3 * Math.max(1, Math.abs(fd)), `component ${k}: ${grad[k]} vs ${fd}`);
+    }
+  });
+
+  test('returns its terms, which sum to the total, and leaves no other tensor behind', () => {
+    const actions = tf.tensor3d(new Rng(3).fillNormal(new Float32Array(4 * 2 * 3), 0, 1.5), [4, 2, 3]);
+    const start = tf.tensor1d(START);
+    const goal = tf.tensor1d(GOAL);
+    const before = tf.memory().numTensors;
+    const terms = rolloutCostTerms(model, start, goal, actions, spec({ boundsWeight: 2, actionWeight: 0.5 }));
+    assert.equal(tf.memory().numTensors, before + 5);
+    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit]).dataSync());
+    const total = terms.total.dataSync();
+    for (let i = 0; i < 4; i++) assert.ok(Math.abs(sum[i] - total[i]) < 1e-5);
+    assert.ok(terms.bounds.dataSync().some((x) => x > 0), 'some samples leave the bounds');
+    assert.deepEqual(Array.from(terms.jointLimit.dataSync()), [0, 0, 0, 0]);
+    tf.dispose(Object.values(terms));
+    rolloutCost(model, start, goal, actions, spec({})).dispose();
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([actions, start, goal]);
+  });
+
+  test('names the bad input in its errors', () => {
+    tf.tidy(() => {
+      const start = tf.tensor1d(START);
+      const goal = tf.tensor1d(GOAL);
+      const ok = tf.zeros([2, 3, 3]) as tf.Tensor3D;
+      assert.throws(() => rolloutCost(model, start, goal, tf.zeros([2, 3, 2]) as tf.Tensor3D, spec({})), /actions must have shape \[samples, horizon >= 1, 3\] \(model\.actionDim\), got \[2, 3, 2\]/);
+      assert.throws(() => rolloutCost(model, tf.zeros([3]), goal, ok, spec({})), /start must have shape \[4\] or \[1, 4\] \(model\.latentDim\), got \[3\]/);
+      assert.throws(() => rolloutCost(model, start, tf.zeros([2, 4]), ok, spec({})), /goal must have shape \[4\] or \[1, 4\]/);
+      assert.throws(() => rolloutCost(model, start, goal, ok, { ...spec({}), low: [0, 0] }), /bounds must have 3 values each \(model\.actionDim\), got 2 lows and 3 highs/);
+      assert.throws(
+        () => rolloutCost(model, start, goal, ok, spec({}, { jointLimits: { indices: [0], lower: [0], upper: [1] } })),
+        /jointLimits given but the model has no decodeProprio/,
+      );
+      const joints = new LinearDynamics(identity(2), identity(2), identity(2));
+      try {
+        const limits = { indices: [0, 5], lower: [-1, -1], upper: [1, 1] };
+        const s: CostSpec = { cost: costConfigSchema.parse({}), low: [-1, -1], high: [1, 1], jointLimits: limits };
+        assert.throws(
+          () => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, s),
+          /jointLimits\.indices has 5, but decodeProprio returns 2 values/,
+        );
+        const swapped = { ...s, jointLimits: { indices: [0], lower: [1], upper: [-1] } };
+        assert.throws(
+          () => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, swapped),
+          /joint limit 0 must have lower < upper, got \[1, -1\]/,
+        );
+      } finally {
+        joints.dispose();
+      }
+    });
+  });
+});
