@@ -1,0 +1,109 @@
+/**
+ * ROS 2 Humble .msg text of every interface this agent speaks, keyed by `pkg/Type`. Copied
+ * from ros2/common_interfaces (humble, 53761cba) and ros2/rcl_interfaces (humble, 5e01a28f)
+ * with comments and blank lines removed: fields, types, constants and their order are exact.
+ * Kept as text rather than parsed objects because rosbag2's MCAP schemas (`ros2msg`) are this
+ * text, and the CDR codecs are parsed from the same text so the two can never disagree.
+ */
+export const ROS2_MSG_DEFINITIONS: Readonly<Record<string, string>> = Object.freeze({
+  'builtin_interfaces/Time': `int32 sec
+uint32 nanosec
+`,
+  'builtin_interfaces/Duration': `int32 sec
+uint32 nanosec
+`,
+  'std_msgs/Header': `builtin_interfaces/Time stamp
+string frame_id
+`,
+  'std_msgs/Bool': `bool data
+`,
+  'std_msgs/Float64MultiArray': `MultiArrayLayout  layout
+float64[]         data
+`,
+  'std_msgs/MultiArrayLayout': `MultiArrayDimension[] dim
+uint32 data_offset
+`,
+  'std_msgs/MultiArrayDimension': `string label
+uint32 size
+uint32 stride
+`,
+  'sensor_msgs/Image': `std_msgs/Header header
+uint32 height
+uint32 width
+string encoding
+uint8 is_bigendian
+uint32 step
+uint8[] data
+`,
+  'sensor_msgs/CompressedImage': `std_msgs/Header header
+string format
+uint8[] data
+`,
+  'sensor_msgs/CameraInfo': `std_msgs/Header header
+uint32 height
+uint32 width
+string distortion_model
+float64[] d
+float64[9]  k
+float64[9]  r
+float64[12] p
+uint32 binning_x
+uint32 binning_y
+RegionOfInterest roi
+`,
+  'sensor_msgs/RegionOfInterest': `uint32 x_offset
+uint32 y_offset
+uint32 height
+uint32 width
+bool do_rectify
+`,
+  'sensor_msgs/PointCloud2': `std_msgs/Header header
+uint32 height
+uint32 width
+PointField[] fields
+bool    is_bigendian
+uint32  point_step
+uint32  row_step
+uint8[] data
+bool is_dense
+`,
+  'sensor_msgs/PointField': `uint8 INT8    = 1
+uint8 UINT8   = 2
+uint8 INT16   = 3
+uint8 UINT16  = 4
+uint8 INT32   = 5
+uint8 UINT32  = 6
+uint8 FLOAT32 = 7
+uint8 FLOAT64 = 8
+string name
+uint32 offset
+uint8  datatype
+uint32 count
+`,
+  'sensor_msgs/JointState': `std_msgs/Header header
+string[] name
+float64[] position
+float64[] velocity
+float64[] effort
+`,
+  'trajectory_msgs/JointTrajectory': `std_msgs/Header header
+string[] joint_names
+JointTrajectoryPoint[] points
+`,
+  'trajectory_msgs/JointTrajectoryPoint': `float64[] positions
+float64[] velocities
+float64[] accelerations
+float64[] effort
+builtin_interfaces/Duration time_from_start
+`,
+  'geometry_msgs/TwistStamped': `std_msgs/Header header
+Twist twist
+`,
+  'geometry_msgs/Twist': `Vector3  linear
+Vector3  angular
+`,
+  'geometry_msgs/Vector3': `float64 x
+float64 y
+float64 z
+`,
+});

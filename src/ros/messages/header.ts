@@ -1,0 +1,13 @@
+import type { SensorHeader } from '../../core/index.js';
+import type { HeaderMsg } from './rosTypes.js';
+import { timestampFromRos, timestampToRos } from './time.js';
+
+/** std_msgs/Header to the stamp and frame every core modality carries. */
+export function sensorHeaderFromRos(header: HeaderMsg): SensorHeader {
+  return { stamp: timestampFromRos(header.stamp), frameId: header.frame_id };
+}
+
+/** The stamp and frame of a core modality as std_msgs/Header. */
+export function headerToRos(header: SensorHeader): HeaderMsg {
+  return { stamp: timestampToRos(header.stamp), frame_id: header.frameId };
+}
