@@ -11,3 +11,4 @@ export * from './config/engineConfig.js';
 export * from './config/modelConfig.js';
 export * from './config/planConfig.js';
 export * from './Logger.js';
+export * from './config/agentConfig.js';

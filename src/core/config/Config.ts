@@ -4,6 +4,7 @@ import { simConfigSchema } from './simConfig.js';
 import { engineConfigSchema } from './engineConfig.js';
 import { modelConfigSchema } from './modelConfig.js';
 import { planConfigSchema } from './planConfig.js';
+import { agentConfigSchema } from './agentConfig.js';
 
 /**
  * The one typed configuration of a run, grouped by concern. Every key has a default; an
@@ -18,6 +19,7 @@ export const configSchema = z.strictObject({
   engine: engineConfigSchema,
   model: modelConfigSchema,
   plan: planConfigSchema,
+  agent: agentConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

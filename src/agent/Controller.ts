@@ -1,0 +1,26 @@
+import type { Observable } from 'rxjs';
+import type { Observation } from '../core/Observation.js';
+
+/** What a controller decided for one observation. */
+export interface Decision {
+  /** Action values in the source's action space (clipped again by the loop and the sink). */
+  readonly values: Float32Array;
+  /** Time spent deciding, milliseconds (measured by the controller, excludes queueing). */
+  readonly planningMs: number;
+  /** Predicted cost of the chosen plan, when the controller plans. */
+  readonly predictedCost?: number;
+  /** Controller-specific figures for logs and bags (e.g. fusion weights). */
+  readonly info?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Turns the freshest synchronised observation into an action: the world-model planner
+ * (Mode-2), motor babbling, or a scripted controller. `decide` may be synchronous or return
+ * a Promise or an Observable (the first value counts); the loop drops observations that
+ * arrive while it is busy.
+ */
+export interface Controller {
+  decide(observation: Observation): Decision | Promise<Decision> | Observable<Decision>;
+  /** A new goal observation (cameras only). */
+  setGoal(goal: Observation): void;
+}

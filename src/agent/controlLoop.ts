@@ -1,0 +1,119 @@
+import { asyncScheduler, defer, exhaustMap, from, isObservable, map, Observable, of, share, startWith, switchMap, take, timer } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { Action } from '../core/Action.js';
+import { clipAction } from '../core/Action.js';
+import type { AgentConfig } from '../core/config/agentConfig.js';
+import type { Observation } from '../core/Observation.js';
+import type { Controller, Decision } from './Controller.js';
+import { LoopMetrics } from './LoopMetrics.js';
+import type { ActionSink } from './Sink.js';
+import type { SensorSource } from './Source.js';
+import { synchronize } from './synchronize.js';
+
+export type LoopEvent =
+  | {
+      readonly type: 'tick';
+      readonly tick: number;
+      readonly observation: Observation;
+      readonly decision: Decision;
+      /** The action as the sink applied it. */
+      readonly action: Action;
+      /** From receiving the synchronised observation to the action sent, milliseconds. */
+      readonly latencyMs: number;
+    }
+  | { readonly type: 'safe_stop'; readonly reason: string }
+  | { readonly type: 'goal'; readonly goal: Observation };
+
+export interface ControlLoop {
+  /** Events of the loop; subscribing starts it, unsubscribing stops it and frees what it took. */
+  readonly events$: Observable<LoopEvent>;
+  readonly metrics: LoopMetrics;
+}
+
+/**
+ * The perception-action loop: synchronise the source's sensors, hand the freshest
+ * synchronised observation to the controller, clip the decision to the action space, send
+ * it. Observations that arrive while the controller is busy are dropped (exhaustMap), never
+ * queued, so the controller always works on fresh data. A watchdog commands a safe stop
+ * when observations stop arriving or a decision overruns its budget (that decision is not
+ * sent: it was made on stale data). The loop knows nothing of what the source and sink are.
+ */
+export function controlLoop(
+  source: SensorSource,
+  sink: ActionSink,
+  controller: Controller,
+  config: Readonly<AgentConfig>,
+  scheduler: SchedulerLike = asyncScheduler,
+): ControlLoop {
+  const metrics = new LoopMetrics();
+  const events$ = new Observable<LoopEvent>((subscriber) => {
+    let tick = 0;
+    let synced = 0;
+    let taken = 0;
+    const safeStop = (reason: string): void => {
+      metrics.safeStop();
+      sink.safeStop(reason);
+      subscriber.next({ type: 'safe_stop', reason });
+    };
+
+    const observations$ = synchronize(source, {
+      slopS: config.syncSlopMs / 1000,
+      required: config.requiredModalities,
+      optional: (['rgb', 'depth', 'points', 'proprio'] as const).filter((m) => !config.requiredModalities.includes(m)),
+    }).pipe(share());
+
+    const goalSubscription = source.goal$.subscribe({
+      next: (goal) => {
+        controller.setGoal(goal);
+        subscriber.next({ type: 'goal', goal });
+      },
+      error: (err: unknown) => subscriber.error(err),
+    });
+
+    // Silence on the synchronised stream for longer than the timeout: safe stop, once per silence.
+    const watchdogSubscription = observations$
+      .pipe(
+        startWith(undefined),
+        switchMap(() => timer(config.watchdog.observationTimeoutMs, scheduler)),
+      )
+      .subscribe(() => safeStop(`observations late: none synchronised for ${config.watchdog.observationTimeoutMs} ms`));
+
+    const tickSubscription = observations$
+      .pipe(
+        map((observation) => {
+          synced++;
+          return { observation, receivedAt: scheduler.now() };
+        }),
+        exhaustMap(({ observation, receivedAt }) => {
+          taken++;
+          return defer(() => {
+            const d = controller.decide(observation);
+            return isObservable(d) ? d.pipe(take(1)) : d instanceof Promise ? from(d) : of(d);
+          }).pipe(map((decision) => ({ observation, receivedAt, decision })));
+        }),
+      )
+      .subscribe({
+        next: ({ observation, receivedAt, decision }) => {
+          metrics.dropped(synced - taken);
+          synced = taken;
+          if (decision.planningMs > config.watchdog.planTimeoutMs) {
+            safeStop(`planner overran: ${decision.planningMs.toFixed(1)} ms > ${config.watchdog.planTimeoutMs} ms budget; its action was not sent`);
+            return;
+          }
+          const action = sink.send(clipAction(source.actionSpace, decision.values));
+          const latencyMs = scheduler.now() - receivedAt;
+          metrics.tick(scheduler.now(), latencyMs, decision.planningMs, decision.info?.predictionError);
+          subscriber.next({ type: 'tick', tick: tick++, observation, decision, action, latencyMs });
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+
+    return () => {
+      tickSubscription.unsubscribe();
+      watchdogSubscription.unsubscribe();
+      goalSubscription.unsubscribe();
+    };
+  });
+  return { events$, metrics };
+}

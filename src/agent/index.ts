@@ -1,0 +1,7 @@
+export type { SensorSource } from './Source.js';
+export type { ActionSink } from './Sink.js';
+export type { Controller, Decision } from './Controller.js';
+export * from './synchronize.js';
+export * from './LoopMetrics.js';
+export * from './controlLoop.js';
+export * from './sources/SimWorld.js';

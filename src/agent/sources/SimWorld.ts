@@ -1,0 +1,155 @@
+import { asyncScheduler, Subject, Subscription } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Action, ActionSpace } from '../../core/Action.js';
+import type { SplitName, TaskName } from '../../core/config/simConfig.js';
+import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../../core/Observation.js';
+import type { SimEnv, StepResult } from '../../sim/SimEnv.js';
+import type { ActionSink } from '../Sink.js';
+import type { SensorSource } from '../Source.js';
+
+export type SimClock =
+  /** The world steps once per action, as soon as it arrives: reproducible, as fast as compute allows. */
+  | 'lockstep'
+  /** The world steps every control period of scheduler time, holding the last action, as a real arm would. */
+  | 'realtime';
+
+export interface SimWorldEvent {
+  readonly type: 'reset' | 'step';
+  readonly episode: number;
+  readonly seed: number;
+  readonly step: number;
+  /** The step's result (type 'step'). */
+  readonly result?: StepResult;
+}
+
+/**
+ * The embedded simulation as a source and a sink for the control loop. Sensor messages are
+ * published on separate streams like a robot's topics; stepping happens on the scheduler,
+ * never inside `send`, so the loop is never re-entered from its own action.
+ */
+export class SimWorld implements SensorSource, ActionSink {
+  readonly name = 'sim';
+  readonly actionSpace: ActionSpace;
+  readonly rgb$: Observable<RgbImage>;
+  readonly depth$: Observable<DepthImage>;
+  readonly points$: Observable<PointCloud>;
+  readonly proprio$: Observable<Proprioception>;
+  readonly goal$: Observable<Observation>;
+  readonly events$: Observable<SimWorldEvent>;
+  readonly #env: SimEnv;
+  readonly #clock: SimClock;
+  readonly #scheduler: SchedulerLike;
+  readonly #rgb = new Subject<RgbImage>();
+  readonly #depth = new Subject<DepthImage>();
+  readonly #points = new Subject<PointCloud>();
+  readonly #proprio = new Subject<Proprioception>();
+  readonly #goal = new Subject<Observation>();
+  readonly #events = new Subject<SimWorldEvent>();
+  readonly #subscriptions = new Subscription();
+  #held: Float32Array;
+  #pending = false;
+  #episode = -1;
+  #seed = 0;
+  #stepsInEpisode = 0;
+  #stopped: string | undefined;
+  #running = false;
+
+  constructor(env: SimEnv, options: { clock?: SimClock; scheduler?: SchedulerLike } = {}) {
+    this.#env = env;
+    this.#clock = options.clock ?? 'lockstep';
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.actionSpace = env.actionSpace;
+    this.rgb$ = this.#rgb.asObservable();
+    this.depth$ = this.#depth.asObservable();
+    this.points$ = this.#points.asObservable();
+    this.proprio$ = this.#proprio.asObservable();
+    this.goal$ = this.#goal.asObservable();
+    this.events$ = this.#events.asObservable();
+    this.#held = this.#holdAction();
+  }
+
+  get env(): SimEnv {
+    return this.#env;
+  }
+
+  /** Starts an episode: publishes its goal, then its first observation (on the scheduler). */
+  reset(seed: number, options: { task?: TaskName; split?: SplitName } = {}): void {
+    this.#subscriptions.add(
+      this.#scheduler.schedule(() => {
+        const first = this.#env.reset(seed, options);
+        this.#episode++;
+        this.#seed = seed;
+        this.#stepsInEpisode = 0;
+        this.#held = this.#holdAction();
+        this.#events.next({ type: 'reset', episode: this.#episode, seed, step: 0 });
+        this.#goal.next(this.#env.goalObservation());
+        this.#publish(first);
+        if (this.#clock === 'realtime' && !this.#running) this.#startClock();
+      }),
+    );
+  }
+
+  send(action: Action): Action {
+    this.#stopped = undefined;
+    this.#held = Float32Array.from(action.values);
+    if (this.#clock === 'lockstep' && !this.#pending) {
+      this.#pending = true;
+      this.#subscriptions.add(
+        this.#scheduler.schedule(() => {
+          this.#pending = false;
+          this.#stepOnce();
+        }),
+      );
+    }
+    // What the arm will do: the env clips again, identically, when it steps.
+    return { space: action.space, values: Float32Array.from(action.values, (v, i) => Math.min(this.actionSpace.high[i], Math.max(this.actionSpace.low[i], v))) };
+  }
+
+  /** Holds position: zero motion, gripper as last commanded. */
+  safeStop(reason: string): void {
+    this.#stopped = reason;
+    this.#held = this.#holdAction();
+  }
+
+  get stoppedReason(): string | undefined {
+    return this.#stopped;
+  }
+
+  close(): void {
+    this.#subscriptions.unsubscribe();
+    for (const s of [this.#rgb, this.#depth, this.#points, this.#proprio, this.#goal, this.#events]) s.complete();
+  }
+
+  #holdAction(): Float32Array {
+    const hold = new Float32Array(this.actionSpace.names.length);
+    const previousGripper = this.#held?.[hold.length - 1];
+    hold[hold.length - 1] = previousGripper ?? 1;
+    return hold;
+  }
+
+  #startClock(): void {
+    this.#running = true;
+    const period = 1000 / this.#env.config.controlHz;
+    this.#subscriptions.add(
+      this.#scheduler.schedule(function (this: import('rxjs').SchedulerAction<SimWorld>, world) {
+        world!.#stepOnce();
+        this.schedule(world, period);
+      }, period, this),
+    );
+  }
+
+  #stepOnce(): void {
+    if (this.#episode < 0) return;
+    const result = this.#env.step(this.#held);
+    this.#stepsInEpisode++;
+    this.#events.next({ type: 'step', episode: this.#episode, seed: this.#seed, step: this.#stepsInEpisode, result });
+    if (!result.done) this.#publish(result.observation);
+  }
+
+  #publish(obs: Observation): void {
+    if (obs.rgb) this.#rgb.next(obs.rgb);
+    if (obs.depth) this.#depth.next(obs.depth);
+    if (obs.points) this.#points.next(obs.points);
+    if (obs.proprio) this.#proprio.next(obs.proprio);
+  }
+}
