@@ -1,5 +1,5 @@
 import { asyncScheduler, Subject, Subscription } from 'rxjs';
-import type { Observable, SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerAction, SchedulerLike } from 'rxjs';
 import type { Action, ActionSpace } from '../../core/Action.js';
 import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../../core/Observation.js';
@@ -51,6 +51,7 @@ export class SimWorld implements SensorSource, ActionSink {
   #episode = -1;
   #seed = 0;
   #stepsInEpisode = 0;
+  #episodeDone = false;
   #stopped: string | undefined;
   #running = false;
 
@@ -80,6 +81,7 @@ export class SimWorld implements SensorSource, ActionSink {
         this.#episode++;
         this.#seed = seed;
         this.#stepsInEpisode = 0;
+        this.#episodeDone = false;
         this.#held = this.#holdAction();
         this.#events.next({ type: 'reset', episode: this.#episode, seed, step: 0 });
         this.#goal.next(this.#env.goalObservation());
@@ -131,7 +133,7 @@ export class SimWorld implements SensorSource, ActionSink {
     this.#running = true;
     const period = 1000 / this.#env.config.controlHz;
     this.#subscriptions.add(
-      this.#scheduler.schedule(function (this: import('rxjs').SchedulerAction<SimWorld>, world) {
+      this.#scheduler.schedule(function (this: SchedulerAction<SimWorld>, world) {
         world!.#stepOnce();
         this.schedule(world, period);
       }, period, this),
@@ -139,9 +141,11 @@ export class SimWorld implements SensorSource, ActionSink {
   }
 
   #stepOnce(): void {
-    if (this.#episode < 0) return;
+    // Between episodes (before the first reset, after the step limit) the world stands still.
+    if (this.#episode < 0 || this.#episodeDone) return;
     const result = this.#env.step(this.#held);
     this.#stepsInEpisode++;
+    this.#episodeDone = result.done;
     this.#events.next({ type: 'step', episode: this.#episode, seed: this.#seed, step: this.#stepsInEpisode, result });
     if (!result.done) this.#publish(result.observation);
   }
