@@ -1,5 +1,6 @@
 export * from './worldModel.js';
 export * from './trainer.js';
+export * from './adam.js';
 export * from './checkpoint.js';
 export * from './batch.js';
 export * from './frames.js';

@@ -13,14 +13,55 @@ export function addDense(store: ParamStore, name: string, fanIn: number, fanOut:
   store.add(`${name}.b`, [fanOut], { kind: 'zeros' });
 }
 
-/** x [..., in] -> [..., out]; inputs of rank > 2 are flattened around one 2-D matMul. */
+/**
+ * x [..., in] -> [..., out]; inputs of rank > 2 are flattened around one 2-D matMul.
+ * One fused kernel: bias and activation are applied in the matMul's own output pass instead
+ * of by two more kernels that each read and write the whole output. tf.fused.matMul does
+ * that only outside gradient tapes (or without activation); under a tape `fusedDense` does
+ * it, with its own gradient.
+ */
 export function dense(w: Weights, name: string, x: tf.Tensor, act: Activation = 'none'): tf.Tensor {
-  const weight = w(`${name}.w`);
-  const flat = x.rank === 2 ? x : x.reshape([-1, x.shape[x.rank - 1] as number]);
-  let y: tf.Tensor = tf.add(tf.matMul(flat as tf.Tensor2D, weight as tf.Tensor2D), w(`${name}.b`));
-  y = activate(y, act);
-  return x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[1] as number]);
+  const weight = w(`${name}.w`) as tf.Tensor2D;
+  const flat = (x.rank === 2 ? x : x.reshape([-1, x.shape[x.rank - 1] as number])) as tf.Tensor2D;
+  const bias = w(`${name}.b`) as tf.Tensor1D;
+  const taped = tf.engine().state.gradientDepth > 0;
+  const y = act !== 'none' && taped ? fusedDense[act](flat, weight, bias) : tf.fused.matMul({ a: flat, b: weight, bias, activation: FUSED[act] });
+  return x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[1]]);
 }
+
+const FUSED = { relu: 'relu', elu: 'elu', none: 'linear' } as const satisfies Record<Activation, tf.fused.Activation>;
+
+/**
+ * act(x W + b) as one `_FusedMatMul` kernel under a gradient tape. The gradient is the one
+ * tf ops give: dz = dy * act'(z), read off the saved output (ReLU: y > 0, as relu's own
+ * gradient; ELU: tf's EluGrad), then dx = dz W^T, dW = x^T dz, db = sum of dz over rows.
+ */
+function fusedDenseOp(act: 'relu' | 'elu'): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+  return tf.customGrad((...args) => {
+    const [x, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const [n, k] = x.shape;
+    const m = w.shape[1];
+    // The raw kernel: inside a tape, tf.fused.matMul would split it up again. Its contract is rank 3.
+    const y3 = tf.engine().runKernel(
+      '_FusedMatMul',
+      { a: tf.reshape(x, [1, n, k]), b: tf.reshape(w, [1, k, m]), bias: b },
+      { transposeA: false, transposeB: false, activation: act, leakyreluAlpha: 0.2 },
+    ) as tf.Tensor3D;
+    const y = tf.reshape(y3, [n, m]) as tf.Tensor2D;
+    save([x, w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dz = (act === 'relu' ? tf.mul(dy, tf.step(ys)) : tf.engine().runKernel('EluGrad', { dy, y: ys })) as tf.Tensor2D;
+        return [tf.matMul(dz, ws, false, true), tf.matMul(xs, dz, true, false), tf.sum(dz, 0)];
+      },
+    };
+  });
+}
+
+const fusedDense = { relu: fusedDenseOp('relu'), elu: fusedDenseOp('elu') };
 
 export function activate(x: tf.Tensor, act: Activation): tf.Tensor {
   switch (act) {
@@ -38,13 +79,35 @@ export function addLayerNorm(store: ParamStore, name: string, dim: number): void
   store.add(`${name}.b`, [dim], { kind: 'zeros' });
 }
 
-/** Layer normalisation over the last axis. */
+/** Layer normalisation over the last axis: (x - mean) / sqrt(variance + 1e-5) * g + b. */
 export function layerNorm(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
-  const mean = tf.mean(x, -1, true);
-  const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, 1e-5))), w(`${name}.g`)), w(`${name}.b`));
+  return layerNormOp(x, w(`${name}.g`), w(`${name}.b`));
 }
+
+/**
+ * One taped op with the analytic gradient: dx = rstd * (dxhat - mean(dxhat) - xhat *
+ * mean(dxhat * xhat)) with dxhat = dy * g, dg and db summed over the leading axes. Why: left
+ * to autodiff, the dozen ops of the forward pass give a backward pass of twice as many, and
+ * tfjs's gradients of mean and sum build arrays of ones as large as x in JS and upload them.
+ */
+const layerNormOp = tf.customGrad((...args) => {
+  const [x, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+  const save = args[3] as tf.GradSaveFunc;
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5));
+  const xhat = tf.mul(centred, rstd);
+  save([xhat, rstd, g]);
+  return {
+    value: tf.add(tf.mul(xhat, g), b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xh, r, gain] = saved;
+      const leading = Array.from({ length: dy.rank - 1 }, (_, i) => i);
+      const dxhat = tf.mul(dy, gain);
+      const dx = tf.mul(r, tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))));
+      return [dx, tf.sum(tf.mul(dy, xh), leading), tf.sum(dy, leading)];
+    },
+  };
+});
 
 /**
  * A stack of dense layers `sizes[0] -> sizes[1] -> ... -> sizes[n]`, activation between

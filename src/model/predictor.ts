@@ -54,12 +54,12 @@ export class Predictor {
   step(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
       const k = states.shape[1];
-      const last = tf.squeeze(tf.slice(states, [0, k - 1, 0], [-1, 1, -1]), [1]);
-      const a = this.#actionNorm.apply(w, actions);
+      const last = lastStep(states);
       if (this.#kind === 'mlp') {
-        const aLast = tf.squeeze(tf.slice(a, [0, k - 1, 0], [-1, 1, -1]), [1]);
+        const aLast = this.#actionNorm.apply(w, lastStep(actions));
         return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat([last, aLast], 1), 'elu')) as tf.Tensor2D;
       }
+      const a = this.#actionNorm.apply(w, actions);
       if (k > this.history) throw new RangeError(`predictor: window of ${k} steps exceeds history ${this.history}`);
       const pos = tf.slice(w(`${PREFIX}.pos`), [this.history - k, 0], [k, -1]);
       let x = tf.add(dense(w, `${PREFIX}.in`, tf.concat([states, a], 2)), pos);
@@ -85,4 +85,11 @@ export class Predictor {
     const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, k, this.#width]);
     return dense(w, `${PREFIX}.l${layer}.out`, merged);
   }
+}
+
+/** x[:, K-1, :] of [B, K, C] as [B, C]; a reshape, no copy, when K = 1 (every planner step). */
+function lastStep(x: tf.Tensor3D): tf.Tensor2D {
+  const [b, k, c] = x.shape;
+  if (k === 1) return tf.reshape(x, [b, c]);
+  return tf.reshape(tf.slice(x, [0, k - 1, 0], [-1, 1, -1]), [b, c]);
 }

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { silentLogger } from '../core/index.js';
 import type { Logger } from '../core/index.js';
+import { Adam } from './adam.js';
 import { batchFrames } from './batch.js';
+import { sumOfSquares } from './engine/index.js';
 import type { TrainingBatch } from './batch.js';
 import { gatherRows, isPresent } from './frames.js';
+import type { ModelFrames } from './frames.js';
 import type { FusionWeights } from './fusion.js';
 import { stopGradient } from './nn.js';
 import { covarianceLoss, meanStd, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
@@ -45,12 +48,12 @@ export interface TrainerOptions {
 export class Trainer {
   readonly model: WorldModel;
   #steps = 0;
-  readonly #optimizer: tf.AdamOptimizer;
+  readonly #optimizer: Adam;
   readonly #logger: Logger;
 
   constructor(model: WorldModel, options: TrainerOptions = {}) {
     this.model = model;
-    this.#optimizer = tf.train.adam(model.config.learningRate);
+    this.#optimizer = new Adam(model.config.learningRate);
     this.#logger = (options.logger ?? silentLogger).child({ component: 'trainer' });
   }
 
@@ -61,12 +64,14 @@ export class Trainer {
   trainStep(batch: TrainingBatch): LossTerms {
     const model = this.model;
     const cfg = model.config;
-    const frames = batchFrames(batch, cfg);
+    const sensed = batchFrames(batch, cfg);
     const { batchSize: b, horizon: h } = batch;
+    // Batches are random draws, so dropping proprio from the first sequences is random dropout.
+    const frames = withoutProprio(sensed, Math.round(cfg.proprioDropout * b) * (h + 1));
     const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));
     // Target rows are horizon-major (all of t+1, then all of t+2 ...), as the rollout's outputs.
     const tgtRows = Array.from({ length: h * b }, (_, j) => (j % b) * (h + 1) + 1 + Math.floor(j / b));
-    model.observe(frames, Array.from({ length: frames.count }, (_, i) => i), batch.actions);
+    model.observe(sensed, Array.from({ length: sensed.count }, (_, i) => i), batch.actions);
 
     const stats: tf.Scalar[] = [];
     const keep = (x: tf.Scalar): tf.Scalar => {
@@ -79,10 +84,11 @@ export class Trainer {
     const stopped = targetInTape ? undefined : tidyEmbedding(() => model.embed(model.targetWeights, frames, tgtRows));
     const hasTarget = model.fusion.modalities.map((m) => tgtRows.some((r) => isPresent(frames, m, r)));
     const actions = tf.tensor3d(batch.actions, [b, h, cfg.actionDim]);
-    const proprioCtx = cfg.proprioHead && model.proprioNorm !== undefined && frames.proprio !== undefined
+    // The head's targets are the sensed body states, dropped input or not.
+    const proprioCtx = cfg.proprioHead && model.proprioNorm !== undefined && sensed.proprio !== undefined
       ? {
-          values: tf.tensor2d(gatherRows(frames.proprio, frames.present?.proprio, ctxRows, cfg.proprio.dim), [b, cfg.proprio.dim]),
-          mask: tf.tensor1d(ctxRows.map((r) => (isPresent(frames, 'proprio', r) ? 1 : 0))),
+          values: tf.tensor2d(gatherRows(sensed.proprio, sensed.present?.proprio, ctxRows, cfg.proprio.dim), [b, cfg.proprio.dim]),
+          mask: tf.tensor1d(ctxRows.map((r) => (isPresent(sensed, 'proprio', r) ? 1 : 0))),
         }
       : undefined;
     const w = cfg.loss;
@@ -146,14 +152,16 @@ export class Trainer {
 
     let values: Float32Array;
     try {
-      const { value, grads } = tf.variableGrads(loss, model.params.trainable());
+      const variables = model.params.trainable();
+      const { value, grads } = tf.variableGrads(loss, variables);
       stats.push(value);
       const gradNorm = tf.tidy(() => {
-        const list = Object.values(grads);
-        const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+        const norm = tf.sqrt(sumOfSquares(Object.values(grads)));
         const clip = cfg.gradClip;
         const scale = clip > 0 ? tf.div(clip, tf.maximum(norm, clip)) : tf.scalar(1);
-        this.#optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+        // A variable the loss does not reach (an encoder whose modality no frame has) gets no gradient.
+        const updates = variables.flatMap((v) => (grads[v.name] === undefined ? [] : [{ variable: v, gradient: grads[v.name] }]));
+        this.#optimizer.applyGradients(updates, scale as tf.Scalar);
         return norm;
       });
       tf.dispose(grads);
@@ -224,6 +232,14 @@ export class Trainer {
   dispose(): void {
     this.#optimizer.dispose();
   }
+}
+
+/** `frames` with proprioception masked out of its first `rows` rows (modality dropout); `frames` itself when there is nothing to drop. */
+function withoutProprio(frames: ModelFrames, rows: number): ModelFrames {
+  if (rows <= 0 || frames.proprio === undefined) return frames;
+  const present = Uint8Array.from(frames.present?.proprio ?? new Uint8Array(frames.count).fill(1));
+  present.fill(0, 0, Math.min(rows, frames.count));
+  return { ...frames, present: { ...frames.present, proprio: present } };
 }
 
 /** Runs `f` in a tidy scope and keeps only the embedding it returns. */

@@ -171,6 +171,34 @@ describe('Trainer', () => {
   });
 });
 
+describe('Trainer modality dropout', () => {
+  before(useWasm);
+
+  test('proprioDropout hides proprio from the encoders of that share of sequences but still trains the proprio head on them', () => {
+    const full = new WorldModel(tinyConfig({ proprioDropout: 1 }), { seed: 1 });
+    const trainer = new Trainer(full);
+    const batch = tinyBatch(full, 4);
+    const terms = trainer.trainStep(batch);
+    assert.equal(terms.modalityErrors.proprio, undefined, 'no proprio input anywhere: no proprio error measured');
+    assert.ok(terms.modalityErrors.rgb !== undefined);
+    assert.ok(terms.proprio !== undefined && Number.isFinite(terms.proprio) && terms.proprio > 0, 'the head still has targets');
+    assert.equal(full.fusion.errors().proprio, 1, 'the running proprio error is left alone');
+    assert.equal(batch.present, undefined, 'the caller\'s batch is not modified');
+    assertNoLeak('trainStep with dropout', () => trainer.trainStep(batch));
+    trainer.dispose();
+    full.dispose();
+
+    // Half of a 2-sequence batch: the proprio error comes from the other sequence only.
+    const half = new WorldModel(tinyConfig({ proprioDropout: 0.5 }), { seed: 1 });
+    const halfTerms = new Trainer(half).trainStep(batch);
+    const none = new WorldModel(tinyConfig(), { seed: 1 });
+    const noneTerms = new Trainer(none).trainStep(batch);
+    assert.ok(halfTerms.modalityErrors.proprio !== undefined);
+    assert.notEqual(halfTerms.modalityErrors.proprio, noneTerms.modalityErrors.proprio);
+    [half, none].forEach((m) => m.dispose());
+  });
+});
+
 /** A random batch of 2 sequences for the tiny config. */
 function tinyBatch(model: WorldModel, seed: number): TrainingBatch {
   const rng = new Rng(seed);

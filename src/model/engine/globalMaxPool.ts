@@ -1,11 +1,11 @@
-import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, floatView, intView, kernelInput } from './wasmBackend.js';
+import { JS_KERNEL_BACKENDS, kernelMemory } from './jsKernelMemory.js';
+import type { KernelMemory } from './jsKernelMemory.js';
+import { kernelInput } from './wasmBackend.js';
 
 const FORWARD = 'JepaGlobalMaxPool';
 const BACKWARD = 'JepaGlobalMaxPoolGrad';
-/** Backends that get the JS kernels below; others (native TF, WebGL) use tf ops. */
-const JS_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 
 /**
  * Max over the points axis of a [B, N, C] feature tensor (PointNet's symmetric pooling),
@@ -58,7 +58,7 @@ let registered = false;
 export function registerGlobalMaxPoolKernels(): void {
   if (registered) return;
   for (const backendName of JS_KERNEL_BACKENDS) {
-    const memory = backendName === 'wasm' ? wasmMemory : cpuMemory;
+    const memory = kernelMemory(backendName);
     if (tf.getKernel(FORWARD, backendName) === undefined) {
       tf.registerKernel({ kernelName: FORWARD, backendName, kernelFunc: forwardKernel(memory) });
     }
@@ -68,45 +68,6 @@ export function registerGlobalMaxPoolKernels(): void {
   }
   registered = true;
 }
-
-/**
- * How a JS kernel reaches a backend's memory. `output` allocates; `view` must be called
- * after the kernel's last `output` (a growing wasm heap detaches earlier views).
- */
-interface KernelMemory {
-  output(backend: unknown, shape: number[], dtype: DataType): TensorInfo;
-  floats(backend: unknown, info: TensorInfo): Float32Array;
-  ints(backend: unknown, info: TensorInfo): Int32Array;
-}
-
-const wasmMemory: KernelMemory = {
-  output: (backend, shape, dtype) => asWasmBackend(backend).makeOutput(shape, dtype),
-  floats: (backend, info) => floatView(asWasmBackend(backend), info),
-  ints: (backend, info) => intView(asWasmBackend(backend), info),
-};
-
-/** The members of tfjs's `MathBackendCPU` used here; its values live in JS arrays. */
-interface CpuBackend {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array | Int32Array): TensorInfo;
-}
-
-const cpuMemory: KernelMemory = {
-  output: (backend, shape, dtype) => {
-    const size = shape.reduce((p, d) => p * d, 1);
-    // The cpu backend keeps this very array, so filling it later fills the tensor.
-    return (backend as CpuBackend).makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size) : new Float32Array(size));
-  },
-  // Outputs made above are already of the right type; an input stored otherwise is converted.
-  floats: (backend, info) => {
-    const values = (backend as CpuBackend).readSync(info.dataId);
-    return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-  },
-  ints: (backend, info) => {
-    const values = (backend as CpuBackend).readSync(info.dataId);
-    return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
-  },
-};
 
 function forwardKernel(memory: KernelMemory): KernelFunc {
   return ({ inputs, backend }) => {

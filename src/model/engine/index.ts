@@ -1,3 +1,5 @@
 export * from './initBackend.js';
 export * from './installWasmKernelFixes.js';
 export * from './globalMaxPool.js';
+export * from './adamUpdate.js';
+export * from './sumOfSquares.js';

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { EngineBackend } from '../../core/config/engineConfig.js';
+import type { EngineBackend, EngineThreads } from '../../core/config/engineConfig.js';
 import type { Logger } from '../../core/Logger.js';
 import { silentLogger } from '../../core/Logger.js';
 import { installWasmKernelFixes } from './installWasmKernelFixes.js';
+import { createThreadedWasmBackend, wasmBackendThreads } from './threadedWasmBackend.js';
 
 /** A backend that can run (everything but `auto`). */
 export type ConcreteBackend = Exclude<EngineBackend, 'auto'>;
@@ -25,11 +27,19 @@ export interface BackendDescription {
   readonly reasons: Readonly<Partial<Record<ConcreteBackend, string>>>;
   /** Kernels replaced or added to make this backend train fast (wasm only). */
   readonly kernelFixes: readonly string[];
+  /** Threads of the backend's compute pool (wasm: XNNPACK's; 1 elsewhere, where the backend decides). */
+  readonly threads: number;
 }
 
 export interface InitBackendOptions {
   /** `auto` (default) takes the best that loads; a named one is an error when it cannot run. */
   backend?: EngineBackend;
+  /**
+   * Threads of the wasm backend (default 1, the package's single-threaded build; `auto`: one
+   * per core). Fixed by the call that first starts wasm in a process: its tensors live in
+   * that backend's memory, so a later call asking another count keeps it and warns.
+   */
+  threads?: EngineThreads;
   logger?: Logger;
   /** Loads a package; tests replace it to act out a broken install. */
   importModule?: (specifier: string) => Promise<unknown>;
@@ -65,15 +75,16 @@ async function select(options: InitBackendOptions): Promise<BackendDescription> 
   const reasons: Partial<Record<ConcreteBackend, string>> = {};
   const causes: unknown[] = [];
   for (const name of candidates) {
-    const failure = await activate(name, importModule);
+    const failure = await activate(name, importModule, threadsWanted(options.threads), logger);
     if (failure === undefined) {
       const kernelFixes = name === 'wasm' ? installWasmKernelFixes() : [];
+      const threads = name === 'wasm' ? wasmBackendThreads(tf.backend()) : 1;
       for (const [better, reason] of Object.entries(reasons)) {
         const installedButBroken = !reason.startsWith('not installed');
         logger[installedButBroken ? 'warn' : 'info'](`tensor backend ${better} unavailable: ${reason}`, { backend: better, reason });
       }
-      logger.info(`tensor backend: ${name}`, { backend: name, asked, reasons, kernelFixes });
-      return { backend: name, reasons, kernelFixes };
+      logger.info(`tensor backend: ${name}`, { backend: name, asked, reasons, kernelFixes, threads });
+      return { backend: name, reasons, kernelFixes, threads };
     }
     reasons[name] = failure.reason;
     causes.push(failure.cause);
@@ -85,10 +96,44 @@ async function select(options: InitBackendOptions): Promise<BackendDescription> 
   throw new BackendUnavailableError(`no tensor backend could run (${all})`, { cause: causes[causes.length - 1] });
 }
 
+function threadsWanted(threads: EngineThreads | undefined): number {
+  if (threads === 'auto') return availableParallelism();
+  if (threads === undefined) return 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`initBackend: threads must be 'auto' or an integer >= 1, got ${threads}`);
+  return threads;
+}
+
+/** The package's own (single-threaded) wasm factory, kept while ours is registered. */
+let packageWasmFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+let registeredThreads = 1;
+
+/**
+ * Registers the wasm backend factory for `threads` if wasm has not started yet in this
+ * process; once it has, its thread count stays (a warning says so when another is asked).
+ */
+function prepareWasmThreads(threads: number, logger: Logger): void {
+  if (tf.engine().registry.wasm !== undefined) {
+    const running = wasmBackendThreads(tf.engine().registry.wasm);
+    if (running !== threads) logger.warn(`tensor backend wasm already runs with ${running} thread(s); ${threads} asked, kept ${running}`);
+    return;
+  }
+  if (threads === registeredThreads) return;
+  packageWasmFactory ??= tf.findBackendFactory('wasm') ?? undefined;
+  tf.removeBackend('wasm');
+  if (threads === 1 && packageWasmFactory !== undefined) tf.registerBackend('wasm', packageWasmFactory, WASM_PRIORITY);
+  else tf.registerBackend('wasm', () => createThreadedWasmBackend(threads), WASM_PRIORITY);
+  registeredThreads = threads;
+}
+
+/** tfjs-backend-wasm's registration priority. */
+const WASM_PRIORITY = 2;
+
 /** Makes `name` the active backend; undefined on success, else why not. */
 async function activate(
   name: ConcreteBackend,
   importModule: (specifier: string) => Promise<unknown>,
+  threads: number,
+  logger: Logger,
 ): Promise<{ reason: string; cause?: unknown } | undefined> {
   const { module, tfName } = PROVIDERS[name];
   if (module !== undefined) {
@@ -103,6 +148,19 @@ async function activate(
       return { reason: `'${module}' loaded but registered no '${tfName}' backend with this @tensorflow/tfjs ${tf.version_core}` };
     }
   }
+  if (name === 'wasm') prepareWasmThreads(threads, logger);
+  let failure = await setBackend(tfName);
+  if (failure !== undefined && name === 'wasm' && registeredThreads > 1) {
+    // The multithreaded build goes around the package's loader: should it fail, the
+    // shipped single-threaded build still runs.
+    logger.warn(`tensor backend wasm with ${registeredThreads} threads failed (${failure.reason}); using 1 thread`);
+    prepareWasmThreads(1, logger);
+    failure = await setBackend(tfName);
+  }
+  return failure;
+}
+
+async function setBackend(tfName: string): Promise<{ reason: string; cause?: unknown } | undefined> {
   try {
     if (!(await tf.setBackend(tfName))) return { reason: `failed to initialise (tf.setBackend('${tfName}') returned false)` };
     await tf.ready();

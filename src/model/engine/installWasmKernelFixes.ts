@@ -3,11 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 import { batchedBiasFusedMatMul } from './batchedBiasFusedMatMul.js';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilterWasm.js';
 import { registerGlobalMaxPoolKernels } from './globalMaxPool.js';
+import { leadingAxesReduce } from './leadingAxesReduce.js';
+import { sharedIdentity } from './sharedIdentity.js';
 import { transposeFirstMatMul } from './transposeFirstMatMul.js';
 import { requireKernel } from './wasmBackend.js';
 
 const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
-const FIXED_KERNELS = [...MATMUL_KERNELS, 'Conv2DBackpropFilter'] as const;
+const REDUCE_KERNELS = ['Sum', 'Mean'] as const;
+const FIXED_KERNELS = [...MATMUL_KERNELS, 'Conv2DBackpropFilter', 'Identity', ...REDUCE_KERNELS] as const;
 
 /** Kernel functions registered here, to recognise our own kernels (idempotence). */
 const ours = new WeakSet<KernelFunc>();
@@ -21,6 +24,10 @@ const originals = new Map<string, KernelConfig | undefined>();
  *   wasm matMul runs even in backward passes;
  * - `_FusedMatMul` gets a batched product with bias right (the shipped kernel does not);
  * - registers a `Conv2DBackpropFilter` (wasm ships none, so conv nets could not train);
+ * - `Identity` (tf.clone, used for every tensor a gradient tape saves) shares memory instead
+ *   of copying it;
+ * - `Sum` and `Mean` over leading axes (bias gradients) add rows in one pass instead of
+ *   transposing first;
  * - registers the kernels of `globalMaxPool` (cheap PointNet max-pool gradient).
  * Needs `@tensorflow/tfjs-backend-wasm` imported (it registers the wasm kernels); works
  * before or after `tf.setBackend('wasm')`. Idempotent: a second call changes nothing.
@@ -40,6 +47,17 @@ export function installWasmKernelFixes(): string[] {
     // The kernel only asks for untransposed products: the shipped matMul is the fast one.
     const batchMatMul = (originals.get('BatchMatMul') ?? requireKernel('BatchMatMul', 'wasm')).kernelFunc;
     replace('Conv2DBackpropFilter', conv2DBackpropFilterWasm({ transpose, batchMatMul }));
+  }
+  const identity = requireKernel('Identity', 'wasm');
+  if (!ours.has(identity.kernelFunc)) {
+    originals.set('Identity', identity);
+    replace('Identity', sharedIdentity(identity));
+  }
+  for (const name of REDUCE_KERNELS) {
+    const current = requireKernel(name, 'wasm');
+    if (ours.has(current.kernelFunc)) continue;
+    originals.set(name, current);
+    replace(name, leadingAxesReduce(current, name));
   }
   registerGlobalMaxPoolKernels();
   return FIXED_KERNELS.filter((name) => {

@@ -18,6 +18,8 @@ export interface WasmBackend {
   typedArrayFromHeap(info: TensorInfo): TypedArray;
   /** Frees an intermediate made by `makeOutput` or another kernel. */
   disposeData(dataId: object, force?: boolean): boolean;
+  /** One more reference to a tensor's memory (freed when the last one is disposed). */
+  incRef(dataId: object): void;
 }
 
 export function asWasmBackend(backend: unknown): WasmBackend {
@@ -27,9 +29,10 @@ export function asWasmBackend(backend: unknown): WasmBackend {
     typeof b !== 'object' ||
     typeof b.makeOutput !== 'function' ||
     typeof b.typedArrayFromHeap !== 'function' ||
-    typeof b.disposeData !== 'function'
+    typeof b.disposeData !== 'function' ||
+    typeof b.incRef !== 'function'
   ) {
-    throw new Error('expected the tfjs wasm backend (makeOutput, typedArrayFromHeap, disposeData), got another backend');
+    throw new Error('expected the tfjs wasm backend (makeOutput, typedArrayFromHeap, disposeData, incRef), got another backend');
   }
   return b as WasmBackend;
 }

@@ -40,7 +40,7 @@ describe('initBackend', () => {
     const [first, second] = await Promise.all([initBackend(), initBackend()]);
     assert.equal(first.backend, 'wasm');
     assert.deepEqual(second, first);
-    assert.deepEqual([...second.kernelFixes].sort(), ['BatchMatMul', 'Conv2DBackpropFilter', '_FusedMatMul']);
+    assert.deepEqual([...second.kernelFixes].sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Identity', 'Mean', 'Sum', '_FusedMatMul']);
     assert.equal(tf.getBackend(), 'wasm');
   });
 
@@ -93,14 +93,16 @@ describe('initBackend', () => {
 
   test("'cpu' explicitly runs cpu with no reasons and no fixes", async () => {
     const description = await initBackend({ backend: 'cpu' });
-    assert.deepEqual(description, { backend: 'cpu', reasons: {}, kernelFixes: [] });
+    assert.deepEqual(description, { backend: 'cpu', reasons: {}, kernelFixes: [], threads: 1 });
     assert.equal(tf.getBackend(), 'cpu');
     await initBackend({ backend: 'wasm' });
   });
 
   test('the config section lists every backend, defaults to auto and rejects others', () => {
     assert.deepEqual([...ENGINE_BACKENDS], ['auto', ...BACKEND_PREFERENCE]);
-    assert.deepEqual(engineConfigSchema.parse(undefined), { backend: 'auto' });
+    assert.deepEqual(engineConfigSchema.parse(undefined), { backend: 'auto', threads: 1 });
+    assert.equal(parseConfig({ engine: { threads: 'auto' } }).engine.threads, 'auto');
+    assert.throws(() => parseConfig({ engine: { threads: 0 } }), /'engine\.threads'/);
     assert.equal(parseConfig({ engine: { backend: 'wasm' } }).engine.backend, 'wasm');
     assert.throws(() => parseConfig({ engine: { backend: 'webgl' } }), /'engine\.backend'.*\(got "webgl"\)/);
   });

@@ -5,12 +5,15 @@ import '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernelFixes, uninstallWasmKernelFixes } from '../../../src/model/engine/installWasmKernelFixes.js';
 import { isTransposeFirstMatMul } from '../../../src/model/engine/transposeFirstMatMul.js';
 
-function state(): { batchMatMul: boolean; fused: boolean; conv: boolean; maxPool: boolean } {
+const shippedIdentity = tf.getKernel('Identity', 'wasm');
+
+function state(): { batchMatMul: boolean; fused: boolean; conv: boolean; maxPool: boolean; identity: boolean } {
   return {
     batchMatMul: isTransposeFirstMatMul(tf.getKernel('BatchMatMul', 'wasm')!),
     fused: isTransposeFirstMatMul(tf.getKernel('_FusedMatMul', 'wasm')!),
     conv: tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined,
     maxPool: tf.getKernel('JepaGlobalMaxPool', 'wasm') !== undefined,
+    identity: tf.getKernel('Identity', 'wasm') !== shippedIdentity,
   };
 }
 
@@ -19,8 +22,8 @@ describe('installWasmKernelFixes', () => {
 
   test('works before the wasm backend starts, and the kernels run once it does', async () => {
     const original = tf.getKernel('BatchMatMul', 'wasm');
-    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', '_FusedMatMul']);
-    assert.deepEqual(state(), { batchMatMul: true, fused: true, conv: true, maxPool: true });
+    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Identity', 'Mean', 'Sum', '_FusedMatMul']);
+    assert.deepEqual(state(), { batchMatMul: true, fused: true, conv: true, maxPool: true, identity: true });
     assert.notEqual(tf.getKernel('BatchMatMul', 'wasm'), original);
     await tf.setBackend('wasm');
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
@@ -29,19 +32,20 @@ describe('installWasmKernelFixes', () => {
   });
 
   test('is idempotent: a second call changes nothing and wraps no wrapper', () => {
-    const before = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter'].map((k) => tf.getKernel(k, 'wasm'));
-    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', '_FusedMatMul']);
-    assert.deepEqual(['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter'].map((k) => tf.getKernel(k, 'wasm')), before);
+    const kernels = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Identity', 'Sum', 'Mean'];
+    const before = kernels.map((k) => tf.getKernel(k, 'wasm'));
+    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Identity', 'Mean', 'Sum', '_FusedMatMul']);
+    assert.deepEqual(kernels.map((k) => tf.getKernel(k, 'wasm')), before);
   });
 
   test('uninstall restores the shipped kernels, and installing again works', async () => {
     uninstallWasmKernelFixes();
-    assert.deepEqual(state(), { batchMatMul: false, fused: false, conv: false, maxPool: true });
+    assert.deepEqual(state(), { batchMatMul: false, fused: false, conv: false, maxPool: true, identity: false });
     // The shipped kernels still run (their setup survived the swap).
     await tf.setBackend('wasm');
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     assert.deepEqual(tf.matMul(a, a, false, true).arraySync(), [[5, 11], [11, 25]]);
-    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', '_FusedMatMul']);
+    assert.deepEqual(installWasmKernelFixes().sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Identity', 'Mean', 'Sum', '_FusedMatMul']);
     assert.deepEqual(tf.matMul(a, a, false, true).arraySync(), [[5, 11], [11, 25]]);
     a.dispose();
   });
