@@ -12,3 +12,4 @@ export * from './config/modelConfig.js';
 export * from './config/planConfig.js';
 export * from './Logger.js';
 export * from './config/agentConfig.js';
+export * from './config/learnConfig.js';

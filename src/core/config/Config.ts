@@ -5,6 +5,7 @@ import { engineConfigSchema } from './engineConfig.js';
 import { modelConfigSchema } from './modelConfig.js';
 import { planConfigSchema } from './planConfig.js';
 import { agentConfigSchema } from './agentConfig.js';
+import { learnConfigSchema } from './learnConfig.js';
 
 /**
  * The one typed configuration of a run, grouped by concern. Every key has a default; an
@@ -20,6 +21,7 @@ export const configSchema = z.strictObject({
   model: modelConfigSchema,
   plan: planConfigSchema,
   agent: agentConfigSchema,
+  learn: learnConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

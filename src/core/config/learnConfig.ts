@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Online learning: a bounded replay buffer of the frames the agent lived and a learner that
+ * trains the world model on it off the control path (a worker thread), publishing weights to
+ * the acting model. Sequences are `model.horizon` actions long; the model section sizes the frames.
+ */
+export const learnConfigSchema = z
+  .strictObject({
+    /** Frames the replay buffer holds; the oldest are overwritten beyond it (memory is preallocated). */
+    capacityFrames: z.number().int().min(2).max(10_000_000).default(15000),
+    /** Training starts once the buffer holds this many frames. */
+    minFrames: z.number().int().min(1).max(10_000_000).default(256),
+    /** Sequences per training batch (at least 2: VICReg needs a batch). */
+    batchSize: z.number().int().min(2).max(4096).default(16),
+    /** The acting model receives new weights every this many training steps. */
+    publishEverySteps: z.number().int().min(1).max(1_000_000).default(10),
+    /** A checkpoint is written every this many training steps (0: only when asked and at close). */
+    checkpointEverySteps: z.number().int().min(0).max(100_000_000).default(500),
+    /**
+     * Scheduling priority (nice, 0-19) of the learner's thread, so the control loop gets the
+     * CPU first when cores are scarce. Linux only: elsewhere it would lower the whole process.
+     */
+    workerNice: z.number().int().min(0).max(19).default(10),
+  })
+  .refine((v) => v.minFrames <= v.capacityFrames, {
+    message: 'learn.minFrames must not exceed learn.capacityFrames',
+    path: ['minFrames'],
+  })
+  .prefault({});
+export type LearnConfig = z.infer<typeof learnConfigSchema>;

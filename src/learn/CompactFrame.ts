@@ -1,0 +1,70 @@
+import type { ModelConfig, Observation } from '../core/index.js';
+import { framesFromObservations } from '../model/index.js';
+
+/**
+ * One observation as the model consumes it, in a few typed arrays: RGB resampled to the
+ * model's image size, the cloud resampled to its point count, proprio laid out as its vector.
+ * A modality is present exactly when its field is set. Each array owns its whole buffer, so
+ * the main thread converts an Observation once and transfers the frame to a worker (no copy).
+ */
+export interface CompactFrame {
+  /** [size, size, 3] uint8. */
+  readonly rgb?: Uint8Array;
+  /** [pointCount, 3] metres, every point finite. */
+  readonly points?: Float32Array;
+  /** [proprio.dim], proprioLayout order. */
+  readonly proprio?: Float32Array;
+}
+
+/** Converts an observation with the model's own packing (framesFromObservations): nothing is resampled twice. */
+export function compactFrame(observation: Observation, config: ModelConfig): CompactFrame {
+  const frames = framesFromObservations([observation], config);
+  const present = frames.present;
+  return {
+    ...(frames.rgb !== undefined && present?.rgb?.[0] === 1 ? { rgb: frames.rgb } : {}),
+    ...(frames.points !== undefined && present?.points?.[0] === 1 ? { points: frames.points } : {}),
+    ...(frames.proprio !== undefined && present?.proprio?.[0] === 1 ? { proprio: frames.proprio } : {}),
+  };
+}
+
+/** Number of values each modality of a frame holds under `config`. */
+export function compactFrameSizes(config: ModelConfig): { rgb: number; points: number; proprio: number } {
+  return { rgb: config.image.size ** 2 * 3, points: config.points.count * 3, proprio: config.proprio.dim };
+}
+
+/** Throws a RangeError naming the field when a frame does not fit the model config. */
+export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, where = 'compact frame'): void {
+  const sizes = compactFrameSizes(config);
+  const check = (field: 'rgb' | 'points' | 'proprio', array: unknown, type: typeof Uint8Array | typeof Float32Array): void => {
+    if (array === undefined) return;
+    if (!(array instanceof type)) {
+      const got = typeof array === 'object' && array !== null ? array.constructor.name : typeof array;
+      throw new TypeError(`${where}: ${field} is a ${got}, expected a ${type.name}`);
+    }
+    if (array.length !== sizes[field]) {
+      throw new RangeError(`${where}: ${field} has ${array.length} values, expected ${sizes[field]} for model.${sizeKey[field]}`);
+    }
+  };
+  check('rgb', frame.rgb, Uint8Array);
+  check('points', frame.points, Float32Array);
+  check('proprio', frame.proprio, Float32Array);
+}
+
+const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.dim' } as const;
+
+/**
+ * The buffers to transfer when posting `frame` to a worker. Arrays that are views on a larger
+ * buffer, or on shared memory, are left out: transferring would detach (or cannot move) memory
+ * the frame does not own, so those are copied by the structured clone instead.
+ */
+export function compactFrameTransferList(frame: CompactFrame): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const array of [frame.rgb, frame.points, frame.proprio]) {
+    if (array === undefined) continue;
+    const buffer = array.buffer;
+    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && !out.includes(buffer)) {
+      out.push(buffer);
+    }
+  }
+  return out;
+}

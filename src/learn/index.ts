@@ -1,0 +1,6 @@
+export * from './CompactFrame.js';
+export * from './ReplayBuffer.js';
+export * from './snapshotWeights.js';
+export * from './applyWeights.js';
+export * from './InlineLearner.js';
+export * from './LearnerHost.js';

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { MessageChannel } from 'node:worker_threads';
+import { describe, test } from 'node:test';
+import { checkCompactFrame, compactFrame, compactFrameSizes, compactFrameTransferList } from '../../src/learn/index.js';
+import type { CompactFrame } from '../../src/learn/index.js';
+import { framesFromObservations } from '../../src/model/index.js';
+import { observation } from '../model/fixtures.js';
+import { markedFrame, tinyConfig } from './fixtures.js';
+
+const model = tinyConfig().model;
+
+/** Posts a value through a real MessagePort with a transfer list; resolves with what arrives. */
+function roundTrip<T>(value: T, transfer: ArrayBuffer[]): Promise<T> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<T>((resolve) => {
+    port2.once('message', (received: T) => {
+      port1.close();
+      port2.close();
+      resolve(received);
+    });
+    port1.postMessage(value, transfer);
+  });
+}
+
+describe('compactFrame', () => {
+  test('packs an observation exactly as the model packs it', () => {
+    const obs = observation(9);
+    const frame = compactFrame(obs, model);
+    const frames = framesFromObservations([obs], model);
+    assert.deepEqual(frame, { rgb: frames.rgb, points: frames.points, proprio: frames.proprio });
+    const sizes = compactFrameSizes(model);
+    assert.equal(frame.rgb?.length, sizes.rgb);
+    assert.equal(frame.points?.length, sizes.points);
+    assert.equal(frame.proprio?.length, sizes.proprio);
+  });
+
+  test('leaves out missing modalities, clouds with no finite point, and modalities the model does not encode', () => {
+    const obs = observation(2, ['points', 'proprio']);
+    const nanCloud = { ...obs, points: { ...obs.points!, positions: new Float32Array(obs.points!.positions.length).fill(Number.NaN) } };
+    assert.deepEqual(Object.keys(compactFrame(nanCloud, model)), ['proprio']);
+    const proprioOnly = tinyConfig('model.modalities.points=false', 'model.modalities.rgb=false', 'model.proprioHead=false').model;
+    assert.deepEqual(Object.keys(compactFrame(observation(3), proprioOnly)), ['proprio']);
+  });
+
+  test('is transferred to another thread whole, without a copy', async () => {
+    const frame = compactFrame(observation(5), model);
+    const copy = { rgb: frame.rgb!.slice(), points: frame.points!.slice(), proprio: frame.proprio!.slice() };
+    const transfer = compactFrameTransferList(frame);
+    assert.equal(transfer.length, 3);
+    const received = await roundTrip(frame, transfer);
+    assert.deepEqual(received, copy);
+    assert.equal(frame.rgb!.byteLength, 0, 'the sender no longer owns the buffer: it moved');
+  });
+
+  test('views on a larger buffer are not transferred (that would detach memory the frame does not own)', async () => {
+    const big = new Float32Array(1000);
+    const frame: CompactFrame = { proprio: big.subarray(10, 10 + model.proprio.dim), rgb: markedFrame(model, 1).rgb };
+    const transfer = compactFrameTransferList(frame);
+    assert.deepEqual(transfer, [frame.rgb!.buffer]);
+    await roundTrip(frame, transfer);
+    assert.equal(big.length, 1000, 'the larger buffer stays with its owner');
+  });
+
+  test('checkCompactFrame names the field, its type and the expected size', () => {
+    assert.doesNotThrow(() => checkCompactFrame(markedFrame(model, 2), model));
+    assert.throws(() => checkCompactFrame({ proprio: new Float32Array(3) }, model, 'here'), /here: proprio has 3 values, expected 14 for model.proprio.dim/);
+    assert.throws(() => checkCompactFrame({ rgb: new Float32Array(768) as unknown as Uint8Array }, model), /rgb is a Float32Array, expected a Uint8Array/);
+  });
+});

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { filter, firstValueFrom, timeout } from 'rxjs';
+import type { Observable } from 'rxjs';
+import type { Logger } from '../../src/core/index.js';
+import { applyWeights, InlineLearner, LearnerHost } from '../../src/learn/index.js';
+import type { LearnerHostOptions } from '../../src/learn/index.js';
+import { MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
+import { take, useWasm } from '../model/fixtures.js';
+import { copyFrame, simFrames, tinyConfig } from './fixtures.js';
+import type { LivedFrame } from './fixtures.js';
+
+const WAIT_MS = 45_000;
+
+function first<T>(source: Observable<T>, predicate: (value: T) => boolean): Promise<T> {
+  return firstValueFrom(source.pipe(filter(predicate), timeout(WAIT_MS)));
+}
+
+function addAll(host: LearnerHost | InlineLearner, frames: readonly LivedFrame[]): void {
+  for (const f of frames) host.add(copyFrame(f.frame), f.action, f.episode);
+}
+
+/** Starts a host, runs `f`, and always ends the worker (a live worker would keep the test process running). */
+async function withHost(config: ReturnType<typeof tinyConfig>, options: LearnerHostOptions, f: (host: LearnerHost) => Promise<void>): Promise<void> {
+  const host = await LearnerHost.start(config, options);
+  try {
+    await f(host);
+  } finally {
+    await host.close({ checkpoint: false }).catch(() => undefined);
+  }
+}
+
+/** A logger that keeps what it is given. */
+function recordingLogger(records: Array<{ level: string; message: string }>): Logger {
+  const log = (level: string) => (message: string): void => void records.push({ level, message });
+  const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
+  return logger;
+}
+
+/** Lateness of each tick of a `periodMs` interval timer over `durationMs`: how much later than one period after the previous tick it ran. */
+function tickLateness(periodMs: number, durationMs: number): Promise<number[]> {
+  return new Promise((resolve) => {
+    const lateness: number[] = [];
+    const start = performance.now();
+    let last = start;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lateness.push(Math.max(0, now - last - periodMs));
+      last = now;
+      if (now - start >= durationMs) {
+        clearInterval(timer);
+        resolve(lateness);
+      }
+    }, periodMs);
+  });
+}
+
+/** Nearest-rank 99th percentile. */
+function p99(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)];
+}
+
+describe('LearnerHost', () => {
+  let frames: LivedFrame[];
+  let dir: string;
+  before(async () => {
+    await useWasm();
+    frames = await simFrames(tinyConfig(), 200);
+    dir = await mkdtemp(join(tmpdir(), 'learner-host-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('learns from real simulation frames in its worker and publishes weights that change the acting model', async () => {
+    const config = tinyConfig('learn.publishEverySteps=10');
+    const acting = new WorldModel(config.model, { seed: config.seed });
+    const losses: number[] = [];
+    await withHost(config, {}, async (host) => {
+      assert.equal(host.backend, 'wasm');
+      host.stats$.subscribe((s) => {
+        if (s.loss !== undefined && s.steps > losses.length) losses.push(s.loss.total);
+      });
+      const probe = { count: 1, ...frames[0].frame };
+      const before = take(acting.encodeFrames(probe));
+
+      addAll(host, frames);
+      const added = await host.requestStats();
+      assert.equal(added.framesAdded, 200);
+      assert.equal(added.bufferSize, 200);
+      const update = await first(host.weights$, (u) => u.steps >= 10);
+      assert.equal(update.steps % 10, 0);
+      const tensors = tf.memory().numTensors;
+      applyWeights(acting, update);
+      assert.equal(tf.memory().numTensors, tensors, 'applying weights on the main thread leaks no tensor');
+      const after = take(acting.encodeFrames(probe));
+      assert.ok(after.some((v, i) => Math.abs(v - before[i]) > 1e-4), 'the acting model computes something else now');
+
+      const done = await first(host.stats$, (s) => s.steps >= 120);
+      assert.ok(done.stepsPerSecond > 0);
+      await host.close({ checkpoint: false });
+      assert.throws(() => host.add(copyFrame(frames[0].frame), undefined, 0), /learner.add: the learner is closed/);
+    });
+    acting.dispose();
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const early = mean(losses.slice(0, 10));
+    const late = mean(losses.slice(-10));
+    assert.ok(late < 0.8 * early, `loss went from ${early.toFixed(3)} to ${late.toFixed(3)}`);
+  });
+
+  test('checkpoints on schedule and at close; a resumed learner continues the step count and hands over its weights', async () => {
+    const config = tinyConfig('learn.checkpointEverySteps=5');
+    let finalSteps = 0;
+    await withHost(config, { checkpointDir: dir }, async (host) => {
+      addAll(host, frames);
+      await first(host.stats$, (s) => s.steps >= 6);
+      // Saves run one after another in the worker: once this one is written, the scheduled one is too.
+      await host.saveCheckpoint(join(dir, 'explicit'));
+      const scheduled = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { meta: { steps: number } };
+      assert.ok(scheduled.meta.steps >= 5 && scheduled.meta.steps % 5 === 0, `scheduled checkpoint at step ${scheduled.meta.steps}`);
+      await host.close();
+      const final = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { meta: { steps: number } };
+      finalSteps = final.meta.steps;
+      assert.ok(finalSteps >= 6, `final checkpoint at step ${finalSteps}`);
+    });
+
+    await withHost(config, { resumeFrom: dir }, async (resumed) => {
+      assert.equal(resumed.stats.steps, finalSteps);
+      assert.equal(resumed.stats.bufferSize, 0, 'the replay buffer starts empty');
+      const handed = await first(resumed.weights$, () => true);
+      assert.equal(handed.steps, finalSteps);
+      addAll(resumed, frames);
+      const later = await first(resumed.stats$, (s) => s.steps >= finalSteps + 3);
+      assert.ok(later.steps > finalSteps);
+    });
+  });
+
+  test("the worker's errors reach the host with its message", async () => {
+    await assert.rejects(
+      LearnerHost.start(tinyConfig(), { resumeFrom: join(dir, 'missing') }),
+      /learner worker failed to start: checkpoint: missing file .*missing.*manifest.json/,
+    );
+    await assert.rejects(
+      LearnerHost.start(tinyConfig('engine.backend="tfjs-node"')),
+      /learner worker failed to start: tensor backend 'tfjs-node' is unavailable: not installed/,
+    );
+    const records: Array<{ level: string; message: string }> = [];
+    await withHost(tinyConfig(), { logger: recordingLogger(records) }, async (host) => {
+      const notADir = join(dir, 'file');
+      await writeFile(notADir, 'x');
+      await assert.rejects(host.saveCheckpoint(join(notADir, 'sub')), /learner worker: checkpoint .*sub: cannot write/);
+      assert.throws(() => host.add({ rgb: new Uint8Array(5) }, undefined, 0), /learner.add: rgb has 5 values, expected 768/);
+      assert.throws(() => host.add({}, [1], 0), /action has 1 values, expected 4/);
+      assert.ok(records.some((r) => r.message.includes('tensor backend: wasm')), 'the worker logs through the host logger');
+    });
+  });
+
+  test('training in the worker does not delay main-thread ticks; training inline does', async (t) => {
+    // A deliberately slow learner: big batches, new weights applied on the main thread after every step.
+    const config = tinyConfig('learn.batchSize=192', 'learn.publishEverySteps=1');
+    const period = 20;
+    // 100 ticks a window: the 99th percentile is the second worst tick. Delay caused by the
+    // learner would show in every window; the best of three discounts the hiccups of a shared,
+    // oversubscribed machine (another process holding the CPU), which hit one window, not all.
+    const duration = 2000;
+    const windows = 3;
+    const acting = new WorldModel(config.model, { seed: config.seed });
+    const withWorker: number[] = [];
+    await withHost(config, {}, async (host) => {
+      host.weights$.subscribe((u) => applyWeights(acting, u));
+      addAll(host, frames);
+      const started = await first(host.stats$, (s) => s.steps >= 2);
+      for (let w = 0; w < windows; w++) withWorker.push(p99(await tickLateness(period, duration)));
+      const trained = await host.requestStats();
+      assert.ok(trained.steps > started.steps, `the worker trained meanwhile (${started.steps} -> ${trained.steps} steps)`);
+    });
+    acting.dispose();
+
+    const inline = await InlineLearner.create(config);
+    addAll(inline, frames);
+    let running = true;
+    const pump = (): void => {
+      if (!running) return;
+      inline.trainStep();
+      setImmediate(pump);
+    };
+    setImmediate(pump);
+    const withInline = await tickLateness(period, duration);
+    running = false;
+    const inlineSteps = inline.steps;
+    await inline.close();
+
+    const worker99 = Math.min(...withWorker);
+    const inline99 = p99(withInline);
+    t.diagnostic(`p99 tick lateness: worker ${withWorker.map((x) => x.toFixed(1)).join(' / ')} ms, inline ${inline99.toFixed(1)} ms (${inlineSteps} inline steps)`);
+    assert.ok(inlineSteps > 0);
+    assert.ok(worker99 < 15, `p99 tick lateness with the worker training: ${withWorker.map((x) => x.toFixed(1)).join(' / ')} ms`);
+    assert.ok(inline99 > Math.max(15, 3 * worker99), `inline p99 ${inline99.toFixed(1)} ms vs worker ${worker99.toFixed(1)} ms`);
+  });
+});
