@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { PlanConfig, PlannerKind, Rng } from '../core/index.js';
-import type { JointLimits } from './cost.js';
+import type { JointLimits, ProprioGoal } from './cost.js';
 import type { LatentDynamics } from './LatentDynamics.js';
 
 /** A latent vector of `model.latentDim` values: a typed array, a plain array, or a tensor of shape [D] or [1, D]. */
@@ -18,6 +18,8 @@ export type PlannerConfig = PlanConfig & {
   readonly high: ArrayLike<number>;
   /** Joint limits in the decoded proprioception; used when the model has `decodeProprio`. */
   readonly jointLimits?: JointLimits;
+  /** Decoded proprio components the goal term compares (e.g. end-effector xyz); used when plan.cost.proprioGoalWeight > 0. */
+  readonly proprioGoal?: ProprioGoal;
 };
 
 export interface PlanResult {

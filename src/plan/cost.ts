@@ -10,12 +10,23 @@ export interface JointLimits {
   readonly upper: ArrayLike<number>;
 }
 
+/**
+ * Components of the model's decoded proprioception to compare with the goal's (e.g. the
+ * end-effector xyz): a goal seen only by the cameras still has a decoded body state, so this
+ * cross-modal read-out gives the planner a metric target where latent distances are weak.
+ */
+export interface ProprioGoal {
+  /** Index of each compared component in the `decodeProprio` output. */
+  readonly indices: readonly number[];
+}
+
 /** What the cost needs besides the model and the tensors: weights, action bounds, joint limits. */
 export interface CostSpec {
   readonly cost: CostConfig;
   readonly low: ArrayLike<number>;
   readonly high: ArrayLike<number>;
   readonly jointLimits?: JointLimits;
+  readonly proprioGoal?: ProprioGoal;
 }
 
 /** Each term of the cost per sample, [S] each; `total` is their sum. */
@@ -24,6 +35,7 @@ export interface CostTerms {
   readonly action: tf.Tensor1D;
   readonly bounds: tf.Tensor1D;
   readonly jointLimit: tf.Tensor1D;
+  readonly proprioGoal: tf.Tensor1D;
   readonly total: tf.Tensor1D;
 }
 
@@ -35,7 +47,10 @@ export interface CostTerms {
  * - action: actionWeight * sum over steps of mean over components of (a / halfRange)^2;
  * - bounds: boundsWeight * sum of squared excess beyond [low, high], in half-range units;
  * - jointLimit: jointLimitWeight * sum over steps and joints of the squared intrusion into the
- *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`.
+ *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`;
+ * - proprioGoal: proprioGoalWeight * sum over steps of w_t * squared Euclidean distance between
+ *   the decoded components `proprioGoal.indices` of s_t and of the goal (sensor units, metres
+ *   for the end effector), via `model.decodeProprio`.
  *
  * @param start latent [1, D] or [D]
  * @param goal latent [1, D] or [D]
@@ -71,6 +86,8 @@ export function rolloutCostTerms(
   const c = spec.cost;
   const limits = spec.jointLimits !== undefined && c.jointLimitWeight > 0 ? spec.jointLimits : undefined;
   if (limits !== undefined) checkJointLimits('cost', limits, model);
+  const proprioGoal = spec.proprioGoal !== undefined && c.proprioGoalWeight > 0 ? spec.proprioGoal : undefined;
+  if (proprioGoal !== undefined) checkProprioGoal('cost', proprioGoal, model);
 
   return tf.tidy(() => {
     const states = rollout(model, start.reshape([1, D]), actions);
@@ -78,7 +95,8 @@ export function rolloutCostTerms(
     const weights = new Float32Array(H).fill(c.stageWeight);
     weights[H - 1] = c.terminalWeight;
     const dist = latentDistance(c.distance, states, goal.reshape([1, 1, D]));
-    const goalTerm = tf.sum(tf.mul(dist, tf.tensor2d(weights, [H, 1])), 0);
+    const stepWeights = tf.tensor2d(weights, [H, 1]);
+    const goalTerm = tf.sum(tf.mul(dist, stepWeights), 0);
 
     const half = halfRange(spec.low, spec.high);
     const halfT = tf.tensor1d(half);
@@ -102,12 +120,17 @@ export function rolloutCostTerms(
       limits !== undefined && model.decodeProprio !== undefined
         ? tf.mul(jointLimitPenalty(model, states, limits, c.jointLimitMargin), c.jointLimitWeight)
         : zeros;
-    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm]);
+    const proprioTerm =
+      proprioGoal !== undefined
+        ? tf.mul(tf.sum(tf.mul(proprioGoalDistance(model, states, goal.reshape([1, D]), proprioGoal), stepWeights), 0), c.proprioGoalWeight)
+        : zeros;
+    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm, proprioTerm]);
     return {
       goal: goalTerm as tf.Tensor1D,
       action: tf.clone(actionTerm) as tf.Tensor1D,
       bounds: tf.clone(boundsTerm) as tf.Tensor1D,
       jointLimit: tf.clone(jointTerm) as tf.Tensor1D,
+      proprioGoal: tf.clone(proprioTerm) as tf.Tensor1D,
       total: total as tf.Tensor1D,
     };
   });
@@ -173,6 +196,26 @@ function jointLimitPenalty(model: LatentDynamics, states: tf.Tensor3D, limits: J
   return tf.sum(tf.reshape(tf.add(tf.square(below), tf.square(above)), [H, S, J]), [0, 2]) as tf.Tensor1D;
 }
 
+/** Squared distance of the selected decoded components of each state [H, S, D] to the goal's: [H, S]. */
+function proprioGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: tf.Tensor2D, target: ProprioGoal): tf.Tensor2D {
+  const [H, S, D] = states.shape;
+  const decode = model.decodeProprio;
+  if (decode === undefined) throw new RangeError('cost: a proprio goal needs model.decodeProprio');
+  // States and goal decoded in one call: one pass through the head instead of two.
+  const proprio = decode.call(model, tf.concat([states.reshape([H * S, D]), goal], 0) as tf.Tensor2D);
+  const P = proprio.shape[1];
+  const K = target.indices.length;
+  for (const i of target.indices) {
+    if (i >= P) throw new RangeError(`cost: proprioGoal.indices has ${i}, but decodeProprio returns ${P} values`);
+  }
+  const select = new Float32Array(P * K);
+  target.indices.forEach((p, k) => (select[p * K + k] = 1));
+  const picked = tf.matMul(proprio, tf.tensor2d(select, [P, K]));
+  const predicted = tf.slice(picked, [0, 0], [H * S, K]);
+  const wanted = tf.slice(picked, [H * S, 0], [1, K]);
+  return tf.reshape(tf.sum(tf.squaredDifference(predicted, wanted), 1), [H, S]) as tf.Tensor2D;
+}
+
 /** What a sequence whose predicted cost is NaN or infinite counts as when planners rank costs. */
 export const NON_FINITE_COST = 3e38;
 
@@ -219,6 +262,16 @@ export function checkJointLimits(who: string, limits: JointLimits, model: Latent
       throw new RangeError(`${who}: joint limit ${j} must have lower < upper, got [${limits.lower[j]}, ${limits.upper[j]}]`);
     }
   }
+}
+
+export function checkProprioGoal(who: string, target: ProprioGoal, model: LatentDynamics): void {
+  if (model.decodeProprio === undefined) {
+    throw new RangeError(`${who}: proprioGoal given but the model has no decodeProprio to read the body state from`);
+  }
+  if (target.indices.length === 0) throw new RangeError(`${who}: proprioGoal.indices must name at least one component, got none`);
+  target.indices.forEach((i, k) => {
+    if (!Number.isInteger(i) || i < 0) throw new RangeError(`${who}: proprioGoal.indices[${k}] must be an index >= 0, got ${i}`);
+  });
 }
 
 function checkLatentShape(name: string, x: tf.Tensor, D: number): void {

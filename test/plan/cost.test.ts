@@ -96,6 +96,53 @@ describe('rolloutCost', () => {
     }
   });
 
+  test('charges the squared distance of the decoded components to the goal\'s, per step weight', () => {
+    // Latent = 3 values, actions move the first two, proprio = [2 * latent]: the goal term compares decoded components 2 and 0.
+    const double = [
+      [2, 0, 0],
+      [0, 2, 0],
+      [0, 0, 2],
+    ];
+    const body = new LinearDynamics(identity(3), [[1, 0], [0, 1], [0, 0]], double);
+    try {
+      const s: CostSpec = {
+        cost: costConfigSchema.parse({ stageWeight: 0.5, terminalWeight: 2, actionWeight: 0, proprioGoalWeight: 3, distance: 'l1' }),
+        low: [-5, -5],
+        high: [5, 5],
+        proprioGoal: { indices: [2, 0] },
+      };
+      const start = [0, 7, 1];
+      const goal = [1, -4, 0];
+      const terms = (actions: number[], H: number) =>
+        tf.tidy(() => {
+          const t = rolloutCostTerms(body, tf.tensor1d(start), tf.tensor1d(goal), tf.tensor3d(actions, [1, H, 2]), s);
+          return { proprio: t.proprioGoal.dataSync()[0], total: t.total.dataSync()[0], goal: t.goal.dataSync()[0] };
+        });
+      // One step to x = 1: decoded (z, x) = (2, 2) vs the goal's (0, 2): 3 * 2 * 2^2; component 1 (y) is not compared.
+      const one = terms([1, 3], 1);
+      assert.ok(Math.abs(one.proprio - 3 * 2 * 4) < 1e-4, `got ${one.proprio}`);
+      assert.ok(Math.abs(one.total - one.goal - one.proprio) < 1e-4);
+      // Two steps, x = 0.5 then 1: stage 0.5 * ((2-0)^2 + (1-2)^2), terminal 2 * (2^2 + 0).
+      const two = terms([0.5, 0, 0.5, 0], 2);
+      assert.ok(Math.abs(two.proprio - 3 * (0.5 * 5 + 2 * 4)) < 1e-4, `got ${two.proprio}`);
+      // Weight 0 switches it off, even with the indices given.
+      const off = tf.tidy(() =>
+        rolloutCostTerms(body, tf.tensor1d(start), tf.tensor1d(goal), tf.tensor3d([1, 3], [1, 1, 2]), { ...s, cost: { ...s.cost, proprioGoalWeight: 0 } })
+          .proprioGoal.dataSync()[0],
+      );
+      assert.equal(off, 0);
+      // Differentiable: the gradient of the term alone w.r.t. x is 3 * 2 * 2 * (2x - 2) * 2 at one step.
+      const g = tf.tidy(() => {
+        const f = tf.grad((x: tf.Tensor) => rolloutCostTerms(body, tf.tensor1d(start), tf.tensor1d(goal), x as tf.Tensor3D, s).proprioGoal.sum());
+        return Array.from(f(tf.tensor3d([0.25, 0], [1, 1, 2])).dataSync());
+      });
+      assert.ok(Math.abs(g[0] - 3 * 2 * 2 * (0.5 - 2) * 2) < 1e-3, `got ${g[0]}`);
+      assert.ok(Math.abs(g[1]) < 1e-6);
+    } finally {
+      body.dispose();
+    }
+  });
+
   test('is differentiable w.r.t. the actions: the gradient matches finite differences', () => {
     const H = 2;
     const actions = new Rng(2).fillNormal(new Float32Array(H * 3), 0, 0.4);
@@ -121,12 +168,13 @@ describe('rolloutCost', () => {
     const goal = tf.tensor1d(GOAL);
     const before = tf.memory().numTensors;
     const terms = rolloutCostTerms(model, start, goal, actions, spec({ boundsWeight: 2, actionWeight: 0.5 }));
-    assert.equal(tf.memory().numTensors, before + 5);
-    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit]).dataSync());
+    assert.equal(tf.memory().numTensors, before + 6);
+    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit, terms.proprioGoal]).dataSync());
     const total = terms.total.dataSync();
     for (let i = 0; i < 4; i++) assert.ok(Math.abs(sum[i] - total[i]) < 1e-5);
     assert.ok(terms.bounds.dataSync().some((x) => x > 0), 'some samples leave the bounds');
     assert.deepEqual(Array.from(terms.jointLimit.dataSync()), [0, 0, 0, 0]);
+    assert.deepEqual(Array.from(terms.proprioGoal.dataSync()), [0, 0, 0, 0]);
     tf.dispose(Object.values(terms));
     rolloutCost(model, start, goal, actions, spec({})).dispose();
     assert.equal(tf.memory().numTensors, before);
@@ -146,6 +194,10 @@ describe('rolloutCost', () => {
         () => rolloutCost(model, start, goal, ok, spec({}, { jointLimits: { indices: [0], lower: [0], upper: [1] } })),
         /jointLimits given but the model has no decodeProprio/,
       );
+      assert.throws(
+        () => rolloutCost(model, start, goal, ok, spec({ proprioGoalWeight: 1 }, { proprioGoal: { indices: [0] } })),
+        /proprioGoal given but the model has no decodeProprio/,
+      );
       const joints = new LinearDynamics(identity(2), identity(2), identity(2));
       try {
         const limits = { indices: [0, 5], lower: [-1, -1], upper: [1, 1] };
@@ -154,6 +206,13 @@ describe('rolloutCost', () => {
           () => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, s),
           /jointLimits\.indices has 5, but decodeProprio returns 2 values/,
         );
+        const goalOf = (indices: number[]): CostSpec => ({ ...s, jointLimits: undefined, cost: costConfigSchema.parse({ proprioGoalWeight: 1 }), proprioGoal: { indices } });
+        assert.throws(
+          () => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, goalOf([1, 2])),
+          /proprioGoal\.indices has 2, but decodeProprio returns 2 values/,
+        );
+        assert.throws(() => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, goalOf([])), /proprioGoal\.indices must name at least one/);
+        assert.throws(() => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, goalOf([-1])), /proprioGoal\.indices\[0\] must be an index >= 0, got -1/);
         const swapped = { ...s, jointLimits: { indices: [0], lower: [1], upper: [-1] } };
         assert.throws(
           () => rolloutCost(joints, tf.zeros([2]), tf.zeros([2]), tf.zeros([1, 1, 2]) as tf.Tensor3D, swapped),

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, parseConfig, planConfigSchema } from '../../../src/core/index.js';
 
-test('plan config defaults: CEM 512 samples x horizon 8 x 4 iterations', () => {
+test('plan config defaults: CEM 256 samples x horizon 6 x 3 iterations (fits a 10 Hz loop on one wasm core)', () => {
   const plan = parseConfig({}).plan;
   assert.equal(plan.planner, 'cem');
-  assert.equal(plan.samples * plan.horizon * plan.iterations, 512 * 8 * 4);
+  assert.equal(plan.samples * plan.horizon * plan.iterations, 256 * 6 * 3);
   assert.ok(plan.elites <= plan.samples && plan.minStd <= plan.initStd);
   assert.equal(plan.cost.distance, 'mse');
   assert.ok(Object.isFrozen(plan.cost));
