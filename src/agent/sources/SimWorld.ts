@@ -20,6 +20,8 @@ export interface SimWorldEvent {
   readonly step: number;
   /** The step's result (type 'step'). */
   readonly result?: StepResult;
+  /** The episode's first observation (type 'reset'). */
+  readonly observation?: Observation;
 }
 
 /**
@@ -55,8 +57,11 @@ export class SimWorld implements SensorSource, ActionSink {
   #stopped: string | undefined;
   #running = false;
 
-  constructor(env: SimEnv, options: { clock?: SimClock; scheduler?: SchedulerLike } = {}) {
+  readonly #endOnSuccess: boolean;
+
+  constructor(env: SimEnv, options: { clock?: SimClock; scheduler?: SchedulerLike; endOnSuccess?: boolean } = {}) {
     this.#env = env;
+    this.#endOnSuccess = options.endOnSuccess ?? false;
     this.#clock = options.clock ?? 'lockstep';
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.actionSpace = env.actionSpace;
@@ -83,7 +88,7 @@ export class SimWorld implements SensorSource, ActionSink {
         this.#stepsInEpisode = 0;
         this.#episodeDone = false;
         this.#held = this.#holdAction();
-        this.#events.next({ type: 'reset', episode: this.#episode, seed, step: 0 });
+        this.#events.next({ type: 'reset', episode: this.#episode, seed, step: 0, observation: first });
         this.#goal.next(this.#env.goalObservation());
         this.#publish(first);
         if (this.#clock === 'realtime' && !this.#running) this.#startClock();
@@ -94,23 +99,31 @@ export class SimWorld implements SensorSource, ActionSink {
   send(action: Action): Action {
     this.#stopped = undefined;
     this.#held = Float32Array.from(action.values);
-    if (this.#clock === 'lockstep' && !this.#pending) {
-      this.#pending = true;
-      this.#subscriptions.add(
-        this.#scheduler.schedule(() => {
-          this.#pending = false;
-          this.#stepOnce();
-        }),
-      );
-    }
+    this.#stepSoon();
     // What the arm will do: the env clips again, identically, when it steps.
     return { space: action.space, values: Float32Array.from(action.values, (v, i) => Math.min(this.actionSpace.high[i], Math.max(this.actionSpace.low[i], v))) };
   }
 
-  /** Holds position: zero motion, gripper as last commanded. */
+  /**
+   * Holds position: zero motion, gripper as last commanded. In lockstep the world then steps
+   * once holding, as a real arm's clock would go on, so the loop gets a fresh observation.
+   */
   safeStop(reason: string): void {
     this.#stopped = reason;
     this.#held = this.#holdAction();
+    this.#stepSoon();
+  }
+
+  /** Lockstep: one step on the scheduler (never inside the caller), at most one pending. */
+  #stepSoon(): void {
+    if (this.#clock !== 'lockstep' || this.#pending) return;
+    this.#pending = true;
+    this.#subscriptions.add(
+      this.#scheduler.schedule(() => {
+        this.#pending = false;
+        this.#stepOnce();
+      }),
+    );
   }
 
   get stoppedReason(): string | undefined {
@@ -145,9 +158,9 @@ export class SimWorld implements SensorSource, ActionSink {
     if (this.#episode < 0 || this.#episodeDone) return;
     const result = this.#env.step(this.#held);
     this.#stepsInEpisode++;
-    this.#episodeDone = result.done;
+    this.#episodeDone = result.done || (this.#endOnSuccess && result.success);
     this.#events.next({ type: 'step', episode: this.#episode, seed: this.#seed, step: this.#stepsInEpisode, result });
-    if (!result.done) this.#publish(result.observation);
+    if (!this.#episodeDone) this.#publish(result.observation);
   }
 
   #publish(obs: Observation): void {

@@ -14,6 +14,39 @@ export const agentConfigSchema = z
         planTimeoutMs: z.number().positive().max(600000).default(250),
       })
       .prefault({}),
+    exploration: z
+      .strictObject({
+        /** Motor babbling for the agent's first actions, while the world model is young. */
+        babbleSteps: z.number().int().min(0).default(5000),
+        /**
+         * After the babbling phase, this fraction of practice episodes still babbles, so the
+         * replay buffer keeps covering the whole workspace rather than only where plans go.
+         */
+        babbleEpisodeFraction: z.number().min(0).max(1).default(0.3),
+        /**
+         * A babbling action is held for this many ticks, so the arm travels rather than jitters.
+         * Measured in 40-tick episodes: 3 ticks keeps the tool's y within -8..11 cm (p5..p95) of
+         * home while reach goals span -25..23 cm; 20 ticks covers -23..21 cm.
+         */
+        babbleHoldSteps: z.number().int().min(1).max(1000).default(20),
+        /** After babbling: Gaussian noise on planned actions, std as a fraction of each component's half range. */
+        actionNoise: z.number().min(0).max(2).default(0.1),
+        /** Curiosity: with this probability per tick, act toward the direction whose outcomes the model has predicted worst lately. */
+        curiosity: z.number().min(0).max(1).default(0),
+      })
+      .prefault({}),
+    planning: z
+      .strictObject({
+        /**
+         * Encode the current observation with only the modalities the goal observation has
+         * (e.g. no proprioception when the goal is an image), so that the two latents compared
+         * by the planning cost come from the same encoders.
+         */
+        matchGoalModalities: z.boolean().default(true),
+        /** Hand the planner the end-effector components of the decoded proprioception (plan.cost.proprioGoalWeight weighs them). */
+        endEffectorGoal: z.boolean().default(true),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -44,7 +44,7 @@ export const simConfigSchema = z
     split: z.enum(SPLIT_NAMES).default('train'),
     /** Control ticks per second; physics substeps per tick are derived from the scene's timestep. */
     controlHz: z.number().min(1).max(1000).default(20),
-    episodeSteps: z.number().int().min(1).max(100000).default(80),
+    episodeSteps: z.number().int().min(1).max(100000).default(60),
     actionSpace: z.enum(['joint_delta', 'ee_delta']).default('ee_delta'),
     /** Bound of each joint-position delta per tick, radians. */
     maxJointDelta: z.number().positive().max(1).default(0.08),

@@ -76,3 +76,29 @@ describe('SimWorld as source and sink of the control loop', async () => {
     assert.ok(r.dropped >= 5, `dropped ${r.dropped}`);
   });
 });
+
+describe('SimWorld safe stop in lockstep', async () => {
+  const env = await makeEnv('episodeSteps=5');
+  after(() => env.close());
+
+  test('a safe stop steps the world once holding position, so the loop is never left without observations', () => {
+    const ts = new TestScheduler(assert.deepEqual);
+    ts.run(() => {
+      const world = new SimWorld(env, { clock: 'lockstep', scheduler: ts });
+      const steps: number[][] = [];
+      world.events$.subscribe((e) => {
+        if (e.type === 'step') steps.push(Array.from(e.result!.action.values));
+      });
+      world.reset(2, { task: 'reach' });
+      ts.flush();
+      world.send({ space: 'ee_delta', values: new Float32Array([0.02, 0, 0, -1]) });
+      ts.flush();
+      world.safeStop('test');
+      ts.flush();
+      assert.equal(steps.length, 2);
+      assert.deepEqual(steps[1], [0, 0, 0, -1], 'held: no motion, gripper as last commanded');
+      assert.equal(world.stoppedReason, 'test');
+      world.close();
+    });
+  });
+});

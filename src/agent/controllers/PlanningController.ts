@@ -1,0 +1,194 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ActionSpace } from '../../core/Action.js';
+import type { AgentConfig } from '../../core/config/agentConfig.js';
+import type { Observation } from '../../core/Observation.js';
+import type { Rng } from '../../core/Rng.js';
+import { proprioLayout } from '../../model/proprioVector.js';
+import type { WorldModel } from '../../model/worldModel.js';
+import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
+import type { Controller, Decision } from '../Controller.js';
+import { Babbler } from './Babbler.js';
+
+/**
+ * Mode-2 control: encode the observation, plan an action sequence in latent space toward
+ * the goal's encoding, execute the first action, warm-start the next plan from the rest.
+ * While the model is young it babbles instead; afterwards it adds a little exploration
+ * noise. It also measures how well the model predicted what just happened (the one-step
+ * latent prediction error of the previous action), which reports and curiosity use.
+ *
+ * A goal given as images only is compared with the current observation encoded from the same
+ * modalities (`planning.matchGoalModalities`), and the planner also gets the end-effector slots
+ * of the decoded proprioception (`planning.endEffectorGoal`), so that `plan.cost.proprioGoalWeight`
+ * can pull the predicted hand toward where the model reads the hand in the goal image.
+ */
+export class PlanningController implements Controller {
+  readonly #model: WorldModel;
+  readonly #planner: Planner;
+  readonly #plannerConfig: PlannerConfig;
+  readonly #space: ActionSpace;
+  readonly #exploration: AgentConfig['exploration'];
+  readonly #rng: Rng;
+  readonly #babbler: Babbler;
+  readonly #planning: AgentConfig['planning'];
+  #goal: Float32Array | undefined;
+  /** Whether the goal observation had proprioception: if not, neither does the encoded current one. */
+  #goalHasProprio = true;
+  #warmStart: Float32Array | undefined;
+  #predictedNext: Float32Array | undefined;
+  #decisions = 0;
+  /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
+  readonly #binError = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
+  #lastBin = -1;
+  /** When false, no babbling and no noise: evaluation episodes. */
+  explore = true;
+  lastPlan: PlanResult | undefined;
+
+  constructor(
+    model: WorldModel,
+    planner: Planner,
+    plannerConfig: PlannerConfig,
+    space: ActionSpace,
+    exploration: AgentConfig['exploration'],
+    rng: Rng,
+    planning: AgentConfig['planning'] = { matchGoalModalities: true, endEffectorGoal: true },
+  ) {
+    if (model.actionDim !== space.names.length) {
+      throw new RangeError(`planning controller: the model takes ${model.actionDim} action values, the action space ${space.kind} has ${space.names.length}`);
+    }
+    this.#model = model;
+    this.#planner = planner;
+    this.#planning = planning;
+    this.#plannerConfig =
+      planning.endEffectorGoal && model.decodeProprio !== undefined && plannerConfig.proprioGoal === undefined
+        ? Object.freeze({ ...plannerConfig, proprioGoal: { indices: endEffectorIndices(model.config.proprio.dim) } })
+        : plannerConfig;
+    this.#space = space;
+    this.#exploration = exploration;
+    this.#rng = rng;
+    this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
+  }
+
+  /** Ticks decided so far (babbling included): the babbling schedule counts these. */
+  get decisions(): number {
+    return this.#decisions;
+  }
+
+  /** Set by an experiment for a whole practice episode of babbling after the babbling phase. */
+  babbleEpisode = false;
+
+  get babbling(): boolean {
+    return this.explore && (this.babbleEpisode || this.#decisions < this.#exploration.babbleSteps);
+  }
+
+  setGoal(goal: Observation): void {
+    this.#goal = this.#model.encodeObservation(goal);
+    this.#goalHasProprio = goal.proprio !== undefined;
+    this.#warmStart = undefined;
+    this.#predictedNext = undefined;
+  }
+
+  /** Forget the previous plan and prediction (a new episode starts from an unrelated state). */
+  resetEpisode(): void {
+    this.#warmStart = undefined;
+    this.#predictedNext = undefined;
+  }
+
+  decide(observation: Observation): Decision {
+    const start = performance.now();
+    const latent = this.#model.encodeObservation(this.#asGoal(observation));
+    const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
+    if (predictionError !== undefined && this.#lastBin >= 0) {
+      const e = this.#binError[this.#lastBin];
+      this.#binError[this.#lastBin] = Number.isFinite(e) ? 0.9 * e + 0.1 * predictionError : predictionError;
+    }
+    let values: Float32Array;
+    let predictedCost: number | undefined;
+    if (this.explore && this.#exploration.curiosity > 0 && this.#rng.next() < this.#exploration.curiosity) {
+      values = this.#curiousAction();
+      this.#warmStart = undefined;
+    } else if (this.babbling || !this.#goal) {
+      values = this.#babbler.next();
+      this.#warmStart = undefined;
+    } else {
+      const plan = this.#planner(this.#model, latent, this.#goal, this.#plannerConfig, this.#rng, this.#warmStart);
+      this.lastPlan = plan;
+      this.#warmStart = plan.actions;
+      predictedCost = plan.cost;
+      values = Float32Array.from(plan.firstAction);
+      if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
+    }
+    this.#predictedNext = this.#predictNext(latent, values);
+    this.#lastBin = directionBin(values);
+    this.#decisions++;
+    return {
+      values,
+      planningMs: performance.now() - start,
+      ...(predictedCost === undefined ? {} : { predictedCost }),
+      info: {
+        ...(predictionError === undefined ? {} : { predictionError }),
+        babbling: this.babbling ? 1 : 0,
+      },
+    };
+  }
+
+  /**
+   * An action in the direction whose outcomes the model has predicted worst lately (never
+   * tried counts as worst): curiosity by prediction error, cheap enough for every tick.
+   */
+  #curiousAction(): Float32Array {
+    let worst = 0;
+    for (let b = 1; b < this.#binError.length; b++) {
+      if (this.#binError[b] > this.#binError[worst] || (this.#binError[b] === this.#binError[worst] && this.#rng.next() < 0.5)) worst = b;
+    }
+    const { low, high } = this.#space;
+    return Float32Array.from(low, (lo, i) => {
+      if (i >= 3 || i >= low.length - 1) return this.#rng.uniform(lo, high[i]);
+      const positive = ((worst >> i) & 1) === 1;
+      return positive ? this.#rng.uniform(0, high[i]) : this.#rng.uniform(lo, 0);
+    });
+  }
+
+  /** The observation as the goal was seen: without proprioception when the goal had none. */
+  #asGoal(observation: Observation): Observation {
+    if (!this.#planning.matchGoalModalities || this.#goal === undefined || this.#goalHasProprio || observation.proprio === undefined) {
+      return observation;
+    }
+    // Keep proprio when it is all the observation has: an empty observation cannot be encoded.
+    if (observation.rgb === undefined && observation.points === undefined) return observation;
+    return { ...observation, proprio: undefined };
+  }
+
+  #addNoise(values: Float32Array): void {
+    const { low, high } = this.#space;
+    for (let i = 0; i < values.length; i++) {
+      const half = (high[i] - low[i]) / 2;
+      values[i] = Math.min(high[i], Math.max(low[i], values[i] + this.#rng.normal(0, this.#exploration.actionNoise * half)));
+    }
+  }
+
+  #predictNext(latent: Float32Array, action: Float32Array): Float32Array {
+    const next = tf.tidy(() => this.#model.predict(tf.tensor2d(latent, [1, latent.length]), tf.tensor2d(action, [1, action.length])));
+    const out = Float32Array.from(next.dataSync());
+    next.dispose();
+    return out;
+  }
+}
+
+/** Positions of the end-effector xyz in the model's proprio vector. */
+function endEffectorIndices(dim: number): number[] {
+  const [from, to] = proprioLayout(dim).endEffector;
+  return Array.from({ length: to - from }, (_, k) => from + k);
+}
+
+/** Which of the 8 octants the first three action components point into. */
+function directionBin(values: Float32Array): number {
+  let bin = 0;
+  for (let i = 0; i < Math.min(3, values.length - 1); i++) if (values[i] > 0) bin |= 1 << i;
+  return bin;
+}
+
+function meanSquaredDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s / a.length;
+}

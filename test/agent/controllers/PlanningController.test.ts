@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
+import { makeActionSpace, planConfigSchema, Rng } from '../../../src/core/index.js';
+import type { AgentConfig, Observation } from '../../../src/core/index.js';
+import { WorldModel } from '../../../src/model/index.js';
+import { cem, plannerConfig } from '../../../src/plan/index.js';
+import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
+import { observation, tinyConfig, useWasm } from '../../model/fixtures.js';
+
+const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz'], [-0.025, -0.025, -0.025], [0.025, 0.025, 0.025]);
+const exploration: AgentConfig['exploration'] = { babbleSteps: 0, babbleEpisodeFraction: 0, babbleHoldSteps: 1, actionNoise: 0, curiosity: 0 };
+
+/** A planner that records what it was asked and plans nothing. */
+function recordingPlanner(): { planner: Planner; calls: { start: Float32Array; config: PlannerConfig }[] } {
+  const calls: { start: Float32Array; config: PlannerConfig }[] = [];
+  const planner: Planner = (model, start: LatentInput, _goal, config) => {
+    calls.push({ start: Float32Array.from(start as ArrayLike<number>), config });
+    const actions = new Float32Array(config.horizon * model.actionDim);
+    return { planner: 'cem', actions, firstAction: actions.slice(0, model.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: model.actionDim, predictions: 0 };
+  };
+  return { planner, calls };
+}
+
+function close(a: Float32Array, b: Float32Array): boolean {
+  return a.every((v, i) => Math.abs(v - b[i]) < 1e-5);
+}
+
+describe('PlanningController', () => {
+  let model: WorldModel;
+  const plan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), space);
+  const current: Observation = observation(1);
+  const goalImage: Observation = observation(2, ['rgb', 'points']);
+  before(async () => {
+    await useWasm();
+    model = new WorldModel(tinyConfig(), { seed: 3 });
+  });
+  after(() => model.dispose());
+
+  test('an image-only goal is compared with the current observation encoded from the same modalities', () => {
+    const withProprio = model.encodeObservation(current);
+    const withoutProprio = model.encodeObservation({ ...current, proprio: undefined });
+    assert.ok(!close(withProprio, withoutProprio), 'proprio changes the fused latent');
+
+    const matched = recordingPlanner();
+    const ctl = new PlanningController(model, matched.planner, plan, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.setGoal(goalImage);
+    ctl.decide(current);
+    assert.ok(close(matched.calls[0].start, withoutProprio));
+
+    // With a goal that has proprioception, the current one keeps it.
+    ctl.setGoal(observation(3));
+    ctl.decide(current);
+    assert.ok(close(matched.calls[1].start, withProprio));
+
+    const unmatched = recordingPlanner();
+    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1), { matchGoalModalities: false, endEffectorGoal: true });
+    off.explore = false;
+    off.setGoal(goalImage);
+    off.decide(current);
+    assert.ok(close(unmatched.calls[0].start, withProprio));
+  });
+
+  test('hands the planner the end-effector slots of the decoded proprioception, unless told not to', () => {
+    const on = recordingPlanner();
+    const ctl = new PlanningController(model, on.planner, plan, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.setGoal(goalImage);
+    ctl.decide(current);
+    // proprio.dim 10: 3 joint slots of positions and velocities, then ee xyz at 6, 7, 8, gripper at 9.
+    assert.deepEqual(on.calls[0].config.proprioGoal?.indices, [6, 7, 8]);
+
+    const off = recordingPlanner();
+    const bare = new PlanningController(model, off.planner, plan, space, exploration, new Rng(1), { matchGoalModalities: true, endEffectorGoal: false });
+    bare.explore = false;
+    bare.setGoal(goalImage);
+    bare.decide(current);
+    assert.equal(off.calls[0].config.proprioGoal, undefined);
+  });
+
+  test('plans with the end-effector goal cost through a real planner without leaking tensors', () => {
+    const weighted = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, cost: { proprioGoalWeight: 100 } }), space);
+    const ctl = new PlanningController(model, cem, weighted, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.setGoal(goalImage);
+    ctl.decide(current);
+    const before = tf.memory().numTensors;
+    const d = ctl.decide(observation(4));
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(d.values.length, 3);
+    assert.ok(d.predictedCost !== undefined && Number.isFinite(d.predictedCost) && d.predictedCost > 0);
+    d.values.forEach((v, i) => assert.ok(v >= space.low[i] && v <= space.high[i]));
+  });
+});
