@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { addGlobalOptions, createRuntime } from './runtime.js';
 import type { GlobalOptions, Runtime } from './runtime.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** runs/<ISO time>/, unique per start. */
+function newRunDir(runsDir: string): string {
+  return resolve(runsDir, new Date().toISOString().replace(/[:.]/g, '-'));
+}
 
 /** Runs a command body with a runtime, turning errors into one clear line and exit code 1. */
 async function withRuntime(
@@ -37,16 +43,38 @@ const program = new Command('jepa-agent')
 const sim = addGlobalOptions(
   program
     .command('sim')
-    .description('closed-loop episodes in the embedded MuJoCo simulation; writes runs/<time>/report.{json,md} and frames')
+    .description('the main job: the agent learns online, from scratch, in the embedded MuJoCo simulation; writes runs/<time>/')
     .option('--tasks <list>', 'comma-separated tasks: reach, push, pick', 'reach,push')
-    .option('--splits <list>', 'comma-separated splits: train, unseen_colors, unseen_lighting, unseen_objects, unseen_camera, unseen_all', 'train,unseen_all')
-    .option('--episodes <n>', 'episodes per task, split and controller', '10')
+    .option('--splits <list>', 'evaluation splits: train, unseen_colors, unseen_lighting, unseen_objects, unseen_camera, unseen_all', 'train,unseen_all')
+    .option('--minutes <m>', 'wall-clock budget of the whole run, evaluations included', '18')
+    .option('--steps <n>', 'practice budget in environment steps instead (reproducible run length)')
+    .option('--eval-every <n>', 'practice episodes between evaluations', '30')
+    .option('--eval-episodes <n>', 'evaluation episodes per task and split', '6')
+    .option('--resume <checkpoint>', 'continue from a checkpoint folder of an earlier run')
     .option('--runs-dir <dir>', 'parent folder of run folders', 'runs')
     // Options after a subcommand's name belong to that subcommand (e.g. `sim snapshot --seed 3`).
     .enablePositionalOptions(),
+).action(async (opts: GlobalOptions & { tasks: string; splits: string; minutes: string; steps?: string; evalEvery: string; evalEpisodes: string; resume?: string; runsDir: string }) => {
+  const { simExperiment } = await import('./commands/simExperiment.js');
+  const runDir = newRunDir(opts.runsDir);
+  // The run's log goes into its folder unless a log file was asked for.
+  const extra = opts.logFile === undefined ? [`log.file=${JSON.stringify(join(runDir, 'run.log'))}`] : [];
+  await withRuntime(opts, extra, (rt) =>
+    simExperiment(rt, { ...opts, runDir, version: pkg.version, command: ['jepa-agent', ...process.argv.slice(2)].join(' ') }),
+  );
+});
+
+addGlobalOptions(
+  sim
+    .command('baselines')
+    .description('random and scripted (true-state) controllers in closed loop: the floor and ceiling of a learning run')
+    .option('--tasks <list>', 'comma-separated tasks: reach, push, pick', 'reach,push')
+    .option('--splits <list>', 'comma-separated splits', 'train,unseen_all')
+    .option('--episodes <n>', 'episodes per task, split and controller', '10')
+    .option('--runs-dir <dir>', 'parent folder of run folders', 'runs'),
 ).action(async (opts: GlobalOptions & { tasks: string; splits: string; episodes: string; runsDir: string }) => {
-  const { simRun } = await import('./commands/simRun.js');
-  await withRuntime(opts, [], (rt) => simRun(rt, opts));
+  const { simBaselines } = await import('./commands/simBaselines.js');
+  await withRuntime(opts, [], (rt) => simBaselines(rt, opts));
 });
 
 addGlobalOptions(
@@ -79,6 +107,74 @@ addGlobalOptions(
     [],
     async (rt) => {
       const result = await benchSim(rt.config.sim, Number(opts.seconds));
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+    },
+    { console: !opts.json },
+  );
+});
+
+addGlobalOptions(
+  bench
+    .command('model')
+    .description('world model train step, CEM plan and encoding times (medians), beside the same model in PyTorch when it imports')
+    .option('--json', 'print only the JSON result on stdout')
+    .option('--iterations <n>', 'timed runs per figure', '10')
+    .option('--warmup <n>', 'untimed runs before timing', '3')
+    .option('--batch <n>', 'sequences per training batch', '32')
+    .option('--no-peer', 'skip the PyTorch peer (bench/model_peer.py)')
+    .option('--python <path>', 'interpreter of the PyTorch peer', '/usr/bin/python3')
+    .option('--torch-threads <n>', 'torch.set_num_threads of the peer', '2')
+    .option('--peer-blas <dir>', "folder with an optimised libblas.so.3 for the peer (Debian's torch uses the system's)")
+    .option('--no-kernel-fixes', "the shipped wasm kernels instead of the engine's fixes")
+    .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans'),
+).action(
+  async (
+    opts: GlobalOptions & {
+      json?: boolean;
+      iterations: string;
+      warmup: string;
+      batch: string;
+      peer: boolean;
+      python: string;
+      torchThreads: string;
+      peerBlas?: string;
+      kernelFixes: boolean;
+      all?: boolean;
+    },
+  ) => {
+    const { benchModel } = await import('../../bench/model.js');
+    await withRuntime(opts, [], async (rt) => {
+      const result = await benchModel(rt.config, {
+        iterations: Number(opts.iterations),
+        warmup: Number(opts.warmup),
+        batchSize: Number(opts.batch),
+        peer: opts.peer,
+        python: opts.python,
+        torchThreads: Number(opts.torchThreads),
+        peerBlas: opts.peerBlas,
+        kernelFixes: opts.kernelFixes,
+        all: opts.all === true,
+        logger: rt.logger,
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+      if (result.peer_error !== undefined) throw new Error(`PyTorch peer: ${result.peer_error}`);
+    });
+  },
+);
+
+addGlobalOptions(
+  bench
+    .command('loop')
+    .description('control rate and latency of the perception-action loop with the learner training in its worker')
+    .option('--json', 'print only the JSON result on stdout')
+    .option('--seconds <s>', 'measuring time after warm-up', '20'),
+).action(async (opts: GlobalOptions & { json?: boolean; seconds: string }) => {
+  const { benchLoop } = await import('../../bench/loop.js');
+  await withRuntime(
+    opts,
+    [],
+    async (rt) => {
+      const result = await benchLoop(rt.config, Number(opts.seconds), rt.logger);
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
     },
     { console: !opts.json },

@@ -1,9 +1,11 @@
 import type { Config } from '../core/config/Config.js';
 import type { SplitName, TaskName } from '../core/config/simConfig.js';
 import type { Logger } from '../core/Logger.js';
+import type { Observation } from '../core/Observation.js';
 import { distance } from '../core/Pose.js';
 import { Rng } from '../core/Rng.js';
 import type { Bitmap } from '../viz/Bitmap.js';
+import { tileImages } from '../viz/tileImages.js';
 import { scriptedPolicy } from '../sim/scriptedPolicy.js';
 import type { SimEnv, TrueState } from '../sim/SimEnv.js';
 
@@ -40,20 +42,32 @@ export interface BaselineReport {
 export function runBaselines(
   env: SimEnv,
   config: Readonly<Config>,
-  options: { tasks: TaskName[]; splits: SplitName[]; episodes: number; logger: Logger; onProgress?: (done: number, total: number) => void },
+  options: {
+    tasks: TaskName[];
+    splits: SplitName[];
+    episodes: number;
+    logger: Logger;
+    /** Default both. */
+    controllers?: readonly BaselineController[];
+    /** Seed of the k-th episode of every cell; default derived from config.seed. */
+    seedOf?: (episode: number) => number;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): BaselineReport {
+  const controllers = options.controllers ?? (['random', 'scripted'] as const);
+  const seedOf = options.seedOf ?? ((e: number) => config.seed * 100_003 + e);
   const cells: BaselineCell[] = [];
   const frames: BaselineReport['frames'] = [];
-  const total = options.tasks.length * options.splits.length * 2 * options.episodes;
+  const total = options.tasks.length * options.splits.length * controllers.length * options.episodes;
   let done = 0;
   for (const task of options.tasks) {
     for (const split of options.splits) {
-      for (const controller of ['random', 'scripted'] as const) {
+      for (const controller of controllers) {
         let successes = 0;
         let distanceSum = 0;
         let stepsSum = 0;
         for (let e = 0; e < options.episodes; e++) {
-          const seed = config.seed * 100_003 + e;
+          const seed = seedOf(e);
           env.reset(seed, { task, split });
           const rng = new Rng(seed).fork(`baseline-${controller}`);
           const scripted = scriptedPolicy(task, env.actionSpace);
@@ -73,12 +87,7 @@ export function runBaselines(
           }
           distanceSum += goalDistance(env.trueState());
           if (e === 0 && controller === 'scripted') {
-            const goal = env.goalObservation().rgb!;
-            const now = env.observe().rgb!;
-            frames.push({
-              name: `${task}_${split}`,
-              image: { width: goal.width * 2 + 2, height: goal.height, rgb: sideBySide(goal.data, now.data, goal.width, goal.height) },
-            });
+            frames.push({ name: `${task}_${split}`, image: goalBesideNow(env.goalObservation(), env.observe()) });
           }
           options.onProgress?.(++done, total);
         }
@@ -106,14 +115,13 @@ function goalDistance(s: TrueState): number {
   return obj ? distance(obj.position, s.goal.position) : Number.NaN;
 }
 
-function sideBySide(a: Uint8Array, b: Uint8Array, w: number, h: number): Uint8Array {
-  const W = 2 * w + 2;
-  const out = new Uint8Array(W * h * 3);
-  for (let y = 0; y < h; y++) {
-    out.set(a.subarray(y * w * 3, (y + 1) * w * 3), y * W * 3);
-    out.set(b.subarray(y * w * 3, (y + 1) * w * 3), (y * W + w + 2) * 3);
-  }
-  return out;
+/** The goal image (left) beside the current image (right). */
+export function goalBesideNow(goal: Observation, now: Observation): Bitmap {
+  const bitmap = (o: Observation): Bitmap => {
+    if (!o.rgb) throw new Error('goal vs achieved frame: the observation has no RGB image');
+    return { width: o.rgb.width, height: o.rgb.height, rgb: o.rgb.data };
+  };
+  return tileImages([bitmap(goal), bitmap(now)], { gap: 2 });
 }
 
 export function baselineMarkdown(report: BaselineReport): string {

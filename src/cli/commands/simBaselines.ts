@@ -5,23 +5,24 @@ import { baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js
 import { SimEnv } from '../../sim/SimEnv.js';
 import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
+import { parseList } from './parseList.js';
 import type { Runtime } from '../runtime.js';
 
-export interface SimRunOptions {
+export interface SimBaselinesOptions {
   tasks: string;
   splits: string;
   episodes: string;
   runsDir: string;
 }
 
-/** `jepa-agent sim`: closed-loop episodes in the embedded simulation, written to runs/<time>/. */
-export async function simRun(runtime: Runtime, options: SimRunOptions): Promise<string> {
+/** `jepa-agent sim baselines`: random and scripted controllers in closed loop, written to runs/<time>/. */
+export async function simBaselines(runtime: Runtime, options: SimBaselinesOptions): Promise<string> {
   const { config, logger } = runtime;
   const tasks = parseList(options.tasks, TASK_NAMES, 'task');
   const splits = parseList(options.splits, SPLIT_NAMES, 'split');
   const episodes = Number(options.episodes);
   if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`--episodes must be a positive integer, got '${options.episodes}'`);
-  const runDir = resolve(options.runsDir, new Date().toISOString().replace(/[:.]/g, '-'));
+  const runDir = resolve(options.runsDir, `baselines-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(join(runDir, 'frames'), { recursive: true });
   const env = await SimEnv.create(config.sim, { logger });
   try {
@@ -39,15 +40,4 @@ export async function simRun(runtime: Runtime, options: SimRunOptions): Promise<
   } finally {
     env.close();
   }
-}
-
-function parseList<T extends string>(text: string, allowed: readonly T[], what: string): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) {
-      throw new RangeError(`unknown ${what} '${item}' (expected one of: ${allowed.join(', ')})`);
-    }
-  }
-  if (items.length === 0) throw new RangeError(`no ${what} given`);
-  return items as T[];
 }

@@ -1,0 +1,11 @@
+/** A comma-separated list of names, each checked against the allowed ones. */
+export function parseList<T extends string>(text: string, allowed: readonly T[], what: string): T[] {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new RangeError(`unknown ${what} '${item}' (expected one of: ${allowed.join(', ')})`);
+    }
+  }
+  if (items.length === 0) throw new RangeError(`no ${what} given`);
+  return items as T[];
+}

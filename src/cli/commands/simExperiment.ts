@@ -1,0 +1,111 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
+import { experimentPlots } from '../../eval/experimentPlots.js';
+import { experimentMarkdown } from '../../eval/experimentReport.js';
+import { runOnlineExperiment } from '../../eval/onlineExperiment.js';
+import { workerLearner } from '../../eval/onlineLearners.js';
+import { LearnerHost } from '../../learn/LearnerHost.js';
+import { initBackend } from '../../model/engine/initBackend.js';
+import { loadCheckpoint } from '../../model/checkpoint.js';
+import { WorldModel } from '../../model/worldModel.js';
+import { SimEnv } from '../../sim/SimEnv.js';
+import { encodePng } from '../../viz/encodePng.js';
+import { progressBar } from '../progressBar.js';
+import type { Runtime } from '../runtime.js';
+import { parseList } from './parseList.js';
+
+export interface SimExperimentOptions {
+  tasks: string;
+  splits: string;
+  minutes: string;
+  steps?: string;
+  evalEvery: string;
+  evalEpisodes: string;
+  runDir: string;
+  resume?: string;
+  version: string;
+  command: string;
+}
+
+/**
+ * `jepa-agent sim` (the main job): the agent learns online from scratch in the embedded
+ * simulation; the run folder gets report.json, report.md, plots/, frames/, checkpoint/ and
+ * the log.
+ */
+export async function simExperiment(runtime: Runtime, options: SimExperimentOptions): Promise<string> {
+  const { config, logger } = runtime;
+  const tasks = parseList(options.tasks, TASK_NAMES, 'task');
+  const splits = parseList(options.splits, SPLIT_NAMES, 'split');
+  const minutes = Number(options.minutes);
+  if (!(minutes > 0)) throw new RangeError(`--minutes must be a positive number, got '${options.minutes}'`);
+  const steps = options.steps === undefined ? undefined : Number(options.steps);
+  if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new RangeError(`--steps must be a positive integer, got '${options.steps}'`);
+  const evalEvery = positiveInt(options.evalEvery, '--eval-every');
+  const evalEpisodes = positiveInt(options.evalEpisodes, '--eval-episodes');
+  const runDir = options.runDir;
+  mkdirSync(join(runDir, 'plots'), { recursive: true });
+
+  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const env = await SimEnv.create(config.sim, { logger });
+  const actionDim = env.actionSpace.names.length;
+  if (config.model.actionDim !== actionDim) {
+    throw new RangeError(`model.actionDim is ${config.model.actionDim} but sim.actionSpace '${config.sim.actionSpace}' has ${actionDim} components: set --set model.actionDim=${actionDim}`);
+  }
+  const model = options.resume ? await loadCheckpoint(options.resume, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
+  const learner = await LearnerHost.start(config, {
+    logger,
+    checkpointDir: join(runDir, 'checkpoint'),
+    ...(options.resume ? { resumeFrom: options.resume } : {}),
+  });
+  const onlineLearner = workerLearner(learner, model);
+  logger.info('online learning run', { runDir, backend: engine.backend, learnerBackend: learner.backend, tasks, splits, minutes, steps });
+  const bar = progressBar('learning');
+  try {
+    const report = await runOnlineExperiment(
+      env,
+      model,
+      onlineLearner,
+      config,
+      {
+        tasks,
+        evalSplits: splits,
+        budgetMinutes: minutes,
+        ...(steps === undefined ? {} : { budgetSteps: steps }),
+        evalEvery,
+        evalEpisodes,
+        runDir,
+        onProgress: (fraction, line) => bar(Math.round(fraction * 1000), 1000, line),
+      },
+      logger,
+    );
+    await learner.close({ checkpoint: true });
+    const { frames, ...json } = report;
+    writeFileSync(join(runDir, 'report.json'), `${JSON.stringify({ ...json, version: options.version, command: options.command, engine, config }, null, 2)}\n`);
+    mkdirSync(join(runDir, 'frames'), { recursive: true });
+    for (const f of frames) writeFileSync(join(runDir, 'frames', `${f.name}.png`), encodePng(f.image.width, f.image.height, f.image.rgb, 3));
+    for (const [name, plot] of Object.entries(experimentPlots(report))) {
+      writeFileSync(join(runDir, 'plots', `${name}.png`), encodePng(plot.width, plot.height, plot.rgb, 3));
+    }
+    const markdown = experimentMarkdown(report, {
+      command: options.command,
+      version: options.version,
+      configSummary: `Backend ${engine.backend}; planner ${config.plan.planner} (${config.plan.samples} samples x horizon ${config.plan.horizon} x ${config.plan.iterations} iterations); latent ${config.model.latentDim}; babbling for the first ${config.agent.exploration.babbleSteps} ticks.`,
+    });
+    writeFileSync(join(runDir, 'report.md'), markdown);
+    process.stdout.write(markdown);
+    logger.info(`run folder: ${runDir}`);
+    return runDir;
+  } finally {
+    onlineLearner.close();
+    await learner.close({ checkpoint: false }).catch(() => undefined);
+    model.dispose();
+    env.close();
+  }
+}
+
+function positiveInt(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${text}'`);
+  return v;
+}

@@ -1,0 +1,49 @@
+import type { BaselineCell } from './baselineExperiment.js';
+import type { ExperimentReport } from './onlineExperiment.js';
+
+const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
+
+/** The run's report for a person: the final success table beside the random baseline, then the curve. */
+export function experimentMarkdown(report: ExperimentReport, meta: { command: string; version: string; configSummary: string }): string {
+  const final = report.evaluations.at(-1);
+  const baselineOf = (task: string, split: string): BaselineCell | undefined =>
+    report.baseline.find((b) => b.task === task && b.split === split);
+  const lines = [
+    '# Online learning in the embedded simulation',
+    '',
+    `\`${meta.command}\` (jepa-agent ${meta.version}), seed ${report.seed}: ${(report.durationS / 60).toFixed(1)} min, ${report.practiceEpisodes} practice episodes, ${report.envSteps} environment steps.`,
+    '',
+    meta.configSummary,
+    '',
+    '## Success at the end',
+    '',
+    '| task | split | agent | random actions | mean final distance (m) |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...(final?.cells ?? []).map((c) => {
+      const b = baselineOf(c.task, c.split);
+      return `| ${c.task} | ${c.split} | ${pct(c.successRate)} | ${b ? pct(b.successRate) : '-'} | ${c.meanFinalDistance.toFixed(3)} |`;
+    }),
+    '',
+    '## Over time',
+    '',
+    '| minutes | practice episodes | learner steps | ' + (final?.cells ?? []).map((c) => `${c.task}/${c.split}`).join(' | ') + ' |',
+    '| ---: | ---: | ---: | ' + (final?.cells ?? []).map(() => '---:').join(' | ') + ' |',
+    ...report.evaluations.map(
+      (r) => `| ${(r.elapsedS / 60).toFixed(1)} | ${r.practiceEpisodes} | ${r.learnerSteps} | ${r.cells.map((c) => pct(c.successRate)).join(' | ')} |`,
+    ),
+    '',
+    '![success](plots/success.png)',
+    '![losses](plots/losses.png)',
+    '![prediction error](plots/prediction_error.png)',
+    '',
+    '## Control loop',
+    '',
+    `Control rate ${report.loop.controlHz.toFixed(1)} Hz; latency p50 ${report.loop.latencyMsP50.toFixed(1)} ms, p99 ${report.loop.latencyMsP99.toFixed(1)} ms; planning p50 ${report.loop.planMsP50.toFixed(1)} ms, p99 ${report.loop.planMsP99.toFixed(1)} ms; dropped frames ${report.loop.droppedFrames}; safe stops ${report.loop.safeStops}.`,
+    '',
+    `Fusion weights at the end: ${Object.entries(report.fusionWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`,
+    '',
+    'Frames: `frames/<task>_<split>.png`, the goal (left) beside the last image of the first final evaluation episode (right).',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,293 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Subscription } from 'rxjs';
+import { controlLoop } from '../agent/controlLoop.js';
+import { PlanningController } from '../agent/controllers/PlanningController.js';
+import { SimWorld } from '../agent/sources/SimWorld.js';
+import type { Config } from '../core/config/Config.js';
+import type { SplitName, TaskName } from '../core/config/simConfig.js';
+import type { Logger } from '../core/Logger.js';
+import type { Observation } from '../core/Observation.js';
+import { distance } from '../core/Pose.js';
+import { Rng } from '../core/Rng.js';
+import type { WorldModel } from '../model/worldModel.js';
+import { getPlanner } from '../plan/getPlanner.js';
+import { plannerConfig } from '../plan/plannerConfig.js';
+import type { SimEnv, TrueState } from '../sim/SimEnv.js';
+import type { Bitmap } from '../viz/Bitmap.js';
+import { goalBesideNow, runBaselines } from './baselineExperiment.js';
+import type { BaselineCell } from './baselineExperiment.js';
+
+/** The learner as the experiment uses it; the worker-thread learner implements it. */
+export interface OnlineLearner {
+  add(observation: Observation, action: Float32Array | undefined, episode: number): void;
+  /** Training progress: steps done, frames held, last loss terms. */
+  progress(): LearnerProgress;
+  saveCheckpoint(dir: string): Promise<void>;
+  /** Called after each practice episode (an in-thread learner trains here). */
+  afterEpisode?(): void;
+}
+
+export interface LearnerProgress {
+  readonly steps: number;
+  readonly frames: number;
+  readonly loss?: Readonly<Record<string, number | number[]>>;
+  readonly weightUpdates: number;
+}
+
+export interface ExperimentOptions {
+  readonly tasks: readonly TaskName[];
+  /** Splits evaluated; practice always happens on 'train'. */
+  readonly evalSplits: readonly SplitName[];
+  /**
+   * Wall-clock budget of the whole run, evaluations included: practice stops when the final
+   * evaluation (estimated from the previous one) would not fit any more. Or, when
+   * `budgetSteps` is set, a budget of practice environment steps (evaluation steps not
+   * counted; reproducible).
+   */
+  readonly budgetMinutes: number;
+  readonly budgetSteps?: number;
+  /** Practice episodes between evaluations. */
+  readonly evalEvery: number;
+  /** Evaluation episodes per task and split. */
+  readonly evalEpisodes: number;
+  readonly runDir: string;
+  readonly onProgress?: (fraction: number, line: string) => void;
+}
+
+export interface EvaluationRound {
+  readonly elapsedS: number;
+  readonly practiceEpisodes: number;
+  readonly envSteps: number;
+  readonly learnerSteps: number;
+  readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; successRate: number; meanFinalDistance: number }>;
+}
+
+export interface ExperimentReport {
+  readonly seed: number;
+  readonly durationS: number;
+  readonly practiceEpisodes: number;
+  readonly envSteps: number;
+  readonly baseline: readonly BaselineCell[];
+  readonly evaluations: readonly EvaluationRound[];
+  readonly losses: ReadonlyArray<{ elapsedS: number; step: number; terms: Readonly<Record<string, number | number[]>> }>;
+  readonly predictionError: ReadonlyArray<{ elapsedS: number; value: number }>;
+  readonly practiceSuccess: ReadonlyArray<{ elapsedS: number; task: TaskName; success: boolean }>;
+  readonly loop: ReturnType<ReturnType<typeof controlLoop>['metrics']['summary']>;
+  readonly fusionWeights: Readonly<Record<string, number>>;
+  readonly frames: ReadonlyArray<{ name: string; image: Bitmap }>;
+}
+
+interface EpisodeOutcome {
+  success: boolean;
+  steps: number;
+  finalDistance: number;
+  goal?: Observation;
+  last?: Observation;
+}
+
+const EVAL_SEED_BASE = 7_000_000;
+
+/**
+ * The main job: the agent learns online, from scratch, in the embedded simulation. Practice
+ * episodes (exploring, on the training split, feeding the learner) alternate with
+ * evaluation episodes (no exploration, fresh goals from a fixed set of seeds, on the
+ * training and unseen splits, never fed to the learner). The same evaluation seeds are run
+ * with random actions for the floor the agent must beat.
+ */
+export async function runOnlineExperiment(
+  env: SimEnv,
+  model: WorldModel,
+  learner: OnlineLearner,
+  config: Readonly<Config>,
+  options: ExperimentOptions,
+  logger: Logger,
+): Promise<ExperimentReport> {
+  mkdirSync(options.runDir, { recursive: true });
+  const world = new SimWorld(env, { clock: 'lockstep', endOnSuccess: true });
+  const rng = new Rng(config.seed);
+  const controller = new PlanningController(
+    model,
+    getPlanner(config.plan.planner),
+    plannerConfig(config.plan, env.actionSpace),
+    env.actionSpace,
+    config.agent.exploration,
+    rng.fork('controller'),
+    config.agent.planning,
+  );
+  // Lockstep simulation time stands still while the agent thinks: wall-clock deadlines would
+  // only make the run depend on machine load, so the watchdog is relaxed (not removed).
+  const agentConfig = { ...config.agent, watchdog: { observationTimeoutMs: 60_000, planTimeoutMs: 60_000 } };
+  const loop = controlLoop(world, world, controller, agentConfig);
+  const started = performance.now();
+  const elapsedS = (): number => (performance.now() - started) / 1000;
+
+  const predictionError: Array<{ elapsedS: number; value: number }> = [];
+  const losses: Array<{ elapsedS: number; step: number; terms: Readonly<Record<string, number | number[]>> }> = [];
+  let errorSum = 0;
+  let errorCount = 0;
+  const subscriptions: Subscription[] = [];
+  subscriptions.push(
+    loop.events$.subscribe({
+      next: (e) => {
+        if (e.type === 'tick' && controller.explore && e.decision.info?.predictionError !== undefined) {
+          errorSum += e.decision.info.predictionError;
+          errorCount++;
+        } else if (e.type === 'safe_stop') {
+          logger.debug('safe stop', { reason: e.reason });
+        }
+      },
+      error: (err: unknown) => logger.error(`control loop failed: ${(err as Error).message}`),
+    }),
+  );
+
+  // Episode bookkeeping: frames to the learner (practice only), outcome to the driver.
+  let current: { resolve: (o: EpisodeOutcome) => void; feed: boolean; episodeId: number; success: boolean } | undefined;
+  let previous: Observation | undefined;
+  let learnerEpisode = 0;
+  let envSteps = 0;
+  let practiceSteps = 0;
+  subscriptions.push(
+    world.events$.subscribe((e) => {
+      if (!current) return;
+      if (e.type === 'reset') {
+        previous = e.observation;
+        return;
+      }
+      const result = e.result!;
+      envSteps++;
+      if (current.feed) practiceSteps++;
+      if (current.feed && previous) learner.add(previous, result.action.values, current.episodeId);
+      previous = result.observation;
+      current.success ||= result.success;
+      if (result.done || result.success) {
+        if (current.feed) learner.add(result.observation, undefined, current.episodeId);
+        const outcome: EpisodeOutcome = {
+          success: current.success,
+          steps: result.step,
+          finalDistance: goalDistance(env.trueState()),
+          goal: env.goalObservation(),
+          last: result.observation,
+        };
+        const done = current.resolve;
+        current = undefined;
+        done(outcome);
+      }
+    }),
+  );
+
+  const episodeRng = rng.fork('episodes');
+  const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean): Promise<EpisodeOutcome> =>
+    new Promise((resolve) => {
+      controller.explore = practice;
+      controller.babbleEpisode = practice && episodeRng.next() < config.agent.exploration.babbleEpisodeFraction;
+      controller.resetEpisode();
+      current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false };
+      world.reset(seed, { task, split });
+    });
+
+  logger.info('measuring the random-action baseline on the evaluation seeds');
+  const baseline = runBaselines(env, { ...config, seed: 0 }, {
+    tasks: [...options.tasks],
+    splits: [...options.evalSplits],
+    episodes: options.evalEpisodes,
+    controllers: ['random'],
+    seedOf: (episode) => EVAL_SEED_BASE + episode,
+    logger,
+  }).cells;
+
+  const evaluations: EvaluationRound[] = [];
+  const frames: Array<{ name: string; image: Bitmap }> = [];
+  const practiceSuccess: Array<{ elapsedS: number; task: TaskName; success: boolean }> = [];
+  let practiceEpisodes = 0;
+
+  const evaluate = async (final: boolean): Promise<void> => {
+    const evalStart = elapsedS();
+    const cells: EvaluationRound['cells'][number][] = [];
+    for (const task of options.tasks) {
+      for (const split of options.evalSplits) {
+        let successes = 0;
+        let distanceSum = 0;
+        for (let k = 0; k < options.evalEpisodes; k++) {
+          const outcome = await runEpisode(EVAL_SEED_BASE + k, task, split, false);
+          if (outcome.success) successes++;
+          distanceSum += outcome.finalDistance;
+          if (final && k === 0 && outcome.goal && outcome.last) {
+            frames.push({ name: `${task}_${split}`, image: goalBesideNow(outcome.goal, outcome.last) });
+          }
+        }
+        cells.push({ task, split, successRate: successes / options.evalEpisodes, meanFinalDistance: distanceSum / options.evalEpisodes });
+      }
+    }
+    const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: learner.progress().steps, cells };
+    evaluations.push(round);
+    lastEvalS = elapsedS() - evalStart;
+    logger.info('evaluation', { ...round, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });
+  };
+
+  let lastEvalS = 0;
+  const budgetDone = (): boolean =>
+    options.budgetSteps !== undefined ? practiceSteps >= options.budgetSteps : elapsedS() + lastEvalS >= options.budgetMinutes * 60;
+  const fraction = (): number =>
+    Math.min(1, options.budgetSteps !== undefined ? practiceSteps / options.budgetSteps : (elapsedS() + lastEvalS) / (options.budgetMinutes * 60));
+
+  // Until the first evaluation, reserve an estimate of its length: every cell's episodes at full length, 0.1 s a tick.
+  lastEvalS = options.tasks.length * options.evalSplits.length * options.evalEpisodes * config.sim.episodeSteps * 0.1;
+  try {
+    while (!budgetDone()) {
+      const task = options.tasks[practiceEpisodes % options.tasks.length];
+      const seed = (config.seed * 1_000_003 + practiceEpisodes) >>> 0;
+      const outcome = await runEpisode(seed, task, 'train', true);
+      practiceEpisodes++;
+      learner.afterEpisode?.();
+      practiceSuccess.push({ elapsedS: elapsedS(), task, success: outcome.success });
+      const progress = learner.progress();
+      if (progress.loss) losses.push({ elapsedS: elapsedS(), step: progress.steps, terms: progress.loss });
+      if (errorCount > 0) {
+        predictionError.push({ elapsedS: elapsedS(), value: errorSum / errorCount });
+        errorSum = 0;
+        errorCount = 0;
+      }
+      const last = evaluations.at(-1);
+      const evalText = last ? ` | ${last.cells.map((c) => `${c.task}/${c.split} ${(100 * c.successRate).toFixed(0)}%`).join(' ')}` : '';
+      options.onProgress?.(
+        fraction(),
+        `episodes ${practiceEpisodes} steps ${envSteps} learner ${progress.steps}${evalText}${controller.babbling ? ' | babbling' : ''}`,
+      );
+      // A periodic evaluation right before the final one would only spend the budget twice.
+      const finalIsNear =
+        options.budgetSteps === undefined ? elapsedS() + 2 * lastEvalS >= options.budgetMinutes * 60 : budgetDone();
+      if (practiceEpisodes % options.evalEvery === 0 && !finalIsNear) await evaluate(false);
+    }
+    await evaluate(true);
+  } finally {
+    subscriptions.forEach((s) => s.unsubscribe());
+    world.close();
+  }
+  const fusion = model.fusionWeights();
+  return {
+    seed: config.seed,
+    durationS: elapsedS(),
+    practiceEpisodes,
+    envSteps,
+    baseline,
+    evaluations,
+    losses,
+    predictionError,
+    practiceSuccess,
+    loop: loop.metrics.summary(),
+    fusionWeights: { ...fusion },
+    frames,
+  };
+}
+
+function goalDistance(s: TrueState): number {
+  if (s.task === 'reach') return distance(s.toolPosition, s.goal.position);
+  const obj = s.objects.find((o) => o.name === s.goal.objectName);
+  return obj ? distance(obj.position, s.goal.position) : Number.NaN;
+}
+
+export function writeExperimentArtifacts(report: ExperimentReport, runDir: string, encode: (b: Bitmap) => Buffer): void {
+  mkdirSync(join(runDir, 'frames'), { recursive: true });
+  for (const f of report.frames) writeFileSync(join(runDir, 'frames', `${f.name}.png`), encode(f.image));
+}

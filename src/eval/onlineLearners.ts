@@ -1,0 +1,57 @@
+import type { Subscription } from 'rxjs';
+import { applyWeights } from '../learn/applyWeights.js';
+import type { InlineLearner, LearnerStats } from '../learn/InlineLearner.js';
+import type { LearnerHost } from '../learn/LearnerHost.js';
+import type { WorldModel } from '../model/worldModel.js';
+import type { LearnerProgress, OnlineLearner } from './onlineExperiment.js';
+
+/**
+ * The worker-thread learner as the experiment's learner: frames go to the worker, published
+ * weights are written into the acting model between ticks. This is how the agent learns.
+ */
+export function workerLearner(host: LearnerHost, acting: WorldModel): OnlineLearner & { close(): void } {
+  let weightUpdates = 0;
+  const subscription: Subscription = host.weights$.subscribe((update) => {
+    applyWeights(acting, update);
+    weightUpdates++;
+  });
+  return {
+    add: (observation, action, episode) => host.addObservation(observation, action, episode),
+    progress: () => progressOf(host.stats, weightUpdates),
+    saveCheckpoint: (dir) => host.saveCheckpoint(dir),
+    close: () => subscription.unsubscribe(),
+  };
+}
+
+/**
+ * The same learner on the control thread, training `stepsPerEpisode` steps after each
+ * practice episode: slower per wall-clock second, but the whole run is then a function of
+ * the seed alone (reproducibility tests, debugging).
+ */
+export function inlineLearner(learner: InlineLearner, acting: WorldModel, stepsPerEpisode: number): OnlineLearner {
+  let weightUpdates = 0;
+  return {
+    add: (observation, action, episode) => learner.addObservation(observation, action, episode),
+    progress: () => progressOf(learner.stats, weightUpdates),
+    saveCheckpoint: (dir) => learner.saveCheckpoint(dir),
+    afterEpisode: () => {
+      let trained = 0;
+      for (let i = 0; i < stepsPerEpisode; i++) if (learner.trainStep() !== undefined) trained++;
+      if (trained > 0) {
+        applyWeights(acting, learner.weights());
+        weightUpdates++;
+      }
+    },
+  };
+}
+
+function progressOf(stats: LearnerStats, weightUpdates: number): LearnerProgress {
+  return { steps: stats.steps, frames: stats.framesAdded, weightUpdates, ...(stats.loss ? { loss: numericTerms(stats.loss) } : {}) };
+}
+
+/** The loss terms that are numbers or lists of numbers (what reports plot). */
+function numericTerms(terms: object): Record<string, number | number[]> {
+  return Object.fromEntries(
+    Object.entries(terms).filter(([, v]) => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'))),
+  );
+}
