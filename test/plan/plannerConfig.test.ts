@@ -9,9 +9,9 @@ test('plannerConfig joins the plan section with the action bounds and joint limi
   const limits = { indices: [0, 1], lower: [-3, -2], upper: [3, 2] };
   const cfg = plannerConfig(plan, space, limits);
   assert.equal(cfg.planner, 'cem');
-  assert.equal(cfg.samples, 512);
-  assert.equal(cfg.horizon, 8);
-  assert.equal(cfg.iterations, 4);
+  assert.equal(cfg.samples, 256);
+  assert.equal(cfg.horizon, 6);
+  assert.equal(cfg.iterations, 3);
   assert.deepEqual(Array.from(cfg.high), [0.025, 0.025, 0.025, 1].map(Math.fround));
   assert.equal(cfg.jointLimits, limits);
   assert.ok(Object.isFrozen(cfg));

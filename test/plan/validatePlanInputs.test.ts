@@ -23,7 +23,7 @@ test('validatePlanInputs reads tensor and array latents and starts from zero cli
   assert.deepEqual(Array.from(p.initial), [0, 0, 0.1, 0, 0, 0.1].map(Math.fround));
   assert.deepEqual(Array.from(p.half), [1, 1, 0.2].map(Math.fround));
   assert.equal(p.horizon, 2);
-  assert.equal(p.plan.samples, 512);
+  assert.equal(p.plan.samples, 256);
 });
 
 test('validatePlanInputs shifts the warm start by one step and clips it', () => {
@@ -32,7 +32,7 @@ test('validatePlanInputs shifts the warm start by one step and clips it', () => 
 });
 
 test('validatePlanInputs names bad config values and unknown keys', () => {
-  assert.throws(() => validatePlanInputs('cem', model, START, START, { ...cfg(), elites: 600 }), /cem: bad config: plan\.elites: elites \(600\) must not exceed samples \(512\)/);
+  assert.throws(() => validatePlanInputs('cem', model, START, START, { ...cfg(), elites: 600 }), /cem: bad config: plan\.elites: elites \(600\) must not exceed samples \(256\)/);
   assert.throws(() => validatePlanInputs('cem', model, START, START, { ...cfg(), temperature: -1 }), /plan\.temperature: .* \(got -1\)/);
   const typo = { ...cfg(), sampels: 3 } as unknown as ReturnType<typeof cfg>;
   assert.throws(() => validatePlanInputs('cem', model, START, START, typo), /unknown key 'plan\.sampels'/);
