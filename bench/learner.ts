@@ -6,6 +6,8 @@
  * learner training inline on the main thread.
  * Run: npx tsc -p . && node dist/bench/learner.js [seconds]  (prints one JSON object).
  */
+import { percentile } from '../src/agent/LoopMetrics.js';
+import { tickLateness } from '../src/agent/tickLateness.js';
 import * as tf from '@tensorflow/tfjs';
 import { parseConfig, Rng, sampleAction } from '../src/core/index.js';
 import type { Observation } from '../src/core/index.js';
@@ -44,29 +46,6 @@ async function live(count: number): Promise<Lived[]> {
   return out.slice(0, count);
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-}
-
-/** Runs `tick` every PERIOD_MS for `ms`; returns each tick's lateness (ms past one period after the previous tick). */
-function ticks(ms: number, tick: () => void): Promise<number[]> {
-  return new Promise((resolve) => {
-    const lateness: number[] = [];
-    const start = performance.now();
-    let last = start;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      lateness.push(Math.max(0, now - last - PERIOD_MS));
-      last = now;
-      tick();
-      if (now - start >= ms) {
-        clearInterval(timer);
-        resolve(lateness);
-      }
-    }, PERIOD_MS);
-  });
-}
 
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
 
@@ -96,7 +75,7 @@ async function main(): Promise<void> {
   const episodeOffset = lived[lived.length - 1].episode + 1;
   const before = (await host.requestStats()).steps;
   const t0 = performance.now();
-  const withWorker = await ticks(seconds * 1000, () => {
+  const withWorker = await tickLateness(PERIOD_MS, seconds * 1000, () => {
     // The recorded frames again, under new episode ids each round.
     const i = next++;
     const f = lived[i % lived.length];
@@ -119,7 +98,7 @@ async function main(): Promise<void> {
   };
   const i0 = performance.now();
   setImmediate(pump);
-  const withInline = await ticks(Math.min(seconds, 5) * 1000, () => undefined);
+  const withInline = await tickLateness(PERIOD_MS, Math.min(seconds, 5) * 1000);
   running = false;
   const inlineS = (performance.now() - i0) / 1000;
   const inlineSteps = inline.steps;

@@ -5,3 +5,4 @@ export * from './synchronize.js';
 export * from './LoopMetrics.js';
 export * from './controlLoop.js';
 export * from './sources/SimWorld.js';
+export * from './tickLateness.js';

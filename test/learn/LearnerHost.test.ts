@@ -1,3 +1,5 @@
+import { percentile } from '../../src/agent/LoopMetrics.js';
+import { tickLateness } from '../../src/agent/tickLateness.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,29 +43,7 @@ function recordingLogger(records: Array<{ level: string; message: string }>): Lo
   return logger;
 }
 
-/** Lateness of each tick of a `periodMs` interval timer over `durationMs`: how much later than one period after the previous tick it ran. */
-function tickLateness(periodMs: number, durationMs: number): Promise<number[]> {
-  return new Promise((resolve) => {
-    const lateness: number[] = [];
-    const start = performance.now();
-    let last = start;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      lateness.push(Math.max(0, now - last - periodMs));
-      last = now;
-      if (now - start >= durationMs) {
-        clearInterval(timer);
-        resolve(lateness);
-      }
-    }, periodMs);
-  });
-}
-
-/** Nearest-rank 99th percentile. */
-function p99(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)];
-}
+const p99 = (values: readonly number[]): number => percentile(values, 0.99);
 
 describe('LearnerHost', () => {
   let frames: LivedFrame[];
