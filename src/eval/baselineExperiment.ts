@@ -109,7 +109,8 @@ export function runBaselines(
   return { seed: config.seed, episodesPerCell: options.episodes, episodeSteps: config.sim.episodeSteps, controlHz: config.sim.controlHz, cells, frames };
 }
 
-function goalDistance(s: TrueState): number {
+/** How far the task is from done: tool to goal for reach, object to goal otherwise (metres). */
+export function goalDistance(s: TrueState): number {
   if (s.task === 'reach') return distance(s.toolPosition, s.goal.position);
   const obj = s.objects.find((o) => o.name === s.goal.objectName);
   return obj ? distance(obj.position, s.goal.position) : Number.NaN;

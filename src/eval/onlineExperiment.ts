@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Subscription } from 'rxjs';
 import { controlLoop } from '../agent/controlLoop.js';
 import { PlanningController } from '../agent/controllers/PlanningController.js';
@@ -8,14 +7,13 @@ import type { Config } from '../core/config/Config.js';
 import type { SplitName, TaskName } from '../core/config/simConfig.js';
 import type { Logger } from '../core/Logger.js';
 import type { Observation } from '../core/Observation.js';
-import { distance } from '../core/Pose.js';
 import { Rng } from '../core/Rng.js';
 import type { WorldModel } from '../model/worldModel.js';
 import { getPlanner } from '../plan/getPlanner.js';
 import { plannerConfig } from '../plan/plannerConfig.js';
-import type { SimEnv, TrueState } from '../sim/SimEnv.js';
+import type { SimEnv } from '../sim/SimEnv.js';
 import type { Bitmap } from '../viz/Bitmap.js';
-import { goalBesideNow, runBaselines } from './baselineExperiment.js';
+import { goalBesideNow, goalDistance, runBaselines } from './baselineExperiment.js';
 import type { BaselineCell } from './baselineExperiment.js';
 
 /** The learner as the experiment uses it; the worker-thread learner implements it. */
@@ -279,15 +277,4 @@ export async function runOnlineExperiment(
     fusionWeights: { ...fusion },
     frames,
   };
-}
-
-function goalDistance(s: TrueState): number {
-  if (s.task === 'reach') return distance(s.toolPosition, s.goal.position);
-  const obj = s.objects.find((o) => o.name === s.goal.objectName);
-  return obj ? distance(obj.position, s.goal.position) : Number.NaN;
-}
-
-export function writeExperimentArtifacts(report: ExperimentReport, runDir: string, encode: (b: Bitmap) => Buffer): void {
-  mkdirSync(join(runDir, 'frames'), { recursive: true });
-  for (const f of report.frames) writeFileSync(join(runDir, 'frames', `${f.name}.png`), encode(f.image));
 }

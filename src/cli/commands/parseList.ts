@@ -9,3 +9,10 @@ export function parseList<T extends string>(text: string, allowed: readonly T[],
   if (items.length === 0) throw new RangeError(`no ${what} given`);
   return items as T[];
 }
+
+/** A command-line value that must be a positive integer; `flag` names it in the error. */
+export function positiveInt(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${text}'`);
+  return v;
+}

@@ -5,7 +5,7 @@ import { baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js
 import { SimEnv } from '../../sim/SimEnv.js';
 import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
-import { parseList } from './parseList.js';
+import { parseList, positiveInt } from './parseList.js';
 import type { Runtime } from '../runtime.js';
 
 export interface SimBaselinesOptions {
@@ -20,8 +20,7 @@ export async function simBaselines(runtime: Runtime, options: SimBaselinesOption
   const { config, logger } = runtime;
   const tasks = parseList(options.tasks, TASK_NAMES, 'task');
   const splits = parseList(options.splits, SPLIT_NAMES, 'split');
-  const episodes = Number(options.episodes);
-  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`--episodes must be a positive integer, got '${options.episodes}'`);
+  const episodes = positiveInt(options.episodes, '--episodes');
   const runDir = resolve(options.runsDir, `baselines-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(join(runDir, 'frames'), { recursive: true });
   const env = await SimEnv.create(config.sim, { logger });

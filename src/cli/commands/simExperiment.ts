@@ -13,7 +13,7 @@ import { SimEnv } from '../../sim/SimEnv.js';
 import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
-import { parseList } from './parseList.js';
+import { parseList, positiveInt } from './parseList.js';
 
 export interface SimExperimentOptions {
   tasks: string;
@@ -102,10 +102,4 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     model.dispose();
     env.close();
   }
-}
-
-function positiveInt(text: string, flag: string): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${text}'`);
-  return v;
 }
