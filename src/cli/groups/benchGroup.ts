@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { addGlobalOptions } from '../runtime.js';
+import type { GlobalOptions } from '../runtime.js';
+import { withRuntime } from '../withRuntime.js';
+
+/** `jepa-agent bench ...`: throughput and latency figures as JSON. */
+export function registerBenchCommands(program: Command): void {
+  const bench = program.command('bench').description('measure throughput; prints one JSON object with --json');
+  addGlobalOptions(
+    bench
+      .command('sim')
+      .description('physics steps/s, control rate with observations, camera frames/s')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--seconds <s>', 'measuring time per figure', '3'),
+  ).action(async (opts: GlobalOptions & { json?: boolean; seconds: string }) => {
+    const { benchSim } = await import('../../../bench/sim.js');
+    await withRuntime(
+      opts,
+      [],
+      async (rt) => {
+        const result = await benchSim(rt.config.sim, Number(opts.seconds));
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+      },
+      { console: !opts.json },
+    );
+  });
+
+  addGlobalOptions(
+    bench
+      .command('model')
+      .description('world model train step, CEM plan and encoding times (medians), beside the same model in PyTorch when it imports')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--iterations <n>', 'timed runs per figure', '10')
+      .option('--warmup <n>', 'untimed runs before timing', '3')
+      .option('--batch <n>', 'sequences per training batch', '32')
+      .option('--no-peer', 'skip the PyTorch peer (bench/model_peer.py)')
+      .option('--python <path>', 'interpreter of the PyTorch peer', '/usr/bin/python3')
+      .option('--torch-threads <n>', 'torch.set_num_threads of the peer', '2')
+      .option('--peer-blas <dir>', "folder with an optimised libblas.so.3 for the peer (Debian's torch uses the system's)")
+      .option('--no-kernel-fixes', "the shipped wasm kernels instead of the engine's fixes")
+      .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans'),
+  ).action(
+    async (
+      opts: GlobalOptions & {
+        json?: boolean;
+        iterations: string;
+        warmup: string;
+        batch: string;
+        peer: boolean;
+        python: string;
+        torchThreads: string;
+        peerBlas?: string;
+        kernelFixes: boolean;
+        all?: boolean;
+      },
+    ) => {
+      const { benchModel } = await import('../../../bench/model.js');
+      await withRuntime(opts, [], async (rt) => {
+        const result = await benchModel(rt.config, {
+          iterations: Number(opts.iterations),
+          warmup: Number(opts.warmup),
+          batchSize: Number(opts.batch),
+          peer: opts.peer,
+          python: opts.python,
+          torchThreads: Number(opts.torchThreads),
+          peerBlas: opts.peerBlas,
+          kernelFixes: opts.kernelFixes,
+          all: opts.all === true,
+          logger: rt.logger,
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+        if (result.peer_error !== undefined) throw new Error(`PyTorch peer: ${result.peer_error}`);
+      });
+    },
+  );
+
+  addGlobalOptions(
+    bench
+      .command('loop')
+      .description('control rate and latency of the perception-action loop with the learner training in its worker')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--seconds <s>', 'measuring time after warm-up', '20'),
+  ).action(async (opts: GlobalOptions & { json?: boolean; seconds: string }) => {
+    const { benchLoop } = await import('../../../bench/loop.js');
+    await withRuntime(
+      opts,
+      [],
+      async (rt) => {
+        const result = await benchLoop(rt.config, Number(opts.seconds), rt.logger);
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+      },
+      { console: !opts.json },
+    );
+  });
+}
