@@ -35,8 +35,10 @@ export interface LearnerProgress {
 
 export interface ExperimentOptions {
   readonly tasks: readonly TaskName[];
-  /** Splits evaluated; practice always happens on 'train'. */
+  /** Splits evaluated. */
   readonly evalSplits: readonly SplitName[];
+  /** Split of the practice episodes; default 'train' (another one: online adaptation to it). */
+  readonly practiceSplit?: SplitName;
   /**
    * Wall-clock budget of the whole run, evaluations included: practice stops when the final
    * evaluation (estimated from the previous one) would not fit any more. Or, when
@@ -178,6 +180,7 @@ export async function runOnlineExperiment(
   const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean): Promise<EpisodeOutcome> =>
     new Promise((resolve) => {
       controller.explore = practice;
+      controller.strategy = task === 'push' ? 'push' : 'latent';
       controller.babbleEpisode = practice && episodeRng.next() < config.agent.exploration.babbleEpisodeFraction;
       controller.resetEpisode();
       current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false };
@@ -235,7 +238,7 @@ export async function runOnlineExperiment(
     while (!budgetDone()) {
       const task = options.tasks[practiceEpisodes % options.tasks.length];
       const seed = (config.seed * 1_000_003 + practiceEpisodes) >>> 0;
-      const outcome = await runEpisode(seed, task, 'train', true);
+      const outcome = await runEpisode(seed, task, options.practiceSplit ?? 'train', true);
       practiceEpisodes++;
       learner.afterEpisode?.();
       practiceSuccess.push({ elapsedS: elapsedS(), task, success: outcome.success });

@@ -18,6 +18,11 @@ export interface JointLimits {
 export interface ProprioGoal {
   /** Index of each compared component in the `decodeProprio` output. */
   readonly indices: readonly number[];
+  /**
+   * Explicit wanted values of those components (sensor units), e.g. a subgoal for the hand;
+   * without it, the components decoded from the goal latent are wanted.
+   */
+  readonly target?: ArrayLike<number>;
 }
 
 /** What the cost needs besides the model and the tensors: weights, action bounds, joint limits. */
@@ -43,14 +48,14 @@ export interface CostTerms {
  * Cost of S action sequences rolled out from one start latent: [S]. Differentiable w.r.t.
  * `actions` (the gradient planner descends it). Does not dispose its inputs.
  *
- * - goal: sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight;
+ * - goal: latentWeight * sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight;
  * - action: actionWeight * sum over steps of mean over components of (a / halfRange)^2;
  * - bounds: boundsWeight * sum of squared excess beyond [low, high], in half-range units;
  * - jointLimit: jointLimitWeight * sum over steps and joints of the squared intrusion into the
  *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`;
  * - proprioGoal: proprioGoalWeight * sum over steps of w_t * squared Euclidean distance between
- *   the decoded components `proprioGoal.indices` of s_t and of the goal (sensor units, metres
- *   for the end effector), via `model.decodeProprio`.
+ *   the decoded components `proprioGoal.indices` of s_t and of the goal (or `proprioGoal.target`
+ *   when given), in sensor units (metres for the end effector), via `model.decodeProprio`.
  *
  * @param start latent [1, D] or [D]
  * @param goal latent [1, D] or [D]
@@ -96,7 +101,7 @@ export function rolloutCostTerms(
     weights[H - 1] = c.terminalWeight;
     const dist = latentDistance(c.distance, states, goal.reshape([1, 1, D]));
     const stepWeights = tf.tensor2d(weights, [H, 1]);
-    const goalTerm = tf.sum(tf.mul(dist, stepWeights), 0);
+    const goalTerm = tf.mul(tf.sum(tf.mul(dist, stepWeights), 0), c.latentWeight);
 
     const half = halfRange(spec.low, spec.high);
     const halfT = tf.tensor1d(half);
@@ -212,7 +217,7 @@ function proprioGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: t
   target.indices.forEach((p, k) => (select[p * K + k] = 1));
   const picked = tf.matMul(proprio, tf.tensor2d(select, [P, K]));
   const predicted = tf.slice(picked, [0, 0], [H * S, K]);
-  const wanted = tf.slice(picked, [H * S, 0], [1, K]);
+  const wanted = target.target === undefined ? tf.slice(picked, [H * S, 0], [1, K]) : tf.tensor2d(Float32Array.from(target.target), [1, K]);
   return tf.reshape(tf.sum(tf.squaredDifference(predicted, wanted), 1), [H, S]) as tf.Tensor2D;
 }
 
@@ -272,6 +277,14 @@ export function checkProprioGoal(who: string, target: ProprioGoal, model: Latent
   target.indices.forEach((i, k) => {
     if (!Number.isInteger(i) || i < 0) throw new RangeError(`${who}: proprioGoal.indices[${k}] must be an index >= 0, got ${i}`);
   });
+  if (target.target !== undefined) {
+    if (target.target.length !== target.indices.length) {
+      throw new RangeError(`${who}: proprioGoal.target must have one value per index (${target.indices.length}), got ${target.target.length}`);
+    }
+    for (let k = 0; k < target.target.length; k++) {
+      if (!Number.isFinite(target.target[k])) throw new RangeError(`${who}: proprioGoal.target[${k}] must be finite, got ${target.target[k]}`);
+    }
+  }
 }
 
 function checkLatentShape(name: string, x: tf.Tensor, D: number): void {

@@ -26,6 +26,8 @@ import { isLiftedAndGrasped, isSuccess, placeObjects, sampleGoal } from './tasks
 export interface ResetOptions {
   task?: TaskName;
   split?: SplitName;
+  /** Shape of every object of the scene (a catalogue name) instead of one drawn from the split: labelled scenes for probes. */
+  shape?: string;
 }
 
 export interface StepResult {
@@ -103,7 +105,7 @@ export class SimEnv {
       this.#episode.free();
       this.#episode = undefined;
     }
-    this.#episode = Episode.build(this.#mj, this.config, this.scene, task, split, seed, this.#clockOffset);
+    this.#episode = Episode.build(this.#mj, this.config, this.scene, task, split, seed, this.#clockOffset, options.shape);
     if (this.#episodeCount++ === 0) this.#checkControlPeriod(this.#episode);
     this.#log.debug('reset', { seed, task, split, goal: this.#episode.goal.position, episode: this.#episodeCount });
     return this.#episode.observe();
@@ -125,6 +127,25 @@ export class SimEnv {
 
   observe(): Observation {
     return this.#requireEpisode('observe').observe();
+  }
+
+  /**
+   * Puts the arm at joint positions `q` (ARM_JOINTS order, clamped to the joint ranges) at
+   * rest, without stepping the physics, and observes: arm-pose datasets (image + joint angles).
+   */
+  poseArm(q: ArrayLike<number>): Observation {
+    const ep = this.#requireEpisode('poseArm');
+    if (q.length !== ARM_JOINTS.length) throw new RangeError(`sim.poseArm: expected ${ARM_JOINTS.length} joint positions (${ARM_JOINTS.join(', ')}), got ${q.length}`);
+    const clamped = Array.from(ARM_JOINTS, (_, i) => Math.min(ep.kin.jointHigh[i], Math.max(ep.kin.jointLow[i], q[i])));
+    ep.kin.setArmPositions(ep.data, clamped);
+    ep.mj.mj_forward(ep.model, ep.data);
+    return ep.observe();
+  }
+
+  /** Joint ranges of the arm (ARM_JOINTS order), radians. */
+  armJointRanges(): { low: Float64Array; high: Float64Array } {
+    const ep = this.#requireEpisode('armJointRanges');
+    return { low: Float64Array.from(ep.kin.jointLow), high: Float64Array.from(ep.kin.jointHigh) };
   }
 
   /** What the scene looks like with the goal achieved: cameras only, no proprioception. */
@@ -234,13 +255,14 @@ class Episode {
     split: SplitName,
     seed: number,
     clockOffset: number,
+    shape?: string,
   ): Episode {
     const rng = new Rng(seed);
     const sceneRng = rng.fork('scene');
     const appearance = sampleAppearance(scene.splits, split, sceneRng);
     const count = scene.tasks[task].objects;
     const spots = placeObjects(task, scene.tasks, count, sceneRng);
-    const objects: ObjectInstance[] = spots.map(([x, y], i) => ({ name: `object_${i}`, x, y, ...sampleObjectLook(appearance, sceneRng) }));
+    const objects: ObjectInstance[] = spots.map(([x, y], i) => ({ name: `object_${i}`, x, y, ...sampleObjectLook(appearance, sceneRng, shape) }));
     const model = compileMjcf(mj, scene.sceneXml, scene.scenePath, { 'objects.xml': objectsXml(objects, scene.objects) });
     let data: MjData | undefined;
     let kin: ArmKinematics | undefined;
@@ -415,7 +437,11 @@ class Episode {
         copy.qpos[adr] = goal.position[0];
         copy.qpos[adr + 1] = goal.position[1];
         copy.qpos[adr + 2] = goal.position[2];
-        if (goal.task === 'pick') {
+        if (goal.task === 'push') {
+          // As a person would take the goal picture: with the arm out of the way.
+          const { q } = kin.solve(HOME_POSE, this.scene.tasks.push.goalToolPosition, 60);
+          kin.setArmPositions(copy, q);
+        } else if (goal.task === 'pick') {
           // The arm holds the lifted object: tool at the object centre, fingers closed on it.
           const { q } = kin.solve(HOME_POSE, goal.position, 60);
           kin.setArmPositions(copy, q);

@@ -52,6 +52,8 @@ export const taskDefinitionsSchema = z.strictObject({
     objectRegion: region2,
     goalRegion: region2,
     objects: z.number().int().min(1).max(4),
+    /** Tool position of the arm in the goal image: parked where it hides none of the table from the scene camera. */
+    goalToolPosition: z.tuple([z.number(), z.number(), z.number()]),
   }),
   pick: z.strictObject({
     liftHeight: z.number().positive(),

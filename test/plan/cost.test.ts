@@ -143,6 +143,42 @@ describe('rolloutCost', () => {
     }
   });
 
+  test('aims the decoded components at an explicit target when one is given, and scales the latent term', () => {
+    const double = [
+      [2, 0, 0],
+      [0, 2, 0],
+      [0, 0, 2],
+    ];
+    const body = new LinearDynamics(identity(3), [[1, 0], [0, 1], [0, 0]], double);
+    try {
+      const base: CostSpec = {
+        cost: costConfigSchema.parse({ stageWeight: 1, terminalWeight: 1, actionWeight: 0, proprioGoalWeight: 1, distance: 'l1' }),
+        low: [-5, -5],
+        high: [5, 5],
+        proprioGoal: { indices: [0, 1], target: [4, -2] },
+      };
+      const terms = (spec: CostSpec) =>
+        tf.tidy(() => {
+          const t = rolloutCostTerms(body, tf.tensor1d([0, 0, 0]), tf.tensor1d([9, 9, 9]), tf.tensor3d([1, 1], [1, 1, 2]), spec);
+          return { proprio: t.proprioGoal.dataSync()[0], goal: t.goal.dataSync()[0] };
+        });
+      // One step to (1, 1, 0): decoded (2, 2) vs the target (4, -2): 2^2 + 4^2; the goal latent's (18, 18) is ignored.
+      const aimed = terms(base);
+      assert.ok(Math.abs(aimed.proprio - 20) < 1e-4, `got ${aimed.proprio}`);
+      // latentWeight scales the latent goal term only: l1 distance of (1, 1, 0) to (9, 9, 9) is 25/3.
+      assert.ok(Math.abs(aimed.goal - 25 / 3) < 1e-4, `got ${aimed.goal}`);
+      const scaled = terms({ ...base, cost: { ...base.cost, latentWeight: 0.1 } });
+      assert.ok(Math.abs(scaled.goal - 2.5 / 3) < 1e-4, `got ${scaled.goal}`);
+      assert.equal(scaled.proprio, aimed.proprio);
+      assert.throws(
+        () => rolloutCostTerms(body, tf.tensor1d([0, 0, 0]), tf.tensor1d([0, 0, 0]), tf.tensor3d([1, 1], [1, 1, 2]), { ...base, proprioGoal: { indices: [0, 1], target: [1] } }),
+        /proprioGoal.target must have one value per index \(2\), got 1/,
+      );
+    } finally {
+      body.dispose();
+    }
+  });
+
   test('is differentiable w.r.t. the actions: the gradient matches finite differences', () => {
     const H = 2;
     const actions = new Rng(2).fillNormal(new Float32Array(H * 3), 0, 0.4);

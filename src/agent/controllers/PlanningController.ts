@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActionSpace } from '../../core/Action.js';
+import { agentConfigSchema } from '../../core/config/agentConfig.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
@@ -8,6 +9,15 @@ import type { WorldModel } from '../../model/worldModel.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
+import { PushSubgoals } from './PushSubgoals.js';
+import type { PushSubgoal } from './PushSubgoals.js';
+
+/**
+ * How plans are scored: `latent` = toward the goal's encoding (plus the end-effector read-out);
+ * `push` = toward hand subgoals from the object's place in the point clouds (see PushSubgoals),
+ * with the latent goal term turned down.
+ */
+export type PlanningStrategy = 'latent' | 'push';
 
 /**
  * Mode-2 control: encode the observation, plan an action sequence in latent space toward
@@ -36,11 +46,16 @@ export class PlanningController implements Controller {
   #warmStart: Float32Array | undefined;
   #predictedNext: Float32Array | undefined;
   #decisions = 0;
+  readonly #push: PushSubgoals | undefined;
+  /** The push subgoal of the last decision, for logs and tests. */
+  lastSubgoal: PushSubgoal | undefined;
   /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
   readonly #binError = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
   #lastBin = -1;
   /** When false, no babbling and no noise: evaluation episodes. */
   explore = true;
+  /** Set per goal by whoever knows the task (an experiment, a node parameter); see PlanningStrategy. */
+  strategy: PlanningStrategy = 'latent';
   lastPlan: PlanResult | undefined;
 
   constructor(
@@ -50,7 +65,7 @@ export class PlanningController implements Controller {
     space: ActionSpace,
     exploration: AgentConfig['exploration'],
     rng: Rng,
-    planning: AgentConfig['planning'] = { matchGoalModalities: true, endEffectorGoal: true },
+    planning: AgentConfig['planning'] = agentConfigSchema.parse({}).planning,
   ) {
     if (model.actionDim !== space.names.length) {
       throw new RangeError(`planning controller: the model takes ${model.actionDim} action values, the action space ${space.kind} has ${space.names.length}`);
@@ -66,6 +81,7 @@ export class PlanningController implements Controller {
     this.#exploration = exploration;
     this.#rng = rng;
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
+    this.#push = planning.pushSubgoals.enabled && this.#plannerConfig.proprioGoal !== undefined ? new PushSubgoals(planning.pushSubgoals) : undefined;
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */
@@ -83,6 +99,7 @@ export class PlanningController implements Controller {
   setGoal(goal: Observation): void {
     this.#goal = this.#model.encodeObservation(goal);
     this.#goalHasProprio = goal.proprio !== undefined;
+    this.#push?.setGoal(goal);
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
   }
@@ -110,7 +127,7 @@ export class PlanningController implements Controller {
       values = this.#babbler.next();
       this.#warmStart = undefined;
     } else {
-      const plan = this.#planner(this.#model, latent, this.#goal, this.#plannerConfig, this.#rng, this.#warmStart);
+      const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
@@ -129,6 +146,26 @@ export class PlanningController implements Controller {
         babbling: this.babbling ? 1 : 0,
       },
     };
+  }
+
+  /**
+   * The planner config of this tick: with a push subgoal, the end-effector term aims at the
+   * subgoal. The target is moved into the model's own reading of the hand (measured hand ->
+   * decoded hand of the current latent), so a bias of the read-out cancels and the model is
+   * trusted only for how far the hand moves.
+   */
+  #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
+    this.lastSubgoal = undefined;
+    const goal = this.#plannerConfig.proprioGoal;
+    if (this.strategy !== 'push' || this.#push === undefined || goal === undefined || this.#model.decodeProprio === undefined) return this.#plannerConfig;
+    const subgoal = this.#push.next(observation);
+    const measured = observation.proprio?.endEffector.position;
+    if (subgoal === undefined || measured === undefined) return this.#plannerConfig;
+    this.lastSubgoal = subgoal;
+    const decoded = tf.tidy(() => this.#model.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync());
+    const target = goal.indices.map((index, k) => subgoal.target[k] - measured[k] + decoded[index]);
+    const cost = { ...this.#plannerConfig.cost, latentWeight: this.#planning.pushSubgoals.latentWeight };
+    return { ...this.#plannerConfig, cost, proprioGoal: { indices: goal.indices, target } };
   }
 
   /**

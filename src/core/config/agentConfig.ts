@@ -45,6 +45,42 @@ export const agentConfigSchema = z
         matchGoalModalities: z.boolean().default(true),
         /** Hand the planner the end-effector components of the decoded proprioception (plan.cost.proprioGoalWeight weighs them). */
         endEffectorGoal: z.boolean().default(true),
+        /**
+         * Push tasks: hand subgoals for the planner (approach behind the object, descend, push
+         * through), from the object's place in the current and the goal point clouds. Without
+         * them the latent cost alone does not bring the hand to the object (push 0%, measured).
+         */
+        pushSubgoals: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            /** Table area searched for the object, base frame x/y, metres. */
+            regionMin: z.tuple([z.number(), z.number()]).default([0.14, -0.32]),
+            regionMax: z.tuple([z.number(), z.number()]).default([0.56, 0.32]),
+            /** Heights above the table (base frame z) that count as object, metres. */
+            heightMin: z.number().default(0.006),
+            heightMax: z.number().default(0.065),
+            /** Points this close to the tool are the gripper's, not the object's, metres. */
+            toolClearance: z.number().min(0).default(0.04),
+            /** Points whose red/green shares differ more from the object's (seen in the goal) are not the object's. */
+            colorTolerance: z.number().positive().default(0.05),
+            /** Once found, the object is looked for only this close (x/y) to its last place: the arm's own points elsewhere are not it, metres. */
+            trackRadius: z.number().positive().default(0.08),
+            /** Where the hand waits while the object is unknown: out of the scene camera's line of sight to the table, base frame, metres. */
+            lookPose: z.tuple([z.number(), z.number(), z.number()]).default([0.18, 0.25, 0.15]),
+            /** Fewer object points than this: the object is hidden; keep the last estimate. */
+            minPoints: z.number().int().min(1).default(3),
+            /** Tool centre behind the object centre while pushing, metres. */
+            behind: z.number().positive().default(0.07),
+            pushHeight: z.number().default(0.02),
+            travelHeight: z.number().default(0.09),
+            /** plan.cost.latentWeight while a push subgoal drives the hand: the goal image shows the arm at home, which pulls against the subgoal. */
+            latentWeight: z.number().min(0).default(0.1),
+            /** While pushing, the hand aims this far ahead of itself along the push line, metres. */
+            lookahead: z.number().positive().default(0.02),
+            /** How far off the push line (metres) the tool may drift before it approaches again. */
+            maxLateral: z.number().positive().default(0.03),
+          })
+          .prefault({}),
       })
       .prefault({}),
   })

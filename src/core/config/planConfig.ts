@@ -11,6 +11,8 @@ export const costConfigSchema = z
   .strictObject({
     /** Distance between a predicted latent and the goal latent. `mse` and `l1` average over latent components. */
     distance: z.enum(LATENT_DISTANCES).default('mse'),
+    /** Scale of the whole latent goal term (subgoal-driven planning turns it down). */
+    latentWeight: z.number().min(0).default(1),
     /** Weight of the goal distance at each step before the last. */
     stageWeight: z.number().min(0).default(1),
     /** Weight of the goal distance after the last action. */

@@ -54,8 +54,12 @@ export const simConfigSchema = z
     wristCamera: cameraSchema
       .extend({ enabled: z.boolean().default(false) })
       .prefault({}),
-    /** Points kept in the observation's cloud (sampled from the valid depth pixels). */
-    pointCount: z.number().int().min(16).max(200000).default(512),
+    /**
+     * Points kept in the observation's cloud (sampled from the valid depth pixels). The model
+     * resamples to model.points.count; push subgoals locate the object in this cloud, which
+     * needs about 2048 of the 64x64 camera's pixels to see a 5 cm object with 10-20 points.
+     */
+    pointCount: z.number().int().min(16).max(200000).default(2048),
     /** Frame of the observation's point cloud. */
     pointFrame: z.enum(['base', 'camera']).default('base'),
     noise: noiseConfigSchema,

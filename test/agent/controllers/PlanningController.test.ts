@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
-import { makeActionSpace, planConfigSchema, Rng } from '../../../src/core/index.js';
+import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { WorldModel } from '../../../src/model/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
@@ -21,6 +21,10 @@ function recordingPlanner(): { planner: Planner; calls: { start: Float32Array; c
     return { planner: 'cem', actions, firstAction: actions.slice(0, model.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: model.actionDim, predictions: 0 };
   };
   return { planner, calls };
+}
+
+function planning(overrides: Record<string, unknown>): AgentConfig['planning'] {
+  return agentConfigSchema.parse({ planning: overrides }).planning;
 }
 
 function close(a: Float32Array, b: Float32Array): boolean {
@@ -56,7 +60,7 @@ describe('PlanningController', () => {
     assert.ok(close(matched.calls[1].start, withProprio));
 
     const unmatched = recordingPlanner();
-    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1), { matchGoalModalities: false, endEffectorGoal: true });
+    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1), planning({ matchGoalModalities: false }));
     off.explore = false;
     off.setGoal(goalImage);
     off.decide(current);
@@ -73,11 +77,46 @@ describe('PlanningController', () => {
     assert.deepEqual(on.calls[0].config.proprioGoal?.indices, [6, 7, 8]);
 
     const off = recordingPlanner();
-    const bare = new PlanningController(model, off.planner, plan, space, exploration, new Rng(1), { matchGoalModalities: true, endEffectorGoal: false });
+    const bare = new PlanningController(model, off.planner, plan, space, exploration, new Rng(1), planning({ endEffectorGoal: false }));
     bare.explore = false;
     bare.setGoal(goalImage);
     bare.decide(current);
     assert.equal(off.calls[0].config.proprioGoal, undefined);
+  });
+
+  test('with the push strategy, the end-effector term aims at the push subgoal, moved into the model\'s reading of the hand', () => {
+    const cloudAt = (x: number, y: number): Observation['points'] => ({
+      stamp: { sec: 0, nanosec: 0 },
+      frameId: 'base_link',
+      count: 12,
+      positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
+    });
+    const base = observation(1);
+    const hand = [0.2, -0.1, 0.09] as const;
+    const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: hand, quaternion: [1, 0, 0, 0] } } };
+    const goal: Observation = { ...observation(2, ['rgb', 'points']), points: cloudAt(0.4, 0.1) };
+    const rec = recordingPlanner();
+    const ctl = new PlanningController(model, rec.planner, plan, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.strategy = 'push';
+    ctl.setGoal(goal);
+    ctl.decide(now);
+    const subgoal = ctl.lastSubgoal;
+    assert.equal(subgoal?.phase, 'approach');
+    const config = rec.calls[0].config;
+    assert.equal(config.cost.latentWeight, 0.1);
+    const target = config.proprioGoal?.target;
+    assert.ok(target !== undefined && target.length === 3);
+    const decoded = tf.tidy(() => model.decodeProprio!(tf.tensor2d(rec.calls[0].start, [1, rec.calls[0].start.length])).dataSync());
+    for (let k = 0; k < 3; k++) {
+      assert.ok(Math.abs(target[k] - (subgoal.target[k] - hand[k] + decoded[6 + k])) < 1e-5, `component ${k}`);
+    }
+    // The latent strategy leaves the planner config alone.
+    ctl.strategy = 'latent';
+    ctl.decide(now);
+    assert.equal(rec.calls[1].config.proprioGoal?.target, undefined);
+    assert.equal(rec.calls[1].config.cost.latentWeight, 1);
+    assert.equal(ctl.lastSubgoal, undefined);
   });
 
   test('plans with the end-effector goal cost through a real planner without leaking tensors', () => {
