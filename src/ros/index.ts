@@ -1,1 +1,4 @@
+// Messages and transports depend on core only; the node (source, sink, loop, sim robot) is
+// behind its own door, src/ros/node/index.ts, because it builds on src/agent and src/sim.
 export * from './messages/index.js';
+export * from './transport/index.js';

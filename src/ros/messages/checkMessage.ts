@@ -4,6 +4,9 @@ import type { parse } from '@foxglove/rosmsg';
 export type ParsedDefinition = ReturnType<typeof parse>[number];
 type ParsedField = ParsedDefinition['definitions'][number];
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   int8: [-128, 127],
   uint8: [0, 255],
@@ -111,6 +114,11 @@ function checkOne(
     case 'string':
     case 'wstring':
       if (typeof value !== 'string') throw fieldError(type, path, 'a string', value);
+      // @foxglove/cdr 3.5's writer takes the UTF-16 length for the UTF-8 byte count, which
+      // truncates any non-ASCII string: refuse it here rather than send corrupt bytes.
+      if (NON_ASCII.test(value)) {
+        throw new TypeError(`${type}: field '${path}' must be ASCII (the CDR writer mis-sizes UTF-8), got ${describeValue(value)}`);
+      }
       if (field.upperBound !== undefined && value.length > field.upperBound) {
         throw new RangeError(`${type}: field '${path}' is string<=${field.upperBound} but has ${value.length} characters`);
       }

@@ -4,6 +4,7 @@
  * with comments and blank lines removed: fields, types, constants and their order are exact.
  * Kept as text rather than parsed objects because rosbag2's MCAP schemas (`ros2msg`) are this
  * text, and the CDR codecs are parsed from the same text so the two can never disagree.
+ * `jepa_agent_msgs/*` are the agent's own status messages, copied from msgs/msg/*.msg.
  */
 export const ROS2_MSG_DEFINITIONS: Readonly<Record<string, string>> = Object.freeze({
   'builtin_interfaces/Time': `int32 sec
@@ -105,5 +106,58 @@ Vector3  angular
   'geometry_msgs/Vector3': `float64 x
 float64 y
 float64 z
+`,
+  'std_msgs/String': `string data
+`,
+  'geometry_msgs/PoseStamped': `std_msgs/Header header
+Pose pose
+`,
+  'geometry_msgs/Pose': `Point position
+Quaternion orientation
+`,
+  'geometry_msgs/Point': `float64 x
+float64 y
+float64 z
+`,
+  'geometry_msgs/Quaternion': `float64 x 0
+float64 y 0
+float64 z 0
+float64 w 1
+`,
+  // The agent's own status messages: msgs/msg/*.msg without comments (a test keeps them equal).
+  'jepa_agent_msgs/AgentStatus': `std_msgs/Header header
+string state
+string activity
+bool has_goal
+bool estop
+string last_safe_stop_reason
+uint32 ticks
+float64 control_hz
+float64 latency_ms_p50
+float64 latency_ms_p99
+float64 plan_ms_p50
+uint32 dropped_frames
+uint32 safe_stops
+uint32 bad_messages
+`,
+  'jepa_agent_msgs/PlanStatus': `std_msgs/Header header
+float64 predicted_cost
+float64 planning_ms
+bool babbling
+string[] action_names
+uint32 horizon
+float32[] actions
+float32[] action_sent
+`,
+  'jepa_agent_msgs/PredictionError': `std_msgs/Header header
+float64 error
+float64 mean_error
+`,
+  'jepa_agent_msgs/LearnerProgress': `std_msgs/Header header
+uint32 steps
+uint32 frames
+uint32 weight_updates
+string[] loss_names
+float64[] loss_values
 `,
 });

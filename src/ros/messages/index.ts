@@ -14,3 +14,4 @@ export * from './jointTargets.js';
 export * from './jointTrajectory.js';
 export * from './float64MultiArray.js';
 export * from './twistStamped.js';
+export * from './poseStamped.js';

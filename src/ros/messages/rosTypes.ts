@@ -172,6 +172,85 @@ export interface TwistStampedMsg {
   readonly twist: TwistMsg;
 }
 
+/** std_msgs/String. */
+export interface StringMsg {
+  readonly data: string;
+}
+
+/** geometry_msgs/Point. */
+export interface PointMsg {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+}
+
+/** geometry_msgs/Quaternion. */
+export interface QuaternionMsg {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly w: number;
+}
+
+/** geometry_msgs/Pose. */
+export interface PoseMsg {
+  readonly position: PointMsg;
+  readonly orientation: QuaternionMsg;
+}
+
+/** geometry_msgs/PoseStamped. */
+export interface PoseStampedMsg {
+  readonly header: HeaderMsg;
+  readonly pose: PoseMsg;
+}
+
+/** jepa_agent_msgs/AgentStatus (msgs/msg/AgentStatus.msg). */
+export interface AgentStatusMsg {
+  readonly header: HeaderMsg;
+  readonly state: string;
+  readonly activity: string;
+  readonly has_goal: boolean;
+  readonly estop: boolean;
+  readonly last_safe_stop_reason: string;
+  readonly ticks: number;
+  readonly control_hz: number;
+  readonly latency_ms_p50: number;
+  readonly latency_ms_p99: number;
+  readonly plan_ms_p50: number;
+  readonly dropped_frames: number;
+  readonly safe_stops: number;
+  readonly bad_messages: number;
+}
+
+/** jepa_agent_msgs/PlanStatus (msgs/msg/PlanStatus.msg). */
+export interface PlanStatusMsg {
+  readonly header: HeaderMsg;
+  readonly predicted_cost: number;
+  readonly planning_ms: number;
+  readonly babbling: boolean;
+  readonly action_names: readonly string[];
+  readonly horizon: number;
+  readonly actions: Float32Array;
+  readonly action_sent: Float32Array;
+}
+
+/** jepa_agent_msgs/PredictionError (msgs/msg/PredictionError.msg). */
+export interface PredictionErrorMsg {
+  readonly header: HeaderMsg;
+  readonly error: number;
+  readonly mean_error: number;
+}
+
+/** jepa_agent_msgs/LearnerProgress (msgs/msg/LearnerProgress.msg). */
+export interface LearnerProgressMsg {
+  readonly header: HeaderMsg;
+  readonly steps: number;
+  readonly frames: number;
+  readonly weight_updates: number;
+  readonly loss_names: readonly string[];
+  readonly loss_values: Float64Array;
+}
+
 /** Every supported type, by the name rclnodejs and rosbag2 use (`pkg/msg/Type`). */
 export interface RosMessageMap {
   'builtin_interfaces/msg/Time': TimeMsg;
@@ -193,6 +272,15 @@ export interface RosMessageMap {
   'geometry_msgs/msg/Vector3': Vector3Msg;
   'geometry_msgs/msg/Twist': TwistMsg;
   'geometry_msgs/msg/TwistStamped': TwistStampedMsg;
+  'std_msgs/msg/String': StringMsg;
+  'geometry_msgs/msg/Point': PointMsg;
+  'geometry_msgs/msg/Quaternion': QuaternionMsg;
+  'geometry_msgs/msg/Pose': PoseMsg;
+  'geometry_msgs/msg/PoseStamped': PoseStampedMsg;
+  'jepa_agent_msgs/msg/AgentStatus': AgentStatusMsg;
+  'jepa_agent_msgs/msg/PlanStatus': PlanStatusMsg;
+  'jepa_agent_msgs/msg/PredictionError': PredictionErrorMsg;
+  'jepa_agent_msgs/msg/LearnerProgress': LearnerProgressMsg;
 }
 
 export type RosMessageType = keyof RosMessageMap;
@@ -218,6 +306,15 @@ const TYPES_PRESENT: Record<RosMessageType, true> = {
   'geometry_msgs/msg/Vector3': true,
   'geometry_msgs/msg/Twist': true,
   'geometry_msgs/msg/TwistStamped': true,
+  'std_msgs/msg/String': true,
+  'geometry_msgs/msg/Point': true,
+  'geometry_msgs/msg/Quaternion': true,
+  'geometry_msgs/msg/Pose': true,
+  'geometry_msgs/msg/PoseStamped': true,
+  'jepa_agent_msgs/msg/AgentStatus': true,
+  'jepa_agent_msgs/msg/PlanStatus': true,
+  'jepa_agent_msgs/msg/PredictionError': true,
+  'jepa_agent_msgs/msg/LearnerProgress': true,
 };
 
 export const ROS_MESSAGE_TYPES: readonly RosMessageType[] = Object.freeze(Object.keys(TYPES_PRESENT) as RosMessageType[]);

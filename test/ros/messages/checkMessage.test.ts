@@ -70,4 +70,14 @@ describe('checkMessage', () => {
     assert.throws(() => check({ inners: {} }), /field 'inners' must be an array of pkg\/Inner, got an object \(Object\)/);
     assert.throws(() => checkMessage(defs, null, 'pkg/msg/T'), /field '\(root\)' must be a pkg\/msg\/T message object, got null/);
   });
+
+  test('refuses non-ASCII strings, which the CDR writer would truncate', async () => {
+    assert.throws(() => check({ short: 'é' }), /field 'short' must be ASCII \(the CDR writer mis-sizes UTF-8\), got string "é"/);
+    assert.throws(() => check({ inners: [{ name: 'grün', values: [] }] }), /field 'inners\[0\]\.name' must be ASCII/);
+    // The bug being guarded against: written unchecked, the string comes back cut short.
+    const { MessageReader, MessageWriter } = await import('@foxglove/rosmsg2-serialization');
+    const text = parse('string s', { ros2: true });
+    const back = new MessageReader<{ s: string }>(text).readMessage(new MessageWriter(text).writeMessage({ s: 'héllo' }));
+    assert.notEqual(back.s, 'héllo');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from '@foxglove/rosmsg';
 import { ROS2_MSG_DEFINITIONS, msgDependencies, parseRosTypeName, ros2msgSchema } from '../../../src/ros/index.js';
 
@@ -32,5 +33,19 @@ describe('ROS2_MSG_DEFINITIONS', () => {
     assert.deepEqual(names('trajectory_msgs/JointTrajectoryPoint'), [
       'float64 positions', 'float64 velocities', 'float64 accelerations', 'float64 effort', 'duration time_from_start',
     ]);
+  });
+
+  test('jepa_agent_msgs definitions are msgs/msg/*.msg without comments, and CMakeLists.txt lists every one', () => {
+    const root = new URL('../../../../msgs/', import.meta.url);
+    const files = readdirSync(new URL('msg/', root)).filter((f) => f.endsWith('.msg')).sort();
+    const ours = Object.keys(ROS2_MSG_DEFINITIONS).filter((k) => k.startsWith('jepa_agent_msgs/')).map((k) => `${k.split('/')[1]}.msg`).sort();
+    assert.deepEqual(files, ours);
+    const cmake = readFileSync(new URL('CMakeLists.txt', root), 'utf8');
+    for (const file of files) {
+      const text = readFileSync(new URL(`msg/${file}`, root), 'utf8');
+      const stripped = text.split('\n').map((l) => l.replace(/#.*/, '').trimEnd()).filter((l) => l !== '').join('\n') + '\n';
+      assert.equal(stripped, ROS2_MSG_DEFINITIONS[`jepa_agent_msgs/${file.replace('.msg', '')}`], file);
+      assert.ok(cmake.includes(`"msg/${file}"`), `CMakeLists.txt lists msg/${file}`);
+    }
   });
 });

@@ -18,6 +18,8 @@ export function sampleMessages(): { [K in RosMessageType]: RosMessageMap[K] } {
   };
   const vector = { x: 1.5, y: -2.25, z: 1e-9 };
   const twist = { linear: vector, angular: { x: 0, y: 0.5, z: -3 } };
+  const quaternion = { x: 0.5, y: -0.5, z: 0.5, w: 0.5 };
+  const pose = { position: { x: 0.4, y: 0.1, z: 0.2 }, orientation: quaternion };
   return {
     'builtin_interfaces/msg/Time': { sec: -5, nanosec: 999_999_999 },
     'builtin_interfaces/msg/Duration': { sec: 3, nanosec: 7 },
@@ -78,5 +80,45 @@ export function sampleMessages(): { [K in RosMessageType]: RosMessageMap[K] } {
     'geometry_msgs/msg/Vector3': vector,
     'geometry_msgs/msg/Twist': twist,
     'geometry_msgs/msg/TwistStamped': { header: header(), twist },
+    'std_msgs/msg/String': { data: 'hello {"json": true}' },
+    'geometry_msgs/msg/Point': { x: 0.25, y: -1, z: 3.5 },
+    'geometry_msgs/msg/Quaternion': quaternion,
+    'geometry_msgs/msg/Pose': pose,
+    'geometry_msgs/msg/PoseStamped': { header: header(5, 6, 'base_link'), pose },
+    'jepa_agent_msgs/msg/AgentStatus': {
+      header: header(),
+      state: 'active',
+      activity: 'acting',
+      has_goal: true,
+      estop: false,
+      last_safe_stop_reason: 'observations late',
+      ticks: 1234,
+      control_hz: 9.5,
+      latency_ms_p50: 12.5,
+      latency_ms_p99: 40.25,
+      plan_ms_p50: 8,
+      dropped_frames: 7,
+      safe_stops: 2,
+      bad_messages: 3,
+    },
+    'jepa_agent_msgs/msg/PlanStatus': {
+      header: header(),
+      predicted_cost: 0.75,
+      planning_ms: 31.5,
+      babbling: false,
+      action_names: ['dx', 'dy', 'dz', 'gripper'],
+      horizon: 2,
+      actions: Float32Array.of(0.01, -0.02, 0, 1, 0.005, 0, 0.01, -1),
+      action_sent: Float32Array.of(0.01, -0.02, 0, 1),
+    },
+    'jepa_agent_msgs/msg/PredictionError': { header: header(), error: 0.125, mean_error: 0.5 },
+    'jepa_agent_msgs/msg/LearnerProgress': {
+      header: header(),
+      steps: 400,
+      frames: 9000,
+      weight_updates: 20,
+      loss_names: ['total', 'vicreg'],
+      loss_values: Float64Array.of(1.5, 0.25),
+    },
   };
 }

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { PlanningController } from '../../agent/controllers/PlanningController.js';
+import { applyOverrides, parseConfig } from '../../core/config/Config.js';
+import type { Config } from '../../core/config/Config.js';
+import { Rng } from '../../core/Rng.js';
+import { workerLearner } from '../../eval/onlineLearners.js';
+import { LearnerHost } from '../../learn/LearnerHost.js';
+import { saveCheckpoint, loadCheckpoint } from '../../model/checkpoint.js';
+import { initBackend } from '../../model/engine/initBackend.js';
+import { WorldModel } from '../../model/worldModel.js';
+import { getPlanner } from '../../plan/getPlanner.js';
+import { plannerConfig } from '../../plan/plannerConfig.js';
+import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, loadRosParams } from '../../ros/node/index.js';
+import type { AgentNodeParams } from '../../ros/node/index.js';
+import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
+import type { Runtime } from '../runtime.js';
+import { untilSignal } from './untilSignal.js';
+
+export interface RosRunOptions {
+  readonly params?: string;
+  readonly param: readonly string[];
+  readonly nodeName: string;
+}
+
+/**
+ * `jepa-agent run`: the agent as the ROS 2 node `jepa_agent`. Checks ROS 2 before loading
+ * anything heavy; builds the world model (new or from `checkpoint`), the planning controller,
+ * the online learner, and the node; runs until SIGINT/SIGTERM, then sends a safe stop, saves
+ * a checkpoint, destroys the node and returns (exit code 0).
+ */
+export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<void> {
+  const { logger } = runtime;
+  const params = loadRosParams(agentNodeParamsSchema, options.nodeName, options.params, options.param);
+  const rcl = await loadRclnodejs('`run`');
+  const config = withNodeParams(runtime.config, params);
+  const space = actionSpaceFor(params);
+  if (config.model.actionDim !== space.names.length) {
+    throw new RangeError(
+      `model.actionDim is ${config.model.actionDim} but action_interface ${params.action_interface} with ${params.joint_names.length} joints takes ${space.names.length} values (${space.names.join(', ')}): set --set model.actionDim=${space.names.length}`,
+    );
+  }
+  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const model = params.checkpoint !== '' ? await loadCheckpoint(params.checkpoint, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
+  const out = resolve(params.checkpoint_out !== '' ? params.checkpoint_out : `runs/ros-${new Date().toISOString().replace(/[:.]/g, '-')}/checkpoint`);
+  const host = params.learn
+    ? await LearnerHost.start(config, { logger, checkpointDir: out, ...(params.checkpoint !== '' ? { resumeFrom: params.checkpoint } : {}) })
+    : undefined;
+  const learner = host === undefined ? undefined : workerLearner(host, model);
+  const controller = new PlanningController(
+    model,
+    getPlanner(config.plan.planner),
+    plannerConfig(config.plan, space),
+    space,
+    config.agent.exploration,
+    new Rng(config.seed).fork('controller'),
+    config.agent.planning,
+  );
+  controller.explore = params.learn;
+  const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
+  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal starts another.
+  let episode = 0;
+  const node = new AgentNode(transport, {
+    params,
+    controller,
+    agentConfig: agentLoopConfig(params, config.agent),
+    pointCount: config.model.points.count,
+    logger,
+    lastPlan: () => controller.lastPlan,
+    ...(learner === undefined ? {} : { learner }),
+    onEvent: (event) => {
+      if (event.type === 'tick') learner?.add(event.observation, event.action.values, episode);
+      else episode++;
+    },
+  });
+  if (params.lifecycle && transport.bindLifecycle !== undefined) {
+    transport.bindLifecycle(node.lifecycle.callbacks());
+    logger.info(`${transport.nodeName} is a lifecycle node: configure and activate it (ros2 lifecycle set ${transport.nodeName} configure)`);
+  } else {
+    node.start();
+  }
+  logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: out });
+  const signal = await untilSignal();
+  logger.info(`${signal}: safe stop, checkpoint, shutdown`);
+  try {
+    node.shutdown();
+    if (learner !== undefined) await learner.saveCheckpoint(out);
+    else await saveCheckpoint(model, out, { savedBy: 'jepa-agent run' });
+    logger.info(`checkpoint saved to ${out}`);
+  } finally {
+    transport.close();
+    learner?.close();
+    await host?.close({ checkpoint: false }).catch(() => undefined);
+    model.dispose();
+  }
+}
+
+/** The run's config with the node's planner and seed. */
+function withNodeParams(config: Readonly<Config>, params: AgentNodeParams): Readonly<Config> {
+  return parseConfig(applyOverrides(structuredClone(config) as Record<string, unknown>, [`plan.planner=${params.planner}`]), 'config + node parameters');
+}

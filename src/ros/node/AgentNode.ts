@@ -1,0 +1,299 @@
+import { asyncScheduler, Subscription } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { Controller } from '../../agent/Controller.js';
+import type { ControlLoop, LoopEvent } from '../../agent/controlLoop.js';
+import { controlLoop } from '../../agent/controlLoop.js';
+import type { AgentConfig } from '../../core/config/agentConfig.js';
+import type { Logger } from '../../core/index.js';
+import { Rng } from '../../core/index.js';
+import type { AgentStatusMsg, HeaderMsg } from '../messages/index.js';
+import { timestampToRos } from '../messages/index.js';
+import type { RosTransport } from '../transport/index.js';
+import type { AgentNodeParams } from './agentNodeParams.js';
+import { agentNodeParamsSchema } from './agentNodeParams.js';
+import { BadMessageLog } from './BadMessageLog.js';
+import { GoalGate } from './GoalGate.js';
+import { Lifecycle } from './Lifecycle.js';
+import { parameterDeclarations } from './loadRosParams.js';
+import { RosSink } from './RosSink.js';
+import { RosSource } from './RosSource.js';
+import { StatusPublisher } from './StatusPublisher.js';
+
+/** What the node reports of the learner (the online experiment's learner has this shape). */
+export interface LearnerStatus {
+  progress(): { steps: number; frames: number; weightUpdates: number; loss?: Readonly<Record<string, number | number[]>> };
+}
+
+/** The plan a planning controller made last (PlanResult's fields the status needs). */
+export interface LastPlan {
+  readonly actions: Float32Array;
+  readonly horizon: number;
+}
+
+export interface AgentNodeOptions {
+  readonly params: AgentNodeParams;
+  readonly controller: Controller;
+  /** The loop's settings; `agentLoopConfig` applies the node's parameters to config.agent. */
+  readonly agentConfig: Readonly<AgentConfig>;
+  /** Points per cloud the model takes. */
+  readonly pointCount: number;
+  readonly logger: Logger;
+  readonly scheduler?: SchedulerLike;
+  readonly lastPlan?: () => LastPlan | undefined;
+  readonly learner?: LearnerStatus;
+  /** Every loop event (the run command feeds the learner from ticks). */
+  readonly onEvent?: (event: LoopEvent) => void;
+}
+
+/** config.agent with the node's sync and watchdog parameters. */
+export function agentLoopConfig(params: AgentNodeParams, agent: Readonly<AgentConfig>): AgentConfig {
+  return {
+    ...agent,
+    syncSlopMs: params.sync_slop_ms,
+    requiredModalities: [...params.required_modalities],
+    watchdog: { observationTimeoutMs: params.watchdog.observation_timeout_ms, planTimeoutMs: params.watchdog.plan_timeout_ms },
+  };
+}
+
+interface Configured {
+  readonly source: RosSource;
+  readonly sink: RosSink;
+  readonly status: StatusPublisher;
+}
+
+/**
+ * The `jepa_agent` node above the transport: the robot's topics as a RosSource, its
+ * controller as a RosSink, the control loop between them with a goal gate, goal and
+ * clear-goal topics, and the status outputs. Managed as a lifecycle node: configure creates
+ * subscriptions and publishers, activate starts the loop, deactivate stops it with a safe
+ * stop, cleanup frees everything, shutdown does what is needed of those. Without ROS 2 the
+ * same node runs over an InProcessTransport.
+ */
+export class AgentNode {
+  readonly lifecycle: Lifecycle;
+  readonly bad: BadMessageLog;
+  readonly #transport: RosTransport;
+  readonly #options: AgentNodeOptions;
+  readonly #scheduler: SchedulerLike;
+  readonly #logger: Logger;
+  #configured: Configured | undefined;
+  #loop: ControlLoop | undefined;
+  #gate: GoalGate | undefined;
+  #active = new Subscription();
+  #lastSafeStop = '';
+  #predictionErrorSum = 0;
+  #predictionErrors = 0;
+
+  constructor(transport: RosTransport, options: AgentNodeOptions) {
+    this.#transport = transport;
+    this.#options = options;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.#logger = options.logger;
+    this.bad = new BadMessageLog(options.logger, { now: () => this.#scheduler.now() });
+    transport.declareParameters(parameterDeclarations(agentNodeParamsSchema, options.params));
+    this.lifecycle = new Lifecycle(
+      {
+        onConfigure: () => this.#configure(),
+        onActivate: () => this.#activate(),
+        onDeactivate: () => this.#deactivate('deactivated'),
+        onCleanup: () => this.#cleanup(),
+        onShutdown: () => this.#shutdown(),
+      },
+      options.logger,
+    );
+  }
+
+  /** The node's source, sink and status outputs while configured. */
+  get parts(): Configured | undefined {
+    return this.#configured;
+  }
+
+  get hasGoal(): boolean {
+    return this.#gate?.hasGoal ?? false;
+  }
+
+  /** Configure and activate (a node that is not managed by a launch system). */
+  start(): void {
+    if (!this.lifecycle.trigger('configure')) throw new Error(`${this.#transport.nodeName}: configure failed`);
+    if (!this.lifecycle.trigger('activate')) throw new Error(`${this.#transport.nodeName}: activate failed`);
+  }
+
+  /** Safe stop and release everything, from whatever state the node is in. */
+  shutdown(): void {
+    if (this.lifecycle.state !== 'finalized') this.lifecycle.trigger('shutdown');
+  }
+
+  status(): AgentStatusMsg {
+    const summary = this.#loop?.metrics.summary();
+    const sink = this.#configured?.sink;
+    const activity =
+      this.lifecycle.state !== 'active'
+        ? 'inactive'
+        : sink?.state === 'estopped'
+          ? 'estopped'
+          : this.#gate?.holding === true
+            ? 'holding'
+            : sink?.state === 'safe_stop'
+              ? 'safe_stop'
+              : (summary?.ticks ?? 0) === 0
+                ? 'waiting'
+                : 'acting';
+    return {
+      header: this.#header(),
+      state: this.lifecycle.state,
+      activity,
+      has_goal: this.hasGoal,
+      estop: sink?.estopped ?? false,
+      last_safe_stop_reason: ascii(sink?.lastStopReason || this.#lastSafeStop),
+      ticks: summary?.ticks ?? 0,
+      control_hz: summary?.controlHz ?? 0,
+      latency_ms_p50: summary?.latencyMsP50 ?? 0,
+      latency_ms_p99: summary?.latencyMsP99 ?? 0,
+      plan_ms_p50: summary?.planMsP50 ?? 0,
+      dropped_frames: summary?.droppedFrames ?? 0,
+      safe_stops: summary?.safeStops ?? 0,
+      bad_messages: this.bad.count(),
+    };
+  }
+
+  /** Publishes AgentStatus (and LearnerProgress when there is a learner) now. */
+  publishStatus(): void {
+    const status = this.#configured?.status;
+    if (status === undefined) return;
+    status.status(this.status());
+    const learner = this.#options.learner?.progress();
+    if (learner !== undefined) {
+      const terms = Object.entries(learner.loss ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
+      status.learner({
+        header: this.#header(),
+        steps: learner.steps,
+        frames: learner.frames,
+        weight_updates: learner.weightUpdates,
+        loss_names: terms.map(([k]) => k),
+        loss_values: Float64Array.from(terms, ([, v]) => v),
+      });
+    }
+  }
+
+  #configure(): boolean {
+    const { params, logger } = this.#options;
+    const source = new RosSource(this.#transport, {
+      params,
+      pointCount: this.#options.pointCount,
+      rng: new Rng(params.seed).fork('points'),
+      bad: this.bad,
+      logger,
+    });
+    const sink = new RosSink(this.#transport, {
+      params,
+      actionSpace: source.actionSpace,
+      ...(source.joints$ === undefined ? {} : { joints$: source.joints$ }),
+      bad: this.bad,
+      logger,
+      scheduler: this.#scheduler,
+    });
+    const status = new StatusPublisher(this.#transport, params.topics, logger);
+    this.#configured = { source, sink, status };
+    logger.info(`${this.#transport.nodeName} configured: commands as ${params.action_interface} on ${sink.topic}`);
+    return true;
+  }
+
+  #activate(): boolean {
+    const parts = this.#configured;
+    if (parts === undefined) return false;
+    const { params } = this.#options;
+    const gate = new GoalGate(this.#options.controller, parts.source.actionSpace, params.without_goal);
+    this.#gate = gate;
+    const loop = controlLoop(parts.source, parts.sink, gate, this.#options.agentConfig, this.#scheduler);
+    this.#loop = loop;
+    this.#predictionErrorSum = 0;
+    this.#predictionErrors = 0;
+    this.#active = new Subscription();
+    this.#active.add(
+      parts.source.clearGoal$.subscribe(() => {
+        gate.clearGoal();
+        this.#logger.info('goal cleared');
+      }),
+    );
+    this.#active.add(
+      loop.events$.subscribe({
+        next: (event) => this.#onEvent(event, gate),
+        error: (error: unknown) => {
+          this.#logger.error(`control loop failed: ${error instanceof Error ? error.message : String(error)}`);
+          parts.sink.safeStop('control loop failed');
+        },
+      }),
+    );
+    const period = 1000 / params.status_rate_hz;
+    this.#active.add(
+      this.#scheduler.schedule(function (this: { schedule(state?: AgentNode, delay?: number): unknown }, node) {
+        node?.publishStatus();
+        this.schedule(node, period);
+      }, period, this),
+    );
+    this.#logger.info(`${this.#transport.nodeName} active`);
+    return true;
+  }
+
+  #onEvent(event: LoopEvent, gate: GoalGate): void {
+    const status = this.#configured?.status;
+    if (event.type === 'tick') {
+      gate.gripper = event.action.values[event.action.values.length - 1];
+      const { decision } = event;
+      if (decision.predictedCost !== undefined && status !== undefined) {
+        const plan = this.#options.lastPlan?.();
+        status.plan({
+          header: this.#header(),
+          predicted_cost: decision.predictedCost,
+          planning_ms: decision.planningMs,
+          babbling: decision.info?.babbling === 1,
+          action_names: [...(this.#configured?.source.actionSpace.names ?? [])],
+          horizon: plan?.horizon ?? 1,
+          actions: Float32Array.from(plan?.actions ?? decision.values),
+          action_sent: Float32Array.from(event.action.values),
+        });
+      }
+      const error = decision.info?.predictionError;
+      if (error !== undefined && Number.isFinite(error) && status !== undefined) {
+        this.#predictionErrorSum += error;
+        this.#predictionErrors++;
+        status.predictionError({ header: this.#header(), error, mean_error: this.#predictionErrorSum / this.#predictionErrors });
+      }
+    } else if (event.type === 'safe_stop') {
+      this.#lastSafeStop = event.reason;
+      this.#logger.warn(`safe stop: ${event.reason}`);
+    } else {
+      this.#logger.info('new goal');
+    }
+    this.#options.onEvent?.(event);
+  }
+
+  #deactivate(reason: string): boolean {
+    this.#active.unsubscribe();
+    this.#configured?.sink.safeStop(reason);
+    this.publishStatus();
+    return true;
+  }
+
+  #cleanup(): boolean {
+    this.#configured?.sink.close();
+    this.#configured = undefined;
+    this.#loop = undefined;
+    this.#gate = undefined;
+    return true;
+  }
+
+  #shutdown(): boolean {
+    if (this.lifecycle.state === 'active') this.#deactivate('shutdown');
+    this.#cleanup();
+    return true;
+  }
+
+  #header(): HeaderMsg {
+    return { stamp: timestampToRos(this.#transport.now()), frame_id: this.#options.params.frames.base };
+  }
+}
+
+function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}

@@ -1,0 +1,131 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { Rng, silentLogger } from '../../../src/core/index.js';
+import type { RosMessageMap, RosMessageType } from '../../../src/ros/index.js';
+import { DEFAULT_QOS, getMessageCodec, InProcessBus, InProcessTransport, pointCloudToRos } from '../../../src/ros/index.js';
+import { BadMessageLog, RosSource } from '../../../src/ros/node/index.js';
+import { nodeParams, recordingLogger } from './fixtures.js';
+
+const header = (frame = 'cam') => ({ stamp: { sec: 10, nanosec: 500 }, frame_id: frame });
+
+function setup(overrides: string[] = []) {
+  const bus = new InProcessBus();
+  const node = new InProcessTransport(bus, 'jepa_agent');
+  const robot = new InProcessTransport(bus, 'robot');
+  const logger = recordingLogger();
+  const bad = new BadMessageLog(logger);
+  const source = new RosSource(node, { params: nodeParams(overrides), pointCount: 4, rng: new Rng(1), bad, logger });
+  const send = <K extends RosMessageType>(topic: string, type: K, msg: RosMessageMap[K]): void =>
+    robot.createPublisher(topic, type, DEFAULT_QOS).publish(getMessageCodec(type).encode(msg));
+  return { bus, source, send, bad, logger, sendRaw: (topic: string, type: string, bytes: Uint8Array) => robot.createPublisher(topic, type, DEFAULT_QOS).publish(bytes) };
+}
+
+const image = (encoding: string, data: number[], width = 2, height = 1, step = width * 3) => ({ header: header(), height, width, encoding, is_bigendian: 0, step, data: Uint8Array.from(data) });
+
+describe('RosSource', () => {
+  test('colour images in any supported encoding arrive as RGB; a bad one is counted and the stream goes on', async () => {
+    const { source, send, bad, logger } = setup();
+    const got = firstValueFrom(source.rgb$!.pipe(take(2), toArray()));
+    send('/camera/image_raw', 'sensor_msgs/msg/Image', image('bgr8', [1, 2, 3, 4, 5, 6]));
+    send('/camera/image_raw', 'sensor_msgs/msg/Image', image('yuv422', [1, 2, 3, 4]));
+    send('/camera/image_raw', 'sensor_msgs/msg/Image', image('rgb8', [1, 2, 3]));
+    send('/camera/image_raw', 'sensor_msgs/msg/Image', image('mono8', [7, 9], 2, 1, 2));
+    const [a, b] = await got;
+    assert.deepEqual([...a.data], [3, 2, 1, 6, 5, 4]);
+    assert.deepEqual([...b.data], [7, 7, 7, 9, 9, 9]);
+    assert.equal(bad.count('/camera/image_raw'), 2);
+    assert.match(logger.lines.find((l) => l.level === 'error')?.message ?? '', /^bad message on \/camera\/image_raw, skipped: sensor_msgs\/Image on \/camera\/image_raw: unsupported colour encoding 'yuv422'/);
+  });
+
+  test('depth in millimetres gets the intrinsics of the latest CameraInfo', async () => {
+    const { source, send } = setup();
+    const depth = firstValueFrom(source.depth$!.pipe(take(2), toArray()));
+    const mm = new Uint8Array(4);
+    new DataView(mm.buffer).setUint16(0, 1500, true);
+    const k = Float64Array.of(50, 0, 1, 0, 51, 0.5, 0, 0, 1);
+    send('/camera/depth/image_raw', 'sensor_msgs/msg/Image', { ...image('16UC1', [...mm], 2, 1, 4) });
+    await new Promise((r) => setTimeout(r, 5));
+    send('/camera/camera_info', 'sensor_msgs/msg/CameraInfo', {
+      header: header(), height: 1, width: 2, distortion_model: 'plumb_bob', d: new Float64Array(5), k, r: new Float64Array(9), p: new Float64Array(12), binning_x: 0, binning_y: 0,
+      roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    send('/camera/depth/image_raw', 'sensor_msgs/msg/Image', { ...image('16UC1', [...mm], 2, 1, 4) });
+    const [first, second] = await depth;
+    assert.equal(first.data[0], 1.5);
+    assert.ok(Number.isNaN(first.data[1]), '0 mm is no return');
+    assert.equal(first.intrinsics, undefined);
+    assert.deepEqual(second.intrinsics, { width: 2, height: 1, fx: 50, fy: 51, cx: 1, cy: 0.5 });
+  });
+
+  test('point clouds drop non-finite points and are down-sampled to the model count', async () => {
+    const { source, send } = setup();
+    const positions = Float32Array.from({ length: 30 }, (_, i) => i);
+    positions[3] = NaN;
+    positions[7] = Infinity;
+    const next = firstValueFrom(source.points$!);
+    send('/camera/points', 'sensor_msgs/msg/PointCloud2', pointCloudToRos({ stamp: { sec: 1, nanosec: 0 }, frameId: 'base_link', count: 10, positions }));
+    const cloud = await next;
+    assert.equal(cloud.count, 4);
+    for (const v of cloud.positions) assert.ok(Number.isFinite(v));
+  });
+
+  test('joint states are mapped by name, with the end-effector pose and the gripper opening', async () => {
+    const { source, send, bad } = setup(['joint_names=[a, b]', 'gripper.joint=finger', 'gripper.closed=0', 'gripper.open=0.04', 'topics.ee_pose=/ee']);
+    const proprio = firstValueFrom(source.proprio$!.pipe(take(2), toArray()));
+    send('/ee', 'geometry_msgs/msg/PoseStamped', { header: header('base_link'), pose: { position: { x: 0.3, y: 0, z: 0.2 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+    await new Promise((r) => setTimeout(r, 5));
+    const js = (names: string[], pos: number[]) => ({ header: header('base_link'), name: names, position: Float64Array.from(pos), velocity: new Float64Array(0), effort: new Float64Array(0) });
+    send('/joint_states', 'sensor_msgs/msg/JointState', js(['finger', 'b', 'x', 'a'], [0.01, 2, 9, 1]));
+    send('/joint_states', 'sensor_msgs/msg/JointState', js(['a', 'c'], [1, 2]));
+    send('/joint_states', 'sensor_msgs/msg/JointState', js(['b', 'a', 'finger'], [4, 3, 0.04]));
+    const [p, q] = await proprio;
+    assert.deepEqual([...p.positions], [1, 2]);
+    assert.deepEqual([...p.velocities], [0, 0]);
+    assert.equal(p.gripper, 0.25);
+    assert.deepEqual(p.endEffector.position, [0.3, 0, 0.2]);
+    assert.deepEqual([...q.positions], [3, 4]);
+    assert.equal(q.gripper, 1);
+    assert.equal(bad.count('/joint_states'), 1, 'the message without b and finger');
+  });
+
+  test('bytes of another type are counted as bad, not thrown', async () => {
+    const { source, sendRaw, bad } = setup();
+    const got = firstValueFrom(source.goal$);
+    sendRaw('/jepa_agent/goal_image', 'sensor_msgs/msg/Image', Uint8Array.of(0, 1, 0, 0, 1, 2));
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(bad.count('~/goal_image'), 1);
+    const ok = getMessageCodec('sensor_msgs/msg/Image').encode(image('rgb8', [1, 2, 3, 4, 5, 6]));
+    sendRaw('/jepa_agent/goal_image', 'sensor_msgs/msg/Image', ok);
+    const goal = await got;
+    assert.deepEqual([...goal.rgb!.data], [1, 2, 3, 4, 5, 6]);
+    assert.equal(goal.proprio, undefined);
+  });
+
+  test('compressed colour when configured, and clear-goal on true only', async () => {
+    const { source, send } = setup(['topics.rgb_compressed=/camera/image_raw/compressed']);
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 1, height: 1 });
+    png.data.set([10, 20, 30, 255]);
+    const rgb = firstValueFrom(source.rgb$!);
+    send('/camera/image_raw/compressed', 'sensor_msgs/msg/CompressedImage', { header: header(), format: 'png', data: PNG.sync.write(png) });
+    assert.deepEqual([...(await rgb).data], [10, 20, 30]);
+    let clears = 0;
+    const s = source.clearGoal$.subscribe(() => clears++);
+    send('/jepa_agent/clear_goal', 'std_msgs/msg/Bool', { data: false });
+    send('/jepa_agent/clear_goal', 'std_msgs/msg/Bool', { data: true });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(clears, 1);
+    s.unsubscribe();
+  });
+
+  test('an empty topic name leaves that stream out', () => {
+    const { source } = setup(['topics.depth=', 'topics.points=']);
+    assert.equal(source.depth$, undefined);
+    assert.equal(source.points$, undefined);
+    assert.equal(source.actionSpace.kind, 'joint_delta');
+    assert.deepEqual(source.actionSpace.names, ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist_pitch', 'wrist_roll', 'gripper']);
+    void silentLogger;
+  });
+});

@@ -1,0 +1,124 @@
+// Two real processes over real ROS 2: `jepa-agent sim-robot` and `jepa-agent run`, with this
+// test process as a third rclnodejs node that watches the topics (and, at the end, drives
+// the arm with a scripted controller through the same AgentNode the `run` command uses).
+// Runs only when ROS 2 is sourced and rclnodejs is built; otherwise it says why it skipped.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Controller, Decision } from '../../src/agent/Controller.js';
+import { defaultConfig } from '../../src/core/config/Config.js';
+import type { Observation, Timestamp } from '../../src/core/index.js';
+import { silentLogger, toSeconds } from '../../src/core/index.js';
+import { DEFAULT_QOS, getMessageCodec, LATCHED_QOS, loadRclnodejs, RclnodejsTransport, rosPreflight, SENSOR_DATA_QOS, stampedPoseFromRos } from '../../src/ros/index.js';
+import { AgentNode, agentLoopConfig } from '../../src/ros/node/index.js';
+import { nodeParams, waitFor } from './node/fixtures.js';
+
+const preflight = rosPreflight(process.env);
+const skip = preflight.ok ? false : `ROS 2 is not available: ${preflight.problems.join('; ')}`;
+if (skip !== false) process.stdout.write(`# rosIntegration skipped: ${skip}\n`);
+
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const SIM = ['--set', 'sim.camera.width=64', '--set', 'sim.camera.height=64', '--set', 'sim.episodeSteps=100000', '--set', 'sim.controlHz=20'];
+
+function start(args: string[]): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { output: string[] };
+  child.output = [];
+  child.stdout?.on('data', (d: Buffer) => child.output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => child.output.push(d.toString()));
+  return child;
+}
+
+/** SIGINT (as Ctrl-C; `ros2 run` and plain timeouts are avoided, see NOTES.md) and the exit code. */
+function interrupt(child: ChildProcess, timeoutMs = 30000): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms of SIGINT`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGINT');
+  });
+}
+
+const seconds = (t: Timestamp): number => toSeconds(t);
+
+describe('ROS 2 integration: sim-robot and run as separate processes', { skip }, () => {
+  let robot: ChildProcess & { output: string[] };
+  let transport: RclnodejsTransport;
+  const dir = mkdtempSync(join(tmpdir(), 'jepa-ros-'));
+  before(async () => {
+    robot = start(['sim-robot', ...SIM]);
+    transport = await RclnodejsTransport.create(await loadRclnodejs('the integration test'), { nodeName: 'jepa_integration_test' });
+  });
+  after(async () => {
+    transport?.close();
+    if (robot !== undefined && robot.exitCode === null) await interrupt(robot);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('sim-robot publishes at its rate; run sends twist commands and exits 0 on SIGINT with a checkpoint', async () => {
+    const images: number[] = [];
+    const latencies: number[] = [];
+    let twists = 0;
+    const subs = [
+      transport.subscribe('/camera/image_raw', 'sensor_msgs/msg/Image', SENSOR_DATA_QOS).subscribe((b) => {
+        const msg = getMessageCodec('sensor_msgs/msg/Image').decode(b);
+        images.push(Date.now());
+        latencies.push((seconds(transport.now()) - seconds(msg.header.stamp)) * 1000);
+      }),
+      transport.subscribe('/servo_node/delta_twist_cmds', 'geometry_msgs/msg/TwistStamped', DEFAULT_QOS).subscribe(() => twists++),
+    ];
+    await waitFor(() => images.length >= 40, '40 images from sim-robot', 60000);
+    const rate = (images.length - 1) / ((images.at(-1)! - images[0]) / 1000);
+    process.stdout.write(`# sim-robot images: ${rate.toFixed(1)} Hz, stamp-to-receive latency p50 ${latencies.sort((a, b) => a - b)[Math.floor(latencies.length / 2)].toFixed(1)} ms\n`);
+    assert.ok(rate > 10, `image rate ${rate} Hz`);
+
+    const checkpoint = join(dir, 'checkpoint');
+    const run = start([
+      'run', '-p', 'action_interface=twist', '-p', 'topics.command=/servo_node/delta_twist_cmds', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
+      '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=false', '-p', 'without_goal=explore', '-p', `checkpoint_out=${checkpoint}`,
+      '-p', 'watchdog.plan_timeout_ms=5000', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.iterations=1',
+    ]);
+    try {
+      await waitFor(() => twists >= 10, 'ten twist commands from run', 120000);
+    } finally {
+      const code = await interrupt(run, 60000);
+      subs.forEach((s) => s.unsubscribe());
+      assert.equal(code, 0, run.output.join(''));
+    }
+    assert.ok(existsSync(join(checkpoint, 'manifest.json')), 'the checkpoint saved on SIGINT');
+  });
+
+  test('commands arrive through ROS 2 and the simulated arm moves toward the goal (scripted controller)', async () => {
+    let goal: readonly number[] | undefined;
+    let ee: readonly number[] | undefined;
+    const subs = [
+      transport.subscribe('/jepa_sim/goal_pose', 'geometry_msgs/msg/PoseStamped', LATCHED_QOS).subscribe((b) => (goal = stampedPoseFromRos(getMessageCodec('geometry_msgs/msg/PoseStamped').decode(b)).pose.position)),
+      transport.subscribe('/jepa_sim/ee_pose', 'geometry_msgs/msg/PoseStamped', DEFAULT_QOS).subscribe((b) => (ee = stampedPoseFromRos(getMessageCodec('geometry_msgs/msg/PoseStamped').decode(b)).pose.position)),
+    ];
+    await waitFor(() => goal !== undefined && ee !== undefined, 'the goal and tool poses', 30000);
+    const distance = (): number => Math.hypot(...[0, 1, 2].map((i) => ee![i] - goal![i]));
+    const initial = distance();
+    const controller: Controller = {
+      setGoal: () => undefined,
+      decide: (o: Observation): Decision => {
+        const p = o.proprio!.endEffector.position;
+        return { values: Float32Array.from([0, 1, 2].map((i) => Math.max(-0.025, Math.min(0.025, 2 * (goal![i] - p[i])))).concat([1])), planningMs: 0 };
+      },
+    };
+    const params = nodeParams(['action_interface=twist', 'topics.command=/servo_node/delta_twist_cmds', 'topics.ee_pose=/jepa_sim/ee_pose', 'topics.goal_image=/jepa_sim/goal_image', 'control_rate_hz=20']);
+    const node = new AgentNode(transport, { params, controller, agentConfig: agentLoopConfig(params, defaultConfig().agent), pointCount: 64, logger: silentLogger });
+    node.start();
+    try {
+      await waitFor(() => distance() < 0.5 * initial, `the tool to halve its distance to the goal (${initial.toFixed(3)} m)`, 30000);
+      assert.ok(node.status().ticks > 0);
+    } finally {
+      node.shutdown();
+      subs.forEach((s) => s.unsubscribe());
+    }
+  });
+});
