@@ -1,0 +1,2 @@
+export * from './predictExperiment.js';
+export * from './predictReport.js';

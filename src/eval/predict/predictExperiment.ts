@@ -1,0 +1,234 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SplitName, TaskName } from '../../core/config/simConfig.js';
+import type { Logger } from '../../core/Logger.js';
+import { silentLogger } from '../../core/Logger.js';
+import { Rng } from '../../core/Rng.js';
+import type { WorldModel } from '../../model/worldModel.js';
+import type { SimEnv } from '../../sim/SimEnv.js';
+import { babbleEpisodes } from '../common/babble.js';
+import type { BabbleEpisode } from '../common/babble.js';
+import { encodeLatents } from '../common/encodeLatents.js';
+import type { Latents } from '../common/encodeLatents.js';
+import type { ExperimentModels } from '../common/experimentModels.js';
+import { fitInputStats } from '../common/experimentModels.js';
+import { packFrames } from '../common/packFrames.js';
+import { fitRidge } from '../common/ridge.js';
+import { fitStandardizer, meanStd, rowDistances, rSquared } from '../common/stats.js';
+
+export interface PredictOptions {
+  /** Open-loop prediction steps measured (1..horizon). */
+  readonly horizon: number;
+  /** Splits tested (held-out episodes); probes are always fitted on separate training-split episodes. */
+  readonly splits: readonly SplitName[];
+  /** Babbling episodes the pose probes are fitted on (training split). */
+  readonly fitEpisodes: number;
+  /** Held-out babbling episodes per tested split. */
+  readonly testEpisodes: number;
+  /** Actions per episode. */
+  readonly steps: number;
+  readonly tasks: readonly TaskName[];
+  readonly holdSteps: number;
+  readonly seed: number;
+  readonly logger?: Logger;
+  readonly onProgress?: (done: number, total: number, line: string) => void;
+}
+
+export type PredictEncoder = 'trained' | 'random';
+
+/** Latent prediction error at one horizon, normalised by the latents' variance (1 = as far as two random states' spread). */
+export interface HorizonCell {
+  readonly encoder: PredictEncoder;
+  readonly split: SplitName;
+  readonly horizon: number;
+  /** Predictor rollout: mean over starts of ||pred - enc(x_{t+k})||^2 / (D * mean per-dim variance). */
+  readonly model: number;
+  readonly modelStd: number;
+  /** Copy-last baseline: the latent of x_t stands for x_{t+k}. */
+  readonly copyLast: number;
+  readonly copyLastStd: number;
+  readonly starts: number;
+}
+
+/** A linear read-out of true state from a frozen latent. */
+export interface PoseCell {
+  readonly representation: string;
+  readonly target: 'object' | 'end effector';
+  readonly split: SplitName;
+  readonly r2: number;
+  /** Mean Euclidean error, centimetres, and its std over frames. */
+  readonly errorCm: number;
+  readonly errorCmStd: number;
+  readonly frames: number;
+}
+
+export interface PredictReport {
+  readonly horizons: readonly HorizonCell[];
+  readonly poses: readonly PoseCell[];
+  /** Predicting the fit set's mean position: the floor of the pose probes. */
+  readonly meanBaseline: ReadonlyArray<{ target: 'object' | 'end effector'; split: SplitName; errorCm: number }>;
+  readonly data: { fitFrames: number; testFrames: Readonly<Record<string, number>> };
+  readonly options: Omit<PredictOptions, 'logger' | 'onProgress'>;
+}
+
+const FIT_SEED = 21_000_000;
+const TEST_SEED = 22_000_000;
+
+/**
+ * How much of the world the representation holds and how well the predictor moves it:
+ * (1) open-loop latent prediction error for horizons 1..H on held-out babbling sequences of
+ * the training split and of unseen splits, against the copy-last baseline; (2) ridge probes
+ * from frozen latents to the true object position and end-effector position (R^2, error in
+ * cm), for the trained and a random encoder of the same architecture.
+ */
+export function runPredictExperiment(env: SimEnv, models: ExperimentModels, options: PredictOptions): PredictReport {
+  const logger = options.logger ?? silentLogger;
+  const config = models.trained.config;
+  const rng = new Rng(options.seed).fork('predict');
+  const total = options.fitEpisodes + options.testEpisodes * options.splits.length + 1;
+  let done = 0;
+  const tick = (line: string): void => options.onProgress?.(++done, total, line);
+  const collect = (split: SplitName, episodes: number, seedBase: number): BabbleEpisode[] =>
+    babbleEpisodes(env, config, {
+      episodes,
+      steps: options.steps,
+      tasks: options.tasks,
+      split,
+      seedBase,
+      holdSteps: options.holdSteps,
+      rng: rng.fork(`${split}:${seedBase}`),
+      onEpisode: (e, n) => tick(`${split} episode ${e}/${n}`),
+    });
+  const fit = collect('train', options.fitEpisodes, FIT_SEED + options.seed * 1000);
+  const tests = options.splits.map((split, i) => ({ split, episodes: collect(split, options.testEpisodes, TEST_SEED + i * 100_000 + options.seed * 1000) }));
+
+  const fitFrames = packFrames(fit.flatMap((e) => e.frames), config);
+  fitInputStats(models.random, fitFrames, Float32Array.from(fit.flatMap((e) => e.actions.flatMap((a) => Array.from(a)))));
+
+  const horizons: HorizonCell[] = [];
+  const poses: PoseCell[] = [];
+  const meanBaseline: PredictReport['meanBaseline'][number][] = [];
+  const targets = [
+    { target: 'object' as const, of: (e: BabbleEpisode) => e.object },
+    { target: 'end effector' as const, of: (e: BabbleEpisode) => e.tool },
+  ];
+  const concat = (eps: readonly BabbleEpisode[], of: (e: BabbleEpisode) => Float64Array): Float64Array => {
+    const out = new Float64Array(eps.reduce((n, e) => n + of(e).length, 0));
+    let at = 0;
+    for (const e of eps) {
+      out.set(of(e), at);
+      at += of(e).length;
+    }
+    return out;
+  };
+
+  for (const [encoder, model] of [['trained', models.trained], ['random', models.random]] as const) {
+    const fitLatents = encodeLatents(model, fitFrames);
+    const reps = representations(fitLatents);
+    const testLatents = tests.map((t) => ({ split: t.split, episodes: t.episodes, latents: encodeLatents(model, packFrames(t.episodes.flatMap((e) => e.frames), config)) }));
+    // (1) multi-step prediction, per split
+    for (const t of testLatents) {
+      horizons.push(...predictionErrors(model, encoder, t.split, t.episodes, t.latents, options.horizon));
+    }
+    // (2) pose probes
+    for (const [name, pick] of reps) {
+      const x = pick(fitLatents);
+      const n = fitLatents.count;
+      const std = fitStandardizer(x, n, fitLatents.dim);
+      const xz = std.apply(x, n);
+      const groups = Int32Array.from(fit.flatMap((e, i) => e.frames.map(() => i)));
+      for (const { target, of } of targets) {
+        const y = concat(fit, of);
+        const probe = fitRidge(xz, n, fitLatents.dim, y, 3, { groups });
+        for (const t of testLatents) {
+          const m = t.latents.count;
+          const pred = probe.predict(std.apply(pick(t.latents), m), m);
+          const truth = concat(t.episodes, of);
+          const err = meanStd(rowDistances(pred, truth, m, 3));
+          poses.push({ representation: `${encoder} ${name}`, target, split: t.split, r2: rSquared(pred, truth, m, 3), errorCm: 100 * err.mean, errorCmStd: 100 * err.std, frames: m });
+        }
+      }
+    }
+    logger.info('predict: encoder measured', { encoder });
+  }
+  for (const { target, of } of targets) {
+    const y = concat(fit, of);
+    const n = y.length / 3;
+    const mean = [0, 1, 2].map((j) => y.filter((_, i) => i % 3 === j).reduce((s, v) => s + v, 0) / n);
+    for (const t of tests) {
+      const truth = concat(t.episodes, of);
+      const m = truth.length / 3;
+      const pred = new Float64Array(m * 3).map((_, i) => mean[i % 3]);
+      meanBaseline.push({ target, split: t.split, errorCm: 100 * meanStd(rowDistances(pred, truth, m, 3)).mean });
+    }
+  }
+  tick('probes fitted');
+  const { logger: _l, onProgress: _p, ...recorded } = options;
+  return {
+    horizons,
+    poses,
+    meanBaseline,
+    data: { fitFrames: fitFrames.count, testFrames: Object.fromEntries(tests.map((t) => [t.split, t.episodes.reduce((n, e) => n + e.frames.length, 0)])) },
+    options: recorded,
+  };
+}
+
+/** Which latents the pose probes read: the fused state and each modality's own embedding. */
+function representations(l: Latents): Array<[string, (x: Latents) => Float32Array]> {
+  const out: Array<[string, (x: Latents) => Float32Array]> = [['fused', (x) => x.state]];
+  for (const m of ['rgb', 'points', 'proprio'] as const) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!]);
+  return out;
+}
+
+/**
+ * Rolls the predictor open loop from every start t with the real actions t..t+H-1 and
+ * compares with the encoded frames t+1..t+H. Errors are normalised by the total variance of
+ * this split's latents, so trained and random encoders (different latent scales) compare.
+ */
+function predictionErrors(model: WorldModel, encoder: PredictEncoder, split: SplitName, episodes: readonly BabbleEpisode[], latents: Latents, horizon: number): HorizonCell[] {
+  const d = latents.dim;
+  const a = model.actionDim;
+  // Total variance of the latents: sum over dims of the per-dim variance.
+  const std = fitStandardizer(latents.state, latents.count, d);
+  let variance = 0;
+  for (let j = 0; j < d; j++) variance += std.std[j] ** 2;
+  variance = Math.max(variance, 1e-12);
+  const modelErr: number[][] = Array.from({ length: horizon }, () => []);
+  const copyErr: number[][] = Array.from({ length: horizon }, () => []);
+  let offset = 0;
+  for (const ep of episodes) {
+    const steps = ep.actions.length;
+    const starts = Math.max(0, steps - horizon + 1);
+    if (starts > 0) {
+      const startStates = new Float32Array(starts * d);
+      const actions = new Float32Array(starts * horizon * a);
+      for (let s = 0; s < starts; s++) {
+        startStates.set(latents.state.subarray((offset + s) * d, (offset + s + 1) * d), s * d);
+        for (let k = 0; k < horizon; k++) actions.set(ep.actions[s + k], (s * horizon + k) * a);
+      }
+      const predicted = tf.tidy(() => {
+        const out = model.rollout(tf.tensor2d(startStates, [starts, d]), tf.tensor3d(actions, [starts, horizon, a]));
+        return out.dataSync() as Float32Array;
+      });
+      for (let s = 0; s < starts; s++) {
+        for (let k = 0; k < horizon; k++) {
+          let e = 0;
+          let c = 0;
+          const target = (offset + s + k + 1) * d;
+          for (let j = 0; j < d; j++) {
+            const truth = latents.state[target + j];
+            e += (predicted[(s * horizon + k) * d + j] - truth) ** 2;
+            c += (startStates[s * d + j] - truth) ** 2;
+          }
+          modelErr[k].push(e / variance);
+          copyErr[k].push(c / variance);
+        }
+      }
+    }
+    offset += ep.frames.length;
+  }
+  return modelErr.map((errs, k) => {
+    const m = meanStd(errs);
+    const c = meanStd(copyErr[k]);
+    return { encoder, split, horizon: k + 1, model: m.mean, modelStd: m.std, copyLast: c.mean, copyLastStd: c.std, starts: errs.length };
+  });
+}

@@ -1,0 +1,60 @@
+import type { Bitmap } from '../../viz/Bitmap.js';
+import { linePlot, plotPalette } from '../../viz/linePlot.js';
+import { describeSource, fmtMeanStd, fmtNum, markdownTable, reportHeader } from '../common/markdown.js';
+import type { ReportMeta } from '../common/markdown.js';
+import type { PredictReport } from './predictExperiment.js';
+
+/** report.md of the predict experiment: error per horizon vs copy-last, then the pose probes. */
+export function predictMarkdown(report: PredictReport, meta: ReportMeta): string {
+  const splits = [...new Set(report.horizons.map((h) => h.split))];
+  const lines = [
+    ...reportHeader('Multi-step latent prediction and pose read-out (predict)', meta),
+    `Encoder: ${describeSource(meta.source)}; compared with a randomly initialised encoder of the same architecture (seed ${meta.seed}). ${meta.configSummary}`,
+    '',
+    `Data: held-out motor-babbling episodes (${report.options.steps} actions each, tasks ${report.options.tasks.join(', ')}); probes fitted on ${report.data.fitFrames} frames of ${report.options.fitEpisodes} training-split episodes; tested on ${Object.entries(report.data.testFrames).map(([s, n]) => `${n} frames of ${s}`).join(', ')}.`,
+    '',
+    '## Open-loop latent prediction error per horizon',
+    '',
+    'Squared error of the predicted latent against the encoding of the real frame, divided by the total variance of that split\'s latents (so encoders with different latent scales compare), mean ± std over start frames. Copy-last: the latent of the start frame stands for every later frame.',
+    '',
+  ];
+  for (const encoder of ['trained', 'random'] as const) {
+    lines.push(`### ${encoder} encoder`, '');
+    const rows = report.horizons
+      .filter((h) => h.encoder === encoder)
+      .map((h) => [h.split, String(h.horizon), fmtMeanStd(h.model, h.modelStd), fmtMeanStd(h.copyLast, h.copyLastStd), fmtNum(h.model / h.copyLast, 2)]);
+    lines.push(markdownTable(['split', 'horizon', 'predictor', 'copy-last', 'predictor / copy-last'], rows), '');
+  }
+  lines.push('## Linear read-out of the true state (ridge probe)', '', 'R² and mean Euclidean error (cm, ± std over frames) of a closed-form ridge probe from the frozen latent; the penalty is chosen by 5-fold cross-validation over whole episodes.', '');
+  for (const target of ['object', 'end effector'] as const) {
+    lines.push(`### ${target} position`, '');
+    const reps = [...new Set(report.poses.map((p) => p.representation))];
+    const rows = reps.map((rep) => [
+      rep,
+      ...splits.flatMap((s) => {
+        const c = report.poses.find((p) => p.representation === rep && p.target === target && p.split === s);
+        return c === undefined ? ['-', '-'] : [fmtNum(c.r2, 2), fmtMeanStd(c.errorCm, c.errorCmStd, 1)];
+      }),
+    ]);
+    rows.push(['mean position (floor)', ...splits.flatMap((s) => ['0', fmtNum(report.meanBaseline.find((b) => b.target === target && b.split === s)?.errorCm ?? NaN, 1)])]);
+    lines.push(markdownTable(['representation', ...splits.flatMap((s) => [`${s} R²`, `${s} error cm`])], rows), '');
+  }
+  lines.push('![prediction error per horizon](plots/prediction_error.png)', '');
+  return lines.join('\n');
+}
+
+export function predictPlots(report: PredictReport): Record<string, Bitmap> {
+  const splits = [...new Set(report.horizons.map((h) => h.split))];
+  // One colour per split: the predictor solid, its copy-last baseline dashed.
+  const series = splits.flatMap((split, i) => {
+    const cells = report.horizons.filter((h) => h.encoder === 'trained' && h.split === split);
+    const color = plotPalette[i % plotPalette.length];
+    return [
+      { name: `predictor, ${split}`, color, markers: true, points: cells.map((c) => [c.horizon, c.model] as [number, number]) },
+      { name: `copy-last, ${split}`, color, dashed: true, points: cells.map((c) => [c.horizon, c.copyLast] as [number, number]) },
+    ];
+  });
+  return {
+    prediction_error: linePlot({ title: 'Open-loop latent prediction error (trained encoder)', xLabel: 'horizon (steps)', yLabel: 'error / latent variance', series }),
+  };
+}

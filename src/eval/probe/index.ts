@@ -1,0 +1,3 @@
+export * from './probeScenes.js';
+export * from './probeExperiment.js';
+export * from './probeReport.js';

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { runPredictExperiment } from '../../../src/eval/predict/predictExperiment.js';
+import type { PredictOptions, PredictReport } from '../../../src/eval/predict/predictExperiment.js';
+import { predictMarkdown, predictPlots } from '../../../src/eval/predict/predictReport.js';
+import { initBackend } from '../../../src/model/engine/initBackend.js';
+import { tinyConfig, tinySetup } from '../common/fixtures.js';
+
+const config = tinyConfig();
+const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
+
+async function run(): Promise<PredictReport> {
+  const setup = await tinySetup(config, { babbleEpisodes: 6, trainSteps: 120 });
+  try {
+    return runPredictExperiment(setup.env, setup.models, options);
+  } finally {
+    setup.close();
+  }
+}
+
+test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the random one; reproducible; no tensor leaks', async () => {
+  await initBackend({ backend: 'wasm' });
+  const before = tf.memory().numTensors;
+  const a = await run();
+  assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
+  const cell = (encoder: string, split: string, h: number) => a.horizons.find((c) => c.encoder === encoder && c.split === split && c.horizon === h)!;
+  assert.equal(a.horizons.length, 2 * 2 * 3, 'two encoders x two splits x three horizons');
+  const h1 = cell('trained', 'train', 1);
+  assert.ok(h1.model < h1.copyLast, `trained h=1 error ${h1.model} should be below copy-last ${h1.copyLast}`);
+  assert.ok(h1.model < cell('random', 'train', 1).model, 'the trained predictor beats the random one');
+  assert.ok(cell('trained', 'train', 3).copyLast > h1.copyLast, 'the world drifts: copy-last gets worse with the horizon');
+  for (const p of a.poses) {
+    assert.ok(Number.isFinite(p.r2) && Number.isFinite(p.errorCm) && p.errorCm >= 0, `${p.representation} ${p.target} ${p.split}`);
+  }
+  const proprio = a.poses.find((p) => p.representation === 'trained proprio' && p.target === 'end effector' && p.split === 'train')!;
+  assert.ok(proprio.r2 > 0.2, `the proprio embedding holds the end effector (R² ${proprio.r2})`);
+  const b = await run();
+  assert.deepEqual(b, a, 'same seed, same report');
+  const md = predictMarkdown(a, { command: 'jepa-agent eval predict', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'babbling', episodes: 6, frames: 78, steps: 120, seconds: 1 }, configSummary: '' });
+  assert.match(md, /\| train \| 1 \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d\d \|/);
+  assert.match(md, /\| mean position \(floor\) \| 0 \|/);
+  assert.deepEqual(Object.keys(predictPlots(a)), ['prediction_error']);
+});
