@@ -76,6 +76,47 @@ export function registerBenchCommands(program: Command): void {
 
   addGlobalOptions(
     bench
+      .command('bag')
+      .description('record 640x480 RGB + depth + a 100k-point cloud at 30 Hz into a bag (MB/s, drops), then replay it as fast as possible')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--seconds <s>', 'recording time', '20')
+      .option('--hz <n>', 'publishing rate', '30')
+      .option('--size <WxH>', 'image size', '640x480')
+      .option('--points <n>', 'points per cloud', '100000')
+      .option('--compression <c>', 'zstd | none', 'zstd')
+      .option('--level <n>', 'zstd level (negative: faster)', '1')
+      .option('--frames <n>', 'distinct frames rendered first and republished', '4')
+      .option('--dir <dir>', 'where the bag is written (default a temporary folder)')
+      .option('--keep', 'keep the bag'),
+  ).action(async (opts: GlobalOptions & { json?: boolean; seconds: string; hz: string; size: string; points: string; compression: string; level: string; frames: string; dir?: string; keep?: boolean }) => {
+    const { benchBag } = await import('../../../bench/bag.js');
+    await withRuntime(
+      opts,
+      [],
+      async (rt) => {
+        const [width, height] = opts.size.split('x').map(Number);
+        if (opts.compression !== 'zstd' && opts.compression !== 'none') throw new Error(`bench bag: --compression must be zstd or none, got ${opts.compression}`);
+        const result = await benchBag(rt.config.sim, {
+          seconds: Number(opts.seconds),
+          hz: Number(opts.hz),
+          width,
+          height,
+          points: Number(opts.points),
+          compression: opts.compression,
+          level: Number(opts.level),
+          frames: Number(opts.frames),
+          keep: opts.keep === true,
+          logger: rt.logger,
+          ...(opts.dir === undefined ? {} : { dir: opts.dir }),
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+      },
+      { console: !opts.json },
+    );
+  });
+
+  addGlobalOptions(
+    bench
       .command('loop')
       .description('control rate and latency of the perception-action loop with the learner training in its worker')
       .option('--json', 'print only the JSON result on stdout')

@@ -1,0 +1,181 @@
+import type { CameraIntrinsics, DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import { compareTimestamps } from '../core/index.js';
+import {
+  depthImageFromRos,
+  intrinsicsFromCameraInfo,
+  jointVectorsFromRos,
+  MessageCodec,
+  pointCloudFromRos,
+  rgbImageFromRos,
+  ROS2MSG_SCHEMA_ENCODING,
+} from '../ros/index.js';
+import type { CameraInfoMsg, ImageMsg, JointStateMsg, PointCloud2Msg } from '../ros/index.js';
+import { decodeAgentRecord } from './agentRecords.js';
+import type { ArmStateRecord, TransitionRecord } from './agentRecords.js';
+import type { BagMessage } from './BagReader.js';
+import { AGENT_TOPICS, DEFAULT_BAG_TOPICS, isAgentTopic } from './topics.js';
+import type { AgentRecordType, BagTopics } from './topics.js';
+
+/** What a bag message means to the agent. */
+export type DecodedEvent =
+  | { readonly kind: 'rgb'; readonly value: RgbImage }
+  | { readonly kind: 'depth'; readonly value: DepthImage }
+  | { readonly kind: 'points'; readonly value: PointCloud }
+  | { readonly kind: 'proprio'; readonly value: Proprioception }
+  | { readonly kind: 'goal'; readonly value: Observation }
+  | { readonly kind: 'transition'; readonly value: TransitionRecord };
+
+export interface BagDecoderOptions {
+  readonly topics?: BagTopics;
+  /** The configured arm's joints, in the agent's order; default: the joint state's own order. */
+  readonly jointNames?: readonly string[];
+}
+
+/** Expected schema of each sensor topic role. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  rgb: 'sensor_msgs/msg/Image',
+  depth: 'sensor_msgs/msg/Image',
+  points: 'sensor_msgs/msg/PointCloud2',
+  cameraInfo: 'sensor_msgs/msg/CameraInfo',
+  jointStates: 'sensor_msgs/msg/JointState',
+  goalRgb: 'sensor_msgs/msg/Image',
+  goalDepth: 'sensor_msgs/msg/Image',
+  goalPoints: 'sensor_msgs/msg/PointCloud2',
+};
+
+/**
+ * Turns bag messages into the core values a live source gives, with the shared ROS
+ * conversions and codecs built from the schema each file carries: images, depth (with the
+ * latest CameraInfo's intrinsics), clouds, proprioception (joint state + the agent's arm
+ * state at the same stamp) and goals (a goal marker + its /goal images). Messages of other
+ * topics yield nothing. A topic whose schema is not the expected one, a schema the file
+ * lacks, or a joint state without the configured joints is an error naming the topic.
+ */
+export class BagDecoder {
+  readonly topics: BagTopics;
+  readonly #roles = new Map<string, string>();
+  readonly #jointNames: readonly string[] | undefined;
+  readonly #codecs = new WeakMap<Uint8Array, MessageCodec>();
+  #intrinsics: CameraIntrinsics | undefined;
+  /** Arm states waiting for their joint state, oldest first (two observations may share a stamp, e.g. an episode's last and the next one's first). */
+  #arms: ArmStateRecord[] = [];
+  #goal: { stamp: Observation['stamp']; waiting: Set<string>; parts: { rgb?: RgbImage; depth?: DepthImage; points?: PointCloud } } | undefined;
+
+  constructor(options: BagDecoderOptions = {}) {
+    this.topics = options.topics ?? DEFAULT_BAG_TOPICS;
+    for (const [role, topic] of Object.entries(this.topics)) this.#roles.set(topic, role);
+    this.#jointNames = options.jointNames;
+  }
+
+  /** The role ('rgb', 'jointStates', ...) of a topic, if the agent uses it. */
+  roleOf(topic: string): string | undefined {
+    return this.#roles.get(topic);
+  }
+
+  /** Throws when a channel of a sensor topic carries another type than the agent expects. */
+  checkChannel(topic: string, schemaName: string, schemaEncoding: string): void {
+    const role = this.#roles.get(topic);
+    const expected = role === undefined ? undefined : EXPECTED[role];
+    if (expected === undefined) return;
+    if (schemaName === '') throw new TypeError(`bag: topic ${topic}: its channel refers to a schema the file does not define (unknown schema); expected ${expected}`);
+    if (schemaEncoding !== ROS2MSG_SCHEMA_ENCODING) {
+      throw new TypeError(`bag: topic ${topic}: unknown schema encoding '${schemaEncoding}' for ${schemaName}; expected a ${ROS2MSG_SCHEMA_ENCODING} ${expected}`);
+    }
+    if (schemaName !== expected) throw new TypeError(`bag: topic ${topic} carries ${schemaName}, expected ${expected}`);
+  }
+
+  decode(m: BagMessage): DecodedEvent[] {
+    if (isAgentTopic(m.topic)) return this.#agent(m, AGENT_TOPICS[m.topic]);
+    const role = this.#roles.get(m.topic);
+    if (role === undefined || EXPECTED[role] === undefined) return [];
+    this.checkChannel(m.topic, m.schemaName, m.schemaEncoding);
+    const msg = this.#codec(m).decode(m.data);
+    switch (role) {
+      case 'rgb':
+        return [{ kind: 'rgb', value: rgbImageFromRos(msg as ImageMsg, m.topic) }];
+      case 'depth':
+        return [{ kind: 'depth', value: depthImageFromRos(msg as ImageMsg, { topic: m.topic, ...(this.#intrinsics === undefined ? {} : { intrinsics: this.#intrinsics }) }) }];
+      case 'points':
+        return [{ kind: 'points', value: pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic }) }];
+      case 'cameraInfo':
+        this.#intrinsics = intrinsicsFromCameraInfo(msg as CameraInfoMsg, m.topic);
+        return [];
+      case 'jointStates':
+        return [{ kind: 'proprio', value: this.#proprio(msg as JointStateMsg, m.topic) }];
+      case 'goalRgb':
+        return this.#goalPart(m.topic, { rgb: rgbImageFromRos(msg as ImageMsg, m.topic) });
+      case 'goalDepth':
+        return this.#goalPart(m.topic, { depth: depthImageFromRos(msg as ImageMsg, { topic: m.topic, ...(this.#intrinsics === undefined ? {} : { intrinsics: this.#intrinsics }) }) });
+      case 'goalPoints':
+        return this.#goalPart(m.topic, { points: pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic }) });
+      default:
+        return [];
+    }
+  }
+
+  #codec(m: BagMessage): MessageCodec {
+    const data = m.schemaData!;
+    let codec = this.#codecs.get(data);
+    if (codec === undefined) {
+      codec = new MessageCodec(m.schemaName, new TextDecoder().decode(data));
+      this.#codecs.set(data, codec);
+    }
+    return codec;
+  }
+
+  #agent(m: BagMessage, type: AgentRecordType): DecodedEvent[] {
+    if (m.messageEncoding !== 'protobuf') throw new TypeError(`bag: topic ${m.topic}: encoding '${m.messageEncoding}', expected protobuf ${type}`);
+    const schema = m.schemaEncoding === 'protobuf' ? m.schemaData : undefined;
+    switch (type) {
+      case 'jepa_agent.ArmState':
+        this.#arms.push(decodeAgentRecord(type, m.data, schema));
+        return [];
+      case 'jepa_agent.Transition':
+        return [{ kind: 'transition', value: decodeAgentRecord(type, m.data, schema) }];
+      case 'jepa_agent.GoalMarker': {
+        const marker = decodeAgentRecord(type, m.data, schema);
+        this.#goal = { stamp: marker.stamp, waiting: new Set(marker.topics), parts: {} };
+        return this.#goal.waiting.size === 0 ? this.#goalPart('', {}) : [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  #goalPart(topic: string, part: { rgb?: RgbImage; depth?: DepthImage; points?: PointCloud }): DecodedEvent[] {
+    const goal = this.#goal;
+    if (goal === undefined) return [];
+    Object.assign(goal.parts, part);
+    goal.waiting.delete(topic);
+    if (goal.waiting.size > 0) return [];
+    this.#goal = undefined;
+    return [{ kind: 'goal', value: { stamp: goal.stamp, ...goal.parts } }];
+  }
+
+  #proprio(msg: JointStateMsg, topic: string): Proprioception {
+    let joints;
+    try {
+      joints = jointVectorsFromRos(msg, this.#jointNames ?? msg.name, topic);
+    } catch (error) {
+      throw new RangeError(`${(error as Error).message}; was the bag recorded on another robot? configured joints: ${this.#jointNames?.join(', ')}`, { cause: error });
+    }
+    const n = joints.jointNames.length;
+    // The oldest arm state recorded at the same stamp completes the joint state; older ones
+    // never met theirs. A bag from a plain ROS recorder has none: the end effector is then
+    // unknown (origin) and the gripper open.
+    while (this.#arms.length > 0 && compareTimestamps(this.#arms[0].stamp, joints.stamp) < 0) this.#arms.shift();
+    const matched = this.#arms.length > 0 && compareTimestamps(this.#arms[0].stamp, joints.stamp) === 0 ? this.#arms.shift() : undefined;
+    return {
+      stamp: joints.stamp,
+      frameId: joints.frameId,
+      jointNames: joints.jointNames,
+      positions: joints.positions,
+      velocities: joints.velocities ?? new Float64Array(n),
+      endEffector: {
+        position: matched ? [matched.position[0], matched.position[1], matched.position[2]] : [0, 0, 0],
+        quaternion: matched ? [matched.quaternion[0], matched.quaternion[1], matched.quaternion[2], matched.quaternion[3]] : [1, 0, 0, 0],
+      },
+      gripper: matched?.gripper ?? 1,
+    };
+  }
+}

@@ -1,0 +1,218 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { McapIndexedReader } from '@mcap/core';
+import type { DecompressHandlers, McapTypes } from '@mcap/core';
+import { FileHandleReadable } from '@mcap/nodejs';
+import { loadDecompressors } from './compression.js';
+import { McapScanner } from './McapScanner.js';
+import type { McapProblem, ScannedMessage } from './McapScanner.js';
+
+/** One message of a bag, as stored. */
+export interface BagMessage {
+  readonly topic: string;
+  /** `pkg/msg/Type`, a protobuf full name, or '' when the channel's schema is missing. */
+  readonly schemaName: string;
+  readonly schemaEncoding: string;
+  readonly schemaData: Uint8Array | undefined;
+  /** `cdr` or `protobuf`. */
+  readonly messageEncoding: string;
+  /** Nanoseconds. */
+  readonly logTime: bigint;
+  readonly publishTime: bigint;
+  readonly sequence: number;
+  readonly data: Uint8Array;
+  /** Index into `BagReader.files`. */
+  readonly file: number;
+}
+
+export interface BagFile {
+  readonly path: string;
+  /** ROS files (profile ros2, cdr) or the agent's protobuf files. */
+  readonly role: 'ros' | 'agent';
+  readonly bytes: number;
+  /** The summary and indexes read (a properly closed file); absent when damaged. */
+  readonly summary?: McapIndexedReader;
+  /** Why the indexed reader refused the file. */
+  readonly indexError?: string;
+  /** The `jepa_agent` Metadata record, read with the summary. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export interface ReadOptions {
+  readonly topics?: readonly string[];
+  /** Nanoseconds, inclusive. */
+  readonly startTime?: bigint;
+  readonly endTime?: bigint;
+}
+
+/**
+ * Reads a bag: a folder of MCAP files (the ROS files and the agent's files) or one .mcap
+ * file. Messages of all files come out merged by log time (ties: agent files first, then
+ * file order, then order in the file), so a replay is deterministic. Damaged files still
+ * give every complete chunk; what was wrong is in `problems` once a read has finished.
+ */
+export class BagReader {
+  readonly path: string;
+  readonly files: readonly BagFile[];
+  readonly decompressHandlers: DecompressHandlers;
+  readonly #problems = new Map<string, McapProblem>();
+
+  private constructor(path: string, files: BagFile[], decompressHandlers: DecompressHandlers) {
+    this.path = path;
+    this.files = files;
+    this.decompressHandlers = decompressHandlers;
+  }
+
+  static async open(path: string): Promise<BagReader> {
+    const full = resolve(path);
+    if (!existsSync(full)) throw new Error(`bag: ${full} does not exist`);
+    const paths = statSync(full).isDirectory() ? bagFilePaths(full) : [full];
+    if (paths.length === 0) throw new Error(`bag: ${full} holds no .mcap file`);
+    const decompressHandlers = await loadDecompressors();
+    const files: BagFile[] = [];
+    for (const p of paths) files.push(await openFile(p, decompressHandlers));
+    // Agent files first: at equal log times their records (arm state, goal markers) precede the sensor messages they complete.
+    files.sort((a, b) => (a.role === b.role ? 0 : a.role === 'agent' ? -1 : 1));
+    return new BagReader(full, files, decompressHandlers);
+  }
+
+  /** Problems found by reads so far (each once), plus files whose summary could not be read. */
+  get problems(): readonly McapProblem[] {
+    return [...this.#problems.values()];
+  }
+
+  /** Throws an error listing every problem, after a full read. */
+  assertIntact(): void {
+    const problems = this.problems;
+    if (problems.length > 0) {
+      throw new Error(`bag ${this.path} is damaged (run \`jepa-agent bag repair\`):\n  ${problems.map((p) => p.message).join('\n  ')}`);
+    }
+  }
+
+  /** Channels of every file, from their summaries or, for damaged files, a scan. */
+  async channels(): Promise<Array<{ topic: string; schemaName: string; schemaEncoding: string; messageEncoding: string; file: number }>> {
+    const out: Array<{ topic: string; schemaName: string; schemaEncoding: string; messageEncoding: string; file: number }> = [];
+    for (const [i, f] of this.files.entries()) {
+      let channels: ReadonlyMap<number, McapTypes.Channel>;
+      let schemas: ReadonlyMap<number, McapTypes.Schema>;
+      if (f.summary !== undefined) {
+        channels = f.summary.channelsById;
+        schemas = f.summary.schemasById;
+      } else {
+        const scanner = new McapScanner(f.path);
+        for await (const _ of scanner.messages({ decompressHandlers: this.decompressHandlers, topics: new Set() })) {
+          // only the channel definitions are wanted
+        }
+        this.#note(scanner.problems);
+        channels = scanner.channels;
+        schemas = scanner.schemas;
+      }
+      for (const c of channels.values()) {
+        const s = schemas.get(c.schemaId);
+        out.push({ topic: c.topic, schemaName: s?.name ?? '', schemaEncoding: s?.encoding ?? '', messageEncoding: c.messageEncoding, file: i });
+      }
+    }
+    return out;
+  }
+
+  /** The `jepa_agent` MCAP Metadata record (robot, joint names...) of the first file that has one. */
+  async metadata(): Promise<Readonly<Record<string, string>> | undefined> {
+    for (const f of this.files) {
+      if (f.metadata !== undefined) return f.metadata;
+      if (f.summary === undefined) {
+        const scanner = new McapScanner(f.path);
+        const it = scanner.messages({ decompressHandlers: this.decompressHandlers, topics: new Set() });
+        // The metadata record follows the header: reading the first records is enough.
+        for await (const _ of it) break;
+        const m = scanner.metadata.get('jepa_agent');
+        if (m !== undefined) return Object.fromEntries(m);
+      }
+    }
+    return undefined;
+  }
+
+  /** Messages of every file merged by log time. */
+  async *messages(options: ReadOptions = {}): AsyncGenerator<BagMessage> {
+    const topics = options.topics === undefined ? undefined : new Set(options.topics);
+    const scanners = this.files.map((f) => new McapScanner(f.path));
+    const streams = scanners.map((s, i) =>
+      s.messages({
+        decompressHandlers: this.decompressHandlers,
+        ...(topics === undefined ? {} : { topics }),
+        ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+        ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+        // A readable summary names every channel, even those whose chunk was lost.
+        ...(this.files[i].summary === undefined ? {} : { channels: this.files[i].summary!.channelsById, schemas: this.files[i].summary!.schemasById }),
+      }),
+    );
+    const heads: Array<ScannedMessage | undefined> = [];
+    try {
+      for (const s of streams) heads.push((await s.next()).value ?? undefined);
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i];
+          if (h !== undefined && (best < 0 || h.message.logTime < heads[best]!.message.logTime)) best = i;
+        }
+        if (best < 0) break;
+        const { channel, schema, message } = heads[best]!;
+        yield {
+          topic: channel.topic,
+          schemaName: schema?.name ?? '',
+          schemaEncoding: schema?.encoding ?? '',
+          schemaData: schema?.data,
+          messageEncoding: channel.messageEncoding,
+          logTime: message.logTime,
+          publishTime: message.publishTime,
+          sequence: message.sequence,
+          data: message.data,
+          file: best,
+        };
+        heads[best] = (await streams[best].next()).value ?? undefined;
+      }
+    } finally {
+      for (const s of streams) await s.return(undefined);
+      for (const s of scanners) this.#note(s.problems);
+    }
+  }
+
+  #note(problems: readonly McapProblem[]): void {
+    for (const p of problems) this.#problems.set(p.message, p);
+  }
+}
+
+/** The .mcap files of a bag folder: ROS files in split order, then the agent's. */
+export function bagFilePaths(dir: string): string[] {
+  const index = (f: string): number => Number(/_(\d+)\.mcap$/.exec(f)?.[1] ?? 0);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.mcap'))
+    .sort((a, b) => index(a) - index(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((f) => join(dir, f));
+}
+
+async function openFile(path: string, decompressHandlers: DecompressHandlers): Promise<BagFile> {
+  const bytes = statSync(path).size;
+  const handle = await open(path, 'r');
+  let summary: McapIndexedReader | undefined;
+  let indexError: string | undefined;
+  let metadata: Record<string, string> | undefined;
+  try {
+    summary = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers });
+    for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
+  } catch (error) {
+    indexError = (error as Error).message;
+  } finally {
+    // The summary is kept in memory; messages are read by the scanner through its own handle.
+    await handle.close();
+  }
+  const role = summary !== undefined ? (summary.header.profile === 'ros2' ? 'ros' : 'agent') : /_agent_\d+\.mcap$/.test(basename(path)) ? 'agent' : 'ros';
+  return {
+    path,
+    role,
+    bytes,
+    ...(summary === undefined ? {} : { summary }),
+    ...(indexError === undefined ? {} : { indexError }),
+    ...(metadata === undefined ? {} : { metadata }),
+  };
+}

@@ -1,0 +1,238 @@
+import { Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import type { SensorSource } from '../agent/Source.js';
+import { makeActionSpace, silentLogger } from '../core/index.js';
+import type { ActionSpace, ActionSpaceKind, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import { getMessageCodec } from '../ros/index.js';
+import { BagDecoder } from './BagDecoder.js';
+import type { TransitionRecord } from './agentRecords.js';
+import { BagReader } from './BagReader.js';
+import type { BagMessage } from './BagReader.js';
+import type { BagTopics } from './topics.js';
+
+export interface BagSourceOptions {
+  /** 1 = real time (default), N = N times faster, 'max' = as fast as possible. */
+  readonly rate?: number | 'max';
+  /** Log-time window, nanoseconds, inclusive (absolute, as stored). */
+  readonly startTime?: bigint;
+  readonly endTime?: bigint;
+  /** Only these topics are replayed (default: all). */
+  readonly topics?: readonly string[];
+  /** Start again from the beginning after the end, until `stop()`. Stamps repeat as recorded. */
+  readonly loop?: boolean;
+  readonly bagTopics?: BagTopics;
+  /** The configured arm's joints: a bag whose joint states lack any of them is refused at open. */
+  readonly jointNames?: readonly string[];
+  /** The action space; default the one the bag's metadata records. */
+  readonly actionSpace?: ActionSpace;
+  readonly logger?: Logger;
+}
+
+export interface ReplaySummary {
+  readonly messages: number;
+  /** Log-time span replayed, seconds. */
+  readonly spanS: number;
+  readonly wallS: number;
+  readonly loops: number;
+  readonly stopped: boolean;
+}
+
+/**
+ * A bag as a sensor source: the same streams as the simulator or a live ROS node, decoded
+ * from the recorded messages with the shared conversions, with the recorded stamps. The
+ * replay runs on `start()`: in real time, N x, or as fast as possible, always in the same
+ * order (the reader's log-time merge), so two replays emit the same values. `messages$`
+ * gives every replayed message raw (for republishing CDR on a ROS graph), `transitions$`
+ * the agent's recorded decisions.
+ */
+export class BagSource implements SensorSource {
+  readonly name = 'bag';
+  readonly actionSpace: ActionSpace;
+  readonly rgb$: Observable<RgbImage>;
+  readonly depth$: Observable<DepthImage>;
+  readonly points$: Observable<PointCloud>;
+  readonly proprio$: Observable<Proprioception>;
+  readonly goal$: Observable<Observation>;
+  readonly transitions$: Observable<TransitionRecord>;
+  readonly messages$: Observable<BagMessage>;
+  readonly reader: BagReader;
+  readonly #options: BagSourceOptions;
+  readonly #logger: Logger;
+  readonly #rgb = new Subject<RgbImage>();
+  readonly #depth = new Subject<DepthImage>();
+  readonly #points = new Subject<PointCloud>();
+  readonly #proprio = new Subject<Proprioception>();
+  readonly #goal = new Subject<Observation>();
+  readonly #transitions = new Subject<TransitionRecord>();
+  readonly #messages = new Subject<BagMessage>();
+  #stopped = false;
+  #running: Promise<ReplaySummary> | undefined;
+
+  private constructor(reader: BagReader, actionSpace: ActionSpace, options: BagSourceOptions) {
+    this.reader = reader;
+    this.actionSpace = actionSpace;
+    this.#options = options;
+    this.#logger = (options.logger ?? silentLogger).child({ component: 'bag-source' });
+    this.rgb$ = this.#rgb.asObservable();
+    this.depth$ = this.#depth.asObservable();
+    this.points$ = this.#points.asObservable();
+    this.proprio$ = this.#proprio.asObservable();
+    this.goal$ = this.#goal.asObservable();
+    this.transitions$ = this.#transitions.asObservable();
+    this.messages$ = this.#messages.asObservable();
+  }
+
+  /**
+   * Opens a bag and checks it against the agent before anything plays: every sensor topic
+   * must carry the expected type, and the joint states must name the configured joints.
+   */
+  static async open(path: string, options: BagSourceOptions = {}): Promise<BagSource> {
+    const reader = await BagReader.open(path);
+    const decoder = new BagDecoder({ ...(options.bagTopics === undefined ? {} : { topics: options.bagTopics }) });
+    for (const c of await reader.channels()) decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
+    const metadata = (await reader.metadata()) ?? {};
+    if (options.jointNames !== undefined) await checkJoints(reader, decoder.topics.jointStates, options.jointNames, metadata);
+    const actionSpace = options.actionSpace ?? actionSpaceFromMetadata(metadata, path);
+    return new BagSource(reader, actionSpace, options);
+  }
+
+  /** Plays the bag; resolves when it ends (or `stop()`), rejects on a message it cannot decode. */
+  start(): Promise<ReplaySummary> {
+    this.#running ??= this.#play().then(
+      (summary) => {
+        this.#complete();
+        return summary;
+      },
+      (error: unknown) => {
+        for (const s of this.#subjects()) s.error(error);
+        throw error;
+      },
+    );
+    return this.#running;
+  }
+
+  /** Ends the replay after the current message. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async #play(): Promise<ReplaySummary> {
+    const { rate = 1, loop = false } = this.#options;
+    if (rate !== 'max' && !(rate > 0)) throw new RangeError(`bag replay: rate must be > 0 or 'max', got ${rate}`);
+    const wallStart = performance.now();
+    let messages = 0;
+    let loops = 0;
+    let first: bigint | undefined;
+    let last: bigint | undefined;
+    do {
+      const decoder = new BagDecoder({
+        ...(this.#options.bagTopics === undefined ? {} : { topics: this.#options.bagTopics }),
+        ...(this.#options.jointNames === undefined ? {} : { jointNames: this.#options.jointNames }),
+      });
+      const loopStart = performance.now();
+      let t0: bigint | undefined;
+      for await (const m of this.reader.messages({
+        ...(this.#options.topics === undefined ? {} : { topics: this.#options.topics }),
+        ...(this.#options.startTime === undefined ? {} : { startTime: this.#options.startTime }),
+        ...(this.#options.endTime === undefined ? {} : { endTime: this.#options.endTime }),
+      })) {
+        if (this.#stopped) break;
+        t0 ??= m.logTime;
+        first ??= m.logTime;
+        last = m.logTime;
+        if (rate === 'max') {
+          // Let timers and I/O in now and then, so "as fast as possible" does not starve the process.
+          if (messages % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+        } else {
+          const due = loopStart + Number(m.logTime - t0) / 1e6 / rate;
+          const wait = due - performance.now();
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        messages++;
+        this.#messages.next(m);
+        for (const e of decoder.decode(m)) {
+          switch (e.kind) {
+            case 'rgb':
+              this.#rgb.next(e.value);
+              break;
+            case 'depth':
+              this.#depth.next(e.value);
+              break;
+            case 'points':
+              this.#points.next(e.value);
+              break;
+            case 'proprio':
+              this.#proprio.next(e.value);
+              break;
+            case 'goal':
+              this.#goal.next(e.value);
+              break;
+            case 'transition':
+              this.#transitions.next(e.value);
+              break;
+          }
+        }
+      }
+      loops++;
+      for (const p of this.reader.problems) this.#logger.warn(p.message);
+    } while (loop && !this.#stopped && messages > 0);
+    return {
+      messages,
+      spanS: first === undefined ? 0 : Number(last! - first) / 1e9,
+      wallS: (performance.now() - wallStart) / 1000,
+      loops,
+      stopped: this.#stopped,
+    };
+  }
+
+  #subjects(): Array<Subject<never> | Subject<unknown>> {
+    return [this.#rgb, this.#depth, this.#points, this.#proprio, this.#goal, this.#transitions, this.#messages] as Array<Subject<unknown>>;
+  }
+
+  #complete(): void {
+    for (const s of this.#subjects()) s.complete();
+  }
+}
+
+/** Publishes raw CDR as recorded, e.g. `(topic, type, data) => publisher.publish(Buffer.from(data))` with rclnodejs. */
+export type RawPublisher = (topic: string, type: string, data: Uint8Array, logTime: bigint) => void;
+
+/**
+ * The seam for replay onto a ROS graph: every CDR message of the replay goes to `publish`
+ * unchanged (no decode, no re-encode). The ROS 2 node owns the publishers.
+ */
+export function publishRaw(source: BagSource, publish: RawPublisher): { unsubscribe(): void } {
+  return source.messages$.subscribe((m) => {
+    if (m.messageEncoding === 'cdr') publish(m.topic, m.schemaName, m.data, m.logTime);
+  });
+}
+
+async function checkJoints(reader: BagReader, topic: string, configured: readonly string[], metadata: Readonly<Record<string, string>>): Promise<void> {
+  let names: readonly string[] | undefined = metadata.jointNames?.split(',').filter((n) => n !== '');
+  if (names === undefined) {
+    for await (const m of reader.messages({ topics: [topic] })) {
+      if (m.schemaName !== 'sensor_msgs/msg/JointState') break;
+      names = getMessageCodec('sensor_msgs/msg/JointState').decode(m.data).name;
+      break;
+    }
+  }
+  if (names === undefined) return;
+  const missing = configured.filter((j) => !names!.includes(j));
+  if (missing.length > 0) {
+    throw new RangeError(
+      `bag ${reader.path} was recorded on another robot: its ${topic} names joints [${names.join(', ')}], ` +
+        `the configured arm has [${configured.join(', ')}] (missing: ${missing.join(', ')})`,
+    );
+  }
+}
+
+function actionSpaceFromMetadata(metadata: Readonly<Record<string, string>>, path: string): ActionSpace {
+  const text = metadata.actionSpace;
+  if (text === undefined) return makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-1, -1, -1, -1], [1, 1, 1, 1]);
+  try {
+    const s = JSON.parse(text) as { kind: ActionSpaceKind; names: string[]; low: number[]; high: number[] };
+    return makeActionSpace(s.kind, s.names, s.low, s.high);
+  } catch (error) {
+    throw new TypeError(`bag ${path}: its actionSpace metadata is not a valid action space: ${text}`, { cause: error });
+  }
+}

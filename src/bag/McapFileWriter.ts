@@ -1,0 +1,171 @@
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { McapWriter } from '@mcap/core';
+import { FileHandleWritable } from '@mcap/nodejs';
+import type { CompressChunk } from './compression.js';
+import type { EncodedEntry, SchemaInfo } from './BagEntry.js';
+
+export interface McapFileWriterOptions {
+  /** MCAP header profile: `ros2` for rosbag2 files, '' for the agent's protobuf files. */
+  readonly profile: string;
+  readonly chunkBytes: number;
+  readonly compressChunk?: CompressChunk;
+  /** Channel metadata per message encoding (rosbag2 reads `offered_qos_profiles` on cdr channels). */
+  readonly channelMetadata?: (topic: string, messageEncoding: string) => Map<string, string>;
+  /** MCAP Metadata records written right after the header (name -> key/values). */
+  readonly metadata?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Library string of the header. */
+  readonly library?: string;
+}
+
+export interface TopicCount {
+  readonly topic: string;
+  readonly schemaName: string;
+  readonly messageEncoding: string;
+  readonly count: number;
+}
+
+/** What one closed file holds, for metadata.yaml and reports. */
+export interface McapFileSummary {
+  readonly path: string;
+  readonly bytes: number;
+  readonly messageCount: number;
+  /** Nanoseconds; 0n when the file has no message. */
+  readonly startTime: bigint;
+  readonly endTime: bigint;
+  readonly topics: readonly TopicCount[];
+}
+
+interface ChannelState {
+  readonly id: number;
+  readonly schemaName: string;
+  readonly messageEncoding: string;
+  sequence: number;
+}
+
+/**
+ * One MCAP file written with @mcap/core's McapWriter: chunked, optionally compressed, with
+ * message and chunk indexes, Statistics and summary offsets. Completed chunks are written to
+ * the file as soon as they fill, so a crash loses at most the chunk being built. Calls must
+ * be awaited one at a time (McapWriter's rule).
+ */
+export class McapFileWriter {
+  readonly path: string;
+  readonly #handle: FileHandle;
+  readonly #writable: FileHandleWritable;
+  readonly #writer: McapWriter;
+  readonly #options: McapFileWriterOptions;
+  readonly #schemas = new Map<string, number>();
+  readonly #channels = new Map<string, ChannelState>();
+  readonly #counts = new Map<string, number>();
+  #messages = 0;
+  #start = 0n;
+  #end = 0n;
+  #closed: McapFileSummary | undefined;
+
+  private constructor(path: string, handle: FileHandle, options: McapFileWriterOptions) {
+    this.path = path;
+    this.#handle = handle;
+    this.#options = options;
+    this.#writable = new FileHandleWritable(handle);
+    this.#writer = new McapWriter({
+      writable: this.#writable,
+      chunkSize: options.chunkBytes,
+      ...(options.compressChunk === undefined ? {} : { compressChunk: options.compressChunk }),
+    });
+  }
+
+  /** Creates `path` (failing if it exists) and writes the header and metadata. */
+  static async create(path: string, options: McapFileWriterOptions): Promise<McapFileWriter> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'wx');
+    } catch (error) {
+      throw new Error(`bag: cannot create ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    const file = new McapFileWriter(path, handle, options);
+    await file.#writer.start({ profile: options.profile, library: options.library ?? 'jepa-agent' });
+    for (const [name, values] of Object.entries(options.metadata ?? {})) {
+      await file.#writer.addMetadata({ name, metadata: new Map(Object.entries(values)) });
+    }
+    return file;
+  }
+
+  /** Bytes written to the file so far (the chunk being built is not counted). */
+  get bytes(): number {
+    return Number(this.#writable.position());
+  }
+
+  get messageCount(): number {
+    return this.#messages;
+  }
+
+  /** Log time of the earliest message, nanoseconds (0n before the first). */
+  get startTime(): bigint {
+    return this.#start;
+  }
+
+  /** Nanoseconds between the first and the last message. */
+  get duration(): bigint {
+    return this.#messages === 0 ? 0n : this.#end - this.#start;
+  }
+
+  async add(entry: EncodedEntry): Promise<void> {
+    if (this.#closed !== undefined) throw new Error(`bag: ${this.path} is closed`);
+    const channel = await this.#channel(entry.topic, entry.schema, entry.messageEncoding);
+    await this.#writer.addMessage({
+      channelId: channel.id,
+      sequence: entry.sequence ?? channel.sequence,
+      logTime: entry.logTime,
+      publishTime: entry.publishTime,
+      data: entry.data,
+    });
+    channel.sequence++;
+    if (this.#messages === 0 || entry.logTime < this.#start) this.#start = entry.logTime;
+    if (this.#messages === 0 || entry.logTime > this.#end) this.#end = entry.logTime;
+    this.#messages++;
+    this.#counts.set(entry.topic, (this.#counts.get(entry.topic) ?? 0) + 1);
+  }
+
+  /** Writes the last chunk, the summary and the footer; idempotent. */
+  async close(): Promise<McapFileSummary> {
+    if (this.#closed !== undefined) return this.#closed;
+    try {
+      await this.#writer.end();
+    } finally {
+      await this.#handle.close();
+    }
+    this.#closed = {
+      path: this.path,
+      bytes: this.bytes,
+      messageCount: this.#messages,
+      startTime: this.#start,
+      endTime: this.#end,
+      topics: [...this.#channels].map(([topic, c]) => ({ topic, schemaName: c.schemaName, messageEncoding: c.messageEncoding, count: this.#counts.get(topic) ?? 0 })),
+    };
+    return this.#closed;
+  }
+
+  async #channel(topic: string, schema: SchemaInfo, messageEncoding: string): Promise<ChannelState> {
+    const existing = this.#channels.get(topic);
+    if (existing !== undefined) {
+      if (existing.schemaName !== schema.name || existing.messageEncoding !== messageEncoding) {
+        throw new TypeError(
+          `bag: topic ${topic} was recorded as ${existing.schemaName} (${existing.messageEncoding}), got a ${schema.name} (${messageEncoding}) message`,
+        );
+      }
+      return existing;
+    }
+    const key = `${schema.encoding}:${schema.name}`;
+    let schemaId = this.#schemas.get(key);
+    if (schemaId === undefined) {
+      schemaId = await this.#writer.registerSchema({ name: schema.name, encoding: schema.encoding, data: schema.data });
+      this.#schemas.set(key, schemaId);
+    }
+    const metadata = this.#options.channelMetadata?.(topic, messageEncoding) ?? new Map<string, string>();
+    const id = await this.#writer.registerChannel({ schemaId, topic, messageEncoding, metadata });
+    const state: ChannelState = { id, schemaName: schema.name, messageEncoding, sequence: 0 };
+    this.#channels.set(topic, state);
+    return state;
+  }
+}

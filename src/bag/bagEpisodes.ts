@@ -1,0 +1,138 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import { compareTimestamps, toNanoseconds } from '../core/index.js';
+import { BagDecoder } from './BagDecoder.js';
+import type { DecodedEvent } from './BagDecoder.js';
+import type { TransitionRecord } from './agentRecords.js';
+import { BagReader } from './BagReader.js';
+
+/** One recorded episode: T + 1 observations (converted by the caller) and the T applied actions. */
+export interface BagEpisode<F> {
+  readonly bag: string;
+  readonly episode: number;
+  readonly frames: F[];
+  readonly actions: Float32Array[];
+}
+
+export interface BagEpisodesOptions<F> {
+  /** Turns each observation into what the caller keeps (e.g. a model-ready compact frame). */
+  readonly convert: (observation: Observation) => F;
+  readonly jointNames?: readonly string[];
+  /** Called after each bag. */
+  readonly onBag?: (path: string, episodes: number) => void;
+}
+
+/** Bag folders under `path`: itself when it holds .mcap files, else its sub-folders that do (sorted). */
+export function findBags(path: string): string[] {
+  const full = resolve(path);
+  if (!existsSync(full)) throw new Error(`bags: ${full} does not exist`);
+  if (!statSync(full).isDirectory()) return [full];
+  if (readdirSync(full).some((f) => f.endsWith('.mcap'))) return [full];
+  const bags = readdirSync(full)
+    .sort()
+    .map((f) => join(full, f))
+    .filter((p) => statSync(p).isDirectory() && readdirSync(p).some((f) => f.endsWith('.mcap')));
+  if (bags.length === 0) throw new Error(`bags: ${full} holds no bag (no .mcap file in it or its sub-folders)`);
+  return bags;
+}
+
+/**
+ * The episodes of bags recorded by the agent: its transition records name, for each step,
+ * the stamp of the observation acted on, the applied action and the next observation's
+ * stamp; observations are assembled from the sensor topics in recorded order (a part that
+ * repeats, or a new stamp, starts the next one, since an episode's last observation and the
+ * next episode's first may share a stamp). Steps whose observations are missing (a lost
+ * chunk) split the episode rather than join unrelated frames.
+ */
+export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptions<F>): Promise<Array<BagEpisode<F>>> {
+  const out: Array<BagEpisode<F>> = [];
+  for (const bag of findBags(path)) {
+    const reader = await BagReader.open(bag);
+    const decoder = new BagDecoder({ ...(options.jointNames === undefined ? {} : { jointNames: options.jointNames }) });
+    const assembler = new EpisodeAssembler<F>(bag, options.convert);
+    for await (const m of reader.messages()) for (const e of decoder.decode(m)) assembler.add(e);
+    const episodes = assembler.episodes();
+    out.push(...episodes);
+    options.onBag?.(bag, episodes.length);
+  }
+  return out;
+}
+
+/**
+ * Builds episodes from decoded bag events in replay order (see readBagEpisodes), for
+ * readers and for live replays alike.
+ */
+export class EpisodeAssembler<F> {
+  readonly #bag: string;
+  readonly #convert: (observation: Observation) => F;
+  readonly #observations: Observation[] = [];
+  readonly #transitions: TransitionRecord[] = [];
+  #current: { stamp: Observation['stamp']; rgb?: RgbImage; depth?: DepthImage; points?: PointCloud; proprio?: Proprioception } | undefined;
+
+  constructor(bag: string, convert: (observation: Observation) => F) {
+    this.#bag = bag;
+    this.#convert = convert;
+  }
+
+  add(e: DecodedEvent): void {
+    if (e.kind === 'transition') {
+      this.#transitions.push(e.value);
+      return;
+    }
+    if (e.kind === 'goal') return;
+    const current = this.#current;
+    if (current !== undefined && (compareTimestamps(current.stamp, e.value.stamp) !== 0 || current[e.kind] !== undefined)) this.#flush();
+    this.#current ??= { stamp: e.value.stamp };
+    (this.#current as Record<string, unknown>)[e.kind] = e.value;
+  }
+
+  #flush(): void {
+    if (this.#current !== undefined) this.#observations.push(this.#current);
+    this.#current = undefined;
+  }
+
+  /** The episodes of everything added so far. */
+  episodes(): Array<BagEpisode<F>> {
+    this.#flush();
+    const out: Array<BagEpisode<F>> = [];
+    const observations = this.#observations;
+    const bag = this.#bag;
+    const key = (t: Observation['stamp']): bigint => toNanoseconds(t);
+    let cursor = 0;
+    const find = (stamp: Observation['stamp'], from: number): number => {
+      const want = key(stamp);
+      for (let i = from; i < observations.length; i++) if (key(observations[i].stamp) === want) return i;
+      return -1;
+    };
+    let episode: BagEpisode<F> | undefined;
+    let lastNext = -1;
+    const close = (): void => {
+      if (episode !== undefined && episode.actions.length > 0) out.push(episode);
+      episode = undefined;
+    };
+    for (const t of this.#transitions) {
+      if (episode !== undefined && episode.episode !== t.episode) close();
+      const at = find(t.stamp, cursor);
+      const next = at < 0 || t.nextStamp === undefined || t.nextStamp === null ? -1 : find(t.nextStamp, at + 1);
+      if (at < 0 || next < 0) {
+        close();
+        continue;
+      }
+      // A step that does not start where the previous one ended (a lost chunk between): split.
+      if (episode !== undefined && at !== lastNext) close();
+      if (episode === undefined) episode = { bag, episode: t.episode, frames: [this.#convert(observations[at])], actions: [] };
+      episode.actions.push(Float32Array.from(t.appliedAction));
+      episode.frames.push(this.#convert(observations[next]));
+      lastNext = next;
+      cursor = next;
+      if (t.done) {
+        close();
+        // The next episode's first observation may share this stamp: search after this one.
+        cursor = next + 1;
+      }
+    }
+    close();
+    return out;
+  }
+}

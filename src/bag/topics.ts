@@ -1,0 +1,51 @@
+/**
+ * Topic names of a bag. ROS topics follow a generic arm driver (RealSense-style camera,
+ * ros2_control joint states and trajectory controller, MoveIt Servo twists) so that bags
+ * from the simulator and from a robot look alike; the agent's own records live under /agent.
+ */
+export interface BagTopics {
+  readonly rgb: string;
+  readonly depth: string;
+  readonly points: string;
+  readonly cameraInfo: string;
+  readonly jointStates: string;
+  /** joint_delta actions as trajectory_msgs/JointTrajectory. */
+  readonly jointTrajectory: string;
+  /** ee_delta actions as geometry_msgs/TwistStamped. */
+  readonly twist: string;
+  readonly goalRgb: string;
+  readonly goalDepth: string;
+  readonly goalPoints: string;
+}
+
+export const DEFAULT_BAG_TOPICS: BagTopics = Object.freeze({
+  rgb: '/camera/color/image_raw',
+  depth: '/camera/depth/image_raw',
+  points: '/camera/depth/points',
+  cameraInfo: '/camera/color/camera_info',
+  jointStates: '/joint_states',
+  jointTrajectory: '/arm_controller/joint_trajectory',
+  twist: '/servo_node/delta_twist_cmds',
+  goalRgb: '/goal/color/image_raw',
+  goalDepth: '/goal/depth/image_raw',
+  goalPoints: '/goal/depth/points',
+});
+
+/** The agent's records (protobuf, msgs/jepa_agent.proto): topic -> message type. */
+export const AGENT_TOPICS = Object.freeze({
+  '/agent/transition': 'jepa_agent.Transition',
+  '/agent/prediction': 'jepa_agent.LatentPrediction',
+  '/agent/plan': 'jepa_agent.Plan',
+  '/agent/losses': 'jepa_agent.Losses',
+  '/agent/modality_weights': 'jepa_agent.ModalityWeights',
+  '/agent/episode': 'jepa_agent.EpisodeMarker',
+  '/agent/goal': 'jepa_agent.GoalMarker',
+  '/agent/arm_state': 'jepa_agent.ArmState',
+} as const);
+
+export type AgentTopic = keyof typeof AGENT_TOPICS;
+export type AgentRecordType = (typeof AGENT_TOPICS)[AgentTopic];
+
+export function isAgentTopic(topic: string): topic is AgentTopic {
+  return Object.hasOwn(AGENT_TOPICS, topic);
+}
