@@ -36,6 +36,12 @@ function start(args: string[]): ChildProcess & { output: string[] } {
 function interrupt(child: ChildProcess, timeoutMs = 30000): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms of SIGINT`)), timeoutMs);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      // Already gone (e.g. it failed at startup): its 'exit' event has fired and will not again.
+      clearTimeout(timer);
+      resolve(child.exitCode);
+      return;
+    }
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve(code);
@@ -81,7 +87,7 @@ describe('ROS 2 integration: sim-robot and run as separate processes', { skip },
     const run = start([
       'run', '-p', 'action_interface=twist', '-p', 'topics.command=/servo_node/delta_twist_cmds', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
       '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=false', '-p', 'without_goal=explore', '-p', `checkpoint_out=${checkpoint}`,
-      '-p', 'watchdog.plan_timeout_ms=5000', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.iterations=1',
+      '-p', 'watchdog.plan_timeout_ms=5000', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
     ]);
     try {
       await waitFor(() => twists >= 10, 'ten twist commands from run', 120000);

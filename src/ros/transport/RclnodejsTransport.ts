@@ -40,6 +40,10 @@ export class RclnodejsTransport implements RosTransport {
   }
 
   static async create(rcl: Rclnodejs, options: RclnodejsTransportOptions): Promise<RclnodejsTransport> {
+    // rclnodejs shuts all contexts down on SIGINT, before the commands' own SIGINT handling could
+    // send the safe stop (publishing and `now()` then fail on the destroyed node); the commands
+    // stop in order themselves and close this transport, so its handler goes.
+    rcl.removeSignalHandlers?.();
     await rcl.init(undefined, ['node', ...(options.rosArgs ?? [])]);
     const lifecycle = options.lifecycle ?? false;
     const node = lifecycle ? new rcl.lifecycle.LifecycleNode(options.nodeName) : new rcl.Node(options.nodeName);

@@ -7,6 +7,8 @@ export interface Rclnodejs {
   init(context?: unknown, argv?: string[]): Promise<void>;
   shutdown(): void;
   isShutdown(): boolean;
+  /** Drops rclnodejs's own SIGINT listener, which otherwise shuts every context down first. */
+  removeSignalHandlers?(): void;
   require(name: string): unknown;
   Node: new (name: string, namespace?: string) => RclNode;
   lifecycle: {
