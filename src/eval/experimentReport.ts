@@ -17,11 +17,11 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     '## Success at the end',
     '',
-    '| task | split | agent | random actions | mean final distance (m) |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| task | split | episodes | agent | random actions | mean final distance (m) |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
     ...(final?.cells ?? []).map((c) => {
       const b = baselineOf(c.task, c.split);
-      return `| ${c.task} | ${c.split} | ${pct(c.successRate)} | ${b ? pct(b.successRate) : '-'} | ${c.meanFinalDistance.toFixed(3)} |`;
+      return `| ${c.task} | ${c.split} | ${c.episodes} | ${pct(c.successRate)} | ${b ? pct(b.successRate) : '-'} | ${c.meanFinalDistance.toFixed(3)} |`;
     }),
     '',
     '## Over time',

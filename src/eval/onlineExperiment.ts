@@ -51,6 +51,8 @@ export interface ExperimentOptions {
   readonly evalEvery: number;
   /** Evaluation episodes per task and split. */
   readonly evalEpisodes: number;
+  /** Evaluation episodes per task and split of the final round (default evalEpisodes): more episodes, firmer end figures. */
+  readonly finalEvalEpisodes?: number;
   readonly runDir: string;
   readonly onProgress?: (fraction: number, line: string) => void;
 }
@@ -60,7 +62,7 @@ export interface EvaluationRound {
   readonly practiceEpisodes: number;
   readonly envSteps: number;
   readonly learnerSteps: number;
-  readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; successRate: number; meanFinalDistance: number }>;
+  readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; episodes: number; successRate: number; meanFinalDistance: number }>;
 }
 
 export interface ExperimentReport {
@@ -177,6 +179,7 @@ export async function runOnlineExperiment(
   );
 
   const episodeRng = rng.fork('episodes');
+  const finalEpisodes = options.finalEvalEpisodes ?? options.evalEpisodes;
   const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean): Promise<EpisodeOutcome> =>
     new Promise((resolve) => {
       controller.explore = practice;
@@ -191,7 +194,7 @@ export async function runOnlineExperiment(
   const baseline = runBaselines(env, { ...config, seed: 0 }, {
     tasks: [...options.tasks],
     splits: [...options.evalSplits],
-    episodes: options.evalEpisodes,
+    episodes: Math.max(options.evalEpisodes, finalEpisodes),
     controllers: ['random'],
     seedOf: (episode) => EVAL_SEED_BASE + episode,
     logger,
@@ -204,36 +207,39 @@ export async function runOnlineExperiment(
 
   const evaluate = async (final: boolean): Promise<void> => {
     const evalStart = elapsedS();
+    const episodes = final ? finalEpisodes : options.evalEpisodes;
     const cells: EvaluationRound['cells'][number][] = [];
     for (const task of options.tasks) {
       for (const split of options.evalSplits) {
         let successes = 0;
         let distanceSum = 0;
-        for (let k = 0; k < options.evalEpisodes; k++) {
+        for (let k = 0; k < episodes; k++) {
           const outcome = await runEpisode(EVAL_SEED_BASE + k, task, split, false);
           if (outcome.success) successes++;
           distanceSum += outcome.finalDistance;
-          if (final && k === 0 && outcome.goal && outcome.last) {
+          // A camera that dropped its last frame leaves no picture to show (sensor-fault experiments).
+          if (final && k === 0 && outcome.goal?.rgb && outcome.last?.rgb) {
             frames.push({ name: `${task}_${split}`, image: goalBesideNow(outcome.goal, outcome.last) });
           }
         }
-        cells.push({ task, split, successRate: successes / options.evalEpisodes, meanFinalDistance: distanceSum / options.evalEpisodes });
+        cells.push({ task, split, episodes, successRate: successes / episodes, meanFinalDistance: distanceSum / episodes });
       }
     }
     const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: learner.progress().steps, cells };
     evaluations.push(round);
-    lastEvalS = elapsedS() - evalStart;
+    evalSPerEpisode = (elapsedS() - evalStart) / episodes;
     logger.info('evaluation', { ...round, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });
   };
 
-  let lastEvalS = 0;
+  // Until the first evaluation, an estimate of one evaluation episode per cell: full length, 0.1 s a tick.
+  let evalSPerEpisode = options.tasks.length * options.evalSplits.length * config.sim.episodeSteps * 0.1;
+  /** Time the final evaluation will take, from the last round's pace. */
+  const finalEvalS = (): number => evalSPerEpisode * finalEpisodes;
   const budgetDone = (): boolean =>
-    options.budgetSteps !== undefined ? practiceSteps >= options.budgetSteps : elapsedS() + lastEvalS >= options.budgetMinutes * 60;
+    options.budgetSteps !== undefined ? practiceSteps >= options.budgetSteps : elapsedS() + finalEvalS() >= options.budgetMinutes * 60;
   const fraction = (): number =>
-    Math.min(1, options.budgetSteps !== undefined ? practiceSteps / options.budgetSteps : (elapsedS() + lastEvalS) / (options.budgetMinutes * 60));
+    Math.min(1, options.budgetSteps !== undefined ? practiceSteps / options.budgetSteps : (elapsedS() + finalEvalS()) / (options.budgetMinutes * 60));
 
-  // Until the first evaluation, reserve an estimate of its length: every cell's episodes at full length, 0.1 s a tick.
-  lastEvalS = options.tasks.length * options.evalSplits.length * options.evalEpisodes * config.sim.episodeSteps * 0.1;
   try {
     while (!budgetDone()) {
       const task = options.tasks[practiceEpisodes % options.tasks.length];
@@ -257,7 +263,7 @@ export async function runOnlineExperiment(
       );
       // A periodic evaluation right before the final one would only spend the budget twice.
       const finalIsNear =
-        options.budgetSteps === undefined ? elapsedS() + 2 * lastEvalS >= options.budgetMinutes * 60 : budgetDone();
+        options.budgetSteps === undefined ? elapsedS() + finalEvalS() + evalSPerEpisode * options.evalEpisodes >= options.budgetMinutes * 60 : budgetDone();
       if (practiceEpisodes % options.evalEvery === 0 && !finalIsNear) await evaluate(false);
     }
     await evaluate(true);

@@ -57,7 +57,7 @@ async function run(options: { resumeFrom?: string; checkpointTo?: string } = {})
       model,
       inlineLearner(learner, model, 3),
       config,
-      { tasks: ['reach'], evalSplits: ['train'], budgetMinutes: 10, budgetSteps: 48, evalEvery: 2, evalEpisodes: 1, runDir: mkdtempSync(join(tmpdir(), 'jepa-run-')) },
+      { tasks: ['reach'], evalSplits: ['train'], budgetMinutes: 10, budgetSteps: 48, evalEvery: 2, evalEpisodes: 1, finalEvalEpisodes: 2, runDir: mkdtempSync(join(tmpdir(), 'jepa-run-')) },
       silentLogger,
     );
     if (options.checkpointTo) await learner.saveCheckpoint(options.checkpointTo);
@@ -88,6 +88,7 @@ test('a short seeded run practises, learns, evaluates, and is reproducible; no t
   assert.ok(a.report.practiceEpisodes >= 4, `practice episodes ${a.report.practiceEpisodes}`);
   assert.ok(a.report.envSteps >= 48);
   assert.ok(a.report.evaluations.length >= 2, 'periodic and final evaluations');
+  assert.deepEqual(a.report.evaluations.map((e) => e.cells[0].episodes), [...Array<number>(a.report.evaluations.length - 1).fill(1), 2], 'the final round runs finalEvalEpisodes');
   assert.ok(a.report.losses.length > 0 && a.report.losses.at(-1)!.step > 0, 'the learner trained');
   assert.equal(a.report.baseline.length, 1);
   assert.ok(a.report.loop.ticks > 0);

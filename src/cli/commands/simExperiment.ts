@@ -22,6 +22,7 @@ export interface SimExperimentOptions {
   steps?: string;
   evalEvery: string;
   evalEpisodes: string;
+  finalEvalEpisodes: string;
   runDir: string;
   resume?: string;
   version: string;
@@ -43,6 +44,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
   if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new RangeError(`--steps must be a positive integer, got '${options.steps}'`);
   const evalEvery = positiveInt(options.evalEvery, '--eval-every');
   const evalEpisodes = positiveInt(options.evalEpisodes, '--eval-episodes');
+  const finalEvalEpisodes = positiveInt(options.finalEvalEpisodes, '--final-eval-episodes');
   const runDir = options.runDir;
   mkdirSync(join(runDir, 'plots'), { recursive: true });
 
@@ -74,6 +76,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
         ...(steps === undefined ? {} : { budgetSteps: steps }),
         evalEvery,
         evalEpisodes,
+        finalEvalEpisodes,
         runDir,
         onProgress: (fraction, line) => bar(Math.round(fraction * 1000), 1000, line),
       },

@@ -17,11 +17,12 @@ export function registerSimCommands(program: Command, info: ProgramInfo): void {
       .option('--steps <n>', 'practice budget in environment steps instead (reproducible run length)')
       .option('--eval-every <n>', 'practice episodes between evaluations', '30')
       .option('--eval-episodes <n>', 'evaluation episodes per task and split', '6')
+      .option('--final-eval-episodes <n>', 'evaluation episodes per task and split of the final round', '20')
       .option('--resume <checkpoint>', 'continue from a checkpoint folder of an earlier run')
       .option('--runs-dir <dir>', 'parent folder of run folders', 'runs')
       // Options after a subcommand's name belong to that subcommand (e.g. `sim snapshot --seed 3`).
       .enablePositionalOptions(),
-  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; minutes: string; steps?: string; evalEvery: string; evalEpisodes: string; resume?: string; runsDir: string }) => {
+  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; minutes: string; steps?: string; evalEvery: string; evalEpisodes: string; finalEvalEpisodes: string; resume?: string; runsDir: string }) => {
     const { simExperiment } = await import('../commands/simExperiment.js');
     const runDir = newRunDir(opts.runsDir);
     // The run's log goes into its folder unless a log file was asked for.
