@@ -11,6 +11,7 @@ const RESIDUAL_GAIN = 0.1;
 /**
  * Action-conditioned residual predictor: s_{t+1} = s_t + f(window of (s, a)). The MLP looks
  * at the last pair only; the transformer attends over up to `history` past pairs.
+ * With `predictor.actionConditioned` false it sees zero actions (the passive ablation).
  */
 export class Predictor {
   readonly history: number;
@@ -19,6 +20,8 @@ export class Predictor {
   readonly #heads: number;
   readonly #width: number;
   readonly #actionNorm: RunningNormalizer;
+  /** False for the passive ablation: the action input is zeroed (weights keep their shapes, so checkpoints stay compatible). */
+  readonly #actionConditioned: boolean;
 
   constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer) {
     const { kind, width, depth, history, heads } = config.predictor;
@@ -29,6 +32,7 @@ export class Predictor {
     this.#heads = heads;
     this.#width = width;
     this.#actionNorm = actionNorm;
+    this.#actionConditioned = config.predictor.actionConditioned;
     this.history = kind === 'mlp' ? 1 : history;
     if (kind === 'mlp') {
       addMlp(store, `${PREFIX}.mlp`, [d + a, ...Array<number>(depth).fill(width), d], RESIDUAL_GAIN);
@@ -56,10 +60,10 @@ export class Predictor {
       const k = states.shape[1];
       const last = lastStep(states);
       if (this.#kind === 'mlp') {
-        const aLast = this.#actionNorm.apply(w, lastStep(actions));
+        const aLast = this.#action(w, lastStep(actions));
         return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat([last, aLast], 1), 'elu')) as tf.Tensor2D;
       }
-      const a = this.#actionNorm.apply(w, actions);
+      const a = this.#action(w, actions);
       if (k > this.history) throw new RangeError(`predictor: window of ${k} steps exceeds history ${this.history}`);
       const pos = tf.slice(w(`${PREFIX}.pos`), [this.history - k, 0], [k, -1]);
       let x = tf.add(dense(w, `${PREFIX}.in`, tf.concat([states, a], 2)), pos);
@@ -71,6 +75,12 @@ export class Predictor {
       const out = tf.squeeze(tf.slice(x, [0, k - 1, 0], [-1, 1, -1]), [1]);
       return tf.add(last, dense(w, `${PREFIX}.head`, layerNorm(w, `${PREFIX}.ln`, out))) as tf.Tensor2D;
     });
+  }
+
+  /** Normalised actions, or zeros of the same shape when the predictor is not action-conditioned. */
+  #action(w: Weights, actions: tf.Tensor): tf.Tensor {
+    const a = this.#actionNorm.apply(w, actions);
+    return this.#actionConditioned ? a : tf.zerosLike(a);
   }
 
   #attention(w: Weights, layer: number, x: tf.Tensor): tf.Tensor {

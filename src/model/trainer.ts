@@ -93,17 +93,19 @@ export class Trainer {
       : undefined;
     const w = cfg.loss;
     const online = model.params.weights;
+    const concat = cfg.fusion.kind === 'concat';
 
     const loss = (): tf.Scalar => {
       const target = stopped ?? model.embed(online, frames, tgtRows);
       const ctx = model.embed(online, frames, ctxRows);
       const predicted = tf.concat(model.rolloutSteps(online, ctx.state, actions), 0);
-      // Prediction: precision-weighted error against every present modality's target embedding.
-      let rowLoss: tf.Tensor1D = tf.zeros([h * b]);
+      // Prediction: precision-weighted error against every present modality's target embedding;
+      // under concat fusion the modalities share no space, so against the fused target state.
+      let rowLoss: tf.Tensor1D = concat ? rowSquaredError(predicted, target.state) : tf.zeros([h * b]);
       target.embeddings.forEach((z, j) => {
         if (z === undefined) return;
         const err = rowSquaredError(predicted, z);
-        rowLoss = tf.add(rowLoss, tf.mul(err, tf.squeeze(tf.slice(target.mixing, [0, j], [-1, 1]), [1])));
+        if (!concat) rowLoss = tf.add(rowLoss, tf.mul(err, tf.squeeze(tf.slice(target.mixing, [0, j], [-1, 1]), [1])));
         keep(weightedMean(err, tf.squeeze(tf.slice(target.mask, [0, j], [-1, 1]), [1])));
       });
       const rowWeight = tf.sum(target.mixing, 1) as tf.Tensor1D;
@@ -117,12 +119,15 @@ export class Trainer {
       const present = ctx.embeddings.flatMap((e, j) =>
         e === undefined ? [] : [{ e, j, mask: tf.slice(ctx.mask, [0, j], [-1, 1]) as tf.Tensor2D }],
       );
-      const variance = keep(tf.mean(tf.stack(present.map((p) => varianceLoss(p.e, p.mask)))) as tf.Scalar);
-      const covariance = keep(tf.mean(tf.stack(present.map((p) => covarianceLoss(p.e, p.mask)))) as tf.Scalar);
-      // Alignment: every embedding toward the (stopped) fused state, so modalities share one space.
+      // A learned concat projection could shrink the state to nothing: it gets VICReg too.
+      const regularised = concat ? [...present, { e: ctx.state, j: -1, mask: undefined }] : present;
+      const variance = keep(tf.mean(tf.stack(regularised.map((p) => varianceLoss(p.e, p.mask)))) as tf.Scalar);
+      const covariance = keep(tf.mean(tf.stack(regularised.map((p) => covarianceLoss(p.e, p.mask)))) as tf.Scalar);
+      // Alignment: every embedding toward the (stopped) fused state, so modalities share one
+      // space (not under concat, where each modality keeps its own).
       const fused = stopGradient(ctx.state);
       let alignRows: tf.Tensor1D = tf.zeros([b]);
-      for (const p of present) {
+      for (const p of concat ? [] : present) {
         alignRows = tf.add(alignRows, tf.mul(rowSquaredError(p.e, fused), tf.squeeze(tf.slice(ctx.mixing, [0, p.j], [-1, 1]), [1])));
       }
       const alignment = keep(tf.mean(alignRows) as tf.Scalar);

@@ -83,7 +83,7 @@ export class WorldModel {
     if (cfg.modalities.proprio && this.proprioNorm !== undefined) encoders.push(proprioEncoder(store, cfg, this.proprioNorm));
     if (encoders.length === 0) throw new RangeError('world model config: model.modalities enables no modality');
     this.encoders = encoders;
-    this.fusion = new PrecisionFusion(store, encoders.map((e) => e.modality), cfg.fusion);
+    this.fusion = new PrecisionFusion(store, encoders.map((e) => e.modality), { ...cfg.fusion, latentDim: cfg.latentDim });
     this.actionNorm = new RunningNormalizer(store, 'norm.action', cfg.actionDim);
     this.predictor = new Predictor(store, cfg, this.actionNorm);
     if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * cfg.latentDim, cfg.predictor.width, cfg.actionDim]);
@@ -147,7 +147,7 @@ export class WorldModel {
       throw new RangeError(`world model: none of the ${rows.length} frames has any of the modalities ${modalities.join(', ')}`);
     }
     const mixing = this.fusion.mixing(mask);
-    return { embeddings, mask, mixing, state: this.fusion.fuse(embeddings, mixing) };
+    return { embeddings, mask, mixing, state: this.fusion.fuse(embeddings, mixing, w) };
   }
 
   /** One step: states [B, D], actions [B, A] (raw units) -> next states [B, D]. Differentiable in actions. */

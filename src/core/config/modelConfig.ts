@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 export const IMAGE_ENCODER_KINDS = ['mixer', 'conv'] as const;
 export const PREDICTOR_KINDS = ['mlp', 'transformer'] as const;
+export const FUSION_KINDS = ['precision', 'concat'] as const;
 
 /**
  * The JEPA world model: encoders per modality, reliability-weighted fusion, action-conditioned
@@ -67,6 +68,11 @@ export const modelConfigSchema = z
         /** Past (state, action) pairs the transformer attends over; the MLP uses 1. */
         history: z.number().int().min(1).max(64).default(1),
         heads: z.number().int().min(1).max(64).default(4),
+        /**
+         * Whether the predictor sees the action. False (an ablation) feeds it a zero action:
+         * a passive model of how observations evolve, which planning cannot steer.
+         */
+        actionConditioned: z.boolean().default(true),
       })
       .refine((v) => v.kind !== 'transformer' || v.width % v.heads === 0, {
         message: 'predictor.width must be a multiple of predictor.heads',
@@ -75,6 +81,12 @@ export const modelConfigSchema = z
       .prefault({}),
     fusion: z
       .strictObject({
+        /**
+         * 'precision': reliability-weighted average of the modality embeddings (below).
+         * 'concat' (an ablation baseline): the embeddings concatenated, a missing one
+         * zero-filled, then projected linearly to latentDim.
+         */
+        kind: z.enum(FUSION_KINDS).default('precision'),
         /** Momentum of each modality's running latent prediction error (precision = 1 / error). */
         momentum: z.number().min(0).max(1).default(0.99),
         /** Exponent on precision before normalising: 0 = equal weights, larger = sharper. */

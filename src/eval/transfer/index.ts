@@ -1,0 +1,2 @@
+export * from './runTransfer.js';
+export * from './transferReport.js';

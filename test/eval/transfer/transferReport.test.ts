@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seedSpread } from '../../../src/eval/ablate/index.js';
+import { transferMarkdown, transferPlots } from '../../../src/eval/transfer/index.js';
+import type { TransferCell, TransferReport } from '../../../src/eval/transfer/index.js';
+
+function report(): TransferReport {
+  const cell = (seed: number, split: TransferCell['split'], trained: number, adapted: number): TransferCell => ({
+    seed, task: 'reach', split, trained, adapted, trainedDistance: 0.2, adaptedDistance: 0.1, random: 0, adaptLearnerSteps: 30,
+  });
+  const cells = [cell(1, 'train', 0.5, 0.5), cell(2, 'train', 1, 1), cell(1, 'unseen_all', 0, 0.5), cell(2, 'unseen_all', 0, 0)];
+  const splits = ['train', 'unseen_all'] as const;
+  return {
+    experiment: 'transfer',
+    seeds: [1, 2],
+    tasks: ['reach'],
+    splits: [...splits],
+    budget: { steps: 400 },
+    adaptBudget: { steps: 80 },
+    evalEpisodes: 2,
+    trainStepsPerEpisode: 10,
+    trainLearnerSteps: { 1: 100, 2: 100 },
+    cells,
+    summary: splits.map((split) => {
+      const mine = cells.filter((c) => c.split === split);
+      return {
+        task: 'reach' as const,
+        split,
+        random: seedSpread(mine.map((c) => c.random)),
+        trained: seedSpread(mine.map((c) => c.trained)),
+        adapted: seedSpread(mine.map((c) => c.adapted)),
+        gain: seedSpread(mine.map((c) => c.adapted - c.trained)),
+        trainedDistance: seedSpread(mine.map((c) => c.trainedDistance)),
+        adaptedDistance: seedSpread(mine.map((c) => c.adaptedDistance)),
+      };
+    }),
+    durationS: 60,
+  };
+}
+
+test('the markdown has a table per task with a row per split (mean ± std), and every seed', () => {
+  const md = transferMarkdown(report(), { command: 'jepa-agent eval transfer', code: { version: '1.0.0' }, quick: false, configSummary: 'CFG' });
+  assert.match(md, /## reach/);
+  assert.match(md, /\| train \| 0 ± 0% \| 75 ± 35% \| 75 ± 35% \| 0 ± 0% \| 0\.200 ± 0\.000 \| 0\.100 ± 0\.000 \|/);
+  assert.match(md, /\| unseen_all \| 0 ± 0% \| 0 ± 0% \| 25 ± 35% \| 25 ± 35% \|/);
+  assert.match(md, /400 practice steps/);
+  assert.match(md, /80 practice steps/);
+  assert.match(md, /full mode/);
+  assert.equal(md.match(/^\| [12] \| reach \|/gm)?.length, 4);
+});
+
+test('one plot per task', () => {
+  const plots = transferPlots(report());
+  assert.deepEqual(Object.keys(plots), ['reach']);
+  assert.ok(plots.reach.width >= 360);
+});
