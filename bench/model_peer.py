@@ -53,7 +53,7 @@ def model_defaults():
         'points': {'count': 512, 'hidden': [32, 64]},
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
-        'predictor': {'kind': 'mlp', 'width': 256, 'depth': 2, 'history': 1, 'heads': 4},
+        'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4},
         'fusion': {'momentum': 0.99, 'sharpness': 1},
         'loss': {'prediction': 1, 'variance': 1, 'covariance': 0.04, 'alignment': 0.5, 'inverse': 0.1,
                  'proprio': 0.1, 'targetGradient': False},
