@@ -5,8 +5,8 @@ import type { CompactFrame } from '../../learn/CompactFrame.js';
 import { initBackend, loadCheckpoint } from '../../model/index.js';
 import type { WorldModel } from '../../model/index.js';
 import type { Runtime } from '../runtime.js';
-import { predictionErrorPerHorizon } from './evalBags.js';
-import type { HorizonError } from './evalBags.js';
+import { bagPredictionErrors } from './evalBags.js';
+import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
 
 export interface ReplayOptions {
   readonly bag: string;
@@ -81,7 +81,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     if (model !== undefined) {
       const episodes = assembler.episodes();
       const horizon = Number(options.horizon ?? model.config.horizon);
-      out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : predictionErrorPerHorizon(model, episodes, horizon) };
+      out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };
     }
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return out;

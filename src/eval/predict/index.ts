@@ -1,2 +1,3 @@
 export * from './predictExperiment.js';
 export * from './predictReport.js';
+export * from './predictionErrorPerHorizon.js';

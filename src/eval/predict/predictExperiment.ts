@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import type { Logger } from '../../core/Logger.js';
 import { silentLogger } from '../../core/Logger.js';
 import { Rng } from '../../core/Rng.js';
-import type { WorldModel } from '../../model/worldModel.js';
+import { predictionErrorPerHorizon } from './predictionErrorPerHorizon.js';
+import type { HorizonError } from './predictionErrorPerHorizon.js';
 import type { SimEnv } from '../../sim/SimEnv.js';
 import { babbleEpisodes } from '../common/babble.js';
 import type { BabbleEpisode } from '../common/babble.js';
@@ -36,17 +36,9 @@ export interface PredictOptions {
 export type PredictEncoder = 'trained' | 'random';
 
 /** Latent prediction error at one horizon, normalised by the latents' variance (1 = as far as two random states' spread). */
-export interface HorizonCell {
+export interface HorizonCell extends HorizonError {
   readonly encoder: PredictEncoder;
   readonly split: SplitName;
-  readonly horizon: number;
-  /** Predictor rollout: mean over starts of ||pred - enc(x_{t+k})||^2 / (D * mean per-dim variance). */
-  readonly model: number;
-  readonly modelStd: number;
-  /** Copy-last baseline: the latent of x_t stands for x_{t+k}. */
-  readonly copyLast: number;
-  readonly copyLastStd: number;
-  readonly starts: number;
 }
 
 /** A linear read-out of true state from a frozen latent. */
@@ -127,7 +119,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
     const testLatents = tests.map((t) => ({ split: t.split, episodes: t.episodes, latents: encodeLatents(model, packFrames(t.episodes.flatMap((e) => e.frames), config)) }));
     // (1) multi-step prediction, per split
     for (const t of testLatents) {
-      horizons.push(...predictionErrors(model, encoder, t.split, t.episodes, t.latents, options.horizon));
+      horizons.push(...predictionErrorPerHorizon(model, t.episodes, t.latents, options.horizon).map((h) => ({ encoder, split: t.split, ...h })));
     }
     // (2) pose probes
     for (const [name, pick] of reps) {
@@ -179,56 +171,3 @@ function representations(l: Latents): Array<[string, (x: Latents) => Float32Arra
   return out;
 }
 
-/**
- * Rolls the predictor open loop from every start t with the real actions t..t+H-1 and
- * compares with the encoded frames t+1..t+H. Errors are normalised by the total variance of
- * this split's latents, so trained and random encoders (different latent scales) compare.
- */
-function predictionErrors(model: WorldModel, encoder: PredictEncoder, split: SplitName, episodes: readonly BabbleEpisode[], latents: Latents, horizon: number): HorizonCell[] {
-  const d = latents.dim;
-  const a = model.actionDim;
-  // Total variance of the latents: sum over dims of the per-dim variance.
-  const std = fitStandardizer(latents.state, latents.count, d);
-  let variance = 0;
-  for (let j = 0; j < d; j++) variance += std.std[j] ** 2;
-  variance = Math.max(variance, 1e-12);
-  const modelErr: number[][] = Array.from({ length: horizon }, () => []);
-  const copyErr: number[][] = Array.from({ length: horizon }, () => []);
-  let offset = 0;
-  for (const ep of episodes) {
-    const steps = ep.actions.length;
-    const starts = Math.max(0, steps - horizon + 1);
-    if (starts > 0) {
-      const startStates = new Float32Array(starts * d);
-      const actions = new Float32Array(starts * horizon * a);
-      for (let s = 0; s < starts; s++) {
-        startStates.set(latents.state.subarray((offset + s) * d, (offset + s + 1) * d), s * d);
-        for (let k = 0; k < horizon; k++) actions.set(ep.actions[s + k], (s * horizon + k) * a);
-      }
-      const predicted = tf.tidy(() => {
-        const out = model.rollout(tf.tensor2d(startStates, [starts, d]), tf.tensor3d(actions, [starts, horizon, a]));
-        return out.dataSync() as Float32Array;
-      });
-      for (let s = 0; s < starts; s++) {
-        for (let k = 0; k < horizon; k++) {
-          let e = 0;
-          let c = 0;
-          const target = (offset + s + k + 1) * d;
-          for (let j = 0; j < d; j++) {
-            const truth = latents.state[target + j];
-            e += (predicted[(s * horizon + k) * d + j] - truth) ** 2;
-            c += (startStates[s * d + j] - truth) ** 2;
-          }
-          modelErr[k].push(e / variance);
-          copyErr[k].push(c / variance);
-        }
-      }
-    }
-    offset += ep.frames.length;
-  }
-  return modelErr.map((errs, k) => {
-    const m = meanStd(errs);
-    const c = meanStd(copyErr[k]);
-    return { encoder, split, horizon: k + 1, model: m.mean, modelStd: m.std, copyLast: c.mean, copyLastStd: c.std, starts: errs.length };
-  });
-}
