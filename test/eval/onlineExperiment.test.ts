@@ -15,34 +15,12 @@ import { initBackend } from '../../src/model/engine/initBackend.js';
 import { WorldModel } from '../../src/model/worldModel.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
 import { silentLogger } from '../../src/core/Logger.js';
+import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
 
 /** A tiny but complete run: small images, few points, small model, a short budget. */
 const config: Readonly<Config> = parseConfig(
-  applyOverrides({}, [
-    'seed=5',
-    'sim.episodeSteps=12',
-    'sim.camera.width=16',
-    'sim.camera.height=16',
-    'sim.pointCount=64',
-    'model.latentDim=16',
-    'model.image.size=16',
-    'model.image.patchSize=8',
-    'model.image.width=16',
-    'model.image.tokenHidden=16',
-    'model.image.channelHidden=16',
-    'model.points.count=64',
-    'model.points.hidden=[16,16]',
-    'model.proprio.hidden=16',
-    'model.predictor.width=32',
-    'plan.samples=32',
-    'plan.elites=8',
-    'plan.horizon=3',
-    'plan.iterations=2',
-    'agent.exploration.babbleSteps=20',
-    'learn.minFrames=16',
-    'learn.batchSize=4',
-    'learn.capacityFrames=500',
-  ]),
+  // The experiments' quick world (16 px images, 64 points, 16-d latent, small planner).
+  applyOverrides({}, [...QUICK_OVERRIDES, 'seed=5']),
 );
 
 async function run(options: { resumeFrom?: string; checkpointTo?: string } = {}): Promise<{ report: ExperimentReport; stepsAtStart: number }> {
