@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 import { silentLogger, toNanoseconds } from '../core/index.js';
 import type { Logger, Timestamp } from '../core/index.js';
 import { payloadBytes } from './BagEntry.js';
@@ -6,7 +7,7 @@ import type { BagEntry } from './BagEntry.js';
 import type { AgentRecordMap } from './agentRecords.js';
 import { BagWriter } from './BagWriter.js';
 import type { BagFileSummaries, BagWriterOptions } from './BagWriter.js';
-import type { EntryFailure, FromBagWriter, ToBagWriter } from './protocol.js';
+import type { BagFileWriterData, EntryFailure, FromBagWriter, ToBagWriter } from './protocol.js';
 import { AGENT_TOPICS } from './topics.js';
 import type { AgentTopic } from './topics.js';
 import { writeBatch } from './writeBatch.js';
@@ -16,7 +17,10 @@ export interface BagRecorderOptions extends BagWriterOptions {
   readonly maxQueueBytes?: number;
   /** Most messages handed over and not yet written. Default 4096. */
   readonly maxQueueMessages?: number;
-  /** `worker` (default): a worker thread writes; `inline`: this thread, between ticks (tests, tools). */
+  /**
+   * `worker` (default): two worker threads as a pipeline (one converts and encodes, one
+   * compresses and writes); `inline`: this thread, between ticks (tests, tools).
+   */
   readonly thread?: 'worker' | 'inline';
   readonly logger?: Logger;
 }
@@ -55,8 +59,8 @@ const DROP_LOG_EVERY = 100;
 
 /**
  * Records messages into a bag without blocking its caller: `write` only enqueues (and
- * copies core values into the writer thread's message), a worker thread converts, encodes,
- * compresses and writes. The queue is bounded in messages and bytes; when it is full, the
+ * copies core values into the worker's message); one worker thread converts and encodes,
+ * a second compresses and writes (a pipeline, so the two costliest steps use both cores). The queue is bounded in messages and bytes; when it is full, the
  * new message is dropped, counted per topic, and logged (the first drop of a topic, then
  * every 100th), never silently. A message bigger than the whole queue is still accepted
  * when the queue is empty, so one large cloud cannot be refused forever.
@@ -249,61 +253,112 @@ export class BagRecorder {
   }
 }
 
+/** Starts a worker thread and waits for its `ready` (or its first error). */
+async function startWorker(file: string, options: WorkerOptions): Promise<Worker> {
+  const worker = new Worker(new URL(file, import.meta.url), options);
+  // Only this function's own listeners are removed afterwards: Worker keeps internal ones.
+  let early: ((m: FromBagWriter) => void) | undefined;
+  let failed: ((e: Error) => void) | undefined;
+  let exited: ((code: number) => void) | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      early = (m) => {
+        if (m.type === 'ready') resolve();
+        else reject(new Error(m.type === 'error' ? m.message : `bag ${file} sent ${m.type} before ready`));
+      };
+      failed = reject;
+      exited = (code) => reject(new Error(`bag ${file} exited with code ${code} before it was ready`));
+      worker.on('message', early);
+      worker.on('error', failed);
+      worker.on('exit', exited);
+    });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  } finally {
+    worker.off('message', early!);
+    worker.off('error', failed!);
+    worker.off('exit', exited!);
+  }
+  return worker;
+}
+
+/**
+ * Two threads as a pipeline: the encoder converts and encodes each batch and transfers the
+ * bytes to the writer, which chunks, compresses, writes and acknowledges the batch here.
+ * Either failing fails the recording (and stops both).
+ */
 async function workerSink(options: BagWriterOptions, onDone: (count: number, failures: readonly EntryFailure[]) => void, onError: (e: Error) => void): Promise<Sink> {
-  const worker = new Worker(new URL('./bagWriterWorker.js', import.meta.url), { workerData: options });
+  const channel = new MessageChannel();
+  const writerData: BagFileWriterData = { options, port: channel.port2 };
+  let writer: Worker;
+  let encoder: Worker;
+  try {
+    writer = await startWorker('./bagWriterWorker.js', { workerData: writerData, transferList: [channel.port2] });
+  } catch (error) {
+    channel.port1.close();
+    throw error;
+  }
+  try {
+    encoder = await startWorker('./bagEncoderWorker.js', { workerData: { port: channel.port1 }, transferList: [channel.port1] });
+  } catch (error) {
+    await writer.terminate();
+    throw error;
+  }
   let closed: ((files: BagFileSummaries) => void) | undefined;
   let closeFailed: ((e: Error) => void) | undefined;
-  let exited = false;
-  await new Promise<void>((resolve, reject) => {
-    const early = (m: FromBagWriter): void => {
-      worker.off('message', early);
-      if (m.type === 'ready') resolve();
-      else reject(new Error(m.type === 'error' ? m.message : `bag writer sent ${m.type} before ready`));
-    };
-    worker.on('message', early);
-    worker.once('error', reject);
-  });
-  worker.on('message', (m: FromBagWriter) => {
+  let failure: Error | undefined;
+  let finished = false;
+  let closing = false;
+  const failed = (e: Error): void => {
+    if (failure !== undefined || finished) return;
+    failure = e;
+    onError(e);
+    closeFailed?.(e);
+    void encoder.terminate();
+    void writer.terminate();
+  };
+  const onMessage = (m: FromBagWriter): void => {
     switch (m.type) {
       case 'done':
         onDone(m.count, m.failures);
         break;
       case 'closed':
+        finished = true;
         closed?.(m.files);
         break;
-      case 'error': {
-        const e = new Error(m.message);
-        onError(e);
-        closeFailed?.(e);
+      case 'error':
+        failed(new Error(m.message));
         break;
-      }
       case 'ready':
         break;
     }
-  });
-  worker.on('error', (e) => {
-    onError(e);
-    closeFailed?.(e);
-  });
-  worker.on('exit', (code) => {
-    exited = true;
-    if (code !== 0) closeFailed?.(new Error(`bag writer thread exited with code ${code}`));
-  });
+  };
+  for (const [worker, name] of [[encoder, 'encoder'], [writer, 'writer']] as const) {
+    worker.on('message', onMessage);
+    worker.on('error', failed);
+    worker.on('exit', (code) => {
+      // The encoder ends normally once it has passed `close` on; the writer once it has closed the files.
+      const normal = code === 0 && (name === 'encoder' ? closing : finished);
+      if (!normal && !finished) failed(new Error(`bag ${name} thread exited (code ${code}) before the bag was closed`));
+    });
+  }
   return {
     post: (entries, transfer) => {
       const m: ToBagWriter = { type: 'entries', entries };
-      worker.postMessage(m, transfer);
+      encoder.postMessage(m, transfer);
     },
     close: () =>
       new Promise<BagFileSummaries>((resolve, reject) => {
-        if (exited) {
-          reject(new Error('bag writer thread is gone'));
+        if (failure !== undefined) {
+          reject(failure);
           return;
         }
         closed = resolve;
         closeFailed = reject;
+        closing = true;
         const m: ToBagWriter = { type: 'close' };
-        worker.postMessage(m);
+        encoder.postMessage(m);
       }),
   };
 }

@@ -1,41 +1,51 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BagWriter } from './BagWriter.js';
-import type { BagWriterOptions } from './BagWriter.js';
-import { writeBatch } from './writeBatch.js';
-import type { FromBagWriter, ToBagWriter } from './protocol.js';
+import type { BagFileWriterData, FromBagWriter, ToBagFileWriter } from './protocol.js';
+import { writeEncodedBatch } from './writeBatch.js';
 
-// The recorder's writer thread: owns the MCAP writers, converts, encodes, compresses and
-// writes, so none of that runs on the control thread.
+// Stage 2 of the recorder's pipeline: owns the MCAP writers; takes encoded batches from the
+// encoder thread, chunks, compresses and writes them, and acknowledges each batch to the
+// recorder (so a message counts as pending until it is in a file or failed).
 const port = parentPort!;
-const BEHIND_BATCHES = 3;
+const { options, port: encoded } = workerData as BagFileWriterData;
+// More encoded batches than this waiting means this stage is behind: chunks are stored
+// uncompressed until it catches up (compression is its costliest step).
+const BEHIND_BATCHES = 2;
 const post = (m: FromBagWriter): void => port.postMessage(m);
+let failed = false;
+const fail = (error: unknown): void => {
+  if (failed) return;
+  failed = true;
+  const e = error as Error;
+  post({ type: 'error', message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) });
+  encoded.close();
+  port.close();
+};
 
 try {
-  const writer = await BagWriter.create(workerData as BagWriterOptions);
+  const writer = await BagWriter.create(options);
   let chain = Promise.resolve();
-  // Batches received and not yet written: more than a couple means the writer is behind.
+  // Batches received and not yet written.
   let waiting = 0;
-  port.on('message', (m: ToBagWriter) => {
-    if (m.type === 'entries') waiting++;
-    chain = chain.then(async () => {
-      if (m.type === 'entries') {
-        writer.behind = waiting > BEHIND_BATCHES;
-        const failures = await writeBatch(writer, m.entries);
-        waiting--;
-        post({ type: 'done', count: m.entries.length, failures });
-      } else {
-        post({ type: 'closed', files: await writer.close() });
-        port.close();
-      }
-    }).catch((error: unknown) => {
-      const e = error as Error;
-      post({ type: 'error', message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) });
-      port.close();
-    });
+  encoded.on('message', (m: ToBagFileWriter) => {
+    if (m.type === 'encoded') waiting++;
+    chain = chain
+      .then(async () => {
+        if (failed) return;
+        if (m.type === 'encoded') {
+          writer.behind = waiting > BEHIND_BATCHES;
+          const failures = await writeEncodedBatch(writer, m.entries);
+          waiting--;
+          post({ type: 'done', count: m.count, failures: [...m.failures, ...failures] });
+        } else {
+          post({ type: 'closed', files: await writer.close() });
+          encoded.close();
+          port.close();
+        }
+      })
+      .catch(fail);
   });
   post({ type: 'ready' });
 } catch (error) {
-  const e = error as Error;
-  post({ type: 'error', message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) });
-  port.close();
+  fail(error);
 }

@@ -140,6 +140,12 @@ describe('BagRecorder', () => {
     assert.ok(logger.lines.some((l) => l.level === 'error' && /could not record a message on \/rgb: .*expected 31x32x3/.test(l.message)));
   });
 
+  test('a folder that already holds a bag is refused, and no thread is left running', async () => {
+    const dir = join(root, 'source');
+    // Leaked worker threads would keep this test file from ending.
+    await assert.rejects(BagRecorder.start({ dir }), /bag: .*source already holds source_0\.mcap.*record into a new folder/);
+  });
+
   test('kill -9 while recording: every completed chunk is readable', async () => {
     const dir = join(root, 'killed');
     const child = spawn(process.execPath, [fileURLToPath(new URL('./recordChild.js', import.meta.url))], {
