@@ -136,7 +136,8 @@ export async function runOnlineExperiment(
           errorSum += e.decision.info.predictionError;
           errorCount++;
         } else if (e.type === 'safe_stop') {
-          logger.debug('safe stop', { reason: e.reason });
+          // In lockstep nothing is ever late, so a safe stop means something is wrong: say so.
+          logger.warn('safe stop', { reason: e.reason });
         }
       },
       error: (err: unknown) => logger.error(`control loop failed: ${(err as Error).message}`),
