@@ -5,6 +5,7 @@ export * from './Observation.js';
 export * from './Action.js';
 export * from './Transition.js';
 export * from './config/Config.js';
+export * from './config/describeZodIssues.js';
 export * from './config/logConfig.js';
 export * from './config/simConfig.js';
 export * from './config/engineConfig.js';

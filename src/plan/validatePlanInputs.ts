@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PlanConfig, PlannerKind } from '../core/index.js';
-import { planConfigSchema } from '../core/index.js';
+import { describeZodIssues, planConfigSchema } from '../core/index.js';
 import type { CostSpec } from './cost.js';
 import { checkBounds, checkJointLimits, checkProprioGoal, halfRange } from './cost.js';
 import type { LatentDynamics } from './LatentDynamics.js';
@@ -44,12 +44,8 @@ export function validatePlanInputs(
   const { low, high, jointLimits, proprioGoal, ...section } = config;
   const parsed = planConfigSchema.safeParse(section);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown key 'plan.${[...issue.path, k].join('.')}'`).join('; ');
-      const got = valueAt(section, issue.path);
-      return `plan.${issue.path.join('.')}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
-    });
-    throw new RangeError(`${who}: bad config: ${lines.join('; ')}`);
+    const text = describeZodIssues(parsed.error.issues, section, { unknown: (k) => `unknown key 'plan.${k}'`, key: (k) => `plan.${k}` });
+    throw new RangeError(`${who}: bad config: ${text}`);
   }
   const plan = parsed.data;
   checkBounds(who, low, high, A);
@@ -114,11 +110,3 @@ function checkFinite(who: string, name: string, values: ArrayLike<number>): void
   }
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let node = raw;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}

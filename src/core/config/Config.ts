@@ -6,6 +6,7 @@ import { modelConfigSchema } from './modelConfig.js';
 import { planConfigSchema } from './planConfig.js';
 import { agentConfigSchema } from './agentConfig.js';
 import { learnConfigSchema } from './learnConfig.js';
+import { describeZodIssues } from './describeZodIssues.js';
 
 /**
  * The one typed configuration of a run, grouped by concern. Every key has a default; an
@@ -41,17 +42,8 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown, source = 'config'): Readonly<Config> {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys
-          .map((k) => `unknown key '${[...issue.path, k].join('.')}'`)
-          .join('; ');
-      }
-      const key = issue.path.join('.') || '(root)';
-      const got = valueAt(raw, issue.path);
-      return `'${key}': ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
-    });
-    throw new ConfigError(`${source}: ${lines.join('; ')}`);
+    const text = describeZodIssues(result.error.issues, raw, { unknown: (k) => `unknown key '${k}'`, key: (k) => `'${k || '(root)'}'` });
+    throw new ConfigError(`${source}: ${text}`);
   }
   return deepFreeze(result.data);
 }
@@ -92,15 +84,6 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
     node[path[path.length - 1]] = value;
   }
   return out;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let node = raw;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ParameterDeclaration, ParameterKind, ParameterValue } from '../transport/index.js';
+import { describeZodIssues } from '../../core/config/describeZodIssues.js';
 
 /** A params file or override that does not fit the node's parameters; the message names file and key. */
 export class RosParamsError extends Error {
@@ -59,13 +60,8 @@ export function parseRosParams<S extends Schema>(
   }
   const result = schema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown parameter '${[...issue.path, k].join('.')}'`).join('; ');
-      const key = issue.path.join('.') || '(root)';
-      const got = valueAt(merged, issue.path);
-      return `parameter '${key}': ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
-    });
-    throw new RosParamsError(`${source} (node ${nodeName}): ${lines.join('; ')}`);
+    const text = describeZodIssues(result.error.issues, merged, { unknown: (k) => `unknown parameter '${k}'`, key: (k) => `parameter '${k || '(root)'}'` });
+    throw new RosParamsError(`${source} (node ${nodeName}): ${text}`);
   }
   return result.data as z.infer<S>;
 }
@@ -161,11 +157,3 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let node = raw;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
