@@ -25,6 +25,15 @@ function costs(model: LinearDynamics, s: CostSpec, actions: Float32Array, H: num
   });
 }
 
+/** Latent = 3 values, actions move the first two, decoded proprio = 2 x latent. */
+function doublingBody(): LinearDynamics {
+  return new LinearDynamics(identity(3), [[1, 0], [0, 1], [0, 0]], [
+    [2, 0, 0],
+    [0, 2, 0],
+    [0, 0, 2],
+  ]);
+}
+
 describe('rolloutCost', () => {
   let model: LinearDynamics;
   before(async () => {
@@ -97,13 +106,8 @@ describe('rolloutCost', () => {
   });
 
   test('charges the squared distance of the decoded components to the goal\'s, per step weight', () => {
-    // Latent = 3 values, actions move the first two, proprio = [2 * latent]: the goal term compares decoded components 2 and 0.
-    const double = [
-      [2, 0, 0],
-      [0, 2, 0],
-      [0, 0, 2],
-    ];
-    const body = new LinearDynamics(identity(3), [[1, 0], [0, 1], [0, 0]], double);
+    // The goal term compares decoded components 2 and 0.
+    const body = doublingBody();
     try {
       const s: CostSpec = {
         cost: costConfigSchema.parse({ stageWeight: 0.5, terminalWeight: 2, actionWeight: 0, proprioGoalWeight: 3, distance: 'l1' }),
@@ -144,12 +148,7 @@ describe('rolloutCost', () => {
   });
 
   test('aims the decoded components at an explicit target when one is given, and scales the latent term', () => {
-    const double = [
-      [2, 0, 0],
-      [0, 2, 0],
-      [0, 0, 2],
-    ];
-    const body = new LinearDynamics(identity(3), [[1, 0], [0, 1], [0, 0]], double);
+    const body = doublingBody();
     try {
       const base: CostSpec = {
         cost: costConfigSchema.parse({ stageWeight: 1, terminalWeight: 1, actionWeight: 0, proprioGoalWeight: 1, distance: 'l1' }),
