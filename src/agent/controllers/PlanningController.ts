@@ -54,7 +54,7 @@ export class PlanningController implements Controller {
   #lastBin = -1;
   /** When false, no babbling and no noise: evaluation episodes. */
   explore = true;
-  /** Set per goal by whoever knows the task (an experiment, a node parameter); see PlanningStrategy. */
+  /** Set per goal by whoever knows the task (the online experiment, from each episode's task); see PlanningStrategy. */
   strategy: PlanningStrategy = 'latent';
   lastPlan: PlanResult | undefined;
 
