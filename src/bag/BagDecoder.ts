@@ -6,10 +6,11 @@ import {
   jointVectorsFromRos,
   MessageCodec,
   pointCloudFromRos,
+  rgbImageFromCompressed,
   rgbImageFromRos,
   ROS2MSG_SCHEMA_ENCODING,
 } from '../ros/index.js';
-import type { CameraInfoMsg, ImageMsg, JointStateMsg, PointCloud2Msg } from '../ros/index.js';
+import type { CameraInfoMsg, CompressedImageMsg, ImageMsg, JointStateMsg, PointCloud2Msg } from '../ros/index.js';
 import { decodeAgentRecord } from './agentRecords.js';
 import type { ArmStateRecord, TransitionRecord } from './agentRecords.js';
 import type { BagMessage } from './BagReader.js';
@@ -31,9 +32,9 @@ export interface BagDecoderOptions {
   readonly jointNames?: readonly string[];
 }
 
-/** Expected schema of each sensor topic role. */
-const EXPECTED: Readonly<Record<string, string>> = {
-  rgb: 'sensor_msgs/msg/Image',
+/** Expected schema of each sensor topic role (a robot may send its colour image compressed). */
+const EXPECTED: Readonly<Record<string, string | readonly string[]>> = {
+  rgb: ['sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'],
   depth: 'sensor_msgs/msg/Image',
   points: 'sensor_msgs/msg/PointCloud2',
   cameraInfo: 'sensor_msgs/msg/CameraInfo',
@@ -63,7 +64,7 @@ export class BagDecoder {
 
   constructor(options: BagDecoderOptions = {}) {
     this.topics = options.topics ?? DEFAULT_BAG_TOPICS;
-    for (const [role, topic] of Object.entries(this.topics)) this.#roles.set(topic, role);
+    for (const [role, topic] of Object.entries(this.topics)) if (topic !== '') this.#roles.set(topic, role);
     this.#jointNames = options.jointNames;
   }
 
@@ -77,11 +78,13 @@ export class BagDecoder {
     const role = this.#roles.get(topic);
     const expected = role === undefined ? undefined : EXPECTED[role];
     if (expected === undefined) return;
-    if (schemaName === '') throw new TypeError(`bag: topic ${topic}: its channel refers to a schema the file does not define (unknown schema); expected ${expected}`);
+    const allowed: readonly string[] = typeof expected === 'string' ? [expected] : expected;
+    const wanted = allowed.join(' or ');
+    if (schemaName === '') throw new TypeError(`bag: topic ${topic}: its channel refers to a schema the file does not define (unknown schema); expected ${wanted}`);
     if (schemaEncoding !== ROS2MSG_SCHEMA_ENCODING) {
-      throw new TypeError(`bag: topic ${topic}: unknown schema encoding '${schemaEncoding}' for ${schemaName}; expected a ${ROS2MSG_SCHEMA_ENCODING} ${expected}`);
+      throw new TypeError(`bag: topic ${topic}: unknown schema encoding '${schemaEncoding}' for ${schemaName}; expected a ${ROS2MSG_SCHEMA_ENCODING} ${wanted}`);
     }
-    if (schemaName !== expected) throw new TypeError(`bag: topic ${topic} carries ${schemaName}, expected ${expected}`);
+    if (!allowed.includes(schemaName)) throw new TypeError(`bag: topic ${topic} carries ${schemaName}, expected ${wanted}`);
   }
 
   decode(m: BagMessage): DecodedEvent[] {
@@ -92,7 +95,12 @@ export class BagDecoder {
     const msg = this.#codec(m).decode(m.data);
     switch (role) {
       case 'rgb':
-        return [{ kind: 'rgb', value: rgbImageFromRos(msg as ImageMsg, m.topic) }];
+        return [
+          {
+            kind: 'rgb',
+            value: m.schemaName === 'sensor_msgs/msg/CompressedImage' ? rgbImageFromCompressed(msg as CompressedImageMsg, m.topic) : rgbImageFromRos(msg as ImageMsg, m.topic),
+          },
+        ];
       case 'depth':
         return [{ kind: 'depth', value: depthImageFromRos(msg as ImageMsg, { topic: m.topic, ...(this.#intrinsics === undefined ? {} : { intrinsics: this.#intrinsics }) }) }];
       case 'points':

@@ -8,6 +8,7 @@ import { BagDecoder } from './BagDecoder.js';
 import type { TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
 import type { BagMessage } from './BagReader.js';
+import { bagTopicsFromMetadata } from './topics.js';
 import type { BagTopics } from './topics.js';
 
 export interface BagSourceOptions {
@@ -20,6 +21,7 @@ export interface BagSourceOptions {
   readonly topics?: readonly string[];
   /** Start again from the beginning after the end, until `stop()`. Stamps repeat as recorded. */
   readonly loop?: boolean;
+  /** Topic roles; default the ones the bag's metadata names, else DEFAULT_BAG_TOPICS. */
   readonly bagTopics?: BagTopics;
   /** The configured arm's joints: a bag whose joint states lack any of them is refused at open. */
   readonly jointNames?: readonly string[];
@@ -88,12 +90,15 @@ export class BagSource implements SensorSource {
    */
   static async open(path: string, options: BagSourceOptions = {}): Promise<BagSource> {
     const reader = await BagReader.open(path);
-    const decoder = new BagDecoder({ ...(options.bagTopics === undefined ? {} : { topics: options.bagTopics }) });
-    for (const c of await reader.channels()) decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
     const metadata = (await reader.metadata()) ?? {};
+    const bagTopics = options.bagTopics ?? bagTopicsFromMetadata(metadata, path);
+    const decoder = new BagDecoder({ topics: bagTopics });
+    for (const c of await reader.channels()) decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
     if (options.jointNames !== undefined) await checkJoints(reader, decoder.topics.jointStates, options.jointNames, metadata);
     const actionSpace = options.actionSpace ?? actionSpaceFromMetadata(metadata, path);
-    return new BagSource(reader, actionSpace, options);
+    // Joint states are read in the configured order, else in the order the recording robot declared.
+    const jointNames = options.jointNames ?? recordedJointNames(metadata);
+    return new BagSource(reader, actionSpace, { ...options, bagTopics, ...(jointNames === undefined ? {} : { jointNames }) });
   }
 
   /** Plays the bag; resolves when it ends (or `stop()`), rejects on a message it cannot decode. */
@@ -109,6 +114,11 @@ export class BagSource implements SensorSource {
       },
     );
     return this.#running;
+  }
+
+  /** The topics this replay is limited to; undefined: all. */
+  get topics(): readonly string[] | undefined {
+    return this.#options.topics;
   }
 
   /** Ends the replay after the current message. */
@@ -207,8 +217,14 @@ export function publishRaw(source: BagSource, publish: RawPublisher): { unsubscr
   });
 }
 
+/** The arm joints a bag's metadata declares (the proprioception order of the robot that recorded it). */
+export function recordedJointNames(metadata: Readonly<Record<string, string>>): string[] | undefined {
+  const names = metadata.jointNames?.split(',').filter((n) => n !== '');
+  return names === undefined || names.length === 0 ? undefined : names;
+}
+
 async function checkJoints(reader: BagReader, topic: string, configured: readonly string[], metadata: Readonly<Record<string, string>>): Promise<void> {
-  let names: readonly string[] | undefined = metadata.jointNames?.split(',').filter((n) => n !== '');
+  let names: readonly string[] | undefined = recordedJointNames(metadata);
   if (names === undefined) {
     for await (const m of reader.messages({ topics: [topic] })) {
       if (m.schemaName !== 'sensor_msgs/msg/JointState') break;

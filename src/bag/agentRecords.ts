@@ -26,7 +26,19 @@ export interface TransitionRecord {
   readonly done: boolean;
   readonly success: boolean;
   readonly nextStamp?: Timestamp;
+  /** The stamps of the observation's sensor messages, when they differ from `stamp` (a live robot); empty or absent: all carry `stamp`. */
+  readonly parts?: readonly PartStampRecord[];
+  readonly nextParts?: readonly PartStampRecord[];
 }
+
+/** One sensor message of an observation. */
+export interface PartStampRecord {
+  readonly modality: ObservationPart;
+  readonly stamp: Timestamp;
+}
+
+/** The sensor modalities an observation is made of. */
+export type ObservationPart = 'rgb' | 'depth' | 'points' | 'proprio';
 
 export interface LatentPredictionRecord {
   readonly stamp: Timestamp;

@@ -4,8 +4,10 @@ import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } fr
 import { compareTimestamps, toNanoseconds } from '../core/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
-import type { TransitionRecord } from './agentRecords.js';
+import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
+import { recordedJointNames } from './BagSource.js';
+import { bagTopicsFromMetadata } from './topics.js';
 
 /** One recorded episode: T + 1 observations (converted by the caller) and the T applied actions. */
 export interface BagEpisode<F> {
@@ -49,7 +51,9 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
   const out: Array<BagEpisode<F>> = [];
   for (const bag of findBags(path)) {
     const reader = await BagReader.open(bag);
-    const decoder = new BagDecoder({ ...(options.jointNames === undefined ? {} : { jointNames: options.jointNames }) });
+    const metadata = (await reader.metadata()) ?? {};
+    const jointNames = options.jointNames ?? recordedJointNames(metadata);
+    const decoder = new BagDecoder({ topics: bagTopicsFromMetadata(metadata, bag), ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
     for await (const m of reader.messages()) for (const e of decoder.decode(m)) assembler.add(e);
     const episodes = assembler.episodes();
@@ -61,13 +65,17 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
 
 /**
  * Builds episodes from decoded bag events in replay order (see readBagEpisodes), for
- * readers and for live replays alike.
+ * readers and for live replays alike. A transition that names its observation's parts (a
+ * live robot, whose modalities carry their own stamps) is joined to exactly those messages;
+ * one that does not (the simulator) to the observation assembled at its stamp.
  */
 export class EpisodeAssembler<F> {
   readonly #bag: string;
   readonly #convert: (observation: Observation) => F;
   readonly #observations: Observation[] = [];
   readonly #transitions: TransitionRecord[] = [];
+  /** Every sensor message by modality and stamp, for transitions that name their parts. */
+  readonly #parts: { [K in ObservationPart]: Map<bigint, Observation[K]> } = { rgb: new Map(), depth: new Map(), points: new Map(), proprio: new Map() };
   #current: { stamp: Observation['stamp']; rgb?: RgbImage; depth?: DepthImage; points?: PointCloud; proprio?: Proprioception } | undefined;
 
   constructor(bag: string, convert: (observation: Observation) => F) {
@@ -81,6 +89,7 @@ export class EpisodeAssembler<F> {
       return;
     }
     if (e.kind === 'goal') return;
+    (this.#parts[e.kind] as Map<bigint, unknown>).set(toNanoseconds(e.value.stamp), e.value);
     const current = this.#current;
     if (current !== undefined && (compareTimestamps(current.stamp, e.value.stamp) !== 0 || current[e.kind] !== undefined)) this.#flush();
     this.#current ??= { stamp: e.value.stamp };
@@ -90,6 +99,17 @@ export class EpisodeAssembler<F> {
   #flush(): void {
     if (this.#current !== undefined) this.#observations.push(this.#current);
     this.#current = undefined;
+  }
+
+  /** The observation made of exactly these messages; undefined when one of them is not in the bag. */
+  #joined(stamp: Observation['stamp'], parts: readonly PartStampRecord[]): Observation | undefined {
+    const observation: Record<string, unknown> = { stamp };
+    for (const p of parts) {
+      const value = this.#parts[p.modality]?.get(toNanoseconds(p.stamp));
+      if (value === undefined) return undefined;
+      observation[p.modality] = value;
+    }
+    return observation as unknown as Observation;
   }
 
   /** The episodes of everything added so far. */
@@ -106,30 +126,47 @@ export class EpisodeAssembler<F> {
       return -1;
     };
     let episode: BagEpisode<F> | undefined;
-    let lastNext = -1;
+    /** Where the previous step ended: an index into observations, or the next observation's stamp for joined steps. */
+    let lastNext: number | bigint = -1;
     const close = (): void => {
       if (episode !== undefined && episode.actions.length > 0) out.push(episode);
       episode = undefined;
     };
     for (const t of this.#transitions) {
       if (episode !== undefined && episode.episode !== t.episode) close();
-      const at = find(t.stamp, cursor);
-      const next = at < 0 || t.nextStamp === undefined || t.nextStamp === null ? -1 : find(t.nextStamp, at + 1);
-      if (at < 0 || next < 0) {
+      const hasNext = t.nextStamp !== undefined && t.nextStamp !== null;
+      let start: Observation | undefined;
+      let end: Observation | undefined;
+      let startAt: number | bigint;
+      let endAt: number | bigint;
+      if (t.parts !== undefined && t.parts.length > 0) {
+        start = this.#joined(t.stamp, t.parts);
+        end = hasNext ? this.#joined(t.nextStamp!, t.nextParts ?? []) : undefined;
+        startAt = key(t.stamp);
+        endAt = hasNext ? key(t.nextStamp!) : -1n;
+      } else {
+        const at = find(t.stamp, cursor);
+        const next = at < 0 || !hasNext ? -1 : find(t.nextStamp!, at + 1);
+        start = at < 0 ? undefined : observations[at];
+        end = next < 0 ? undefined : observations[next];
+        startAt = at;
+        endAt = next;
+        if (next >= 0) cursor = next;
+      }
+      if (start === undefined || end === undefined) {
         close();
         continue;
       }
       // A step that does not start where the previous one ended (a lost chunk between): split.
-      if (episode !== undefined && at !== lastNext) close();
-      if (episode === undefined) episode = { bag, episode: t.episode, frames: [this.#convert(observations[at])], actions: [] };
+      if (episode !== undefined && startAt !== lastNext) close();
+      if (episode === undefined) episode = { bag, episode: t.episode, frames: [this.#convert(start)], actions: [] };
       episode.actions.push(Float32Array.from(t.appliedAction));
-      episode.frames.push(this.#convert(observations[next]));
-      lastNext = next;
-      cursor = next;
+      episode.frames.push(this.#convert(end));
+      lastNext = endAt;
       if (t.done) {
         close();
         // The next episode's first observation may share this stamp: search after this one.
-        cursor = next + 1;
+        if (typeof endAt === 'number') cursor = endAt + 1;
       }
     }
     close();

@@ -49,3 +49,27 @@ export type AgentRecordType = (typeof AGENT_TOPICS)[AgentTopic];
 export function isAgentTopic(topic: string): topic is AgentTopic {
   return Object.hasOwn(AGENT_TOPICS, topic);
 }
+
+/**
+ * The topic roles a bag names in its metadata (`topics`: JSON of BagTopics, written by a
+ * recording ROS node whose topics are its own), over the defaults; the defaults when it names
+ * none. An empty name means the bag has no topic of that role.
+ */
+export function bagTopicsFromMetadata(metadata: Readonly<Record<string, string>>, path: string): BagTopics {
+  const text = metadata.topics;
+  if (text === undefined) return DEFAULT_BAG_TOPICS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`bag ${path}: its topics metadata is not JSON: ${text}`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError(`bag ${path}: its topics metadata is not an object of role -> topic: ${text}`);
+  const topics: Record<string, string> = { ...DEFAULT_BAG_TOPICS };
+  for (const [role, name] of Object.entries(parsed)) {
+    if (!Object.hasOwn(DEFAULT_BAG_TOPICS, role)) throw new TypeError(`bag ${path}: its topics metadata names an unknown role '${role}' (known: ${Object.keys(DEFAULT_BAG_TOPICS).join(', ')})`);
+    if (typeof name !== 'string') throw new TypeError(`bag ${path}: its topics metadata gives role '${role}' a ${typeof name}, expected a topic name`);
+    topics[role] = name;
+  }
+  return Object.freeze(topics) as unknown as BagTopics;
+}

@@ -1,9 +1,12 @@
-import { bagInfo, BagSource, EpisodeAssembler } from '../../bag/index.js';
+import { bagInfo, BagSource, bagTopicsFromMetadata, EpisodeAssembler } from '../../bag/index.js';
 import type { ReplaySummary } from '../../bag/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
 import { initBackend, loadCheckpoint } from '../../model/index.js';
 import type { WorldModel } from '../../model/index.js';
+import { GraphReplay } from '../../ros/node/index.js';
+import type { GraphReplayStats } from '../../ros/node/index.js';
+import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
 import type { Runtime } from '../runtime.js';
 import { bagPredictionErrors } from './evalBags.js';
 import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
@@ -19,6 +22,15 @@ export interface ReplayOptions {
   readonly topics?: string;
   readonly loop?: boolean;
   readonly horizon?: string;
+  /** Publish the replay on the ROS 2 graph as raw CDR (needs ROS 2 sourced). */
+  readonly ros?: boolean;
+  /** With --ros: rosgraph_msgs/Clock on /clock at this rate of bag time. */
+  readonly clock?: string;
+  /** With --ros: seconds between creating the publishers and the first message (discovery). */
+  readonly delay?: string;
+  /** With --ros: topics published latched (default the bag's goal topics). */
+  readonly latched?: string;
+  readonly nodeName?: string;
 }
 
 export interface ReplayResult {
@@ -27,6 +39,8 @@ export interface ReplayResult {
   readonly topics: Readonly<Record<string, number>>;
   readonly episodes?: number;
   readonly horizons?: readonly HorizonError[];
+  /** With --ros: what went onto the graph. */
+  readonly graph?: GraphReplayStats;
 }
 
 /**
@@ -34,7 +48,8 @@ export interface ReplayResult {
  * fast as possible) and, with a checkpoint, evaluates the world model open loop on what
  * happened: encode each observation, roll the predictor under the recorded actions, compare
  * with the encodings of the observations that followed (error per horizon, beside copy-last).
- * Republishing onto a ROS graph is the ROS 2 node's job, through `publishRaw(source, ...)`.
+ * With `ros`, it also publishes every recorded CDR message unchanged on the ROS 2 graph, as
+ * `ros2 bag play` does (optionally with /clock), through the node `jepa_agent_replay`.
  */
 export async function replayBag(runtime: Runtime, options: ReplayOptions): Promise<ReplayResult> {
   const { config, logger } = runtime;
@@ -48,9 +63,18 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     if (!Number.isFinite(v) || v < 0) throw new Error(`replay: ${flag} must be seconds >= 0 from the bag's start, got ${s}`);
     return info.startTime + BigInt(Math.round(v * 1e9));
   };
+  const clockHz = options.clock === undefined ? 0 : Number(options.clock);
+  if (!(clockHz >= 0)) throw new Error(`replay: --clock must be a rate in Hz >= 0, got ${options.clock}`);
+  const delayS = options.delay === undefined ? 1 : Number(options.delay);
+  if (!(delayS >= 0)) throw new Error(`replay: --delay must be seconds >= 0, got ${options.delay}`);
+  if (options.ros !== true && (options.clock !== undefined || options.latched !== undefined)) throw new Error('replay: --clock and --latched need --ros');
   const startTime = at(options.start, '--start');
   const endTime = at(options.end, '--end');
+  // Before anything heavy: with --ros, ROS 2 must be there.
+  const rcl = options.ros === true ? await loadRclnodejs('`replay --ros`') : undefined;
   let model: WorldModel | undefined;
+  let transport: RclnodejsTransport | undefined;
+  let graph: GraphReplay | undefined;
   if (options.ckpt !== undefined) {
     await initBackend({ backend: config.engine.backend, logger });
     model = await loadCheckpoint(options.ckpt, { logger });
@@ -73,11 +97,18 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     source.points$.subscribe((value) => assembler.add({ kind: 'points', value }));
     source.proprio$.subscribe((value) => assembler.add({ kind: 'proprio', value }));
     source.transitions$.subscribe((value) => assembler.add({ kind: 'transition', value }));
+    if (rcl !== undefined) {
+      transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName ?? 'jepa_agent_replay' });
+      const topics = bagTopicsFromMetadata(info.metadata ?? {}, options.bag);
+      const latched = options.latched !== undefined ? options.latched.split(',').map((t) => t.trim()).filter((t) => t !== '') : [topics.goalRgb, topics.goalDepth, topics.goalPoints].filter((t) => t !== '');
+      graph = await GraphReplay.create(transport, source, { latched, clockHz, logger });
+      await new Promise((r) => setTimeout(r, delayS * 1000));
+    }
     const stop = (): void => source.stop();
     process.once('SIGINT', stop);
     const replay = await source.start().finally(() => process.off('SIGINT', stop));
     const result: ReplayResult = { replay, messagesPerS: replay.wallS > 0 ? replay.messages / replay.wallS : 0, topics };
-    let out: ReplayResult = result;
+    let out: ReplayResult = graph === undefined ? result : { ...result, graph: graph.stats() };
     if (model !== undefined) {
       const episodes = assembler.episodes();
       const horizon = Number(options.horizon ?? model.config.horizon);
@@ -86,6 +117,8 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return out;
   } finally {
+    graph?.close();
+    transport?.close();
     model?.dispose();
   }
 }

@@ -10,7 +10,9 @@ import { initBackend } from '../../model/engine/initBackend.js';
 import { WorldModel } from '../../model/worldModel.js';
 import { getPlanner } from '../../plan/getPlanner.js';
 import { plannerConfig } from '../../plan/plannerConfig.js';
-import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, loadRosParams } from '../../ros/node/index.js';
+import { BagRecorder } from '../../bag/index.js';
+import type { ActionSpace, Logger } from '../../core/index.js';
+import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, loadRosParams, nodeBagMetadata } from '../../ros/node/index.js';
 import type { AgentNodeParams } from '../../ros/node/index.js';
 import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
 import type { Runtime } from '../runtime.js';
@@ -20,6 +22,8 @@ export interface RosRunOptions {
   readonly params?: string;
   readonly param: readonly string[];
   readonly nodeName: string;
+  /** Record into this bag folder (overrides the record.dir parameter). */
+  readonly record?: string;
 }
 
 /**
@@ -30,7 +34,10 @@ export interface RosRunOptions {
  */
 export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<void> {
   const { logger } = runtime;
-  const params = loadRosParams(agentNodeParamsSchema, options.nodeName, options.params, options.param);
+  const params = loadRosParams(agentNodeParamsSchema, options.nodeName, options.params, [
+    ...options.param,
+    ...(options.record === undefined ? [] : [`record.dir=${options.record}`]),
+  ]);
   const rcl = await loadRclnodejs('`run`');
   const config = withNodeParams(runtime.config, params);
   const space = actionSpaceFor(params);
@@ -56,7 +63,9 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     config.agent.planning,
   );
   controller.explore = params.learn;
+  controller.strategy = params.strategy;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
+  const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
   // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal starts another.
   let episode = 0;
   const node = new AgentNode(transport, {
@@ -67,6 +76,7 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     logger,
     lastPlan: () => controller.lastPlan,
     ...(learner === undefined ? {} : { learner }),
+    ...(recorder === undefined ? {} : { recording: { recorder, exclude: params.record.exclude } }),
     onEvent: (event) => {
       if (event.type === 'tick') learner?.add(event.observation, event.action.values, episode);
       else episode++;
@@ -78,11 +88,15 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   } else {
     node.start();
   }
-  logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: out });
+  logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: out, ...(recorder === undefined ? {} : { recording: recorder.dir }) });
   const signal = await untilSignal();
   logger.info(`${signal}: safe stop, checkpoint, shutdown`);
   try {
     node.shutdown();
+    if (recorder !== undefined) {
+      const { stats } = await recorder.close();
+      logger.info(`bag ${recorder.dir}: ${stats.written} messages written, ${stats.dropped} dropped`);
+    }
     if (learner !== undefined) await learner.saveCheckpoint(out);
     else await saveCheckpoint(model, out, { savedBy: 'jepa-agent run' });
     logger.info(`checkpoint saved to ${out}`);
@@ -97,4 +111,18 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
 /** The run's config with the node's planner and seed. */
 function withNodeParams(config: Readonly<Config>, params: AgentNodeParams): Readonly<Config> {
   return parseConfig(applyOverrides(structuredClone(config) as Record<string, unknown>, [`plan.planner=${params.planner}`]), 'config + node parameters');
+}
+
+/** The node's bag: raw topics and agent records, with the metadata that lets a replay find the node's topics. */
+async function startNodeRecording(params: AgentNodeParams, nodeName: string, space: ActionSpace, logger: Logger): Promise<BagRecorder> {
+  const r = params.record;
+  return BagRecorder.start({
+    dir: resolve(r.dir),
+    compression: r.compression,
+    ...(r.split_mb > 0 ? { splitBytes: r.split_mb * 2 ** 20 } : {}),
+    ...(r.split_seconds > 0 ? { splitSeconds: r.split_seconds } : {}),
+    maxQueueBytes: r.max_queue_mb * 2 ** 20,
+    metadata: nodeBagMetadata(params, nodeName, space),
+    logger,
+  });
 }

@@ -57,7 +57,7 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
   addGlobalOptions(
     program
       .command('replay')
-      .description('play a bag as the agent\'s sensor source; with --ckpt, open-loop prediction error per horizon against what happened')
+      .description('play a bag as the agent\'s sensor source; with --ckpt, open-loop prediction error per horizon against what happened; with --ros, onto the ROS 2 graph')
       .argument('<bag>', 'bag folder or .mcap file')
       .option('--ckpt <dir>', 'world-model checkpoint to evaluate open loop')
       .option('--rate <r>', 'playback rate: 1 = real time, N = N times faster, max = as fast as possible', '1')
@@ -65,8 +65,13 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
       .option('--end <s>', 'end this many seconds after the bag\'s start')
       .option('--topics <list>', 'comma-separated topics to replay (default all)')
       .option('--loop', 'start again at the end, until interrupted')
-      .option('--horizon <n>', 'prediction horizon (default model.horizon of the checkpoint)'),
-  ).action(async (path: string, opts: GlobalOptions & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string }) => {
+      .option('--horizon <n>', 'prediction horizon (default model.horizon of the checkpoint)')
+      .option('--ros', 'also publish every recorded CDR message unchanged on the ROS 2 graph (needs ROS 2 sourced), as ros2 bag play')
+      .option('--clock <hz>', 'with --ros: publish rosgraph_msgs/Clock on /clock at this rate of bag time (for use_sim_time)')
+      .option('--delay <s>', 'with --ros: seconds between creating the publishers and the first message, for discovery', '1')
+      .option('--latched <list>', 'with --ros: comma-separated topics published transient-local (default: the bag\'s goal topics)')
+      .option('--node-name <name>', 'with --ros: the replaying node\'s name', 'jepa_agent_replay'),
+  ).action(async (path: string, opts: GlobalOptions & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string; ros?: boolean; clock?: string; delay?: string; latched?: string; nodeName?: string }) => {
     const { replayBag } = await import('../commands/replayBag.js');
     await withRuntime(opts, [], (rt) => replayBag(rt, { ...opts, bag: path }));
   });

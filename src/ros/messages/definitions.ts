@@ -18,6 +18,8 @@ string frame_id
 `,
   'std_msgs/Bool': `bool data
 `,
+  'rosgraph_msgs/Clock': `builtin_interfaces/Time clock
+`,
   'std_msgs/Float64MultiArray': `MultiArrayLayout  layout
 float64[]         data
 `,

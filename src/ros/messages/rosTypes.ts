@@ -24,6 +24,11 @@ export interface HeaderMsg {
 }
 
 /** std_msgs/Bool. */
+/** rosgraph_msgs/Clock: simulated time on /clock, for nodes with use_sim_time (bag replay). */
+export interface ClockMsg {
+  readonly clock: TimeMsg;
+}
+
 export interface BoolMsg {
   readonly data: boolean;
 }
@@ -257,6 +262,7 @@ export interface RosMessageMap {
   'builtin_interfaces/msg/Duration': DurationMsg;
   'std_msgs/msg/Header': HeaderMsg;
   'std_msgs/msg/Bool': BoolMsg;
+  'rosgraph_msgs/msg/Clock': ClockMsg;
   'std_msgs/msg/MultiArrayDimension': MultiArrayDimensionMsg;
   'std_msgs/msg/MultiArrayLayout': MultiArrayLayoutMsg;
   'std_msgs/msg/Float64MultiArray': Float64MultiArrayMsg;
@@ -291,6 +297,7 @@ const TYPES_PRESENT: Record<RosMessageType, true> = {
   'builtin_interfaces/msg/Duration': true,
   'std_msgs/msg/Header': true,
   'std_msgs/msg/Bool': true,
+  'rosgraph_msgs/msg/Clock': true,
   'std_msgs/msg/MultiArrayDimension': true,
   'std_msgs/msg/MultiArrayLayout': true,
   'std_msgs/msg/Float64MultiArray': true,

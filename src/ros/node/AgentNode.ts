@@ -4,6 +4,7 @@ import type { Controller } from '../../agent/Controller.js';
 import type { ControlLoop, LoopEvent } from '../../agent/controlLoop.js';
 import { controlLoop } from '../../agent/controlLoop.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
+import type { BagRecorder } from '../../bag/BagRecorder.js';
 import type { Logger } from '../../core/index.js';
 import { Rng } from '../../core/index.js';
 import type { AgentStatusMsg, HeaderMsg } from '../messages/index.js';
@@ -11,10 +12,13 @@ import { timestampToRos } from '../messages/index.js';
 import type { RosTransport } from '../transport/index.js';
 import type { AgentNodeParams } from './agentNodeParams.js';
 import { agentNodeParamsSchema } from './agentNodeParams.js';
+import { actionSpaceFor } from './actionSpaceFor.js';
 import { BadMessageLog } from './BadMessageLog.js';
 import { GoalGate } from './GoalGate.js';
 import { Lifecycle } from './Lifecycle.js';
 import { parameterDeclarations } from './loadRosParams.js';
+import { NodeRecording } from './NodeRecording.js';
+import { RecordingTransport } from './RecordingTransport.js';
 import { RosSink } from './RosSink.js';
 import { RosSource } from './RosSource.js';
 import { StatusPublisher } from './StatusPublisher.js';
@@ -43,6 +47,12 @@ export interface AgentNodeOptions {
   readonly learner?: LearnerStatus;
   /** Every loop event (the run command feeds the learner from ticks). */
   readonly onEvent?: (event: LoopEvent) => void;
+  /**
+   * Record what the node lives into this bag: every topic it receives or publishes as raw CDR,
+   * and the agent's records (transitions, episodes, goals, arm states). The caller closes it
+   * after `shutdown()`.
+   */
+  readonly recording?: { readonly recorder: BagRecorder; readonly exclude?: readonly string[] };
 }
 
 /** config.agent with the node's sync and watchdog parameters. */
@@ -83,10 +93,14 @@ export class AgentNode {
   #lastSafeStop = '';
   #predictionErrorSum = 0;
   #predictionErrors = 0;
+  readonly #recording: NodeRecording | undefined;
 
   constructor(transport: RosTransport, options: AgentNodeOptions) {
-    this.#transport = transport;
+    const recording = options.recording;
+    this.#transport = recording === undefined ? transport : new RecordingTransport(transport, recording.recorder, { ...(recording.exclude === undefined ? {} : { exclude: recording.exclude }) });
     this.#options = options;
+    // One recording over configure/cleanup cycles, so episode numbers never repeat in a bag.
+    this.#recording = recording === undefined ? undefined : new NodeRecording(recording.recorder, options.params, this.#transport.nodeName, actionSpaceFor(options.params));
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#logger = options.logger;
     this.bad = new BadMessageLog(options.logger, { now: () => this.#scheduler.now() });
@@ -209,6 +223,8 @@ export class AgentNode {
     this.#predictionErrorSum = 0;
     this.#predictionErrors = 0;
     this.#active = new Subscription();
+    const recording = this.#recording;
+    if (recording !== undefined && parts.source.proprio$ !== undefined) this.#active.add(parts.source.proprio$.subscribe((p) => recording.armState(p)));
     this.#active.add(
       parts.source.clearGoal$.subscribe(() => {
         gate.clearGoal();
@@ -265,11 +281,13 @@ export class AgentNode {
     } else {
       this.#logger.info('new goal');
     }
+    this.#recording?.onEvent(event);
     this.#options.onEvent?.(event);
   }
 
   #deactivate(reason: string): boolean {
     this.#active.unsubscribe();
+    this.#recording?.endEpisode();
     this.#configured?.sink.safeStop(reason);
     this.publishStatus();
     return true;

@@ -65,6 +65,10 @@ export const agentNodeParamsSchema = z.strictObject({
     .prefault({}),
   trajectory_time_s: z.number().min(0).max(10).default(0).describe('time_from_start of trajectory points; 0: one control period'),
   planner: z.enum(['cem', 'mppi', 'gradient']).default('cem').describe('planner: cem, mppi or gradient'),
+  strategy: z
+    .enum(['latent', 'push'])
+    .default('latent')
+    .describe('latent: plan toward the goal image in representation space; push: plan the hand through subgoals that push the object seen in the points to where the goal shows it'),
   checkpoint: z.string().default('').describe('world-model checkpoint folder to start from; empty: a new model'),
   checkpoint_out: z.string().default('').describe('where Ctrl-C saves the checkpoint; empty: runs/ros-<time>/checkpoint'),
   learn: z.boolean().default(true).describe('learn online from what the arm senses and does'),
@@ -77,6 +81,16 @@ export const agentNodeParamsSchema = z.strictObject({
     })
     .prefault({}),
   without_goal: z.enum(['hold', 'explore']).default('hold').describe('with no goal: hold position, or explore (babble) to learn'),
+  record: z
+    .strictObject({
+      dir: z.string().default('').describe('bag folder to record into: every topic the node receives or publishes as raw CDR, plus its own records; empty: no recording'),
+      exclude: z.array(z.string().min(1)).default([]).describe('full topic names not to record (e.g. a large point cloud)'),
+      compression: z.enum(['zstd', 'none']).default('zstd').describe('chunk compression: zstd or none'),
+      split_mb: z.number().min(0).default(0).describe('start a new file past this many MB; 0: never'),
+      split_seconds: z.number().min(0).default(0).describe('start a new file past this many seconds; 0: never'),
+      max_queue_mb: z.number().positive().max(65536).default(256).describe('most MB waiting to be written; beyond it new messages are dropped and counted'),
+    })
+    .prefault({}),
   lifecycle: z.boolean().default(false).describe('run as a lifecycle node (configure/activate by ros2 lifecycle or a launch system)'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe("seed of the node's random streams"),
 });

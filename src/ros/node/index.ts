@@ -11,5 +11,8 @@ export * from './RosSink.js';
 export * from './GoalGate.js';
 export * from './Lifecycle.js';
 export * from './StatusPublisher.js';
+export * from './RecordingTransport.js';
+export * from './NodeRecording.js';
+export * from './GraphReplay.js';
 export * from './AgentNode.js';
 export * from './SimRobot.js';

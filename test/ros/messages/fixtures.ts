@@ -25,6 +25,7 @@ export function sampleMessages(): { [K in RosMessageType]: RosMessageMap[K] } {
     'builtin_interfaces/msg/Duration': { sec: 3, nanosec: 7 },
     'std_msgs/msg/Header': header(),
     'std_msgs/msg/Bool': { data: true },
+    'rosgraph_msgs/msg/Clock': { clock: { sec: 1_700_000_000, nanosec: 42 } },
     'std_msgs/msg/MultiArrayDimension': dim,
     'std_msgs/msg/MultiArrayLayout': { dim: [dim, { label: 'x', size: 1, stride: 1 }], data_offset: 2 },
     'std_msgs/msg/Float64MultiArray': { layout: { dim: [dim], data_offset: 0 }, data: Float64Array.of(1, NaN, -Infinity) },
