@@ -58,4 +58,44 @@ describe('readBagEpisodes', () => {
     assembler.add({ kind: 'transition', value: { stamp: { sec: 1, nanosec: 0 }, episode: 0, step: 0, actionSpace: 'ee_delta', actionNames: [], action: [], appliedAction: [1], cost: 0, done: true, success: false, nextStamp: { sec: 2, nanosec: 0 } } });
     assert.deepEqual(assembler.episodes(), []);
   });
+
+  test('transitions that name their parts (a live robot: each modality its own stamp) join exactly those messages, and split where one is missing', () => {
+    const t = (sec: number, nanosec = 0): { sec: number; nanosec: number } => ({ sec, nanosec });
+    const assembler = new EpisodeAssembler<Observation>('live', (o) => o);
+    const rgb = (ts: { sec: number; nanosec: number }, v: number): Observation['rgb'] => ({ stamp: ts, frameId: 'cam', width: 1, height: 1, data: Uint8Array.of(v, v, v) });
+    const proprio = (ts: { sec: number; nanosec: number }, q: number): Observation['proprio'] => ({
+      stamp: ts,
+      frameId: 'base',
+      jointNames: ['j'],
+      positions: Float64Array.of(q),
+      velocities: Float64Array.of(0),
+      endEffector: { position: [0, 0, 0], quaternion: [1, 0, 0, 0] },
+      gripper: 1,
+    });
+    // Camera at 10, 20, 30, 40 ms; joints at 12, 21, 33, 41 ms, plus one the agent never used (15 ms).
+    const ms = (k: number): { sec: number; nanosec: number } => t(1, k * 1e6);
+    for (const [c, j] of [[10, 12], [20, 21], [30, 33], [40, 41]]) {
+      assembler.add({ kind: 'rgb', value: rgb(ms(c), c)! });
+      assembler.add({ kind: 'proprio', value: proprio(ms(j), j)! });
+      if (c === 10) assembler.add({ kind: 'proprio', value: proprio(ms(15), 15)! });
+    }
+    const parts = (c: number, j: number): Array<{ modality: 'rgb' | 'proprio'; stamp: { sec: number; nanosec: number } }> => [
+      { modality: 'rgb', stamp: ms(c) },
+      { modality: 'proprio', stamp: ms(j) },
+    ];
+    const step = (k: number, [c, j]: number[], [nc, nj]: number[]) => ({
+      kind: 'transition' as const,
+      value: { stamp: ms(Math.max(c, j)), episode: 0, step: k, actionSpace: 'ee_delta', actionNames: ['a'], action: [k], appliedAction: [k], cost: 0, done: false, success: false, nextStamp: ms(Math.max(nc, nj)), parts: parts(c, j), nextParts: parts(nc, nj) },
+    });
+    assembler.add(step(0, [10, 12], [20, 21]));
+    assembler.add(step(1, [20, 21], [30, 33]));
+    // Names a joint state that is not in the bag (a lost chunk): the episode splits here.
+    assembler.add(step(2, [30, 33], [40, 99]));
+    assembler.add(step(3, [30, 33], [40, 41]));
+    const episodes = assembler.episodes();
+    assert.equal(episodes.length, 2);
+    assert.deepEqual(episodes[0].frames.map((f) => [f.rgb!.data[0], f.proprio!.positions[0]]), [[10, 12], [20, 21], [30, 33]]);
+    assert.deepEqual(episodes[0].actions.map((a) => a[0]), [0, 1]);
+    assert.deepEqual(episodes[1].frames.map((f) => [f.rgb!.data[0], f.proprio!.positions[0]]), [[30, 33], [40, 41]]);
+  });
 });
