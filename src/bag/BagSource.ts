@@ -44,7 +44,7 @@ export interface ReplaySummary {
  * from the recorded messages with the shared conversions, with the recorded stamps. The
  * replay runs on `start()`: in real time, N x, or as fast as possible, always in the same
  * order (the reader's log-time merge), so two replays emit the same values. `messages$`
- * gives every replayed message raw (for republishing CDR on a ROS graph), `transitions$`
+ * gives every replayed message raw (ros/node/GraphReplay republishes its CDR on a ROS graph), `transitions$`
  * the agent's recorded decisions.
  */
 export class BagSource implements SensorSource {
@@ -202,19 +202,6 @@ export class BagSource implements SensorSource {
   #complete(): void {
     for (const s of this.#subjects()) s.complete();
   }
-}
-
-/** Publishes raw CDR as recorded, e.g. `(topic, type, data) => publisher.publish(Buffer.from(data))` with rclnodejs. */
-export type RawPublisher = (topic: string, type: string, data: Uint8Array, logTime: bigint) => void;
-
-/**
- * The seam for replay onto a ROS graph: every CDR message of the replay goes to `publish`
- * unchanged (no decode, no re-encode). The ROS 2 node owns the publishers.
- */
-export function publishRaw(source: BagSource, publish: RawPublisher): { unsubscribe(): void } {
-  return source.messages$.subscribe((m) => {
-    if (m.messageEncoding === 'cdr') publish(m.topic, m.schemaName, m.data, m.logTime);
-  });
 }
 
 /** The arm joints a bag's metadata declares (the proprioception order of the robot that recorded it). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { McapRecordBuilder } from '@mcap/core';
 import { SimWorld } from '../../src/agent/sources/SimWorld.js';
 import { BagRecorder } from '../../src/bag/BagRecorder.js';
-import { BagSource, publishRaw } from '../../src/bag/BagSource.js';
+import { BagSource } from '../../src/bag/BagSource.js';
 import type { BagMessage } from '../../src/bag/BagReader.js';
 import { BagWriter } from '../../src/bag/BagWriter.js';
 import { recordSimEpisodes, simBagMetadata } from '../../src/cli/commands/record.js';
@@ -158,15 +158,6 @@ describe('BagSource', () => {
     const s2 = await looping.start();
     assert.equal(s2.loops, 3);
     assert.equal(s2.stopped, true);
-  });
-
-  test('raw publisher seam: every CDR message as recorded', async () => {
-    const source = await BagSource.open(bag, { rate: 'max' });
-    const published: Array<[string, string, number]> = [];
-    publishRaw(source, (topic, type, data) => published.push([topic, type, data.byteLength]));
-    await source.start();
-    assert.ok(published.some(([t, type]) => t === '/camera/depth/points' && type === 'sensor_msgs/msg/PointCloud2'));
-    assert.ok(!published.some(([t]) => t.startsWith('/agent/')));
   });
 
   test('a bag from another robot (other joint names): refused with both lists named', async () => {
