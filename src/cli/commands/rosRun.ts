@@ -93,13 +93,21 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   logger.info(`${signal}: safe stop, checkpoint, shutdown`);
   try {
     node.shutdown();
+    // A bag that fails to close must not cost the checkpoint: it is reported after the save.
+    let bagError: unknown;
     if (recorder !== undefined) {
-      const { stats } = await recorder.close();
-      logger.info(`bag ${recorder.dir}: ${stats.written} messages written, ${stats.dropped} dropped`);
+      try {
+        const { stats } = await recorder.close();
+        logger.info(`bag ${recorder.dir}: ${stats.written} messages written, ${stats.dropped} dropped`);
+      } catch (error) {
+        bagError = error;
+        logger.error(`bag ${recorder.dir}: closing failed: ${error instanceof Error ? error.message : String(error)} (jepa-agent bag repair ${recorder.dir} recovers the complete chunks)`);
+      }
     }
     if (learner !== undefined) await learner.saveCheckpoint(out);
     else await saveCheckpoint(model, out, { savedBy: 'jepa-agent run' });
     logger.info(`checkpoint saved to ${out}`);
+    if (bagError !== undefined) throw bagError;
   } finally {
     transport.close();
     learner?.close();
