@@ -10,6 +10,10 @@ export interface TabletopRegion {
   /** Points this close to the tool belong to the gripper. */
   readonly toolClearance: number;
   readonly minPoints: number;
+  /** Where the camera is: with `surfaceBias`, the estimate is moved away from it horizontally by that much. */
+  readonly cameraPosition?: readonly [number, number, number];
+  /** How much nearer the camera the visible surface's median is than the object's centre, metres. */
+  readonly surfaceBias?: number;
 }
 
 export interface LocatedObject {
@@ -23,11 +27,12 @@ export interface LocatedObject {
 /**
  * The single object on the table, from a point cloud in the base frame: the points in a
  * height band above the table, inside the table region, away from the tool (a geometric
- * self-filter for the gripper) and, when `near` is given, close to where it was (tracking). Returns undefined when fewer than `minPoints` remain (the arm
- * hides the object, or the cloud is in another frame). With `chroma`, only points of that
- * colour count (the object's, learnt from a clear view): the arm's points near the object do
- * not. The estimate is the visible surface's median, biased toward the camera by up to the
- * object's half size (1.5-2 cm here) the same way in every view, the goal's included.
+ * self-filter for the gripper) and, when `near` is given, close to where it was (tracking).
+ * Returns undefined when fewer than `minPoints` remain (the arm hides the object, or the
+ * cloud is in another frame). With `chroma`, only points of that colour count (the object's,
+ * learnt from a clear view): the arm's points near the object do not. The estimate is the visible surface's median, which lies nearer the camera than the
+ * object's centre (about 1.3 cm here): with `cameraPosition` and `surfaceBias` it is moved back
+ * by that much, horizontally, away from the camera.
  */
 export function locateTabletopObject(
   cloud: PointCloud,
@@ -60,7 +65,20 @@ export function locateTabletopObject(
     gs.push(cg);
   }
   if (xs.length < region.minPoints) return undefined;
-  return { position: [median(xs), median(ys), median(zs)], points: xs.length, chroma: [median(rs), median(gs)] };
+  const position: [number, number, number] = [median(xs), median(ys), median(zs)];
+  const cam = region.cameraPosition;
+  const bias = region.surfaceBias ?? 0;
+  if (cam !== undefined && bias > 0) {
+    // The camera sees the object's near side and top: the centre lies farther along the view ray.
+    const hx = position[0] - cam[0];
+    const hy = position[1] - cam[1];
+    const h = Math.hypot(hx, hy);
+    if (h > 0) {
+      position[0] += (hx / h) * bias;
+      position[1] += (hy / h) * bias;
+    }
+  }
+  return { position, points: xs.length, chroma: [median(rs), median(gs)] };
 }
 
 /** Red and green shares of a colour: the same under the shading that varies over an object's faces. */

