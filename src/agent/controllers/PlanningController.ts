@@ -133,6 +133,9 @@ export class PlanningController implements Controller {
       predictedCost = plan.cost;
       values = Float32Array.from(plan.firstAction);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
+      // The goal says nothing about the gripper while pushing: a swinging gripper throws the object.
+      const gripper = this.#space.names.indexOf('gripper');
+      if (this.lastSubgoal !== undefined && gripper >= 0) values[gripper] = this.#planning.pushSubgoals.gripper;
     }
     this.#predictedNext = this.#predictNext(latent, values);
     this.#lastBin = directionBin(values);

@@ -119,6 +119,38 @@ describe('PlanningController', () => {
     assert.equal(ctl.lastSubgoal, undefined);
   });
 
+  test('while a push subgoal drives the hand, the gripper command is the configured one, not the plan\'s', () => {
+    const withGripper = makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-0.025, -0.025, -0.025, -1], [0.025, 0.025, 0.025, 1]);
+    const model4 = new WorldModel(tinyConfig({ actionDim: 4 }), { seed: 3 });
+    try {
+      // A planner whose plan opens the gripper wide.
+      const planner: Planner = (m, _start, _goal, config) => {
+        const actions = new Float32Array(config.horizon * m.actionDim).fill(0.02);
+        for (let t = 0; t < config.horizon; t++) actions[t * m.actionDim + 3] = 0.9;
+        return { planner: 'cem', actions, firstAction: actions.slice(0, m.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: m.actionDim, predictions: 0 };
+      };
+      const cloudAt = (x: number, y: number): Observation['points'] => ({
+        stamp: { sec: 0, nanosec: 0 },
+        frameId: 'base_link',
+        count: 12,
+        positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
+      });
+      const base = observation(1);
+      const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: [0.2, -0.1, 0.09], quaternion: [1, 0, 0, 0] } } };
+      const ctl = new PlanningController(model4, planner, plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), withGripper), withGripper, exploration, new Rng(1), planning({ pushSubgoals: { gripper: -0.5 } }));
+      ctl.explore = false;
+      ctl.setGoal({ ...observation(2, ['rgb', 'points']), points: cloudAt(0.4, 0.1) });
+      ctl.strategy = 'push';
+      const pushing = ctl.decide(now);
+      assert.ok(ctl.lastSubgoal !== undefined);
+      assert.deepEqual([...pushing.values].map((v) => Math.round(v * 100) / 100), [0.02, 0.02, 0.02, -0.5]);
+      ctl.strategy = 'latent';
+      assert.equal(ctl.decide(now).values[3], Float32Array.of(0.9)[0], 'the latent strategy keeps the plan\'s gripper');
+    } finally {
+      model4.dispose();
+    }
+  });
+
   test('plans with the end-effector goal cost through a real planner without leaking tensors', () => {
     const weighted = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, cost: { proprioGoalWeight: 100 } }), space);
     const ctl = new PlanningController(model, cem, weighted, space, exploration, new Rng(1));
