@@ -6,7 +6,7 @@ import type { WeightsUpdate } from './snapshotWeights.js';
  * Writes published weights into a model's variables (e.g. the acting model on the main
  * thread). Every named variable must exist with the same number of values; all are checked
  * before any is written, so a bad update leaves the model untouched. Variables the update
- * does not name keep their values. Allocates no lasting tensor: each assign replaces the
+ * does not name keep their values; the model's weightsVersion goes up. Allocates no lasting tensor: each assign replaces the
  * variable's storage and the temporary is freed by the tidy scope.
  */
 export function applyWeights(model: WorldModel, update: WeightsUpdate): void {
@@ -27,4 +27,5 @@ export function applyWeights(model: WorldModel, update: WeightsUpdate): void {
       variable.assign(tf.tensor(values, variable.shape, 'float32'));
     }
   });
+  model.weightsVersion++;
 }

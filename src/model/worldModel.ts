@@ -59,6 +59,12 @@ export class WorldModel {
   readonly decodeProprio?: (states: tf.Tensor2D) => tf.Tensor2D;
   /** Reads the EMA target encoder where it exists, the online weights elsewhere. */
   readonly targetWeights: Weights;
+  /**
+   * Bumped by whoever overwrites the weights from outside (applyWeights, with the learner's
+   * published weights): latents encoded before are in another representation and must be
+   * encoded again before they are compared with new ones.
+   */
+  weightsVersion = 0;
   readonly #logger: Logger;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {

@@ -41,6 +41,9 @@ export class PlanningController implements Controller {
   readonly #babbler: Babbler;
   readonly #planning: AgentConfig['planning'];
   #goal: Float32Array | undefined;
+  /** The goal as observed, and the model weights its latent was encoded with: new weights (the learner's) re-encode it. */
+  #goalObservation: Observation | undefined;
+  #goalWeightsVersion = 0;
   /** Whether the goal observation had proprioception: if not, neither does the encoded current one. */
   #goalHasProprio = true;
   #warmStart: Float32Array | undefined;
@@ -98,6 +101,8 @@ export class PlanningController implements Controller {
 
   setGoal(goal: Observation): void {
     this.#goal = this.#model.encodeObservation(goal);
+    this.#goalObservation = goal;
+    this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
     this.#push?.setGoal(goal);
     this.#warmStart = undefined;
@@ -112,6 +117,12 @@ export class PlanningController implements Controller {
 
   decide(observation: Observation): Decision {
     const start = performance.now();
+    if (this.#goalObservation !== undefined && this.#goalWeightsVersion !== this.#model.weightsVersion) {
+      // The learner changed the representation: a goal latent from the old weights is not comparable with this one.
+      this.#goal = this.#model.encodeObservation(this.#goalObservation);
+      this.#goalWeightsVersion = this.#model.weightsVersion;
+      this.#predictedNext = undefined;
+    }
     const latent = this.#model.encodeObservation(this.#asGoal(observation));
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
     if (predictionError !== undefined && this.#lastBin >= 0) {

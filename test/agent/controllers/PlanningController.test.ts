@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
 import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
+import { applyWeights } from '../../../src/learn/applyWeights.js';
+import { snapshotWeights } from '../../../src/learn/snapshotWeights.js';
 import { WorldModel } from '../../../src/model/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
@@ -148,6 +150,35 @@ describe('PlanningController', () => {
       assert.equal(ctl.decide(now).values[3], Float32Array.of(0.9)[0], 'the latent strategy keeps the plan\'s gripper');
     } finally {
       model4.dispose();
+    }
+  });
+
+  test('weights published by the learner re-encode the goal: the planner never compares latents of two representations', () => {
+    const acting = new WorldModel(tinyConfig(), { seed: 3 });
+    const learnt = new WorldModel(tinyConfig(), { seed: 9 });
+    try {
+      const goals: Float32Array[] = [];
+      const planner: Planner = (m, _start, goal, config) => {
+        goals.push(Float32Array.from(goal as ArrayLike<number>));
+        const actions = new Float32Array(config.horizon * m.actionDim);
+        return { planner: 'cem', actions, firstAction: actions.slice(0, m.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: m.actionDim, predictions: 0 };
+      };
+      const ctl = new PlanningController(acting, planner, plan, space, exploration, new Rng(1));
+      ctl.explore = false;
+      ctl.setGoal(goalImage);
+      ctl.decide(current);
+      assert.ok(close(goals[0], acting.encodeObservation(goalImage)));
+      const before = acting.weightsVersion;
+      applyWeights(acting, snapshotWeights(learnt, 10));
+      assert.equal(acting.weightsVersion, before + 1);
+      const tensors = tf.memory().numTensors;
+      ctl.decide(current);
+      assert.equal(tf.memory().numTensors, tensors);
+      assert.ok(!close(goals[1], goals[0]), 'the goal latent changed with the weights');
+      assert.ok(close(goals[1], learnt.encodeObservation(goalImage)), 'and is the new model\'s encoding of the goal');
+    } finally {
+      acting.dispose();
+      learnt.dispose();
     }
   });
 
