@@ -336,13 +336,22 @@ class Episode {
   #isGrasped(objectGeoms: Set<number>): boolean {
     let left = false;
     let right = false;
+    // mujoco-js's `contact` getter copies the contacts into a new wasm vector, and `get` copies
+    // one contact into a new handle: both must be deleted, or every call leaks wasm memory
+    // (measured: about 0.3 MiB per push episode, out of memory after about 1000 episodes).
     const contacts = this.data.contact;
-    for (let i = 0; i < this.data.ncon; i++) {
-      const c = contacts.get(i) as { geom1: number; geom2: number } | undefined;
-      if (!c) continue;
-      const other = objectGeoms.has(c.geom1) ? c.geom2 : objectGeoms.has(c.geom2) ? c.geom1 : -1;
-      if (other === this.#fingerGeoms[0]) left = true;
-      if (other === this.#fingerGeoms[1]) right = true;
+    try {
+      for (let i = 0; i < this.data.ncon; i++) {
+        const c = contacts.get(i);
+        if (!c) continue;
+        const { geom1, geom2 } = c;
+        c.delete();
+        const other = objectGeoms.has(geom1) ? geom2 : objectGeoms.has(geom2) ? geom1 : -1;
+        if (other === this.#fingerGeoms[0]) left = true;
+        if (other === this.#fingerGeoms[1]) right = true;
+      }
+    } finally {
+      contacts.delete();
     }
     return left && right;
   }

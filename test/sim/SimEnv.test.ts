@@ -130,7 +130,12 @@ describe('SimEnv', async () => {
     };
     for (let i = 0; i < 10; i++) env.reset(i);
     const before = heap();
-    for (let i = 0; i < 60; i++) env.reset(100 + i, { task: (['reach', 'push', 'pick'] as const)[i % 3] });
-    assert.equal(heap(), before, 'wasm memory did not grow over 60 resets');
+    // Steps too: each one reads the contacts (grasp detection), which mujoco-js copies into wasm memory.
+    const still = new Float32Array(env.actionSpace.names.length);
+    for (let i = 0; i < 60; i++) {
+      env.reset(100 + i, { task: (['reach', 'push', 'pick'] as const)[i % 3] });
+      for (let t = 0; t < 5; t++) env.step(still);
+    }
+    assert.equal(heap(), before, 'wasm memory did not grow over 60 episodes');
   });
 });
