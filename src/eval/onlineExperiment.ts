@@ -24,6 +24,8 @@ export interface OnlineLearner {
   saveCheckpoint(dir: string): Promise<void>;
   /** Called after each practice episode (an in-thread learner trains here). */
   afterEpisode?(): void;
+  /** While held, published weights wait (the latest only) and are written into the acting model when the hold ends. */
+  holdWeights?(hold: boolean): void;
 }
 
 export interface LearnerProgress {
@@ -183,6 +185,11 @@ export async function runOnlineExperiment(
   const finalEpisodes = options.finalEvalEpisodes ?? options.evalEpisodes;
   const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean): Promise<EpisodeOutcome> =>
     new Promise((resolve) => {
+      // Every episode starts with the freshest weights; an evaluation episode then keeps them to
+      // its end, so it measures one model (weights changing mid-episode cost reach and push
+      // success: the final checkpoint evaluated frozen did better than the run's final round).
+      learner.holdWeights?.(false);
+      if (!practice) learner.holdWeights?.(true);
       controller.explore = practice;
       controller.strategy = task === 'push' ? 'push' : 'latent';
       controller.babbleEpisode = practice && episodeRng.next() < config.agent.exploration.babbleEpisodeFraction;

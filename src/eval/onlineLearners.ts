@@ -2,23 +2,38 @@ import type { Subscription } from 'rxjs';
 import { applyWeights } from '../learn/applyWeights.js';
 import type { InlineLearner, LearnerStats } from '../learn/InlineLearner.js';
 import type { LearnerHost } from '../learn/LearnerHost.js';
+import type { WeightsUpdate } from '../learn/snapshotWeights.js';
 import type { WorldModel } from '../model/worldModel.js';
 import type { LearnerProgress, OnlineLearner } from './onlineExperiment.js';
 
 /**
  * The worker-thread learner as the experiment's learner: frames go to the worker, published
- * weights are written into the acting model between ticks. This is how the agent learns.
+ * weights are written into the acting model between ticks (this is how the agent learns), or,
+ * while held, kept until the hold ends (the latest only).
  */
 export function workerLearner(host: LearnerHost, acting: WorldModel): OnlineLearner & { close(): void } {
   let weightUpdates = 0;
-  const subscription: Subscription = host.weights$.subscribe((update) => {
+  let held = false;
+  let pending: WeightsUpdate | undefined;
+  const apply = (update: WeightsUpdate): void => {
     applyWeights(acting, update);
     weightUpdates++;
+  };
+  const subscription: Subscription = host.weights$.subscribe((update) => {
+    if (held) pending = update;
+    else apply(update);
   });
   return {
     add: (observation, action, episode) => host.addObservation(observation, action, episode),
     progress: () => progressOf(host.stats, weightUpdates),
     saveCheckpoint: (dir) => host.saveCheckpoint(dir),
+    holdWeights: (hold) => {
+      held = hold;
+      if (!hold && pending !== undefined) {
+        apply(pending);
+        pending = undefined;
+      }
+    },
     close: () => subscription.unsubscribe(),
   };
 }

@@ -11,6 +11,7 @@ import type { Observable } from 'rxjs';
 import type { Logger } from '../../src/core/index.js';
 import { applyWeights, InlineLearner, LearnerHost } from '../../src/learn/index.js';
 import type { LearnerHostOptions } from '../../src/learn/index.js';
+import { workerLearner } from '../../src/eval/onlineLearners.js';
 import { MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
 import { take, useWasm } from '../model/fixtures.js';
 import { copyFrame, simFrames, tinyConfig } from './fixtures.js';
@@ -89,6 +90,36 @@ describe('LearnerHost', () => {
     const early = mean(losses.slice(0, 10));
     const late = mean(losses.slice(-10));
     assert.ok(late < 0.8 * early, `loss went from ${early.toFixed(3)} to ${late.toFixed(3)}`);
+  });
+
+  test('as the experiment\'s learner: held weights wait, and the latest is applied when the hold ends', async () => {
+    const config = tinyConfig('learn.publishEverySteps=5');
+    const acting = new WorldModel(config.model, { seed: config.seed });
+    await withHost(config, {}, async (host) => {
+      const learner = workerLearner(host, acting);
+      try {
+        addAll(host, frames);
+        await first(host.weights$, (u) => u.steps >= 5);
+        assert.ok(acting.weightsVersion >= 1, 'applied while not held');
+        learner.holdWeights!(true);
+        const held = acting.weightsVersion;
+        const probe = { count: 1, ...frames[0].frame };
+        const frozen = take(acting.encodeFrames(probe));
+        const latest = await first(host.weights$, (u) => u.steps >= 40);
+        assert.equal(acting.weightsVersion, held, 'nothing applied while held');
+        assert.deepEqual(take(acting.encodeFrames(probe)), frozen);
+        // Released in the same task as that update arrived: it is the one waiting.
+        learner.holdWeights!(false);
+        assert.equal(acting.weightsVersion, held + 1, 'one update on release');
+        const expected = new WorldModel(config.model, { seed: config.seed });
+        applyWeights(expected, latest);
+        assert.deepEqual(take(acting.encodeFrames(probe)), take(expected.encodeFrames(probe)), 'the latest one');
+        expected.dispose();
+      } finally {
+        learner.close();
+      }
+    });
+    acting.dispose();
   });
 
   test('checkpoints on schedule and at close; a resumed learner continues the step count and hands over its weights', async () => {
