@@ -1,14 +1,15 @@
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { SensorSource } from '../agent/Source.js';
-import { makeActionSpace, silentLogger } from '../core/index.js';
-import type { ActionSpace, ActionSpaceKind, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import { silentLogger } from '../core/index.js';
+import type { ActionSpace, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
 import { getMessageCodec } from '../ros/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { TransitionRecord } from './agentRecords.js';
+import { actionSpaceFromMetadata, recordedJointNames } from './bagMetadata.js';
 import { BagReader } from './BagReader.js';
 import type { BagMessage } from './BagReader.js';
-import { bagTopicsFromMetadata } from './topics.js';
+import { bagTopicsFromMetadata, DEFAULT_BAG_TOPICS } from './topics.js';
 import type { BagTopics } from './topics.js';
 
 export interface BagSourceOptions {
@@ -58,6 +59,8 @@ export class BagSource implements SensorSource {
   readonly transitions$: Observable<TransitionRecord>;
   readonly messages$: Observable<BagMessage>;
   readonly reader: BagReader;
+  /** The topic roles of this bag (as given, else from its metadata, else the defaults). */
+  readonly bagTopics: BagTopics;
   readonly #options: BagSourceOptions;
   readonly #logger: Logger;
   readonly #rgb = new Subject<RgbImage>();
@@ -72,6 +75,7 @@ export class BagSource implements SensorSource {
 
   private constructor(reader: BagReader, actionSpace: ActionSpace, options: BagSourceOptions) {
     this.reader = reader;
+    this.bagTopics = options.bagTopics ?? DEFAULT_BAG_TOPICS;
     this.actionSpace = actionSpace;
     this.#options = options;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'bag-source' });
@@ -136,7 +140,7 @@ export class BagSource implements SensorSource {
     let last: bigint | undefined;
     do {
       const decoder = new BagDecoder({
-        ...(this.#options.bagTopics === undefined ? {} : { topics: this.#options.bagTopics }),
+        topics: this.bagTopics,
         ...(this.#options.jointNames === undefined ? {} : { jointNames: this.#options.jointNames }),
       });
       const loopStart = performance.now();
@@ -204,12 +208,6 @@ export class BagSource implements SensorSource {
   }
 }
 
-/** The arm joints a bag's metadata declares (the proprioception order of the robot that recorded it). */
-export function recordedJointNames(metadata: Readonly<Record<string, string>>): string[] | undefined {
-  const names = metadata.jointNames?.split(',').filter((n) => n !== '');
-  return names === undefined || names.length === 0 ? undefined : names;
-}
-
 async function checkJoints(reader: BagReader, topic: string, configured: readonly string[], metadata: Readonly<Record<string, string>>): Promise<void> {
   let names: readonly string[] | undefined = recordedJointNames(metadata);
   if (names === undefined) {
@@ -226,16 +224,5 @@ async function checkJoints(reader: BagReader, topic: string, configured: readonl
       `bag ${reader.path} was recorded on another robot: its ${topic} names joints [${names.join(', ')}], ` +
         `the configured arm has [${configured.join(', ')}] (missing: ${missing.join(', ')})`,
     );
-  }
-}
-
-function actionSpaceFromMetadata(metadata: Readonly<Record<string, string>>, path: string): ActionSpace {
-  const text = metadata.actionSpace;
-  if (text === undefined) return makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-1, -1, -1, -1], [1, 1, 1, 1]);
-  try {
-    const s = JSON.parse(text) as { kind: ActionSpaceKind; names: string[]; low: number[]; high: number[] };
-    return makeActionSpace(s.kind, s.names, s.low, s.high);
-  } catch (error) {
-    throw new TypeError(`bag ${path}: its actionSpace metadata is not a valid action space: ${text}`, { cause: error });
   }
 }

@@ -6,7 +6,7 @@ import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
-import { recordedJointNames } from './BagSource.js';
+import { recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
 
 /** One recorded episode: T + 1 observations (converted by the caller) and the T applied actions. */

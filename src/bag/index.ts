@@ -14,5 +14,6 @@ export * from './BagReader.js';
 export * from './bagInfo.js';
 export * from './repairBag.js';
 export * from './BagDecoder.js';
+export * from './bagMetadata.js';
 export * from './BagSource.js';
 export * from './bagEpisodes.js';

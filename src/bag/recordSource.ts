@@ -60,19 +60,24 @@ export function recordObservation(recorder: BagRecorder, obs: Observation, topic
 
 /** Joint state on /joint_states plus what JointState cannot carry as /agent/arm_state (written first). */
 export function recordProprio(recorder: BagRecorder, p: Proprioception, topics: BagTopics = DEFAULT_BAG_TOPICS): void {
-  recorder.writeAgent('/agent/arm_state', {
-    stamp: p.stamp,
-    frameId: p.frameId,
-    position: [...p.endEffector.position],
-    quaternion: [...p.endEffector.quaternion],
-    gripper: p.gripper,
-  });
+  recordArmState(recorder, p);
   const t = toNanoseconds(p.stamp);
   recorder.write({
     topic: topics.jointStates,
     logTime: t,
     publishTime: t,
     payload: { kind: 'joints', joints: { stamp: p.stamp, frameId: p.frameId, jointNames: p.jointNames, positions: p.positions, velocities: p.velocities } },
+  });
+}
+
+/** What a JointState cannot carry, the end-effector pose and the gripper, as /agent/arm_state at the joint state's stamp. */
+export function recordArmState(recorder: BagRecorder, p: Proprioception): void {
+  recorder.writeAgent('/agent/arm_state', {
+    stamp: p.stamp,
+    frameId: p.frameId,
+    position: [...p.endEffector.position],
+    quaternion: [...p.endEffector.quaternion],
+    gripper: p.gripper,
   });
 }
 

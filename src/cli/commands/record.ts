@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Babbler } from '../../agent/controllers/Babbler.js';
 import { SimWorld } from '../../agent/sources/SimWorld.js';
-import { BagRecorder, recordCommand, recordObservation, recordSource } from '../../bag/index.js';
+import { BagRecorder, recordCommand, recordObservation, recordSource, robotMetadata } from '../../bag/index.js';
 import type { BagRecording } from '../../bag/index.js';
 import { Rng } from '../../core/index.js';
 import type { Observation, SplitName, TaskName } from '../../core/index.js';
@@ -107,11 +107,9 @@ export async function recordSimEpisodes(world: SimWorld, recorder: BagRecorder, 
 
 /** The MCAP Metadata every sim bag carries: who recorded it and with which arm and action space. */
 export function simBagMetadata(world: SimWorld, extra: Record<string, string> = {}): Record<string, string> {
-  const s = world.actionSpace;
   return {
     robot: 'jepa-agent-sim',
-    jointNames: ARM_JOINTS.join(','),
-    actionSpace: JSON.stringify({ kind: s.kind, names: s.names, low: [...s.low], high: [...s.high] }),
+    ...robotMetadata(world.actionSpace, ARM_JOINTS),
     controlHz: String(world.env.config.controlHz),
     ...extra,
   };

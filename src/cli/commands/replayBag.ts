@@ -1,4 +1,4 @@
-import { bagInfo, BagSource, bagTopicsFromMetadata, EpisodeAssembler } from '../../bag/index.js';
+import { bagInfo, BagSource, EpisodeAssembler } from '../../bag/index.js';
 import type { ReplaySummary } from '../../bag/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
@@ -99,7 +99,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     source.transitions$.subscribe((value) => assembler.add({ kind: 'transition', value }));
     if (rcl !== undefined) {
       transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName ?? 'jepa_agent_replay' });
-      const topics = bagTopicsFromMetadata(info.metadata ?? {}, options.bag);
+      const topics = source.bagTopics;
       const latched = options.latched !== undefined ? options.latched.split(',').map((t) => t.trim()).filter((t) => t !== '') : [topics.goalRgb, topics.goalDepth, topics.goalPoints].filter((t) => t !== '');
       graph = await GraphReplay.create(transport, source, { latched, clockHz, logger });
       await new Promise((r) => setTimeout(r, delayS * 1000));

@@ -1,5 +1,7 @@
 import type { LoopEvent } from '../../agent/controlLoop.js';
 import type { BagRecorder } from '../../bag/BagRecorder.js';
+import { robotMetadata } from '../../bag/bagMetadata.js';
+import { recordArmState } from '../../bag/recordSource.js';
 import type { ObservationPart, PartStampRecord } from '../../bag/agentRecords.js';
 import type { BagTopics } from '../../bag/topics.js';
 import type { ActionSpace, Observation, Proprioception } from '../../core/index.js';
@@ -41,13 +43,7 @@ export class NodeRecording {
 
   /** Joint states arrive without the end effector and gripper: those go beside them, at their stamp. */
   armState(p: Proprioception): void {
-    this.#recorder.writeAgent('/agent/arm_state', {
-      stamp: p.stamp,
-      frameId: p.frameId,
-      position: [...p.endEffector.position],
-      quaternion: [...p.endEffector.quaternion],
-      gripper: p.gripper,
-    });
+    recordArmState(this.#recorder, p);
   }
 
   onEvent(event: LoopEvent): void {
@@ -137,8 +133,7 @@ export function nodeBagMetadata(params: AgentNodeParams, nodeName: string, space
   return {
     robot: nodeName,
     recordedBy: 'jepa-agent run',
-    jointNames: params.joint_names.join(','),
-    actionSpace: JSON.stringify({ kind: space.kind, names: space.names, low: [...space.low], high: [...space.high] }),
+    ...robotMetadata(space, params.joint_names),
     controlHz: String(params.control_rate_hz),
     topics: JSON.stringify(nodeBagTopics(params, nodeName)),
   };

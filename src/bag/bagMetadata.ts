@@ -1,0 +1,31 @@
+import { makeActionSpace } from '../core/index.js';
+import type { ActionSpace, ActionSpaceKind } from '../core/index.js';
+
+/**
+ * The `jepa_agent` MCAP metadata a recording carries about its robot, written and read here
+ * only: the action space (JSON) and the arm joints (comma-separated, proprioception order).
+ */
+export function robotMetadata(space: ActionSpace, jointNames: readonly string[]): Record<string, string> {
+  return {
+    jointNames: jointNames.join(','),
+    actionSpace: JSON.stringify({ kind: space.kind, names: space.names, low: [...space.low], high: [...space.high] }),
+  };
+}
+
+/** The arm joints a bag's metadata declares (the proprioception order of the robot that recorded it). */
+export function recordedJointNames(metadata: Readonly<Record<string, string>>): string[] | undefined {
+  const names = metadata.jointNames?.split(',').filter((n) => n !== '');
+  return names === undefined || names.length === 0 ? undefined : names;
+}
+
+/** The action space a bag's metadata declares; a bag without one is taken as the simulator's ee_delta. */
+export function actionSpaceFromMetadata(metadata: Readonly<Record<string, string>>, path: string): ActionSpace {
+  const text = metadata.actionSpace;
+  if (text === undefined) return makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-1, -1, -1, -1], [1, 1, 1, 1]);
+  try {
+    const s = JSON.parse(text) as { kind: ActionSpaceKind; names: string[]; low: number[]; high: number[] };
+    return makeActionSpace(s.kind, s.names, s.low, s.high);
+  } catch (error) {
+    throw new TypeError(`bag ${path}: its actionSpace metadata is not a valid action space: ${text}`, { cause: error });
+  }
+}
