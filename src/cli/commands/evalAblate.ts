@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ablationMarkdown, ablationPlots, FULL_OVERRIDES, QUICK_OVERRIDES, runAblation, selectArms } from '../../eval/ablate/index.js';
+import { ablationMarkdown, ablationPlots, runAblation, selectArms } from '../../eval/ablate/index.js';
 import { codeVersion, newExperimentDir, writeRunFolder } from '../../eval/common/index.js';
 import { TASK_NAMES } from '../../core/config/simConfig.js';
 import type { Config } from '../../core/config/Config.js';
@@ -28,11 +28,6 @@ const MODES = {
   quick: { seeds: '1', steps: 48, evalEpisodes: 2, learnerSteps: 3, probeTrain: 4, probeTest: 2 },
   full: { seeds: '1,2,3', steps: 1000, evalEpisodes: 8, learnerSteps: 24, probeTrain: 8, probeTest: 6 },
 } as const;
-
-/** The config sizes of a mode, applied before the user's --set. */
-export function ablateModeOverrides(quick: boolean | undefined): readonly string[] {
-  return quick ? QUICK_OVERRIDES : FULL_OVERRIDES;
-}
 
 /**
  * `jepa-agent eval ablate`: the ablation arms, each trained online from scratch with every

@@ -1,4 +1,3 @@
-import { QUICK_OVERRIDES, FULL_OVERRIDES } from '../../eval/ablate/index.js';
 import { codeVersion, newExperimentDir, writeRunFolder } from '../../eval/common/index.js';
 import { runTransfer, transferMarkdown, transferPlots } from '../../eval/transfer/index.js';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
@@ -26,11 +25,6 @@ const MODES = {
   quick: { seeds: '1', steps: 48, adaptSteps: 24, evalEpisodes: 2, learnerSteps: 3 },
   full: { seeds: '1,2,3', steps: 1000, adaptSteps: 160, evalEpisodes: 6, learnerSteps: 24 },
 } as const;
-
-/** The config sizes of a mode, applied before the user's --set (shared with `eval ablate`). */
-export function transferModeOverrides(quick: boolean | undefined): readonly string[] {
-  return quick ? QUICK_OVERRIDES : FULL_OVERRIDES;
-}
 
 /**
  * `jepa-agent eval transfer`: success on each split after learning on the training split,

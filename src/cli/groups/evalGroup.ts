@@ -119,9 +119,10 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--probe-per-class <n,m>', 'shape probe: labelled and test scenes per class (default 8,6, quick 4,2)')
       .option('--runs-dir <dir>', 'parent folder of run folders', 'runs'),
   ).action(async (opts: Omit<EvalAblateOptions, 'command'> & GlobalOptions) => {
-    const { evalAblate, ablateModeOverrides } = await import('../commands/evalAblate.js');
+    const { evalAblate } = await import('../commands/evalAblate.js');
+    const { modeOverrides } = await import('../../eval/ablate/index.js');
     // The mode's sizes come first, so that the user's --set still wins.
-    await withRuntime({ ...opts, set: [...ablateModeOverrides(opts.quick), ...opts.set] }, [], (rt) => evalAblate(rt, { ...opts, command: commandLine() }));
+    await withRuntime({ ...opts, set: [...modeOverrides(opts.quick), ...opts.set] }, [], (rt) => evalAblate(rt, { ...opts, command: commandLine() }));
   });
 
   // eval transfer
@@ -140,7 +141,8 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--learner-steps <n>', 'learner steps after each practice episode (default 24, quick 3)')
       .option('--runs-dir <dir>', 'parent folder of run folders', 'runs'),
   ).action(async (opts: Omit<EvalTransferOptions, 'command'> & GlobalOptions) => {
-    const { evalTransfer, transferModeOverrides } = await import('../commands/evalTransfer.js');
-    await withRuntime({ ...opts, set: [...transferModeOverrides(opts.quick), ...opts.set] }, [], (rt) => evalTransfer(rt, { ...opts, command: commandLine() }));
+    const { evalTransfer } = await import('../commands/evalTransfer.js');
+    const { modeOverrides } = await import('../../eval/ablate/index.js');
+    await withRuntime({ ...opts, set: [...modeOverrides(opts.quick), ...opts.set] }, [], (rt) => evalTransfer(rt, { ...opts, command: commandLine() }));
   });
 }

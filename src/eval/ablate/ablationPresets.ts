@@ -66,3 +66,8 @@ export const FULL_OVERRIDES: readonly string[] = [
   'learn.batchSize=16',
   'learn.capacityFrames=5000',
 ];
+
+/** The config sizes of `eval ablate` / `eval transfer` in quick or full mode, applied before the user's --set. */
+export function modeOverrides(quick: boolean | undefined): readonly string[] {
+  return quick === true ? QUICK_OVERRIDES : FULL_OVERRIDES;
+}

@@ -150,21 +150,7 @@ export async function runTransfer(base: Readonly<Config>, options: TransferOptio
       options.onProgress?.(done / total, `seed ${seed} ${split}: ${line.join(', ')}`);
     }
   }
-  const summary = options.tasks.flatMap((task) =>
-    options.splits.map((split): TransferSummaryRow => {
-      const mine = cells.filter((c) => c.task === task && c.split === split);
-      return {
-        task,
-        split,
-        random: seedSpread(mine.map((c) => c.random)),
-        trained: seedSpread(mine.map((c) => c.trained)),
-        adapted: seedSpread(mine.map((c) => c.adapted)),
-        gain: seedSpread(mine.map((c) => c.adapted - c.trained)),
-        trainedDistance: seedSpread(mine.map((c) => c.trainedDistance)),
-        adaptedDistance: seedSpread(mine.map((c) => c.adaptedDistance)),
-      };
-    }),
-  );
+  const summary = transferSummary(cells, options.tasks, options.splits);
   return {
     experiment: 'transfer',
     seeds: [...options.seeds],
@@ -200,4 +186,23 @@ function cellOf(report: ExperimentReport, task: TaskName, split: SplitName): { s
   const cell = report.evaluations.at(-1)?.cells.find((c) => c.task === task && c.split === split);
   if (cell === undefined) throw new Error(`transfer: the run has no final evaluation of ${task} on ${split}`);
   return cell;
+}
+
+/** Per task and split, each measure's spread over the seeds' cells. */
+export function transferSummary(cells: readonly TransferCell[], tasks: readonly TaskName[], splits: readonly SplitName[]): TransferSummaryRow[] {
+  return tasks.flatMap((task) =>
+    splits.map((split): TransferSummaryRow => {
+      const mine = cells.filter((c) => c.task === task && c.split === split);
+      return {
+        task,
+        split,
+        random: seedSpread(mine.map((c) => c.random)),
+        trained: seedSpread(mine.map((c) => c.trained)),
+        adapted: seedSpread(mine.map((c) => c.adapted)),
+        gain: seedSpread(mine.map((c) => c.adapted - c.trained)),
+        trainedDistance: seedSpread(mine.map((c) => c.trainedDistance)),
+        adaptedDistance: seedSpread(mine.map((c) => c.adaptedDistance)),
+      };
+    }),
+  );
 }

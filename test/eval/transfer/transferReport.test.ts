@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seedSpread } from '../../../src/eval/ablate/index.js';
-import { transferMarkdown, transferPlots } from '../../../src/eval/transfer/index.js';
+import { transferMarkdown, transferPlots, transferSummary } from '../../../src/eval/transfer/index.js';
 import type { TransferCell, TransferReport } from '../../../src/eval/transfer/index.js';
 
 function report(): TransferReport {
@@ -21,19 +20,7 @@ function report(): TransferReport {
     trainStepsPerEpisode: 10,
     trainLearnerSteps: { 1: 100, 2: 100 },
     cells,
-    summary: splits.map((split) => {
-      const mine = cells.filter((c) => c.split === split);
-      return {
-        task: 'reach' as const,
-        split,
-        random: seedSpread(mine.map((c) => c.random)),
-        trained: seedSpread(mine.map((c) => c.trained)),
-        adapted: seedSpread(mine.map((c) => c.adapted)),
-        gain: seedSpread(mine.map((c) => c.adapted - c.trained)),
-        trainedDistance: seedSpread(mine.map((c) => c.trainedDistance)),
-        adaptedDistance: seedSpread(mine.map((c) => c.adaptedDistance)),
-      };
-    }),
+    summary: transferSummary(cells, ['reach'], splits),
     durationS: 60,
   };
 }
