@@ -15,10 +15,10 @@ const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz'], [-0.025, -0.025, -
 const exploration: AgentConfig['exploration'] = { babbleSteps: 0, babbleEpisodeFraction: 0, babbleHoldSteps: 1, actionNoise: 0, curiosity: 0 };
 
 /** A planner that records what it was asked and plans nothing. */
-function recordingPlanner(): { planner: Planner; calls: { start: Float32Array; config: PlannerConfig }[] } {
-  const calls: { start: Float32Array; config: PlannerConfig }[] = [];
-  const planner: Planner = (model, start: LatentInput, _goal, config) => {
-    calls.push({ start: Float32Array.from(start as ArrayLike<number>), config });
+function recordingPlanner(): { planner: Planner; calls: { start: Float32Array; goal: Float32Array; config: PlannerConfig }[] } {
+  const calls: { start: Float32Array; goal: Float32Array; config: PlannerConfig }[] = [];
+  const planner: Planner = (model, start: LatentInput, goal, config) => {
+    calls.push({ start: Float32Array.from(start as ArrayLike<number>), goal: Float32Array.from(goal as ArrayLike<number>), config });
     const actions = new Float32Array(config.horizon * model.actionDim);
     return { planner: 'cem', actions, firstAction: actions.slice(0, model.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: model.actionDim, predictions: 0 };
   };
@@ -31,6 +31,16 @@ function planning(overrides: Record<string, unknown>): AgentConfig['planning'] {
 
 function close(a: Float32Array, b: Float32Array): boolean {
   return a.every((v, i) => Math.abs(v - b[i]) < 1e-5);
+}
+
+/** A small object on the table at (x, y), as base-frame cloud points. */
+function cloudAt(x: number, y: number): Observation['points'] {
+  return {
+    stamp: { sec: 0, nanosec: 0 },
+    frameId: 'base_link',
+    count: 12,
+    positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
+  };
 }
 
 describe('PlanningController', () => {
@@ -87,12 +97,6 @@ describe('PlanningController', () => {
   });
 
   test('with the push strategy, the end-effector term aims at the push subgoal, moved into the model\'s reading of the hand', () => {
-    const cloudAt = (x: number, y: number): Observation['points'] => ({
-      stamp: { sec: 0, nanosec: 0 },
-      frameId: 'base_link',
-      count: 12,
-      positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
-    });
     const base = observation(1);
     const hand = [0.2, -0.1, 0.09] as const;
     const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: hand, quaternion: [1, 0, 0, 0] } } };
@@ -131,12 +135,6 @@ describe('PlanningController', () => {
         for (let t = 0; t < config.horizon; t++) actions[t * m.actionDim + 3] = 0.9;
         return { planner: 'cem', actions, firstAction: actions.slice(0, m.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: m.actionDim, predictions: 0 };
       };
-      const cloudAt = (x: number, y: number): Observation['points'] => ({
-        stamp: { sec: 0, nanosec: 0 },
-        frameId: 'base_link',
-        count: 12,
-        positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
-      });
       const base = observation(1);
       const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: [0.2, -0.1, 0.09], quaternion: [1, 0, 0, 0] } } };
       const ctl = new PlanningController(model4, planner, plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), withGripper), withGripper, exploration, new Rng(1), planning({ pushSubgoals: { gripper: -0.5 } }));
@@ -157,25 +155,20 @@ describe('PlanningController', () => {
     const acting = new WorldModel(tinyConfig(), { seed: 3 });
     const learnt = new WorldModel(tinyConfig(), { seed: 9 });
     try {
-      const goals: Float32Array[] = [];
-      const planner: Planner = (m, _start, goal, config) => {
-        goals.push(Float32Array.from(goal as ArrayLike<number>));
-        const actions = new Float32Array(config.horizon * m.actionDim);
-        return { planner: 'cem', actions, firstAction: actions.slice(0, m.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: m.actionDim, predictions: 0 };
-      };
-      const ctl = new PlanningController(acting, planner, plan, space, exploration, new Rng(1));
+      const rec = recordingPlanner();
+      const ctl = new PlanningController(acting, rec.planner, plan, space, exploration, new Rng(1));
       ctl.explore = false;
       ctl.setGoal(goalImage);
       ctl.decide(current);
-      assert.ok(close(goals[0], acting.encodeObservation(goalImage)));
+      assert.ok(close(rec.calls[0].goal, acting.encodeObservation(goalImage)));
       const before = acting.weightsVersion;
       applyWeights(acting, snapshotWeights(learnt, 10));
       assert.equal(acting.weightsVersion, before + 1);
       const tensors = tf.memory().numTensors;
       ctl.decide(current);
       assert.equal(tf.memory().numTensors, tensors);
-      assert.ok(!close(goals[1], goals[0]), 'the goal latent changed with the weights');
-      assert.ok(close(goals[1], learnt.encodeObservation(goalImage)), 'and is the new model\'s encoding of the goal');
+      assert.ok(!close(rec.calls[1].goal, rec.calls[0].goal), 'the goal latent changed with the weights');
+      assert.ok(close(rec.calls[1].goal, learnt.encodeObservation(goalImage)), 'and is the new model\'s encoding of the goal');
     } finally {
       acting.dispose();
       learnt.dispose();
