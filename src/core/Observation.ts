@@ -75,6 +75,29 @@ export interface Observation {
   readonly proprio?: Proprioception;
   /** Further cameras (e.g. a wrist camera) by name; `rgb`/`depth` above are the primary camera. */
   readonly views?: Readonly<Record<string, CameraView>>;
+  /**
+   * The robot's own link shapes posed at this observation's joint state, in the point cloud's
+   * frame: what a self-filter removes from the cloud (the robot description + forward
+   * kinematics on a real arm; the model's own geoms in the simulation). Never object state.
+   */
+  readonly robotShapes?: RobotShapes;
+}
+
+/** Collision primitives of the robot's links at one joint state. */
+export interface RobotShapes extends SensorHeader {
+  readonly shapes: readonly RobotShape[];
+}
+
+/**
+ * One primitive: `position` is its centre, `rotation` a row-major 3x3 matrix whose columns are
+ * the shape's axes in the frame. `size`: sphere [radius]; capsule [radius, half length along
+ * the local z axis]; box [half x, half y, half z].
+ */
+export interface RobotShape {
+  readonly kind: 'sphere' | 'capsule' | 'box';
+  readonly position: readonly [number, number, number];
+  readonly rotation: readonly number[];
+  readonly size: readonly number[];
 }
 
 export interface CameraView {

@@ -10,6 +10,7 @@ export * from './config/logConfig.js';
 export * from './config/simConfig.js';
 export * from './config/engineConfig.js';
 export * from './config/modelConfig.js';
+export * from './config/perceptionConfig.js';
 export * from './config/planConfig.js';
 export * from './Logger.js';
 export * from './config/agentConfig.js';

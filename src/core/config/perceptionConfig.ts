@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+
+/**
+ * Point-cloud preprocessing before the model sees a cloud (src/perception): crop to the
+ * workspace box, remove the support plane, optionally filter out the robot's own points,
+ * then farthest-point-sample to model.points.count. Every value is configuration (a real
+ * arm sets its own in its params YAML); none is read from the simulated scene in code.
+ * The box and heights are in the cloud's frame, which must be the robot base frame.
+ */
+export const perceptionConfigSchema = z
+  .strictObject({
+    /** Off: the cloud is resampled as it comes (every valid point, evenly strided). */
+    enabled: z.boolean().default(true),
+    /** Axis-aligned workspace box in the robot base frame, metres: points outside are dropped. */
+    workspace: z
+      .strictObject({
+        min: vec3.default([0.05, -0.45, -0.05]),
+        max: vec3.default([0.7, 0.45, 0.3]),
+      })
+      .prefault({}),
+    supportPlane: z
+      .strictObject({
+        /**
+         * 'ransac': fit the dominant plane of the cropped cloud (seeded RANSAC, then a
+         * least-squares refit on its inliers); 'height': a horizontal plane at `height`;
+         * 'none': keep every point.
+         */
+        mode: z.enum(['ransac', 'height', 'none']).default('ransac'),
+        /** Height of the support plane for mode 'height' (base frame z), metres. */
+        height: z.number().default(0),
+        /** Points closer than this to the plane belong to it, metres. */
+        tolerance: z.number().positive().max(0.2).default(0.006),
+        /** Points higher than this above the plane are dropped (the arm above the objects), metres; 0 keeps all. */
+        maxHeight: z.number().min(0).default(0.12),
+        /** RANSAC hypotheses per cloud. */
+        iterations: z.number().int().min(1).max(10000).default(64),
+        /** A fitted plane whose normal is further than this from the frame's z axis is rejected (a wall, the arm), degrees. */
+        maxTiltDeg: z.number().min(0).max(90).default(25),
+        /** A plane with fewer inliers than this fraction of the cropped cloud is not a support: nothing is removed. */
+        minInlierFraction: z.number().min(0).max(1).default(0.2),
+      })
+      .prefault({}),
+    selfFilter: z
+      .strictObject({
+        /**
+         * Drop points inside the robot's own link shapes (Observation.robotShapes, posed from
+         * its joint state). Needs the shapes on every observation the model compares,
+         * goal images included: off by default, since a goal image carries no joint state.
+         */
+        enabled: z.boolean().default(false),
+        /** Shapes are inflated by this much, metres. */
+        padding: z.number().min(0).max(0.2).default(0.01),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type PerceptionConfig = z.infer<typeof perceptionConfigSchema>;
