@@ -23,9 +23,10 @@ export class Predictor {
   /** False for the passive ablation: the action input is zeroed (weights keep their shapes, so checkpoints stay compatible). */
   readonly #actionConditioned: boolean;
 
-  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer) {
+  /** `stateDim`: size of the latent state it moves (the fusion's; config.latentDim by default). */
+  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim) {
     const { kind, width, depth, history, heads } = config.predictor;
-    const d = config.latentDim;
+    const d = stateDim;
     const a = config.actionDim;
     this.#kind = kind;
     this.#depth = depth;

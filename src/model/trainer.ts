@@ -19,7 +19,7 @@ export interface LossTerms {
   readonly prediction: number;
   readonly variance: number;
   readonly covariance: number;
-  /** Cross-modal agreement of each embedding with the fused state (0 with one modality). */
+  /** Cross-modal term: the gated fusion's estimator error, or the precision fusion's agreement with the fused state (0 under concat). */
   readonly alignment: number;
   readonly inverse?: number;
   readonly proprio?: number;
@@ -93,44 +93,75 @@ export class Trainer {
       : undefined;
     const w = cfg.loss;
     const online = model.params.weights;
-    const concat = cfg.fusion.kind === 'concat';
+    const fusion = model.fusion;
+    const kind = fusion.kind;
+    const modalities = fusion.modalities;
+    const column = (t: tf.Tensor2D, j: number): tf.Tensor1D => tf.squeeze(tf.slice(t, [0, j], [-1, 1]), [1]) as tf.Tensor1D;
+    /** Rows where some modality other than j is present: the cross-modal estimate of j has an input there. */
+    const othersPresent = (mask: tf.Tensor2D, j: number): tf.Tensor1D => tf.minimum(tf.sub(tf.sum(mask, 1), column(mask, j)), 1) as tf.Tensor1D;
+    // Under 'gated', the reliability statistics need the estimate of each modality that has a target.
+    const gatedStats = kind === 'gated' && modalities.length > 1 ? hasTarget : modalities.map(() => false);
 
     const loss = (): tf.Scalar => {
       const target = stopped ?? model.embed(online, frames, tgtRows);
       const ctx = model.embed(online, frames, ctxRows);
       const predicted = tf.concat(model.rolloutSteps(online, ctx.state, actions), 0);
-      // Prediction: precision-weighted error against every present modality's target embedding;
-      // under concat fusion the modalities share no space, so against the fused target state.
-      let rowLoss: tf.Tensor1D = concat ? rowSquaredError(predicted, target.state) : tf.zeros([h * b]);
-      target.embeddings.forEach((z, j) => {
-        if (z === undefined) return;
-        const err = rowSquaredError(predicted, z);
-        if (!concat) rowLoss = tf.add(rowLoss, tf.mul(err, tf.squeeze(tf.slice(target.mixing, [0, j], [-1, 1]), [1])));
-        keep(weightedMean(err, tf.squeeze(tf.slice(target.mask, [0, j], [-1, 1]), [1])));
-      });
-      const rowWeight = tf.sum(target.mixing, 1) as tf.Tensor1D;
+      let rowLoss: tf.Tensor1D = tf.zeros([h * b]);
+      let rowWeight: tf.Tensor1D = tf.zeros([h * b]);
+      const predictedParts: (tf.Tensor2D | undefined)[] = [];
+      if (kind === 'precision') {
+        // Precision-weighted error of the one fused vector against every present modality's target embedding.
+        target.embeddings.forEach((z, j) => {
+          if (z === undefined) return;
+          const err = rowSquaredError(predicted, z);
+          rowLoss = tf.add(rowLoss, tf.mul(err, column(target.mixing, j)));
+          keep(weightedMean(err, column(target.mask, j)));
+        });
+        rowWeight = tf.sum(target.mixing, 1) as tf.Tensor1D;
+      } else {
+        // Each predicted part against its own modality's target embedding, where that modality was sensed.
+        target.embeddings.forEach((z, j) => {
+          if (z === undefined) return;
+          const [start, size] = fusion.partOf(modalities[j]);
+          const part = tf.slice(predicted, [0, start], [-1, size]) as tf.Tensor2D;
+          predictedParts[j] = part;
+          const present = column(target.mask, j);
+          const err = rowSquaredError(part, z);
+          rowLoss = tf.add(rowLoss, tf.mul(err, present));
+          rowWeight = tf.add(rowWeight, present);
+          keep(weightedMean(err, present));
+        });
+      }
       const perHorizon = Array.from({ length: h }, (_, k) =>
         weightedMean(tf.slice(rowLoss, k * b, b), tf.slice(rowWeight, k * b, b)),
       );
       const prediction = keep(tf.mean(tf.stack(perHorizon)) as tf.Scalar);
       perHorizon.forEach(keep);
 
-      // VICReg on each modality's context embedding, over the frames that have it.
+      // VICReg on each modality's context embedding (the projector's output), over the frames that have it.
       const present = ctx.embeddings.flatMap((e, j) =>
         e === undefined ? [] : [{ e, j, mask: tf.slice(ctx.mask, [0, j], [-1, 1]) as tf.Tensor2D }],
       );
-      // A learned concat projection could shrink the state to nothing: it gets VICReg too.
-      const regularised = concat ? [...present, { e: ctx.state, j: -1, mask: undefined }] : present;
-      const variance = keep(tf.mean(tf.stack(regularised.map((p) => varianceLoss(p.e, p.mask)))) as tf.Scalar);
-      const covariance = keep(tf.mean(tf.stack(regularised.map((p) => covarianceLoss(p.e, p.mask)))) as tf.Scalar);
-      // Alignment: every embedding toward the (stopped) fused state, so modalities share one
-      // space (not under concat, where each modality keeps its own).
-      const fused = stopGradient(ctx.state);
-      let alignRows: tf.Tensor1D = tf.zeros([b]);
-      for (const p of concat ? [] : present) {
-        alignRows = tf.add(alignRows, tf.mul(rowSquaredError(p.e, fused), tf.squeeze(tf.slice(ctx.mixing, [0, p.j], [-1, 1]), [1])));
+      const variance = keep(tf.mean(tf.stack(present.map((p) => varianceLoss(p.e, p.mask)))) as tf.Scalar);
+      const covariance = keep(tf.mean(tf.stack(present.map((p) => covarianceLoss(p.e, p.mask)))) as tf.Scalar);
+      const alignment = keep(crossModalTerm());
+      function crossModalTerm(): tf.Scalar {
+        if (kind === 'concat') return tf.scalar(0);
+        if (kind === 'gated') {
+          // Each estimator learns its modality's (stopped) embedding from the others.
+          const terms = present.flatMap((p) => {
+            const est = ctx.estimates[p.j];
+            if (est === undefined) return [];
+            return [weightedMean(rowSquaredError(est, stopGradient(p.e)), tf.mul(column(ctx.mask, p.j), othersPresent(ctx.mask, p.j)))];
+          });
+          return terms.length === 0 ? tf.scalar(0) : (tf.mean(tf.stack(terms)) as tf.Scalar);
+        }
+        // 'precision': every embedding toward the (stopped) fused state, so modalities share one space.
+        const fused = stopGradient(ctx.state);
+        let alignRows: tf.Tensor1D = tf.zeros([b]);
+        for (const p of present) alignRows = tf.add(alignRows, tf.mul(rowSquaredError(p.e, fused), column(ctx.mixing, p.j)));
+        return tf.mean(alignRows) as tf.Scalar;
       }
-      const alignment = keep(tf.mean(alignRows) as tf.Scalar);
       let total = tf.addN([
         tf.mul(w.prediction, prediction),
         tf.mul(w.variance, variance),
@@ -152,6 +183,17 @@ export class Trainer {
         total = tf.add(total, tf.mul(w.proprio, proprio));
       }
       keep(meanStd(ctx.state));
+      // Reliability statistics of the gated fusion (no gradient is taken from them): estimate vs
+      // own embedding, and predicted part vs estimate, per modality, where both are defined.
+      gatedStats.forEach((on, j) => {
+        const z = target.embeddings[j];
+        const est = target.estimates[j];
+        const part = predictedParts[j];
+        if (!on || z === undefined || est === undefined || part === undefined) return;
+        const rows = tf.mul(column(target.mask, j), othersPresent(target.mask, j)) as tf.Tensor1D;
+        keep(weightedMean(rowSquaredError(est, z), rows));
+        keep(weightedMean(rowSquaredError(part, est), rows));
+      });
       return total as tf.Scalar;
     };
 
@@ -181,7 +223,7 @@ export class Trainer {
     }
     this.#updateTarget();
     this.#steps += 1;
-    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined });
+    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, gatedStats });
   }
 
   /** EMA target encoder: target <- tau * target + (1 - tau) * online. */
@@ -198,7 +240,7 @@ export class Trainer {
   }
 
   /** Unpacks the kept scalars in the order `loss` pushed them. */
-  #report(values: Float32Array, layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean }): LossTerms {
+  #report(values: Float32Array, layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; gatedStats: readonly boolean[] }): LossTerms {
     const modalities = this.model.fusion.modalities;
     let i = 0;
     const next = (): number => values[i++];
@@ -214,9 +256,16 @@ export class Trainer {
     const inverse = this.model.config.inverseHead ? next() : undefined;
     const proprio = layout.proprio ? next() : undefined;
     const stateStd = next();
+    const estimate: Partial<FusionWeights> = {};
+    const crossing: Partial<FusionWeights> = {};
+    layout.gatedStats.forEach((on, j) => {
+      if (!on) return;
+      estimate[modalities[j]] = next();
+      crossing[modalities[j]] = next();
+    });
     const total = next();
     const gradNorm = next();
-    this.model.fusion.update(modalityErrors);
+    this.model.fusion.update({ prediction: modalityErrors, estimate, crossing });
     const terms: LossTerms = {
       total,
       prediction,
@@ -257,11 +306,13 @@ function tidyEmbedding(f: () => Embedding): Embedding {
       mask: tf.keep(e.mask),
       mixing: tf.keep(e.mixing),
       state: tf.keep(e.state),
+      estimates: e.estimates.map((x) => (x === undefined ? undefined : tf.keep(x))),
     };
   });
   return out as Embedding;
 }
 
 function disposeEmbedding(e: Embedding): void {
-  tf.dispose([e.mask, e.mixing, e.state, ...e.embeddings.filter((x): x is tf.Tensor2D => x !== undefined)]);
+  const defined = (xs: readonly (tf.Tensor2D | undefined)[]): tf.Tensor2D[] => xs.filter((x): x is tf.Tensor2D => x !== undefined);
+  tf.dispose([e.mask, e.mixing, e.state, ...defined(e.embeddings), ...defined(e.estimates)]);
 }

@@ -31,6 +31,8 @@ export interface Embedding {
   readonly mixing: tf.Tensor2D;
   /** [n, D] fused latent state. */
   readonly state: tf.Tensor2D;
+  /** 'gated' fusion: each modality's embedding as estimated from the other modalities (undefined elsewhere). */
+  readonly estimates: readonly (tf.Tensor2D | undefined)[];
 }
 
 const TARGET = 'target.';
@@ -75,7 +77,6 @@ export class WorldModel {
     }
     this.config = Object.freeze(parsed.data);
     const cfg = this.config;
-    this.latentDim = cfg.latentDim;
     this.actionDim = cfg.actionDim;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'model' });
     const store = new ParamStore(options.rng ?? new Rng(options.seed ?? 0).fork('world-model'));
@@ -90,12 +91,15 @@ export class WorldModel {
     if (encoders.length === 0) throw new RangeError('world model config: model.modalities enables no modality');
     this.encoders = encoders;
     this.fusion = new PrecisionFusion(store, encoders.map((e) => e.modality), { ...cfg.fusion, latentDim: cfg.latentDim });
+    // The planners' latent is the fused state: one part per modality under 'gated' and 'concat'.
+    this.latentDim = this.fusion.stateDim;
+    const d = this.latentDim;
     this.actionNorm = new RunningNormalizer(store, 'norm.action', cfg.actionDim);
-    this.predictor = new Predictor(store, cfg, this.actionNorm);
-    if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * cfg.latentDim, cfg.predictor.width, cfg.actionDim]);
+    this.predictor = new Predictor(store, cfg, this.actionNorm, d);
+    if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * d, cfg.predictor.width, cfg.actionDim]);
     if (cfg.proprioHead && this.proprioNorm !== undefined) {
       const norm = this.proprioNorm;
-      addMlp(store, 'head.proprio', [cfg.latentDim, cfg.proprio.hidden, cfg.proprio.dim]);
+      addMlp(store, 'head.proprio', [d, cfg.proprio.hidden, cfg.proprio.dim]);
       this.decodeProprio = (states) =>
         tf.tidy(() => norm.invert(store.weights, this.proprioHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
@@ -153,7 +157,8 @@ export class WorldModel {
       throw new RangeError(`world model: none of the ${rows.length} frames has any of the modalities ${modalities.join(', ')}`);
     }
     const mixing = this.fusion.mixing(mask);
-    return { embeddings, mask, mixing, state: this.fusion.fuse(embeddings, mixing, w) };
+    const estimates = this.fusion.estimates(embeddings, mask, w);
+    return { embeddings, mask, mixing, estimates, state: this.fusion.fuse(embeddings, mixing, w, estimates) };
   }
 
   /** One step: states [B, D], actions [B, A] (raw units) -> next states [B, D]. Differentiable in actions. */
@@ -200,7 +205,7 @@ export class WorldModel {
     return mlp(w, 'head.proprio', 2, states, 'relu') as tf.Tensor2D;
   }
 
-  /** Current fusion weights per modality (0 for modalities the model has no encoder for). */
+  /** Current fusion weights per modality (0 for modalities the model has no encoder for); see PrecisionFusion.weights. */
   fusionWeights(): FusionWeights {
     return this.fusion.weights();
   }

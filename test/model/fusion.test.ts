@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
-import { ParamStore, PrecisionFusion, Trainer, WorldModel } from '../../src/model/index.js';
+import { gate, ParamStore, PrecisionFusion, Trainer, WorldModel } from '../../src/model/index.js';
 import type { ModelModality } from '../../src/model/index.js';
 import { assertNoLeak, take, useWasm } from './fixtures.js';
 import { SyntheticWorld } from './syntheticWorld.js';
@@ -39,6 +39,13 @@ describe('PrecisionFusion', () => {
     store.dispose();
   });
 
+  test('gate: inverse-variance weight of the observation from the three pairwise errors', () => {
+    // Observation variance 0.1, estimate variance 0.3 (prediction variance 0.2): weight 0.3 / 0.4.
+    assert.ok(Math.abs(gate(0.1 + 0.2, 0.1 + 0.3, 0.2 + 0.3) - 0.75) < 1e-9);
+    assert.ok(Math.abs(gate(1, 1, 1) - 0.5) < 1e-9, 'equal variances share equally');
+    assert.ok(gate(0.3, 0.3, 1e-9) < 0.01, 'an observation far from two agreeing estimates is not trusted');
+  });
+
   test('sharpness 0 gives equal weights whatever the errors', () => {
     const { store, f } = fusion({ momentum: 0.5, sharpness: 0 });
     f.update({ rgb: 100, points: 0.01, proprio: 1 });
@@ -64,8 +71,7 @@ describe('PrecisionFusion', () => {
     store.dispose();
   });
 
-  test('a modality with injected noise ends up with the lower weight, whichever it is', () => {
-    for (const noisy of ['points', 'proprio'] as const) {
+    const trained = (kind: 'precision' | 'gated', noisy: 'points' | 'proprio'): WorldModel => {
       const world = new SyntheticWorld({ proprioDim: 10, pointCount: 16, ...(noisy === 'points' ? { pointNoise: 1 } : { proprioNoise: 1 }) });
       const model = new WorldModel(
         {
@@ -77,18 +83,34 @@ describe('PrecisionFusion', () => {
           predictor: { width: 64, depth: 2 },
           horizon: 2,
           learningRate: 3e-3,
-          fusion: { momentum: 0.9 },
+          fusion: { momentum: 0.9, kind },
         },
         { seed: 1 },
       );
       const trainer = new Trainer(model);
       const rng = new Rng(5);
       for (let i = 0; i < 80; i++) trainer.trainStep(world.batch(rng, 32, 2));
+      return model;
+    };
+
+  test('precision: a modality with injected noise ends up with the lower weight, whichever it is', () => {
+    for (const noisy of ['points', 'proprio'] as const) {
+      const model = trained('precision', noisy);
       const w = model.fusionWeights();
       const clean = noisy === 'points' ? 'proprio' : 'points';
       assert.ok(w[noisy] < 0.4 && w[noisy] < w[clean], `noisy ${noisy}: weights ${JSON.stringify(w)}`);
       assert.ok(Math.abs(w.points + w.proprio - 1) < 1e-9 && w.rgb === 0);
-      trainer.dispose();
+      model.dispose();
+    }
+  });
+
+  test('gated: a modality with injected noise gets the lower gate, whichever it is', () => {
+    for (const noisy of ['points', 'proprio'] as const) {
+      const model = trained('gated', noisy);
+      const w = model.fusionWeights();
+      const clean = noisy === 'points' ? 'proprio' : 'points';
+      assert.ok(w[noisy] < w[clean] && w[noisy] < 0.7 && w[clean] > 0.75, `noisy ${noisy}: gates ${JSON.stringify(w)}`);
+      assert.equal(w.rgb, 0);
       model.dispose();
     }
   });

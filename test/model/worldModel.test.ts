@@ -17,7 +17,8 @@ describe('WorldModel', () => {
 
   test('satisfies the planners LatentDynamics interface (checked by the compiler)', () => {
     const dynamics: LatentDynamics = model;
-    assert.equal(dynamics.latentDim, 8);
+    // One part of latentDim (8) per modality under the default gated fusion.
+    assert.equal(dynamics.latentDim, 3 * 8);
     assert.equal(dynamics.actionDim, 3);
     assert.equal(typeof dynamics.decodeProprio, 'function');
     const withoutHead = new WorldModel(tinyConfig({ proprioHead: false }));
@@ -25,9 +26,9 @@ describe('WorldModel', () => {
     withoutHead.dispose();
   });
 
-  test('encodes an observation into a finite latent of latentDim', () => {
+  test('encodes an observation into a finite latent of one latentDim part per modality', () => {
     const s = model.encodeObservation(observation(1));
-    assert.equal(s.length, 8);
+    assert.equal(s.length, 24);
     assert.ok(s.every(Number.isFinite));
     assert.ok(s.some((v) => v !== 0));
   });
@@ -41,30 +42,51 @@ describe('WorldModel', () => {
     assert.throws(() => model.encodeObservation(observation(1, [])), /none of the 1 frames has any of the modalities rgb, points, proprio/);
   });
 
-  test('a missing modality is masked, not encoded as zeros', () => {
-    // With only proprio present the state is the proprio embedding itself, whatever the weights.
+  test('a missing modality is estimated from the others, not encoded as zeros', () => {
+    // The proprio part is the proprio embedding itself; the camera parts are estimates from it.
     const proprioOnly = new WorldModel(tinyConfig({ modalities: { rgb: false, points: false, proprio: true } }), { seed: 3 });
     const a = model.encodeObservation(observation(2, ['proprio']));
     const b = proprioOnly.encodeObservation(observation(2, ['proprio']));
-    assert.ok(maxAbsDiff(a, b) < 1e-5, 'same seed, same proprio encoder weights');
+    const [start, size] = model.fusion.partOf('proprio');
+    assert.ok(maxAbsDiff(a.subarray(start, start + size), b) < 1e-5, 'same seed, same proprio encoder weights');
+    const [rgbStart] = model.fusion.partOf('rgb');
+    const rgbPart = a.subarray(rgbStart, rgbStart + size);
+    assert.ok(rgbPart.some((v) => Math.abs(v) > 1e-4), 'the missing rgb part is estimated, not zero');
+    const encoded = model.encodeObservation(observation(2));
+    assert.ok(maxAbsDiff(rgbPart, encoded.subarray(rgbStart, rgbStart + size)) > 1e-4, 'and differs from the sensed one');
     proprioOnly.dispose();
+  });
+
+  test('concat fusion zero-fills a missing part; precision fusion averages into one vector', () => {
+    const concat = new WorldModel(tinyConfig({ fusion: { kind: 'concat' } }), { seed: 3 });
+    const s = concat.encodeObservation(observation(2, ['proprio']));
+    const [rgbStart, size] = concat.fusion.partOf('rgb');
+    assert.ok(s.subarray(rgbStart, rgbStart + size).every((v) => v === 0));
+    assert.equal(concat.latentDim, 24);
+    const precision = new WorldModel(tinyConfig({ fusion: { kind: 'precision' } }), { seed: 3 });
+    assert.equal(precision.latentDim, 8);
+    assert.throws(() => precision.fusion.partOf('rgb'), /no part for modality 'rgb' under kind 'precision'/);
+    concat.dispose();
+    precision.dispose();
   });
 
   test('batch encoding matches one-by-one encoding', () => {
     const obs = [observation(1), observation(2, ['rgb', 'proprio']), observation(3)];
     const batch = take(model.encodeObservations(obs));
-    obs.forEach((o, i) => assert.ok(maxAbsDiff(batch.subarray(i * 8, (i + 1) * 8), model.encodeObservation(o)) < 1e-5, `row ${i}`));
+    const d = model.latentDim;
+    obs.forEach((o, i) => assert.ok(maxAbsDiff(batch.subarray(i * d, (i + 1) * d), model.encodeObservation(o)) < 1e-5, `row ${i}`));
   });
 
   test('predict is differentiable in the actions, and rollout chains it', () => {
-    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(4 * 8)), [4, 8]);
+    const d = model.latentDim;
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(4 * d)), [4, d]);
     const actions = tf.tensor3d(new Rng(2).fillUniform(new Float32Array(4 * 3 * 3), -1, 1), [4, 3, 3]);
     const next = model.predict(states, tf.squeeze(tf.slice(actions, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D);
-    assert.deepEqual(next.shape, [4, 8]);
+    assert.deepEqual(next.shape, [4, d]);
     const grad = tf.grad((a: tf.Tensor) => tf.sum(model.predict(states, a as tf.Tensor2D)))(tf.ones([4, 3]));
     assert.ok(take(grad).some((g) => Math.abs(g) > 1e-6), 'gradient w.r.t. actions is non-zero');
     const rolled = model.rollout(states, actions);
-    assert.deepEqual(rolled.shape, [4, 3, 8]);
+    assert.deepEqual(rolled.shape, [4, 3, d]);
     let s = states;
     for (let k = 0; k < 3; k++) {
       const a = tf.squeeze(tf.slice(actions, [0, k, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
@@ -80,11 +102,12 @@ describe('WorldModel', () => {
 
   test('the transformer predictor rolls out over its history window', () => {
     const m = new WorldModel(tinyConfig({ predictor: { kind: 'transformer', width: 16, depth: 1, heads: 2, history: 2 } }), { seed: 1 });
-    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(2 * 8)), [2, 8]);
+    const d = m.latentDim;
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(2 * d)), [2, d]);
     const actions = tf.tensor3d(new Rng(2).fillUniform(new Float32Array(2 * 4 * 3), -1, 1), [2, 4, 3]);
     assertNoLeak('transformer rollout', () => {
       const out = take(m.rollout(states, actions));
-      assert.equal(out.length, 2 * 4 * 8);
+      assert.equal(out.length, 2 * 4 * d);
       assert.ok(out.every(Number.isFinite));
     });
     // One step with a window of one equals predict.
@@ -96,17 +119,18 @@ describe('WorldModel', () => {
   });
 
   test('decodes proprio in sensor units and computes latent costs', () => {
-    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(5 * 8)), [5, 8]);
+    const d = model.latentDim;
+    const states = tf.tensor2d(new Rng(1).fillNormal(new Float32Array(5 * d)), [5, d]);
     const decoded = model.decodeProprio?.(states);
     assert.deepEqual(decoded?.shape, [5, 10]);
-    const cost = model.cost(states, tf.zeros([8]) as tf.Tensor1D);
+    const cost = model.cost(states, tf.zeros([d]) as tf.Tensor1D);
     const expected = tf.mean(tf.square(states), 1);
     assert.ok(maxAbsDiff(take(cost), take(expected)) < 1e-5);
     tf.dispose([states, decoded]);
   });
 
   test('encode, predict and rollout leave no tensors behind', () => {
-    const states = tf.zeros([3, 8]) as tf.Tensor2D;
+    const states = tf.zeros([3, model.latentDim]) as tf.Tensor2D;
     const actions = tf.zeros([3, 2, 3]) as tf.Tensor3D;
     assertNoLeak('encodeObservation', () => model.encodeObservation(observation(4)));
     assertNoLeak('encodeObservations', () => model.encodeObservations([observation(4), observation(5)]).dispose());
@@ -119,10 +143,9 @@ describe('WorldModel', () => {
     tf.dispose([states, actions, action]);
   });
 
-  test('starts with equal fusion weights over its modalities', () => {
-    const w = model.fusionWeights();
-    for (const m of ['rgb', 'points', 'proprio'] as const) assert.ok(Math.abs(w[m] - 1 / 3) < 1e-9);
-    const two = new WorldModel(tinyConfig({ modalities: { rgb: false, points: true, proprio: true } }));
+  test('starts trusting every modality fully (gated), or with equal weights (precision)', () => {
+    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1 });
+    const two = new WorldModel(tinyConfig({ modalities: { rgb: false, points: true, proprio: true }, fusion: { kind: 'precision' } }));
     assert.deepEqual(two.fusionWeights(), { rgb: 0, points: 0.5, proprio: 0.5 });
     two.dispose();
   });

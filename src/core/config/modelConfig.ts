@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { perceptionConfigSchema } from './perceptionConfig.js';
 
 export const IMAGE_ENCODER_KINDS = ['mixer', 'conv'] as const;
 export const PREDICTOR_KINDS = ['mlp', 'transformer'] as const;
-export const FUSION_KINDS = ['precision', 'concat'] as const;
+export const FUSION_KINDS = ['gated', 'concat', 'precision'] as const;
 
 /**
  * The JEPA world model: encoders per modality, reliability-weighted fusion, action-conditioned
@@ -12,7 +13,11 @@ export const FUSION_KINDS = ['precision', 'concat'] as const;
  */
 export const modelConfigSchema = z
   .strictObject({
-    /** Size of the fused latent state and of every modality's embedding. */
+    /**
+     * Size of every modality's embedding. Under 'gated' and 'concat' fusion the latent state
+     * is one part of this size per modality (state size = modalities x latentDim); under
+     * 'precision' it is the weighted average, of this size.
+     */
     latentDim: z.number().int().min(2).max(4096).default(64),
     /** Which modalities the model has an encoder for; an absent one is simply masked out. */
     modalities: z
@@ -44,8 +49,8 @@ export const modelConfigSchema = z
       .strictObject({
         /** Points per cloud fed to the encoder (clouds are subsampled or cycled to this count). */
         count: z.number().int().min(1).max(200000).default(512),
-        /** Widths of the shared per-point MLP before the symmetric max pooling. */
-        hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([32, 64]),
+        /** Widths of the shared per-point MLP before the symmetric max pooling (DP3 uses 64-128-256). */
+        hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([64, 128]),
       })
       .prefault({}),
     proprio: z
@@ -87,12 +92,17 @@ export const modelConfigSchema = z
     fusion: z
       .strictObject({
         /**
-         * 'precision': reliability-weighted average of the modality embeddings (below).
-         * 'concat' (an ablation baseline): the embeddings concatenated, a missing one
-         * zero-filled, then projected linearly to latentDim.
+         * 'gated': the state keeps one part per modality (what only the cameras see is not
+         * averaged away); each part mixes the modality's own embedding with its estimate from
+         * the other modalities, gated by how reliable the modality has been (a missing one is
+         * wholly estimated). 'concat' (the ablation baseline): the parts side by side, a
+         * missing one zero-filled, no reliability. 'precision' (the earlier design, kept as an
+         * ablation): one vector, the reliability-weighted average of the embeddings.
          */
-        kind: z.enum(FUSION_KINDS).default('precision'),
-        /** Momentum of each modality's running latent prediction error (precision = 1 / error). */
+        kind: z.enum(FUSION_KINDS).default('gated'),
+        /** Hidden width of the 'gated' fusion's cross-modal estimators. */
+        imputeHidden: z.number().int().min(1).max(4096).default(128),
+        /** Momentum of the running per-modality error statistics the reliabilities come from. */
         momentum: z.number().min(0).max(1).default(0.99),
         /** Exponent on precision before normalising: 0 = equal weights, larger = sharper. */
         sharpness: z.number().min(0).max(16).default(1),
@@ -105,7 +115,11 @@ export const modelConfigSchema = z
         variance: z.number().min(0).default(1),
         /** VICReg off-diagonal covariance penalty. */
         covariance: z.number().min(0).default(0.04),
-        /** Pulls each modality's embedding toward the fused state, so all live in one space. */
+        /**
+         * Cross-modal term. 'gated': each modality's estimator from the other modalities
+         * learns that modality's embedding (stopped); 'precision': each embedding is pulled
+         * toward the fused state, so all live in one space; 'concat': none.
+         */
         alignment: z.number().min(0).default(0.5),
         inverse: z.number().min(0).default(0.1),
         /** Auxiliary loss of the proprio decoding head (for joint-limit costs). */
@@ -137,6 +151,8 @@ export const modelConfigSchema = z
     gradClip: z.number().min(0).default(1),
     /** Open-loop rollout steps trained per sequence (a batch holds horizon + 1 observations). */
     horizon: z.number().int().min(1).max(64).default(3),
+    /** Point-cloud preprocessing before the point encoder (src/perception); part of the model's input contract, so checkpoints carry it. */
+    perception: perceptionConfigSchema,
   })
   .prefault({});
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
