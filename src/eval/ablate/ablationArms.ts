@@ -46,13 +46,14 @@ const CONCAT = 'model.fusion.kind=concat';
  * `ema` swaps VICReg's variance/covariance terms for an EMA target encoder (BYOL / I-JEPA style).
  */
 export const ABLATION_ARMS: readonly AblationArm[] = [
-  { name: 'full', description: 'the full model: RGB + points + proprio, precision fusion, action-conditioned predictor, VICReg', overrides: [], sensors: 'clean' },
+  { name: 'full', description: 'the full model: RGB + points + proprio, one latent part per modality with reliability-gated cross-modal estimates, action-conditioned predictor, VICReg', overrides: [], sensors: 'clean' },
   { name: 'passive', description: 'predictor without the action (zero action), no inverse-dynamics head', overrides: ['model.predictor.actionConditioned=false', 'model.inverseHead=false'], sensors: 'clean' },
   { name: 'no_points', description: 'without the point cloud (RGB + proprio)', overrides: ['model.modalities.points=false'], sensors: 'clean' },
-  { name: 'concat', description: 'plain concatenation + linear projection instead of precision fusion', overrides: [CONCAT], sensors: 'clean' },
-  { name: 'precision_noise', description: 'precision fusion, noisy sensors', overrides: [], sensors: 'noise' },
+  { name: 'concat', description: 'the same parts side by side: no reliability gates, a missing modality zero-filled', overrides: [CONCAT], sensors: 'clean' },
+  { name: 'averaged', description: 'the earlier design: one vector, the precision-weighted average of the embeddings', overrides: ['model.fusion.kind=precision'], sensors: 'clean' },
+  { name: 'gated_noise', description: 'gated fusion, noisy sensors', overrides: [], sensors: 'noise' },
   { name: 'concat_noise', description: 'concatenation, noisy sensors', overrides: [CONCAT], sensors: 'noise' },
-  { name: 'precision_dropout', description: 'precision fusion, sensor dropout', overrides: [], sensors: 'dropout' },
+  { name: 'gated_dropout', description: 'gated fusion, sensor dropout', overrides: [], sensors: 'dropout' },
   { name: 'concat_dropout', description: 'concatenation, sensor dropout', overrides: [CONCAT], sensors: 'dropout' },
   { name: 'ema', description: 'EMA target encoder (tau 0.99) instead of VICReg variance/covariance', overrides: ['model.ema.enabled=true', 'model.loss.variance=0', 'model.loss.covariance=0'], sensors: 'clean' },
 ];
@@ -60,7 +61,8 @@ export const ABLATION_ARMS: readonly AblationArm[] = [
 export const ABLATION_QUESTIONS: readonly AblationQuestion[] = [
   { title: 'Action conditioning: action-structured vs passive representation', arms: ['full', 'passive'] },
   { title: 'Point cloud: with vs without', arms: ['full', 'no_points'] },
-  { title: 'Fusion: reliability-weighted vs concatenation, by sensor condition', arms: ['full', 'concat', 'precision_noise', 'concat_noise', 'precision_dropout', 'concat_dropout'] },
+  { title: 'Fusion: reliability-gated vs concatenation, by sensor condition', arms: ['full', 'concat', 'gated_noise', 'concat_noise', 'gated_dropout', 'concat_dropout'] },
+  { title: 'Latent shape: one part per modality vs one averaged vector', arms: ['full', 'averaged'] },
   { title: 'Anti-collapse: VICReg vs EMA target', arms: ['full', 'ema'] },
 ];
 

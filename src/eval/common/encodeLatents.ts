@@ -4,10 +4,13 @@ import type { ModelFrames, ModelModality, WorldModel } from '../../model/index.j
 /** Frozen-encoder outputs of some frames, copied out of the backend. */
 export interface Latents {
   readonly count: number;
+  /** Size of the fused state. */
   readonly dim: number;
+  /** Size of one modality's embedding. */
+  readonly embeddingDim: number;
   /** [count, dim] fused state. */
   readonly state: Float32Array;
-  /** [count, dim] per modality the model encodes (zero rows where a frame lacks it). */
+  /** [count, embeddingDim] per modality the model encodes (zero rows where a frame lacks it). */
   readonly modalities: Partial<Record<ModelModality, Float32Array>>;
 }
 
@@ -17,6 +20,7 @@ export interface Latents {
  */
 export function encodeLatents(model: WorldModel, frames: ModelFrames, chunk = 64): Latents {
   const d = model.latentDim;
+  const de = model.config.latentDim;
   const state = new Float32Array(frames.count * d);
   const modalities: Partial<Record<ModelModality, Float32Array>> = {};
   for (let start = 0; start < frames.count; start += chunk) {
@@ -29,14 +33,14 @@ export function encodeLatents(model: WorldModel, frames: ModelFrames, chunk = 64
         if (emb === undefined) return;
         const values = emb.dataSync();
         const mask = e.mask.dataSync();
-        const out = (modalities[m] ??= new Float32Array(frames.count * d));
+        const out = (modalities[m] ??= new Float32Array(frames.count * de));
         rows.forEach((_, i) => {
-          if (mask[i * model.modalities.length + j] !== 0) out.set(values.subarray(i * d, (i + 1) * d), (start + i) * d);
+          if (mask[i * model.modalities.length + j] !== 0) out.set(values.subarray(i * de, (i + 1) * de), (start + i) * de);
         });
       });
     });
   }
-  return { count: frames.count, dim: d, state, modalities };
+  return { count: frames.count, dim: d, embeddingDim: de, state, modalities };
 }
 
 /** The same frames with only the named modalities present (e.g. camera-only latents). */

@@ -122,15 +122,15 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
       horizons.push(...predictionErrorPerHorizon(model, t.episodes, t.latents, options.horizon).map((h) => ({ encoder, split: t.split, ...h })));
     }
     // (2) pose probes
-    for (const [name, pick] of reps) {
+    for (const [name, pick, dim] of reps) {
       const x = pick(fitLatents);
       const n = fitLatents.count;
-      const std = fitStandardizer(x, n, fitLatents.dim);
+      const std = fitStandardizer(x, n, dim);
       const xz = std.apply(x, n);
       const groups = Int32Array.from(fit.flatMap((e, i) => e.frames.map(() => i)));
       for (const { target, of } of targets) {
         const y = concat(fit, of);
-        const probe = fitRidge(xz, n, fitLatents.dim, y, 3, { groups });
+        const probe = fitRidge(xz, n, dim, y, 3, { groups });
         for (const t of testLatents) {
           const m = t.latents.count;
           const pred = probe.predict(std.apply(pick(t.latents), m), m);
@@ -165,9 +165,10 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
 }
 
 /** Which latents the pose probes read: the fused state and each modality's own embedding. */
-function representations(l: Latents): Array<[string, (x: Latents) => Float32Array]> {
-  const out: Array<[string, (x: Latents) => Float32Array]> = [['fused', (x) => x.state]];
-  for (const m of ['rgb', 'points', 'proprio'] as const) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!]);
+/** Each representation probed: a name, how to read it from latents, and its width. */
+function representations(l: Latents): Array<[string, (x: Latents) => Float32Array, number]> {
+  const out: Array<[string, (x: Latents) => Float32Array, number]> = [['fused', (x) => x.state, l.dim]];
+  for (const m of ['rgb', 'points', 'proprio'] as const) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!, l.embeddingDim]);
   return out;
 }
 

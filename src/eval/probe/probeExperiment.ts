@@ -119,7 +119,7 @@ export function runProbeExperiment(env: SimEnv, models: ExperimentModels, option
       out.set(`${name} fused`, { x: Float64Array.from(lat.state), d: lat.dim });
       for (const m of ['rgb', 'points'] as const) {
         const e = lat.modalities[m];
-        if (e !== undefined) out.set(`${name} ${m}`, { x: Float64Array.from(e), d: lat.dim });
+        if (e !== undefined) out.set(`${name} ${m}`, { x: Float64Array.from(e), d: lat.embeddingDim });
       }
     }
     if (frames.rgb !== undefined) {

@@ -22,10 +22,11 @@ describe('ablation arms', () => {
     assert.equal(armConfig(base, selectArms(['no_points'])[0], 1).model.modalities.points, false);
     assert.equal(armConfig(base, selectArms(['concat_noise'])[0], 1).model.fusion.kind, 'concat');
     assert.equal(armConfig(base, selectArms(['concat_noise'])[0], 1).sim.noise.depthStd, 0.03);
-    assert.equal(armConfig(base, selectArms(['precision_dropout'])[0], 1).sim.noise.dropout, 0.3);
+    assert.equal(armConfig(base, selectArms(['gated_dropout'])[0], 1).sim.noise.dropout, 0.3);
     assert.equal(armConfig(base, selectArms(['ema'])[0], 1).model.ema.enabled, true);
     assert.equal(armConfig(base, selectArms(['ema'])[0], 1).model.loss.variance, 0);
-    assert.equal(armConfig(base, selectArms(['full'])[0], 1).model.fusion.kind, 'precision');
+    assert.equal(armConfig(base, selectArms(['full'])[0], 1).model.fusion.kind, 'gated');
+    assert.equal(armConfig(base, selectArms(['averaged'])[0], 1).model.fusion.kind, 'precision');
     assert.ok(SENSOR_FAULTS.dropout.corruption?.rgbDropout, 'the dropout condition drops camera frames');
   });
 
@@ -38,7 +39,8 @@ describe('ablation arms', () => {
 });
 
 describe('model switches the arms use', () => {
-  const states = (): tf.Tensor2D => tf.tensor2d(new Rng(2).fillNormal(new Float32Array(4 * 8)), [4, 8]);
+  // Three parts of latentDim 8 (gated fusion, the default).
+  const states = (): tf.Tensor2D => tf.tensor2d(new Rng(2).fillNormal(new Float32Array(4 * 24)), [4, 24]);
   const actions = (seed: number): tf.Tensor2D => tf.tensor2d(new Rng(seed).fillUniform(new Float32Array(4 * 3), -1, 1), [4, 3]);
 
   for (const kind of ['mlp', 'transformer'] as const) {
@@ -65,31 +67,35 @@ describe('model switches the arms use', () => {
     });
   }
 
-  test("fusion.kind='concat': a learned projection of the concatenated embeddings, a missing modality zero-filled", () => {
+  test("fusion.kind='concat': the parts side by side with no estimates and no gates, a missing modality zero-filled", () => {
     const model = new WorldModel(tinyConfig({ fusion: { kind: 'concat' } }), { seed: 3 });
-    const precision = new WorldModel(tinyConfig(), { seed: 3 });
+    const gated = new WorldModel(tinyConfig(), { seed: 3 });
     assert.equal(model.fusion.kind, 'concat');
-    assert.deepEqual(model.params.get('fusion.concat.w').shape, [3 * 8, 8]);
-    assert.ok(!precision.params.has('fusion.concat.w'), 'the default model has no projection');
-    assert.deepEqual(model.fusionWeights(), { rgb: 1 / 3, points: 1 / 3, proprio: 1 / 3 });
+    assert.equal(model.latentDim, gated.latentDim, 'same state size as the gated fusion it is compared with');
+    assert.ok(!model.params.has('fusion.impute.rgb.0.w') && gated.params.has('fusion.impute.rgb.0.w'), 'only the gated fusion estimates parts');
+    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1 });
     const full = [observation(1), observation(2)];
     assertNoLeak('encode', () => {
       const a = take(model.encodeObservations(full));
-      const b = take(precision.encodeObservations(full));
+      const b = take(gated.encodeObservations(full));
       assert.ok(a.every(Number.isFinite));
-      assert.ok(maxAbsDiff(a, b) > 1e-4, 'concat fuses differently from the precision-weighted average');
-      // A frame whose RGB is missing: the RGB block is zero, so what the masked pixels hold does not matter.
+      assert.ok(maxAbsDiff(a, b) < 1e-6, 'with every sensor present and trusted, the two fusions agree');
+      // A frame whose RGB is missing: the RGB part is zero, so what the masked pixels hold does not matter.
       const frames = framesFromObservations([observation(1), observation(2)], model.config);
-      const masked = (rgb: Uint8Array | undefined): Float32Array =>
-        take(model.encodeFrames({ ...frames, rgb, present: { ...frames.present, rgb: Uint8Array.from([0, 1]) } }));
-      const m1 = masked(frames.rgb);
-      const m2 = masked(frames.rgb?.map((v, i) => (i < frames.rgb!.length / 2 ? 255 - v : v)));
+      const masked = (m: WorldModel, rgb: Uint8Array | undefined): Float32Array =>
+        take(m.encodeFrames({ ...frames, rgb, present: { ...frames.present, rgb: Uint8Array.from([0, 1]) } }));
+      const m1 = masked(model, frames.rgb);
+      const m2 = masked(model, frames.rgb?.map((v, i) => (i < frames.rgb!.length / 2 ? 255 - v : v)));
       assert.ok(maxAbsDiff(m1, m2) < 1e-6, 'masked pixels are ignored');
-      assert.ok(maxAbsDiff(m1.subarray(0, 8), a.subarray(0, 8)) > 1e-5, 'dropping a modality changes the state');
-      assert.ok(maxAbsDiff(m1.subarray(8), a.subarray(8)) < 1e-6, 'and only in the frame that lost it');
+      const d = model.latentDim;
+      const [rgbStart, size] = model.fusion.partOf('rgb');
+      assert.ok(m1.subarray(rgbStart, rgbStart + size).every((v) => v === 0), 'the missing part is zero');
+      assert.ok(maxAbsDiff(m1.subarray(d), a.subarray(d)) < 1e-6, 'and only in the frame that lost it');
+      const g = masked(gated, frames.rgb);
+      assert.ok(g.subarray(rgbStart, rgbStart + size).some((v) => Math.abs(v) > 1e-4), 'the gated fusion estimates it instead');
     });
     model.dispose();
-    precision.dispose();
+    gated.dispose();
   });
 
   for (const arm of [
@@ -112,7 +118,7 @@ describe('model switches the arms use', () => {
         for (let i = 0; i < 2; i++) {
           const loss = trainer.trainStep(batch);
           assert.ok(Number.isFinite(loss.total) && Number.isFinite(loss.prediction), `${arm.name} loss ${loss.total}`);
-          if (arm.name === 'concat') assert.equal(loss.alignment, 0, 'no alignment term under concat');
+          if (arm.name === 'concat') assert.equal(loss.alignment, 0, 'no cross-modal term under concat');
         }
       });
       assert.ok(maxAbsDiff(before, take(model.encodeObservations([observation(99)]))) > 0, 'training changed the encoding');

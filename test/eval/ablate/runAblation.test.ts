@@ -48,7 +48,7 @@ test('quick mode: every arm and seed is measured, numbers in range, nothing leak
   }
   const fw = (arm: string): Readonly<Record<string, number>> => all.runs.find((r) => r.arm === arm)!.fusionWeights;
   assert.equal(fw('no_points').points, 0, 'no point-cloud encoder');
-  assert.ok(Math.abs(fw('concat').rgb - 1 / 3) < 1e-9, 'concatenation has no reliability weights');
+  assert.equal(fw('concat').rgb, 1, 'concatenation has no reliability gates');
   for (const s of all.summary) assert.equal(s.probeAccuracy.n, 1);
   assert.equal(all.probe.classes.length, 7);
   assert.ok(Math.abs(all.probe.chance - 1 / 7) < 1e-12);
