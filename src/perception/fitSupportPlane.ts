@@ -11,7 +11,7 @@ export interface SupportPlane {
 }
 
 export interface FitSupportPlaneOptions {
-  /** Hypotheses tried. */
+  /** Most hypotheses tried; fewer when the best plane's inlier share makes a better one unlikely. */
   readonly iterations: number;
   /** Inlier distance, metres. */
   readonly tolerance: number;
@@ -22,11 +22,13 @@ export interface FitSupportPlaneOptions {
 }
 
 const DEFAULT_SEED = 0x5e1f;
+const CONFIDENCE = 0.999;
 const DEG = Math.PI / 180;
 
 /**
  * The dominant near-horizontal plane of `positions` ([count, 3], finite): seeded RANSAC
- * over planes through 3 points, best by inlier count, then a least-squares (total) refit on
+ * over planes through 3 points (stopping early at 99.9% confidence), best by inlier count,
+ * then a least-squares (total) refit on
  * its inliers. Undefined when no hypothesis within `maxTiltDeg` of +z was found.
  */
 export function fitSupportPlane(positions: Float32Array, count: number, options: FitSupportPlaneOptions): SupportPlane | undefined {
@@ -39,7 +41,10 @@ export function fitSupportPlane(positions: Float32Array, count: number, options:
   const minNz = Math.cos(maxTiltDeg * DEG);
   const rng = new Rng(options.seed ?? DEFAULT_SEED);
   let best: SupportPlane | undefined;
-  for (let it = 0; it < iterations; it++) {
+  // Adaptive stop: once the best plane's inlier fraction w makes a miss unlikely
+  // ((1 - w^3)^it < 1 - CONFIDENCE), more hypotheses cannot be expected to beat it.
+  let needed = iterations;
+  for (let it = 0; it < needed; it++) {
     const i = rng.int(0, count);
     const j = rng.int(0, count);
     const k = rng.int(0, count);
@@ -57,7 +62,12 @@ export function fitSupportPlane(positions: Float32Array, count: number, options:
     if (nz < minNz) continue;
     const offset = -(nx * ax + ny * ay + nz * az);
     const inliers = countWithin(positions, count, nx, ny, nz, offset, tolerance);
-    if (best === undefined || inliers > best.inliers) best = { normal: [nx, ny, nz], offset, inliers };
+    if (best === undefined || inliers > best.inliers) {
+      best = { normal: [nx, ny, nz], offset, inliers };
+      const w3 = (inliers / count) ** 3;
+      if (w3 >= 1) break;
+      needed = Math.min(iterations, Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - w3)));
+    }
   }
   if (best === undefined) return undefined;
   const refit = refitOnInliers(positions, count, best, tolerance);

@@ -60,7 +60,7 @@ export function perceiveCloud(
   checkVec3(where, 'config.workspace.max', box.max);
 
   if (!config.enabled) {
-    const finite = cropToBox(cloud.positions, input, [-Infinity, -Infinity, -Infinity], [Infinity, Infinity, Infinity]);
+    const finite = finiteIndices(cloud.positions, input);
     const kept = finite.length;
     stridedSample(cloud.positions, finite, sampleCount, points, indices);
     return { points, indices, kept, stats: { input, afterCrop: kept, afterPlane: kept, afterSelfFilter: kept } };
@@ -135,4 +135,11 @@ function stridedSample(positions: Float32Array, valid: Int32Array, count: number
     out[3 * j + 2] = positions[3 * src + 2];
     indices[j] = src;
   }
+}
+
+function finiteIndices(p: Float32Array, count: number): Int32Array {
+  const idx = new Int32Array(count);
+  let n = 0;
+  for (let i = 0; i < count; i++) if (Number.isFinite(p[3 * i]) && Number.isFinite(p[3 * i + 1]) && Number.isFinite(p[3 * i + 2])) idx[n++] = i;
+  return idx.subarray(0, n);
 }
