@@ -20,6 +20,7 @@ import type { SceneAppearance } from './randomization.js';
 import { sampleAppearance, sampleObjectLook } from './randomization.js';
 import type { SceneData } from './sceneData.js';
 import { loadSceneData } from './sceneData.js';
+import { robotShapesOf, subtreeGeomIds } from './robotShapes.js';
 import type { Goal, TaskProgress } from './tasks.js';
 import { isLiftedAndGrasped, isSuccess, placeObjects, sampleGoal } from './tasks.js';
 
@@ -217,6 +218,8 @@ class Episode {
   readonly #baseId: number;
   readonly #objectBodies: Array<{ name: string; shape: string; bodyId: number; geomIds: Set<number> }>;
   readonly #fingerGeoms: [number, number];
+  /** Every geom of the arm (under its root body `base`), fingers included: its self-filter shapes. */
+  readonly #armGeoms: Int32Array;
   readonly substeps: number;
 
   private constructor(
@@ -244,6 +247,7 @@ class Episode {
       return { name: o.name, shape: o.shape, bodyId, geomIds };
     });
     this.#fingerGeoms = [requireId(mj, model, 'geom', 'finger_left'), requireId(mj, model, 'geom', 'finger_right')];
+    this.#armGeoms = subtreeGeomIds(model, this.#baseId);
     this.substeps = Math.max(1, Math.round(1 / config.controlHz / model.opt.timestep));
   }
 
@@ -370,14 +374,19 @@ class Episode {
     const frame = this.#render(data, 'scene', cfg.camera);
     if (withNoise) applySensorNoise(frame, cfg.noise, this.#noiseRng);
     const basePose = this.#bodyPose(data, this.#baseId);
+    const pointFrameId = cfg.pointFrame === 'base' ? 'base_link' : 'scene_camera_optical';
     const points = depthToPointCloud(frame, {
       target: cfg.pointFrame,
       basePose,
       count: cfg.pointCount,
       rng: this.#pointRng,
-      frameId: cfg.pointFrame === 'base' ? 'base_link' : 'scene_camera_optical',
+      frameId: pointFrameId,
       stamp,
     });
+    // The arm's shapes come with its joint state: never on a goal observation, whose arm pose would leak the goal.
+    const robotShapes = withProprio
+      ? robotShapesOf(this.mj, this.model, data, this.#armGeoms, cfg.pointFrame === 'base' ? basePose : frame.pose, { frameId: pointFrameId, stamp })
+      : undefined;
     const views: Record<string, CameraView> = {};
     if (cfg.wristCamera.enabled) {
       const wrist = this.#render(data, 'wrist', cfg.wristCamera);
@@ -392,6 +401,7 @@ class Episode {
       segmentation: { stamp, frameId: 'scene_camera_optical', width: frame.width, height: frame.height, data: frame.segmentation },
       points,
       proprio: withProprio ? this.#proprio(data, stamp, basePose) : undefined,
+      ...(robotShapes ? { robotShapes } : {}),
       ...(cfg.wristCamera.enabled ? { views } : {}),
     };
   }

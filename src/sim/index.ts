@@ -7,3 +7,4 @@ export * from './ArmKinematics.js';
 export * from './tasks.js';
 export * from './SimEnv.js';
 export * from './scriptedPolicy.js';
+export * from './robotShapes.js';

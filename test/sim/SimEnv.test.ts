@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/Rng.js';
 import type { Observation } from '../../src/core/Observation.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
+import { filterRobotPoints } from '../../src/perception/index.js';
 import { makeEnv, simConfig } from './fixtures.js';
 
 function runRandom(env: SimEnv, seed: number, steps: number): { obs: Observation[]; qpos: Float64Array[] } {
@@ -57,8 +58,39 @@ describe('SimEnv', async () => {
     env.reset(5, { task: 'push' });
     const goal = env.goalObservation();
     assert.equal(goal.proprio, undefined);
+    assert.equal(goal.robotShapes, undefined, 'no arm shapes: they would give away the goal arm pose');
     assert.ok(goal.rgb && goal.depth && goal.points);
     assert.notDeepEqual(goal.rgb.data, env.observe().rgb!.data, 'the goal image differs from the start image');
+  });
+
+  test("observations carry the arm's shapes in the cloud's frame, containing the gripper's points, in base and camera frames", async () => {
+    const cameraEnv = await makeEnv('pointFrame="camera"');
+    try {
+      for (const e of [env, cameraEnv]) {
+        const obs = e.reset(2, { task: 'push' });
+        const step = e.step([0, 0, -0.02, 1]).observation;
+        for (const o of [obs, step]) {
+          const shapes = o.robotShapes!;
+          assert.equal(shapes.frameId, o.points!.frameId);
+          assert.deepEqual(shapes.stamp, o.points!.stamp);
+          assert.equal(shapes.shapes.length, 8);
+          const { mj, model } = e.mujoco;
+          const fingers = new Set(['finger_left', 'finger_right'].map((n) => mj.mj_name2id(model, mj.mjtObj.mjOBJ_GEOM.value as unknown as number, n)));
+          const cloud = o.points!;
+          const kept = new Set(filterRobotPoints(cloud.positions, shapes, 0.005));
+          let fingerPoints = 0, fingerKept = 0;
+          for (let i = 0; i < cloud.count; i++) {
+            if (!fingers.has(cloud.segments![i])) continue;
+            fingerPoints++;
+            if (kept.has(i)) fingerKept++;
+          }
+          assert.ok(fingerPoints > 5, `${cloud.frameId}: the gripper is in view (${fingerPoints} points)`);
+          assert.equal(fingerKept, 0, `${cloud.frameId}: every gripper point lies in its shapes`);
+        }
+      }
+    } finally {
+      cameraEnv.close();
+    }
   });
 
   test('the end-effector pose in proprioception is the tool position in the base frame', () => {

@@ -117,6 +117,28 @@ export function registerBenchCommands(program: Command): void {
 
   addGlobalOptions(
     bench
+      .command('perception')
+      .description('milliseconds per cloud of each point-cloud perception stage (crop, plane, self-filter, FPS) on real sim clouds')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--repeats <n>', 'timed passes over the clouds', '30'),
+  ).action(async (opts: GlobalOptions & { json?: boolean; repeats: string }) => {
+    const { benchPerception } = await import('../../../bench/perception.js');
+    const { perceptionConfigSchema } = await import('../../core/config/perceptionConfig.js');
+    await withRuntime(
+      opts,
+      [],
+      async (rt) => {
+        // model.perception once the model config carries it (its defaults until then).
+        const perception = perceptionConfigSchema.parse((rt.config.model as { perception?: unknown }).perception ?? {});
+        const result = await benchPerception(rt.config.sim, perception, rt.config.model.points.count, Number(opts.repeats));
+        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+      },
+      { console: !opts.json },
+    );
+  });
+
+  addGlobalOptions(
+    bench
       .command('loop')
       .description('control rate and latency of the perception-action loop with the learner training in its worker')
       .option('--json', 'print only the JSON result on stdout')

@@ -48,14 +48,15 @@ export function registerSimCommands(program: Command, info: ProgramInfo): void {
   addGlobalOptions(
     sim
       .command('snapshot')
-      .description('write PNGs of a scene (RGB, colour-mapped depth, point cloud from above, wrist camera) and of its goal')
+      .description('write PNGs of a scene (RGB, colour-mapped depth, point cloud from above raw and perceived, wrist camera) and of its goal')
       .option('--task <task>', 'reach | push | pick')
       .option('--split <split>', 'randomisation split, e.g. train or unseen_colors')
       .option('--size <px>', 'image width and height', '256')
+      .option('--points <n>', 'points in the cloud (the model sees 2048 of a 64x64 camera by default)', '16384')
       .requiredOption('--out <dir>', 'output folder'),
-  ).action(async (opts: GlobalOptions & { task?: string; split?: string; size: string; out: string }) => {
+  ).action(async (opts: GlobalOptions & { task?: string; split?: string; size: string; points: string; out: string }) => {
     const { simSnapshot } = await import('../commands/simSnapshot.js');
-    const extra = ['sim.pointCount=16384', `sim.camera.width=${opts.size}`, `sim.camera.height=${opts.size}`, `sim.wristCamera.width=${opts.size}`, `sim.wristCamera.height=${opts.size}`];
+    const extra = [`sim.pointCount=${opts.points}`, `sim.camera.width=${opts.size}`, `sim.camera.height=${opts.size}`, `sim.wristCamera.width=${opts.size}`, `sim.wristCamera.height=${opts.size}`];
     if (opts.task) extra.push(`sim.task=${JSON.stringify(opts.task)}`);
     if (opts.split) extra.push(`sim.split=${JSON.stringify(opts.split)}`);
     await withRuntime(opts, extra, (rt) => simSnapshot(rt, { out: opts.out }));

@@ -13,10 +13,14 @@ export const perceptionConfigSchema = z
   .strictObject({
     /** Off: the cloud is resampled as it comes (every valid point, evenly strided). */
     enabled: z.boolean().default(true),
-    /** Axis-aligned workspace box in the robot base frame, metres: points outside are dropped. */
+    /**
+     * Axis-aligned workspace box in the robot base frame, metres: points outside are dropped.
+     * x starts 10 cm in front of the base: the base itself is no workspace (measured in the
+     * simulation: at 5 cm its plinth held 150-400 of 512 samples).
+     */
     workspace: z
       .strictObject({
-        min: vec3.default([0.05, -0.45, -0.05]),
+        min: vec3.default([0.1, -0.45, -0.05]),
         max: vec3.default([0.7, 0.45, 0.3]),
       })
       .prefault({}),
@@ -34,8 +38,11 @@ export const perceptionConfigSchema = z
         tolerance: z.number().positive().max(0.2).default(0.006),
         /** Points higher than this above the plane are dropped (the arm above the objects), metres; 0 keeps all. */
         maxHeight: z.number().min(0).default(0.12),
-        /** RANSAC hypotheses per cloud. */
-        iterations: z.number().int().min(1).max(10000).default(64),
+        /**
+         * Most RANSAC hypotheses per cloud (it stops at 99.9% confidence, after about 6 on a
+         * table that fills 90% of the crop): 600 still find a plane holding 20% of the points.
+         */
+        iterations: z.number().int().min(1).max(10000).default(600),
         /** A fitted plane whose normal is further than this from the frame's z axis is rejected (a wall, the arm), degrees. */
         maxTiltDeg: z.number().min(0).max(90).default(25),
         /** A plane with fewer inliers than this fraction of the cropped cloud is not a support: nothing is removed. */
