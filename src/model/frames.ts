@@ -1,4 +1,5 @@
-import type { ModelConfig, Observation, PointCloud, RgbImage } from '../core/index.js';
+import type { ModelConfig, Observation, RgbImage } from '../core/index.js';
+import { perceiveCloud } from '../perception/index.js';
 import { proprioVector } from './proprioVector.js';
 
 /** The modalities the world model fuses (depth arrives as a point cloud). */
@@ -23,8 +24,10 @@ export interface ModelFrames {
 }
 
 /**
- * Packs observations into frames: images resampled, clouds resampled, proprio laid out.
- * Modalities the model has no encoder for are left out.
+ * Packs observations into frames: images resampled, clouds through the perception stage
+ * (workspace crop, support plane, self-filter, farthest-point sampling: model.perception),
+ * proprio laid out. A cloud with nothing left after perception counts as absent. Modalities
+ * the model has no encoder for are left out.
  */
 export function framesFromObservations(observations: readonly Observation[], config: ModelConfig): ModelFrames {
   const n = observations.length;
@@ -42,7 +45,8 @@ export function framesFromObservations(observations: readonly Observation[], con
       present.rgb[i] = 1;
     }
     if (points !== undefined && obs.points !== undefined) {
-      present.points[i] = resamplePoints(obs.points, np, points.subarray(i * np * 3, (i + 1) * np * 3)) ? 1 : 0;
+      const out = points.subarray(i * np * 3, (i + 1) * np * 3);
+      present.points[i] = perceiveCloud(obs.points, config.perception, np, obs.robotShapes, out).kept > 0 ? 1 : 0;
     }
     if (proprio !== undefined && obs.proprio !== undefined) {
       proprioVector(obs.proprio, pd, proprio, i * pd);
@@ -70,28 +74,6 @@ export function resampleImage(image: RgbImage, size: number, out = new Uint8Arra
     }
   }
   return out;
-}
-
-/**
- * Resamples the finite points of a cloud to exactly `count`: evenly strided when there are
- * more, cycled when fewer (repeating points leaves a max-pooled feature unchanged).
- * Returns false, leaving `out` zero, when the cloud has no finite point.
- */
-export function resamplePoints(cloud: PointCloud, count: number, out: Float32Array): boolean {
-  const pos = cloud.positions;
-  const valid: number[] = [];
-  for (let i = 0; i < cloud.count; i++) {
-    if (Number.isFinite(pos[3 * i]) && Number.isFinite(pos[3 * i + 1]) && Number.isFinite(pos[3 * i + 2])) valid.push(i);
-  }
-  out.fill(0);
-  if (valid.length === 0) return false;
-  for (let i = 0; i < count; i++) {
-    const src = valid.length >= count ? valid[Math.floor((i * valid.length) / count)] : valid[i % valid.length];
-    out[3 * i] = pos[3 * src];
-    out[3 * i + 1] = pos[3 * src + 1];
-    out[3 * i + 2] = pos[3 * src + 2];
-  }
-  return true;
 }
 
 /** Whether frame `row` has modality `m` (data given and not masked out). */

@@ -37,6 +37,14 @@ export interface Embedding {
 
 const TARGET = 'target.';
 
+/** Thrown when frames hold none of the modalities the model encodes (e.g. an image-only goal whose frame was dropped and whose cloud perception emptied). */
+export class NoModalityError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoModalityError';
+  }
+}
+
 /**
  * The JEPA world model: per-modality encoders, reliability-weighted fusion into one latent
  * state, an action-conditioned residual predictor, and small heads (inverse dynamics,
@@ -154,7 +162,7 @@ export class WorldModel {
       return any ? enc.apply(w, enc.input(frames, rows)) : undefined;
     });
     if (embeddings.every((e) => e === undefined)) {
-      throw new RangeError(`world model: none of the ${rows.length} frames has any of the modalities ${modalities.join(', ')}`);
+      throw new NoModalityError(`world model: none of the ${rows.length} frames has any of the modalities ${modalities.join(', ')}`);
     }
     const mixing = this.fusion.mixing(mask);
     const estimates = this.fusion.estimates(embeddings, mask, w);

@@ -7,7 +7,8 @@ import { framesFromObservations } from '../../src/model/index.js';
 import { observation } from '../model/fixtures.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
 
-const model = tinyConfig().model;
+// The synthetic observations hold random points, not a tabletop: no perception crop.
+const model = tinyConfig('model.perception.enabled=false').model;
 
 /** Posts a value through a real MessagePort with a transfer list; resolves with what arrives. */
 function roundTrip<T>(value: T, transfer: ArrayBuffer[]): Promise<T> {

@@ -19,6 +19,8 @@ export function tinyConfig(overrides: ModelConfigInput = {}): ModelConfigInput {
     actionDim: 3,
     predictor: { width: 16, depth: 1 },
     horizon: 2,
+    // Synthetic clouds are random points, not a tabletop: no workspace crop or plane.
+    perception: { enabled: false },
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modelConfigSchema, timestampFromSeconds } from '../../src/core/index.js';
-import { framesFromObservations, gatherRows, isPresent, resampleImage, resamplePoints } from '../../src/model/index.js';
+import { framesFromObservations, gatherRows, isPresent, resampleImage } from '../../src/model/index.js';
 import { observation } from './fixtures.js';
 
 const header = { stamp: timestampFromSeconds(0), frameId: 'cam' };
@@ -16,17 +16,20 @@ test('images are resampled nearest-neighbour, a same-size image copied', () => {
   assert.throws(() => resampleImage({ ...header, width: 4, height: 4, data: new Uint8Array(5) }, 2), /rgb image cam: 5 bytes for 4x4x3/);
 });
 
-test('clouds are strided down, cycled up, and NaN points skipped', () => {
-  const positions = Float32Array.from([0, 0, 0, 1, 1, 1, NaN, 0, 0, 3, 3, 3]);
-  const cloud = { ...header, count: 4, positions };
-  const up = new Float32Array(5 * 3);
-  assert.ok(resamplePoints(cloud, 5, up));
-  assert.deepEqual(Array.from(up), [0, 0, 0, 1, 1, 1, 3, 3, 3, 0, 0, 0, 1, 1, 1]);
-  const down = new Float32Array(2 * 3);
-  resamplePoints(cloud, 2, down);
-  assert.deepEqual(Array.from(down), [0, 0, 0, 1, 1, 1]);
-  assert.equal(resamplePoints({ ...header, count: 1, positions: Float32Array.from([NaN, 0, 0]) }, 2, down), false);
-  assert.deepEqual(Array.from(down), [0, 0, 0, 0, 0, 0]);
+test('clouds go through the perception stage: the workspace crop keeps the points inside, an emptied cloud is absent', () => {
+  const config = modelConfigSchema.parse({ points: { count: 4 }, perception: { supportPlane: { mode: 'none' } } });
+  // Two points inside the default workspace box, one behind the robot, one NaN.
+  const positions = Float32Array.from([0.3, 0, 0.02, 0.4, 0.1, 0.05, -1, 0, 0, NaN, 0, 0]);
+  const frames = framesFromObservations(
+    [
+      { stamp: header.stamp, points: { ...header, count: 4, positions } },
+      { stamp: header.stamp, points: { ...header, count: 1, positions: Float32Array.from([-1, 0, 0]) } },
+    ],
+    { ...config, modalities: { rgb: false, points: true, proprio: false } },
+  );
+  const kept = Array.from(frames.points!.subarray(0, 12));
+  for (let i = 0; i < 4; i++) assert.ok(kept[3 * i] >= 0.3 && kept[3 * i] <= 0.4 + 1e-6, `sample ${i} is one of the inside points`);
+  assert.deepEqual(Array.from(frames.present!.points!), [1, 0]);
 });
 
 test('frames from observations mark what each one has', () => {

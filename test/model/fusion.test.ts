@@ -84,6 +84,7 @@ describe('PrecisionFusion', () => {
           horizon: 2,
           learningRate: 3e-3,
           fusion: { momentum: 0.9, kind },
+          perception: { enabled: false },
         },
         { seed: 1 },
       );

@@ -5,6 +5,7 @@ import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
 import { proprioLayout } from '../../model/proprioVector.js';
+import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision } from '../Controller.js';
@@ -100,13 +101,26 @@ export class PlanningController implements Controller {
   }
 
   setGoal(goal: Observation): void {
-    this.#goal = this.#model.encodeObservation(goal);
+    this.#goal = this.#encodeGoal(goal);
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
     this.#push?.setGoal(goal);
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
+  }
+
+  /**
+   * The goal's latent, or undefined when nothing of it survives perception (a dropped camera
+   * frame and an empty cloud): then there is no goal to plan toward, and the agent babbles.
+   */
+  #encodeGoal(goal: Observation): Float32Array | undefined {
+    try {
+      return this.#model.encodeObservation(goal);
+    } catch (err) {
+      if (err instanceof NoModalityError) return undefined;
+      throw err;
+    }
   }
 
   /** Forget the previous plan and prediction (a new episode starts from an unrelated state). */
@@ -119,7 +133,7 @@ export class PlanningController implements Controller {
     const start = performance.now();
     if (this.#goalObservation !== undefined && this.#goalWeightsVersion !== this.#model.weightsVersion) {
       // The learner changed the representation: a goal latent from the old weights is not comparable with this one.
-      this.#goal = this.#model.encodeObservation(this.#goalObservation);
+      this.#goal = this.#encodeGoal(this.#goalObservation);
       this.#goalWeightsVersion = this.#model.weightsVersion;
       this.#predictedNext = undefined;
     }

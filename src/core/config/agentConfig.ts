@@ -39,10 +39,12 @@ export const agentConfigSchema = z
       .strictObject({
         /**
          * Encode the current observation with only the modalities the goal observation has
-         * (e.g. no proprioception when the goal is an image), so that the two latents compared
-         * by the planning cost come from the same encoders.
+         * (e.g. no proprioception when the goal is an image). Needed when modalities are
+         * averaged into one vector (model.fusion.kind 'precision'); with latent parts per
+         * modality (the default), the goal's missing proprio part is estimated from its images
+         * and the current one keeps what the joints measure.
          */
-        matchGoalModalities: z.boolean().default(true),
+        matchGoalModalities: z.boolean().default(false),
         /** Hand the planner the end-effector components of the decoded proprioception (plan.cost.proprioGoalWeight weighs them). */
         endEffectorGoal: z.boolean().default(true),
         /**

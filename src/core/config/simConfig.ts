@@ -17,9 +17,9 @@ export const SPLIT_NAMES = [
 ] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
 
-const cameraSchema = z.strictObject({
-  width: z.number().int().min(8).max(1920).default(64),
-  height: z.number().int().min(8).max(1080).default(64),
+const cameraSchema = (side: number) => z.strictObject({
+  width: z.number().int().min(8).max(1920).default(side),
+  height: z.number().int().min(8).max(1080).default(side),
   /** Vertical field of view in degrees. */
   fovyDeg: z.number().min(10).max(150).default(60),
 });
@@ -50,16 +50,21 @@ export const simConfigSchema = z
     maxJointDelta: z.number().positive().max(1).default(0.08),
     /** Bound of each end-effector translation delta per tick, metres. */
     maxEeDelta: z.number().positive().max(0.2).default(0.025),
-    camera: cameraSchema.prefault({}),
-    wristCamera: cameraSchema
+    /**
+     * The scene camera. 128 px rather than 64: a 5 cm object covers about 50 of its pixels
+     * instead of 13, so the perceived cloud holds 25-110 object points instead of 3-14
+     * (the model still sees 64 px images: model.image.size).
+     */
+    camera: cameraSchema(128).prefault({}),
+    wristCamera: cameraSchema(64)
       .extend({ enabled: z.boolean().default(false) })
       .prefault({}),
     /**
-     * Points kept in the observation's cloud (sampled from the valid depth pixels). The model
-     * resamples to model.points.count; push subgoals locate the object in this cloud, which
-     * needs about 2048 of the 64x64 camera's pixels to see a 5 cm object with 10-20 points.
+     * Points kept in the observation's cloud (sampled from the valid depth pixels): every
+     * pixel of the 128 px camera, so small objects keep all their points. The model's
+     * perception stage crops and samples them to model.points.count.
      */
-    pointCount: z.number().int().min(16).max(200000).default(2048),
+    pointCount: z.number().int().min(16).max(200000).default(16384),
     /** Frame of the observation's point cloud. */
     pointFrame: z.enum(['base', 'camera']).default('base'),
     noise: noiseConfigSchema,

@@ -60,7 +60,7 @@ describe('PlanningController', () => {
     assert.ok(!close(withProprio, withoutProprio), 'proprio changes the fused latent');
 
     const matched = recordingPlanner();
-    const ctl = new PlanningController(model, matched.planner, plan, space, exploration, new Rng(1));
+    const ctl = new PlanningController(model, matched.planner, plan, space, exploration, new Rng(1), planning({ matchGoalModalities: true }));
     ctl.explore = false;
     ctl.setGoal(goalImage);
     ctl.decide(current);
@@ -72,7 +72,8 @@ describe('PlanningController', () => {
     assert.ok(close(matched.calls[1].start, withProprio));
 
     const unmatched = recordingPlanner();
-    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1), planning({ matchGoalModalities: false }));
+    // The default: the current observation keeps its proprioception.
+    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1));
     off.explore = false;
     off.setGoal(goalImage);
     off.decide(current);

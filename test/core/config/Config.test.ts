@@ -5,7 +5,7 @@ import { applyOverrides, ConfigError, defaultConfig, parseConfig } from '../../.
 test('defaults fill every key and the result is frozen', () => {
   const c = defaultConfig();
   assert.equal(c.sim.task, 'reach');
-  assert.equal(c.sim.camera.width, 64);
+  assert.equal(c.sim.camera.width, 128);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.sim) && Object.isFrozen(c.sim.camera));
 });
 
