@@ -404,8 +404,8 @@ class Episode {
           if (other === this.#fingerGeoms[0]) left = true;
           if (other === this.#fingerGeoms[1]) right = true;
         }
-        const arm = this.#armGeoms.has(geom1) ? geom2 : this.#armGeoms.has(geom2) ? geom1 : -1;
-        if (arm >= 0 && this.#objectBodies.some((o) => o.geomIds.has(arm))) touching = true;
+        const touchedByArm = this.#armGeoms.has(geom1) ? geom2 : this.#armGeoms.has(geom2) ? geom1 : -1;
+        if (touchedByArm >= 0 && this.#objectBodies.some((o) => o.geomIds.has(touchedByArm))) touching = true;
       }
     } finally {
       contacts.delete();
