@@ -32,7 +32,7 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     '## Interaction',
     '',
-    `Does the arm touch and move the objects? Contact: a geom of the arm (fingers included) touches an object after a step; displacement: planar distance the episode's first object moved from start to end. \`practice\`: all practice episodes; the splits: the final evaluation round, beside random actions on the same seeds.`,
+    `Does the arm touch and move the objects? Contact: a geom of the arm (fingers included) touched an object during a step (at any physics substep); displacement: planar distance the episode's first object moved from start to end. \`practice\`: all practice episodes; the splits: the final evaluation round, beside random actions on the same seeds.`,
     '',
     `| task | split | controller | episodes | contact share of ticks | mean object displacement (cm) | episodes moving the object > ${100 * MOVED_THRESHOLD_M} cm |`,
     '| --- | --- | --- | ---: | ---: | ---: | ---: |',
