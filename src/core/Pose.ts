@@ -93,6 +93,12 @@ export function composePoses(a: Pose, b: Pose): Pose {
   return { position: transformPoint(a, b.position), quaternion: quatMultiply(a.quaternion, b.quaternion) };
 }
 
+/** Heading about the vertical (z) axis, radians in (-pi, pi]: where the body's x axis points in the horizontal plane. */
+export function quatYaw(q: Quat): number {
+  const [w, x, y, z] = q;
+  return Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+}
+
 export function distance(a: Vec3, b: Vec3): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }

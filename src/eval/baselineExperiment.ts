@@ -8,6 +8,8 @@ import type { Bitmap } from '../viz/Bitmap.js';
 import { tileImages } from '../viz/tileImages.js';
 import { scriptedPolicy } from '../sim/scriptedPolicy.js';
 import type { SimEnv, TrueState } from '../sim/SimEnv.js';
+import { InteractionMeter, interactionStats } from './objectInteraction.js';
+import type { EpisodeInteraction, InteractionStats } from './objectInteraction.js';
 
 export type BaselineController = 'random' | 'scripted';
 
@@ -21,6 +23,8 @@ export interface BaselineCell {
   /** Mean final distance to the goal (tool for reach, object for push/pick), metres. */
   meanFinalDistance: number;
   meanStepsToSuccess: number | null;
+  /** Arm-object contact and object displacement over the cell's episodes. */
+  interaction: InteractionStats;
 }
 
 export interface BaselineReport {
@@ -66,26 +70,33 @@ export function runBaselines(
         let successes = 0;
         let distanceSum = 0;
         let stepsSum = 0;
+        const interactions: EpisodeInteraction[] = [];
         for (let e = 0; e < options.episodes; e++) {
           const seed = seedOf(e);
           env.reset(seed, { task, split });
           const rng = new Rng(seed).fork(`baseline-${controller}`);
           const scripted = scriptedPolicy(task, env.actionSpace);
+          const meter = new InteractionMeter();
+          let state = env.trueState();
+          meter.start(state);
           let succeededAt = -1;
           for (let t = 0; t < config.sim.episodeSteps; t++) {
             const action =
               controller === 'scripted'
-                ? scripted.act(env.trueState())
+                ? scripted.act(state)
                 : Array.from(env.actionSpace.low, (lo, k) => rng.uniform(lo, env.actionSpace.high[k]));
             const result = env.step(action);
+            state = env.trueState();
+            meter.step(state);
             if (result.success && succeededAt < 0) succeededAt = t + 1;
             if (result.done) break;
           }
+          interactions.push(meter.end());
           if (succeededAt > 0) {
             successes++;
             stepsSum += succeededAt;
           }
-          distanceSum += goalDistance(env.trueState());
+          distanceSum += goalDistance(state);
           if (e === 0 && controller === 'scripted') {
             frames.push({ name: `${task}_${split}`, image: goalBesideNow(env.goalObservation(), env.observe()) });
           }
@@ -100,6 +111,7 @@ export function runBaselines(
           successRate: successes / options.episodes,
           meanFinalDistance: distanceSum / options.episodes,
           meanStepsToSuccess: successes > 0 ? stepsSum / successes : null,
+          interaction: interactionStats(interactions),
         };
         options.logger.info(`${task} / ${split} / ${controller}: success ${(100 * cell.successRate).toFixed(0)}%`, { ...cell });
         cells.push(cell);
@@ -132,11 +144,11 @@ export function baselineMarkdown(report: BaselineReport): string {
     `Seed ${report.seed}; ${report.episodesPerCell} episodes per cell of ${report.episodeSteps} steps at ${report.controlHz} Hz.`,
     'Success thresholds as in Meta-World (5 cm). `random`: uniform actions in the action space; `scripted`: a controller that reads the true state (an upper reference, not an agent).',
     '',
-    '| task | split | controller | success | mean final distance (m) | mean steps to success |',
-    '| --- | --- | --- | ---: | ---: | ---: |',
+    '| task | split | controller | success | mean final distance (m) | mean steps to success | contact share of ticks | mean object displacement (cm) |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...report.cells.map(
       (c) =>
-        `| ${c.task} | ${c.split} | ${c.controller} | ${(100 * c.successRate).toFixed(0)}% (${c.successes}/${c.episodes}) | ${c.meanFinalDistance.toFixed(3)} | ${c.meanStepsToSuccess === null ? '-' : c.meanStepsToSuccess.toFixed(1)} |`,
+        `| ${c.task} | ${c.split} | ${c.controller} | ${(100 * c.successRate).toFixed(0)}% (${c.successes}/${c.episodes}) | ${c.meanFinalDistance.toFixed(3)} | ${c.meanStepsToSuccess === null ? '-' : c.meanStepsToSuccess.toFixed(1)} | ${(100 * c.interaction.contactShare).toFixed(1)}% | ${c.interaction.meanDisplacementCm.toFixed(1)} |`,
     ),
     '',
     'Frames: `frames/<task>_<split>.png`, goal image (left) beside the last image of the first scripted episode (right).',

@@ -1,7 +1,13 @@
 import type { BaselineCell } from './baselineExperiment.js';
+import type { InteractionStats } from './objectInteraction.js';
+import { MOVED_THRESHOLD_M } from './objectInteraction.js';
 import type { ExperimentReport } from './onlineExperiment.js';
 
-const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
+const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : '-');
+const pct1 = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '-');
+const cm = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
+const interactionRow = (task: string, split: string, controller: string, s: InteractionStats): string =>
+  `| ${task} | ${split} | ${controller} | ${s.episodes} | ${pct1(s.contactShare)} | ${cm(s.meanDisplacementCm)} | ${pct(s.movedShare)} (${s.movedEpisodes}/${s.episodes}) |`;
 
 /** The run's report for a person: the final success table beside the random baseline, then the curve. */
 export function experimentMarkdown(report: ExperimentReport, meta: { command: string; version: string; configSummary: string }): string {
@@ -24,12 +30,29 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
       return `| ${c.task} | ${c.split} | ${c.episodes} | ${pct(c.successRate)} | ${b ? pct(b.successRate) : '-'} | ${c.meanFinalDistance.toFixed(3)} |`;
     }),
     '',
+    '## Interaction',
+    '',
+    `Does the arm touch and move the objects? Contact: a geom of the arm (fingers included) touched an object during a step (at any physics substep); displacement: planar distance the episode's first object moved from start to end. \`practice\`: all practice episodes; the splits: the final evaluation round, beside random actions on the same seeds.`,
+    '',
+    `| task | split | controller | episodes | contact share of ticks | mean object displacement (cm) | episodes moving the object > ${100 * MOVED_THRESHOLD_M} cm |`,
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    ...report.practiceInteraction.map((p) => interactionRow(p.task, 'practice', 'agent', p)),
+    ...(final?.cells ?? []).flatMap((c) => {
+      const b = baselineOf(c.task, c.split);
+      return [interactionRow(c.task, c.split, 'agent', c.interaction), ...(b ? [interactionRow(c.task, c.split, 'random actions', b.interaction)] : [])];
+    }),
+    '',
     '## Over time',
     '',
-    '| minutes | practice episodes | learner steps | ' + (final?.cells ?? []).map((c) => `${c.task}/${c.split}`).join(' | ') + ' |',
-    '| ---: | ---: | ---: | ' + (final?.cells ?? []).map(() => '---:').join(' | ') + ' |',
+    'Success per evaluation round; practice contact: share of practice ticks in contact with an object since the previous round.',
+    '',
+    '| minutes | practice episodes | learner steps | ' +
+      [...(final?.cells ?? []).map((c) => `${c.task}/${c.split}`), ...report.practiceInteraction.map((p) => `practice contact ${p.task}`)].join(' | ') +
+      ' |',
+    '| ---: | ---: | ---: | ' + [...(final?.cells ?? []), ...report.practiceInteraction].map(() => '---:').join(' | ') + ' |',
     ...report.evaluations.map(
-      (r) => `| ${(r.elapsedS / 60).toFixed(1)} | ${r.practiceEpisodes} | ${r.learnerSteps} | ${r.cells.map((c) => pct(c.successRate)).join(' | ')} |`,
+      (r) =>
+        `| ${(r.elapsedS / 60).toFixed(1)} | ${r.practiceEpisodes} | ${r.learnerSteps} | ${[...r.cells.map((c) => pct(c.successRate)), ...r.practiceInteraction.map((p) => pct1(p.contactShare))].join(' | ')} |`,
     ),
     '',
     '![success](plots/success.png)',

@@ -15,6 +15,8 @@ import type { SimEnv } from '../sim/SimEnv.js';
 import type { Bitmap } from '../viz/Bitmap.js';
 import { goalBesideNow, goalDistance, runBaselines } from './baselineExperiment.js';
 import type { BaselineCell } from './baselineExperiment.js';
+import { InteractionMeter, interactionStats } from './objectInteraction.js';
+import type { EpisodeInteraction, InteractionStats } from './objectInteraction.js';
 
 /** The learner as the experiment uses it; the worker-thread learner implements it. */
 export interface OnlineLearner {
@@ -64,7 +66,13 @@ export interface EvaluationRound {
   readonly practiceEpisodes: number;
   readonly envSteps: number;
   readonly learnerSteps: number;
-  readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; episodes: number; successRate: number; meanFinalDistance: number }>;
+  readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; episodes: number; successRate: number; meanFinalDistance: number; interaction: InteractionStats }>;
+  /** Practice since the previous round, per task: does practice touch the objects more over time? */
+  readonly practiceInteraction: ReadonlyArray<TaskInteraction>;
+}
+
+export interface TaskInteraction extends InteractionStats {
+  readonly task: TaskName;
 }
 
 export interface ExperimentReport {
@@ -77,6 +85,8 @@ export interface ExperimentReport {
   readonly losses: ReadonlyArray<{ elapsedS: number; step: number; terms: Readonly<Record<string, number | number[]>> }>;
   readonly predictionError: ReadonlyArray<{ elapsedS: number; value: number }>;
   readonly practiceSuccess: ReadonlyArray<{ elapsedS: number; task: TaskName; success: boolean }>;
+  /** Arm-object contact and object displacement over all practice episodes, per task. */
+  readonly practiceInteraction: ReadonlyArray<TaskInteraction>;
   readonly loop: ReturnType<ReturnType<typeof controlLoop>['metrics']['summary']>;
   readonly fusionWeights: Readonly<Record<string, number>>;
   readonly frames: ReadonlyArray<{ name: string; image: Bitmap }>;
@@ -86,6 +96,7 @@ interface EpisodeOutcome {
   success: boolean;
   steps: number;
   finalDistance: number;
+  interaction: EpisodeInteraction;
   goal?: Observation;
   last?: Observation;
 }
@@ -152,14 +163,19 @@ export async function runOnlineExperiment(
   let learnerEpisode = 0;
   let envSteps = 0;
   let practiceSteps = 0;
+  // Measurement only: reads the true state the agent never sees.
+  const meter = new InteractionMeter();
   subscriptions.push(
     world.events$.subscribe((e) => {
       if (!current) return;
       if (e.type === 'reset') {
         previous = e.observation;
+        meter.start(env.trueState());
         return;
       }
       const result = e.result!;
+      const state = env.trueState();
+      meter.step(state);
       envSteps++;
       if (current.feed) practiceSteps++;
       if (current.feed && previous) learner.add(previous, result.action.values, current.episodeId);
@@ -170,7 +186,8 @@ export async function runOnlineExperiment(
         const outcome: EpisodeOutcome = {
           success: current.success,
           steps: result.step,
-          finalDistance: goalDistance(env.trueState()),
+          finalDistance: goalDistance(state),
+          interaction: meter.end(),
           goal: env.goalObservation(),
           last: result.observation,
         };
@@ -211,6 +228,10 @@ export async function runOnlineExperiment(
   const evaluations: EvaluationRound[] = [];
   const frames: Array<{ name: string; image: Bitmap }> = [];
   const practiceSuccess: Array<{ elapsedS: number; task: TaskName; success: boolean }> = [];
+  const practiceInteractions: Array<{ task: TaskName; interaction: EpisodeInteraction }> = [];
+  let practiceAtLastRound = 0;
+  const perTask = (episodes: typeof practiceInteractions): TaskInteraction[] =>
+    options.tasks.map((task) => ({ task, ...interactionStats(episodes.filter((p) => p.task === task).map((p) => p.interaction)) }));
   let practiceEpisodes = 0;
 
   const evaluate = async (final: boolean): Promise<void> => {
@@ -221,19 +242,23 @@ export async function runOnlineExperiment(
       for (const split of options.evalSplits) {
         let successes = 0;
         let distanceSum = 0;
+        const interactions: EpisodeInteraction[] = [];
         for (let k = 0; k < episodes; k++) {
           const outcome = await runEpisode(EVAL_SEED_BASE + k, task, split, false);
           if (outcome.success) successes++;
           distanceSum += outcome.finalDistance;
+          interactions.push(outcome.interaction);
           // A camera that dropped its last frame leaves no picture to show (sensor-fault experiments).
           if (final && k === 0 && outcome.goal?.rgb && outcome.last?.rgb) {
             frames.push({ name: `${task}_${split}`, image: goalBesideNow(outcome.goal, outcome.last) });
           }
         }
-        cells.push({ task, split, episodes, successRate: successes / episodes, meanFinalDistance: distanceSum / episodes });
+        cells.push({ task, split, episodes, successRate: successes / episodes, meanFinalDistance: distanceSum / episodes, interaction: interactionStats(interactions) });
       }
     }
-    const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: learner.progress().steps, cells };
+    const practiceInteraction = perTask(practiceInteractions.slice(practiceAtLastRound));
+    practiceAtLastRound = practiceInteractions.length;
+    const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: learner.progress().steps, cells, practiceInteraction };
     evaluations.push(round);
     evalSPerEpisode = (elapsedS() - evalStart) / episodes;
     logger.info('evaluation', { ...round, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });
@@ -256,6 +281,7 @@ export async function runOnlineExperiment(
       practiceEpisodes++;
       learner.afterEpisode?.();
       practiceSuccess.push({ elapsedS: elapsedS(), task, success: outcome.success });
+      practiceInteractions.push({ task, interaction: outcome.interaction });
       const progress = learner.progress();
       if (progress.loss) losses.push({ elapsedS: elapsedS(), step: progress.steps, terms: progress.loss });
       if (errorCount > 0) {
@@ -290,6 +316,7 @@ export async function runOnlineExperiment(
     losses,
     predictionError,
     practiceSuccess,
+    practiceInteraction: perTask(practiceInteractions),
     loop: loop.metrics.summary(),
     fusionWeights: { ...fusion },
     frames,

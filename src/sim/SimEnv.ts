@@ -54,6 +54,8 @@ export interface TrueState {
   readonly gripper: number;
   readonly objects: ReadonlyArray<{ name: string; shape: string; position: Vec3; quaternion: readonly [number, number, number, number] }>;
   readonly grasped: boolean;
+  /** A geom of the arm (any body under `base`, fingers included) touched a geom of any object during the last step (any physics substep): for interaction measurements. */
+  readonly armTouchesObject: boolean;
   readonly success: boolean;
 }
 
@@ -140,6 +142,7 @@ export class SimEnv {
     const clamped = Array.from(ARM_JOINTS, (_, i) => Math.min(ep.kin.jointHigh[i], Math.max(ep.kin.jointLow[i], q[i])));
     ep.kin.setArmPositions(ep.data, clamped);
     ep.mj.mj_forward(ep.model, ep.data);
+    ep.poseSet();
     return ep.observe();
   }
 
@@ -164,7 +167,7 @@ export class SimEnv {
     return this.#requireEpisode('render').renderRaw(camera, size);
   }
 
-  /** Raw MuJoCo handles for benchmarks and advanced tools; do not keep them across resets. */
+  /** Raw MuJoCo handles for benchmarks and advanced tools; do not keep them across resets. Stepping through them leaves trueState's contact flags stale until the next `step`. */
   get mujoco(): { mj: MainModule; model: MjModel; data: MjData } {
     const ep = this.#requireEpisode('mujoco');
     return { mj: this.#mj, model: ep.model, data: ep.data };
@@ -218,8 +221,15 @@ class Episode {
   readonly #baseId: number;
   readonly #objectBodies: Array<{ name: string; shape: string; bodyId: number; geomIds: Set<number> }>;
   readonly #fingerGeoms: [number, number];
-  /** Every geom of the arm (under its root body `base`), fingers included: its self-filter shapes. */
-  readonly #armGeoms: Int32Array;
+  /** Every geom of the arm (under its root body `base`), fingers included: its self-filter shapes and its contacts. */
+  readonly #armGeomList: Int32Array;
+  readonly #armGeoms: Set<number>;
+  readonly #objectGeomList: Int32Array;
+  /** Bumped whenever the physics state changes, so the contacts are scanned at most once per state. */
+  #stateVersion = 0;
+  #contacts: { version: number; graspedGoalObject: boolean; armTouchesObject: boolean } | undefined;
+  /** Arm-object contact at any substep of the last step (a push is often an impact between two ticks). */
+  #touchedThisStep = false;
   readonly substeps: number;
 
   private constructor(
@@ -247,7 +257,9 @@ class Episode {
       return { name: o.name, shape: o.shape, bodyId, geomIds };
     });
     this.#fingerGeoms = [requireId(mj, model, 'geom', 'finger_left'), requireId(mj, model, 'geom', 'finger_right')];
-    this.#armGeoms = subtreeGeomIds(model, this.#baseId);
+    this.#armGeomList = subtreeGeomIds(model, this.#baseId);
+    this.#armGeoms = new Set(this.#armGeomList);
+    this.#objectGeomList = Int32Array.from(this.#objectBodies.flatMap((o) => [...o.geomIds]));
     this.substeps = Math.max(1, Math.round(1 / config.controlHz / model.opt.timestep));
   }
 
@@ -321,11 +333,29 @@ class Episode {
     }
     for (let i = 0; i < ARM_JOINTS.length; i++) data.ctrl[kin.actuatorIds[i]] = target[i];
     kin.setGripper(data, (v[v.length - 1] + 1) / 2);
-    for (let s = 0; s < this.substeps; s++) mj.mj_step(model, data);
+    this.#touchedThisStep = false;
+    for (let s = 0; s < this.substeps; s++) {
+      mj.mj_step(model, data);
+      this.stateChanged();
+      // Contacts are read only when bounding spheres overlap (MuJoCo's own necessary condition),
+      // and no more once this step has touched: usually zero or one scan per step.
+      if (!this.#touchedThisStep && this.#armNearObject()) this.#touchedThisStep = this.#scanContacts().armTouchesObject;
+    }
     this.step++;
     const progress = this.progress();
     this.heldSteps = this.goal.task === 'pick' && isLiftedAndGrasped(this.goal, this.scene.tasks, progress) ? this.heldSteps + 1 : 0;
     this.success = isSuccess(this.goal, this.scene.tasks, progress, this.heldSteps);
+  }
+
+  /** Call after anything that changes the physics state (step, forward), so contacts are rescanned. */
+  stateChanged(): void {
+    this.#stateVersion++;
+  }
+
+  /** After the arm was placed without stepping: contact is read from that state alone. */
+  poseSet(): void {
+    this.stateChanged();
+    this.#touchedThisStep = this.#armNearObject() && this.#scanContacts().armTouchesObject;
   }
 
   progress(): TaskProgress {
@@ -333,13 +363,34 @@ class Episode {
     return {
       toolPosition: this.kin.toolPosition(this.data),
       objectPosition: obj ? bodyPosition(this.mj, this.model, this.data, obj.name) : undefined,
-      grasped: obj ? this.#isGrasped(obj.geomIds) : false,
+      grasped: obj ? this.#scanContacts().graspedGoalObject : false,
     };
   }
 
-  #isGrasped(objectGeoms: Set<number>): boolean {
+  /** Whether the bounding spheres of an arm geom and an object geom overlap: cheap, no wasm allocation. */
+  #armNearObject(): boolean {
+    const xpos = this.data.geom_xpos as Float64Array;
+    const rbound = this.model.geom_rbound as Float64Array;
+    const margin = this.model.geom_margin as Float64Array;
+    for (const a of this.#armGeomList) {
+      for (const o of this.#objectGeomList) {
+        const reach = rbound[a] + rbound[o] + margin[a] + margin[o];
+        const dx = xpos[3 * a] - xpos[3 * o];
+        const dy = xpos[3 * a + 1] - xpos[3 * o + 1];
+        const dz = xpos[3 * a + 2] - xpos[3 * o + 2];
+        if (dx * dx + dy * dy + dz * dz <= reach * reach) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Grasp and arm-object contact from one pass over the contacts, cached until the state changes. */
+  #scanContacts(): { graspedGoalObject: boolean; armTouchesObject: boolean } {
+    if (this.#contacts?.version === this.#stateVersion) return this.#contacts;
+    const goalGeoms = this.#objectBodies.find((o) => o.name === this.goal.objectName)?.geomIds;
     let left = false;
     let right = false;
+    let touching = false;
     // mujoco-js's `contact` getter copies the contacts into a new wasm vector, and `get` copies
     // one contact into a new handle: both must be deleted, or every call leaks wasm memory
     // (measured: about 0.3 MiB per push episode, out of memory after about 1000 episodes).
@@ -350,14 +401,19 @@ class Episode {
         if (!c) continue;
         const { geom1, geom2 } = c;
         c.delete();
-        const other = objectGeoms.has(geom1) ? geom2 : objectGeoms.has(geom2) ? geom1 : -1;
-        if (other === this.#fingerGeoms[0]) left = true;
-        if (other === this.#fingerGeoms[1]) right = true;
+        if (goalGeoms) {
+          const other = goalGeoms.has(geom1) ? geom2 : goalGeoms.has(geom2) ? geom1 : -1;
+          if (other === this.#fingerGeoms[0]) left = true;
+          if (other === this.#fingerGeoms[1]) right = true;
+        }
+        const touchedByArm = this.#armGeoms.has(geom1) ? geom2 : this.#armGeoms.has(geom2) ? geom1 : -1;
+        if (touchedByArm >= 0 && this.#objectBodies.some((o) => o.geomIds.has(touchedByArm))) touching = true;
       }
     } finally {
       contacts.delete();
     }
-    return left && right;
+    this.#contacts = { version: this.#stateVersion, graspedGoalObject: left && right, armTouchesObject: touching };
+    return this.#contacts;
   }
 
   stamp(): Timestamp {
@@ -385,7 +441,7 @@ class Episode {
     });
     // The arm's shapes come with its joint state: never on a goal observation, whose arm pose would leak the goal.
     const robotShapes = withProprio
-      ? robotShapesOf(this.mj, this.model, data, this.#armGeoms, cfg.pointFrame === 'base' ? basePose : frame.pose, { frameId: pointFrameId, stamp })
+      ? robotShapesOf(this.mj, this.model, data, this.#armGeomList, cfg.pointFrame === 'base' ? basePose : frame.pose, { frameId: pointFrameId, stamp })
       : undefined;
     const views: Record<string, CameraView> = {};
     if (cfg.wristCamera.enabled) {
@@ -490,6 +546,7 @@ class Episode {
         return { name: o.name, shape: o.shape, position: pose.position, quaternion: pose.quaternion };
       }),
       grasped: progress.grasped,
+      armTouchesObject: this.#touchedThisStep,
       success: this.success,
     };
   }

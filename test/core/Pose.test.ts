@@ -5,8 +5,10 @@ import {
   inversePose,
   matrixToQuat,
   quatFromAxisAngle,
+  quatMultiply,
   quatRotate,
   quatToMatrix,
+  quatYaw,
   transformPoint,
 } from '../../src/core/Pose.js';
 import type { Pose, Vec3 } from '../../src/core/Pose.js';
@@ -33,4 +35,12 @@ test('a pose composed with its inverse is the identity', () => {
   const id = composePoses(pose, inversePose(pose));
   close(id.position, [0, 0, 0]);
   close(transformPoint(inversePose(pose), transformPoint(pose, [0.1, 0.2, 0.3])), [0.1, 0.2, 0.3]);
+});
+
+test('yaw reads the heading about z, also under a tilt about x', () => {
+  for (const yaw of [0, 0.4, -1.2, 3]) {
+    assert.ok(Math.abs(quatYaw(quatFromAxisAngle([0, 0, 1], yaw)) - yaw) < 1e-12, `yaw ${yaw}`);
+    const tilted = quatMultiply(quatFromAxisAngle([0, 0, 1], yaw), quatFromAxisAngle([1, 0, 0], 0.7));
+    assert.ok(Math.abs(quatYaw(tilted) - yaw) < 1e-12, `tilted yaw ${yaw}`);
+  }
 });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { applyOverrides, parseConfig } from '../../src/core/config/Config.js';
 import type { Config } from '../../src/core/config/Config.js';
+import { experimentMarkdown } from '../../src/eval/experimentReport.js';
+import type { InteractionStats } from '../../src/eval/objectInteraction.js';
 import { runOnlineExperiment } from '../../src/eval/onlineExperiment.js';
 import type { ExperimentReport } from '../../src/eval/onlineExperiment.js';
 import { inlineLearner } from '../../src/eval/onlineLearners.js';
@@ -54,6 +56,7 @@ const outcome = (r: ExperimentReport) => ({
   evaluations: r.evaluations.map((e) => ({ ...e, elapsedS: 0 })),
   losses: r.losses.map((l) => ({ ...l, elapsedS: 0 })),
   practiceSuccess: r.practiceSuccess.map((p) => ({ ...p, elapsedS: 0 })),
+  practiceInteraction: r.practiceInteraction,
   baseline: r.baseline,
 });
 
@@ -71,6 +74,29 @@ test('a short seeded run practises, learns, evaluates, and is reproducible; no t
   assert.equal(a.report.baseline.length, 1);
   assert.ok(a.report.loop.ticks > 0);
   assert.ok(a.report.frames.length === 1, 'goal-vs-achieved frame of the final evaluation');
+  // Interaction: every practice and evaluation tick is counted, shares and displacements are sane.
+  const practice = a.report.practiceInteraction;
+  assert.deepEqual(practice.map((p) => p.task), ['reach']);
+  assert.equal(practice[0].episodes, a.report.practiceEpisodes);
+  const finalCell = a.report.evaluations.at(-1)!.cells[0];
+  assert.equal(practice[0].ticks + a.report.evaluations.reduce((n, e) => n + e.cells[0].interaction.ticks, 0), a.report.envSteps, 'every step measured once');
+  assert.equal(finalCell.interaction.episodes, 2);
+  assert.equal(
+    a.report.evaluations.reduce((n, e) => n + e.practiceInteraction[0].episodes, 0),
+    a.report.practiceEpisodes,
+    'the per-interval series covers every practice episode once',
+  );
+  for (const s of [practice[0], finalCell.interaction, a.report.baseline[0].interaction]) {
+    assert.ok(s.contactShare >= 0 && s.contactShare <= 1 && s.meanDisplacementCm >= 0, JSON.stringify(s));
+  }
+  const md = experimentMarkdown(a.report, { command: 'jepa-agent sim', version: '0.0.0', configSummary: '' });
+  const row = (split: string, controller: string, s: InteractionStats): string =>
+    `| reach | ${split} | ${controller} | ${s.episodes} | ${(100 * s.contactShare).toFixed(1)}% | ${s.meanDisplacementCm.toFixed(1)} | ${(100 * s.movedShare).toFixed(0)}% (${s.movedEpisodes}/${s.episodes}) |`;
+  assert.match(md, /## Interaction\n/);
+  assert.ok(md.includes('| task | split | controller | episodes | contact share of ticks | mean object displacement (cm) | episodes moving the object > 1 cm |'), md);
+  assert.ok(md.includes(row('practice', 'agent', practice[0])), md);
+  assert.ok(md.includes(row('train', 'agent', finalCell.interaction)), md);
+  assert.ok(md.includes(row('train', 'random actions', a.report.baseline[0].interaction)), md);
   const b = await run();
   assert.deepEqual(outcome(b.report), outcome(a.report));
 });

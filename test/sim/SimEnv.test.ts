@@ -4,6 +4,7 @@ import { Rng } from '../../src/core/Rng.js';
 import type { Observation } from '../../src/core/Observation.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
 import { filterRobotPoints } from '../../src/perception/index.js';
+import { scriptedPolicy } from '../../src/sim/scriptedPolicy.js';
 import { makeEnv, simConfig } from './fixtures.js';
 
 function runRandom(env: SimEnv, seed: number, steps: number): { obs: Observation[]; qpos: Float64Array[] } {
@@ -149,6 +150,23 @@ describe('SimEnv', async () => {
       fresh.close();
     }
     await assert.rejects(SimEnv.create(simConfig('scene=/nonexistent/scene.xml')), /scene file \/nonexistent\/scene\.xml cannot be read/);
+  });
+
+  test('the true state says when the arm touches an object: a scripted push does, an idle arm does not', () => {
+    env.reset(2, { task: 'push' });
+    assert.equal(env.trueState().armTouchesObject, false, 'the arm starts clear of the object');
+    const push = scriptedPolicy('push', env.actionSpace);
+    let touching = 0;
+    for (let t = 0; t < env.config.episodeSteps; t++) {
+      env.step(push.act(env.trueState()));
+      if (env.trueState().armTouchesObject) touching++;
+    }
+    assert.ok(touching > 0, 'the pusher touched the object');
+    env.reset(2, { task: 'push' });
+    for (let t = 0; t < 20; t++) {
+      env.step([0, 0, 0, 0]);
+      assert.equal(env.trueState().armTouchesObject, false, `idle step ${t}`);
+    }
   });
 
   test('memory stays bounded over many resets', () => {

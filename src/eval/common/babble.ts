@@ -1,5 +1,6 @@
 import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import type { ModelConfig } from '../../core/config/modelConfig.js';
+import { quatYaw } from '../../core/Pose.js';
 import type { Rng } from '../../core/Rng.js';
 import { Babbler } from '../../agent/controllers/Babbler.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
@@ -19,6 +20,8 @@ export interface BabbleEpisode {
   readonly tool: Float64Array;
   /** [T + 1, 3] positions of the scene's first object, metres. */
   readonly object: Float64Array;
+  /** [T + 1] yaw of the scene's first object about the vertical axis, radians. */
+  readonly objectYaw: Float64Array;
 }
 
 export interface BabbleOptions {
@@ -50,10 +53,14 @@ export function babbleEpisodes(env: SimEnv, model: ModelConfig, options: BabbleO
     const actions: Float32Array[] = [];
     const tool = new Float64Array((steps + 1) * 3);
     const object = new Float64Array((steps + 1) * 3);
+    const objectYaw = new Float64Array(steps + 1);
     const record = (t: number): void => {
       const s = env.trueState();
       tool.set(s.toolPosition, 3 * t);
-      if (s.objects[0]) object.set(s.objects[0].position, 3 * t);
+      if (s.objects[0]) {
+        object.set(s.objects[0].position, 3 * t);
+        objectYaw[t] = quatYaw(s.objects[0].quaternion);
+      }
     };
     record(0);
     for (let t = 1; t <= steps; t++) {
@@ -62,7 +69,7 @@ export function babbleEpisodes(env: SimEnv, model: ModelConfig, options: BabbleO
       frames.push(compactFrame(result.observation, model));
       record(t);
     }
-    out.push({ task, split: options.split, seed, frames, actions, tool, object });
+    out.push({ task, split: options.split, seed, frames, actions, tool, object, objectYaw });
     options.onEpisode?.(e + 1, options.episodes);
   }
   return out;

@@ -42,7 +42,9 @@ export interface HorizonCell extends HorizonError {
 }
 
 /** A linear read-out of true state from a frozen latent. */
-export interface PoseCell {
+export type PoseCell = PositionCell | YawCell;
+
+export interface PositionCell {
   readonly representation: string;
   readonly target: 'object' | 'end effector';
   readonly split: SplitName;
@@ -53,11 +55,27 @@ export interface PoseCell {
   readonly frames: number;
 }
 
+/** The object's yaw read out as (sin, cos): R² over both, and the angle error. Symmetric shapes make yaw ambiguous. */
+export interface YawCell {
+  readonly representation: string;
+  readonly target: 'object yaw';
+  readonly split: SplitName;
+  readonly r2: number;
+  /** Mean absolute angle error, degrees, and its std over frames. */
+  readonly errorDeg: number;
+  readonly errorDegStd: number;
+  readonly frames: number;
+}
+
+export type MeanBaselineCell =
+  | { readonly target: 'object' | 'end effector'; readonly split: SplitName; readonly errorCm: number }
+  | { readonly target: 'object yaw'; readonly split: SplitName; readonly errorDeg: number };
+
 export interface PredictReport {
   readonly horizons: readonly HorizonCell[];
   readonly poses: readonly PoseCell[];
   /** Predicting the fit set's mean position: the floor of the pose probes. */
-  readonly meanBaseline: ReadonlyArray<{ target: 'object' | 'end effector'; split: SplitName; errorCm: number }>;
+  readonly meanBaseline: readonly MeanBaselineCell[];
   readonly data: { fitFrames: number; testFrames: Readonly<Record<string, number>> };
   readonly options: Omit<PredictOptions, 'logger' | 'onProgress'>;
 }
@@ -70,7 +88,7 @@ const TEST_SEED = 22_000_000;
  * (1) open-loop latent prediction error for horizons 1..H on held-out babbling sequences of
  * the training split and of unseen splits, against the copy-last baseline; (2) ridge probes
  * from frozen latents to the true object position and end-effector position (R^2, error in
- * cm), for the trained and a random encoder of the same architecture.
+ * cm) and to the object's yaw as (sin, cos) (R^2, angle error in degrees), for the trained and a random encoder of the same architecture.
  */
 export function runPredictExperiment(env: SimEnv, models: ExperimentModels, options: PredictOptions): PredictReport {
   const logger = options.logger ?? silentLogger;
@@ -98,7 +116,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
 
   const horizons: HorizonCell[] = [];
   const poses: PoseCell[] = [];
-  const meanBaseline: PredictReport['meanBaseline'][number][] = [];
+  const meanBaseline: MeanBaselineCell[] = [];
   const targets = [
     { target: 'object' as const, of: (e: BabbleEpisode) => e.object },
     { target: 'end effector' as const, of: (e: BabbleEpisode) => e.tool },
@@ -139,6 +157,15 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
           poses.push({ representation: `${encoder} ${name}`, target, split: t.split, r2: rSquared(pred, truth, m, 3), errorCm: 100 * err.mean, errorCmStd: 100 * err.std, frames: m });
         }
       }
+      // Yaw as (sin, cos): continuous across the ±180° wrap, which a probe on the angle is not.
+      const yawProbe = fitRidge(xz, n, fitLatents.dim, yawTargets(concatYaw(fit)), 2, { groups });
+      for (const t of testLatents) {
+        const m = t.latents.count;
+        const pred = yawProbe.predict(std.apply(pick(t.latents), m), m);
+        const yaw = concatYaw(t.episodes);
+        const err = meanStd(angleErrorsDeg(pred, yaw));
+        poses.push({ representation: `${encoder} ${name}`, target: 'object yaw', split: t.split, r2: rSquared(pred, yawTargets(yaw), m, 2), errorDeg: err.mean, errorDegStd: err.std, frames: m });
+      }
     }
     logger.info('predict: encoder measured', { encoder });
   }
@@ -153,6 +180,13 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
       meanBaseline.push({ target, split: t.split, errorCm: 100 * meanStd(rowDistances(pred, truth, m, 3)).mean });
     }
   }
+  const fitYaw = yawTargets(concatYaw(fit));
+  const meanYaw = [0, 1].map((j) => fitYaw.filter((_, i) => i % 2 === j).reduce((s, v) => s + v, 0));
+  for (const t of tests) {
+    const yaw = concatYaw(t.episodes);
+    const pred = new Float64Array(yaw.length * 2).map((_, i) => meanYaw[i % 2]);
+    meanBaseline.push({ target: 'object yaw', split: t.split, errorDeg: meanStd(angleErrorsDeg(pred, yaw)).mean });
+  }
   tick('probes fitted');
   const { logger: _l, onProgress: _p, ...recorded } = options;
   return {
@@ -162,6 +196,29 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
     data: { fitFrames: fitFrames.count, testFrames: Object.fromEntries(tests.map((t) => [t.split, t.episodes.reduce((n, e) => n + e.frames.length, 0)])) },
     options: recorded,
   };
+}
+
+function concatYaw(eps: readonly BabbleEpisode[]): Float64Array {
+  return Float64Array.from(eps.flatMap((e) => Array.from(e.objectYaw)));
+}
+
+/** [n, 2] rows (sin yaw, cos yaw). */
+function yawTargets(yaw: Float64Array): Float64Array {
+  const out = new Float64Array(yaw.length * 2);
+  yaw.forEach((a, i) => {
+    out[2 * i] = Math.sin(a);
+    out[2 * i + 1] = Math.cos(a);
+  });
+  return out;
+}
+
+/** Absolute difference, degrees in [0, 180], between the angle of each predicted (sin, cos) row and the true yaw. */
+export function angleErrorsDeg(predicted: ArrayLike<number>, yaw: ArrayLike<number>): Float64Array {
+  if (predicted.length !== 2 * yaw.length) throw new RangeError(`angleErrorsDeg: ${predicted.length} predicted values for ${yaw.length} angles, expected ${2 * yaw.length}`);
+  return Float64Array.from(yaw, (a, i) => {
+    const d = Math.atan2(predicted[2 * i], predicted[2 * i + 1]) - a;
+    return (180 / Math.PI) * Math.abs(Math.atan2(Math.sin(d), Math.cos(d)));
+  });
 }
 
 /** Which latents the pose probes read: the fused state and each modality's own embedding. */

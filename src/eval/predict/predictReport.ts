@@ -33,12 +33,35 @@ export function predictMarkdown(report: PredictReport, meta: ReportMeta): string
       rep,
       ...splits.flatMap((s) => {
         const c = report.poses.find((p) => p.representation === rep && p.target === target && p.split === s);
-        return c === undefined ? ['-', '-'] : [fmtNum(c.r2, 2), fmtMeanStd(c.errorCm, c.errorCmStd, 1)];
+        return c === undefined || c.target === 'object yaw' ? ['-', '-'] : [fmtNum(c.r2, 2), fmtMeanStd(c.errorCm, c.errorCmStd, 1)];
       }),
     ]);
-    rows.push(['mean position (floor)', ...splits.flatMap((s) => ['0', fmtNum(report.meanBaseline.find((b) => b.target === target && b.split === s)?.errorCm ?? NaN, 1)])]);
+    const floor = (s: string): number => {
+      const b = report.meanBaseline.find((m) => m.target === target && m.split === s);
+      return b === undefined || b.target === 'object yaw' ? NaN : b.errorCm;
+    };
+    rows.push(['mean position (floor)', ...splits.flatMap((s) => ['0', fmtNum(floor(s), 1)])]);
     lines.push(markdownTable(['representation', ...splits.flatMap((s) => [`${s} R²`, `${s} error cm`])], rows), '');
   }
+  lines.push(
+    '### object yaw',
+    '',
+    "Yaw of the scene's first object about the vertical axis, probed as (sin, cos): R² over both, and the mean absolute angle error (degrees, ± std over frames) of the angle the probe's (sin, cos) points to. Symmetric shapes make yaw ambiguous: a sphere or an upright cylinder has no heading that an image shows, and a box looks the same every 90° or 180°, so a correct read-out of what is visible still scores an error there. Read the numbers per split, as its shapes differ.",
+    '',
+  );
+  const yawRows = [...new Set(report.poses.map((p) => p.representation))].map((rep) => [
+    rep,
+    ...splits.flatMap((s) => {
+      const c = report.poses.find((p) => p.representation === rep && p.target === 'object yaw' && p.split === s);
+      return c === undefined || c.target !== 'object yaw' ? ['-', '-'] : [fmtNum(c.r2, 2), fmtMeanStd(c.errorDeg, c.errorDegStd, 1)];
+    }),
+  ]);
+  const yawFloor = (s: string): number => {
+    const b = report.meanBaseline.find((m) => m.target === 'object yaw' && m.split === s);
+    return b === undefined || b.target !== 'object yaw' ? NaN : b.errorDeg;
+  };
+  yawRows.push(['mean heading (floor)', ...splits.flatMap((s) => ['-', fmtNum(yawFloor(s), 1)])]);
+  lines.push(markdownTable(['representation', ...splits.flatMap((s) => [`${s} R²`, `${s} error °`])], yawRows), '');
   lines.push('![prediction error per horizon](plots/prediction_error.png)', '');
   return lines.join('\n');
 }

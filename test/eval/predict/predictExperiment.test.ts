@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { runPredictExperiment } from '../../../src/eval/predict/predictExperiment.js';
+import { angleErrorsDeg, runPredictExperiment } from '../../../src/eval/predict/predictExperiment.js';
 import type { PredictOptions, PredictReport } from '../../../src/eval/predict/predictExperiment.js';
 import { predictMarkdown, predictPlots } from '../../../src/eval/predict/predictReport.js';
 import { initBackend } from '../../../src/model/engine/initBackend.js';
@@ -19,6 +19,13 @@ async function run(): Promise<PredictReport> {
   }
 }
 
+test('angle errors wrap around ±180° and ignore the length of (sin, cos)', () => {
+  const errors = angleErrorsDeg([Math.sin(3.1) * 5, Math.cos(3.1) * 5, 0, 1], [-3.1, Math.PI / 2]);
+  assert.ok(Math.abs(errors[0] - (360 - 2 * 3.1 * (180 / Math.PI))) < 1e-9, `wrapped error ${errors[0]}`);
+  assert.ok(Math.abs(errors[1] - 90) < 1e-9);
+  assert.throws(() => angleErrorsDeg([0, 1, 0], [0, 0]), /3 predicted values for 2 angles, expected 4/);
+});
+
 test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the random one; reproducible; no tensor leaks', async () => {
   await initBackend({ backend: 'wasm' });
   const before = tf.memory().numTensors;
@@ -31,8 +38,13 @@ test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the
   assert.ok(h1.model < cell('random', 'train', 1).model, 'the trained predictor beats the random one');
   assert.ok(cell('trained', 'train', 3).copyLast > h1.copyLast, 'the world drifts: copy-last gets worse with the horizon');
   for (const p of a.poses) {
-    assert.ok(Number.isFinite(p.r2) && Number.isFinite(p.errorCm) && p.errorCm >= 0, `${p.representation} ${p.target} ${p.split}`);
+    const error = p.target === 'object yaw' ? p.errorDeg : p.errorCm;
+    assert.ok(Number.isFinite(p.r2) && Number.isFinite(error) && error >= 0, `${p.representation} ${p.target} ${p.split}`);
   }
+  const yaw = a.poses.filter((p) => p.target === 'object yaw');
+  assert.equal(yaw.length, a.poses.filter((p) => p.target === 'object').length, 'one yaw cell per object-position cell');
+  for (const p of yaw) assert.ok(p.target === 'object yaw' && p.errorDeg <= 180 && p.r2 <= 1, JSON.stringify(p));
+  assert.deepEqual(a.meanBaseline.filter((b) => b.target === 'object yaw').map((b) => b.split), ['train', 'unseen_all']);
   const proprio = a.poses.find((p) => p.representation === 'trained proprio' && p.target === 'end effector' && p.split === 'train')!;
   assert.ok(proprio.r2 > 0.2, `the proprio embedding holds the end effector (R² ${proprio.r2})`);
   const b = await run();
@@ -40,5 +52,8 @@ test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the
   const md = predictMarkdown(a, { command: 'jepa-agent eval predict', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'babbling', episodes: 6, frames: 78, steps: 120, seconds: 1 }, configSummary: '' });
   assert.match(md, /\| train \| 1 \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d\d \|/);
   assert.match(md, /\| mean position \(floor\) \| 0 \|/);
+  assert.match(md, /### object yaw\n[^#]*Symmetric shapes make yaw ambiguous/);
+  assert.match(md, /\| representation \| train R² \| train error ° \| unseen_all R² \| unseen_all error ° \|/);
+  assert.match(md, /\| trained fused \| -?\d+\.\d\d \| \d+\.\d ± \d+\.\d \| -?\d+\.\d\d \| \d+\.\d ± \d+\.\d \|\n(\|[^\n]*\n)*\| mean heading \(floor\) \| - \| \d+\.\d \|/);
   assert.deepEqual(Object.keys(predictPlots(a)), ['prediction_error']);
 });
