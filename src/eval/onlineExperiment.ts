@@ -106,7 +106,7 @@ interface EpisodeCapture {
   readonly sequence?: { readonly name: string; readonly every: number; readonly tiles: Bitmap[] };
 }
 
-/** Tiles of a sequence sheet, about: one every episodeSteps / SEQUENCE_TILES ticks. */
+/** Most tiles of a sequence sheet (two rows of six). */
 const SEQUENCE_TILES = 12;
 
 const EVAL_SEED_BASE = 7_000_000;
@@ -242,7 +242,8 @@ export async function runOnlineExperiment(
     const cells: EvaluationRound['cells'][number][] = [];
     // The sequence sheet follows the first episode of the train split (or of the first split evaluated).
     const sequenceSplit = options.evalSplits.includes('train') ? 'train' : options.evalSplits[0];
-    const every = Math.max(1, Math.ceil(config.sim.episodeSteps / SEQUENCE_TILES));
+    // The first tick, every k-th and the last: at most SEQUENCE_TILES tiles.
+    const every = Math.max(1, Math.ceil(config.sim.episodeSteps / (SEQUENCE_TILES - 2)));
     for (const task of options.tasks) {
       for (const split of options.evalSplits) {
         let successes = 0;
