@@ -15,3 +15,4 @@ export * from './config/planConfig.js';
 export * from './Logger.js';
 export * from './config/agentConfig.js';
 export * from './config/learnConfig.js';
+export * from './config/baselinesConfig.js';

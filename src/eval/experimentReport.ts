@@ -1,4 +1,4 @@
-import type { BaselineCell } from './baselineExperiment.js';
+import type { BaselineCell, BaselineController } from './baselineExperiment.js';
 import type { InteractionStats } from './objectInteraction.js';
 import { MOVED_THRESHOLD_M } from './objectInteraction.js';
 import type { ExperimentReport } from './onlineExperiment.js';
@@ -9,11 +9,19 @@ const cm = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const interactionRow = (task: string, split: string, controller: string, s: InteractionStats): string =>
   `| ${task} | ${split} | ${controller} | ${s.episodes} | ${pct1(s.contactShare)} | ${cm(s.meanDisplacementCm)} | ${pct(s.movedShare)} (${s.movedEpisodes}/${s.episodes}) |`;
 
-/** The run's report for a person: the final success table beside the random baseline, then the curve. */
+/**
+ * The run's report for a person: the final success table (the learned agent beside the
+ * labelled baselines on the same seeds), then the curve.
+ */
 export function experimentMarkdown(report: ExperimentReport, meta: { command: string; version: string; configSummary: string }): string {
   const final = report.evaluations.at(-1);
-  const baselineOf = (task: string, split: string): BaselineCell | undefined =>
-    report.baseline.find((b) => b.task === task && b.split === split);
+  const find = (cells: readonly BaselineCell[], controller: BaselineController, task: string, split: string): BaselineCell | undefined =>
+    cells.find((c) => c.controller === controller && c.task === task && c.split === split);
+  const cellOf = (cells: readonly BaselineCell[], controller: BaselineController, task: string, split: string): string => {
+    const b = find(cells, controller, task, split);
+    return b ? pct(b.successRate) : '-';
+  };
+  const baselineOf = (task: string, split: string): BaselineCell | undefined => find(report.baseline, 'random', task, split);
   const lines = [
     '# Online learning in the embedded simulation',
     '',
@@ -23,12 +31,16 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     '## Success at the end',
     '',
-    '| task | split | episodes | agent | random actions | mean final distance (m) |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
-    ...(final?.cells ?? []).map((c) => {
-      const b = baselineOf(c.task, c.split);
-      return `| ${c.task} | ${c.split} | ${c.episodes} | ${pct(c.successRate)} | ${b ? pct(b.successRate) : '-'} | ${c.meanFinalDistance.toFixed(3)} |`;
-    }),
+    'Success on the final round\'s evaluation seeds. Only the learned agent is the agent; the others are baselines: ' +
+      '`random` (uniform actions, the floor), `scripted-subgoals` (push only: hand subgoals from a hand-written script over the point clouds, reached by planning with the run\'s final model) ' +
+      'and `true-state scripted` (reads the simulator\'s state, the ceiling). `-`: not run.',
+    '',
+    '| task | split | learned agent | random (baseline) | scripted-subgoals (baseline) | true-state scripted (ceiling) | episodes | agent mean final distance (m) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...(final?.cells ?? []).map(
+      (c) =>
+        `| ${c.task} | ${c.split} | ${pct(c.successRate)} | ${cellOf(report.baseline, 'random', c.task, c.split)} | ${cellOf(report.finalBaselines, 'scripted-subgoals', c.task, c.split)} | ${cellOf(report.finalBaselines, 'scripted', c.task, c.split)} | ${c.episodes} | ${c.meanFinalDistance.toFixed(3)} |`,
+    ),
     '',
     '## Interaction',
     '',
@@ -65,7 +77,7 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     `Fusion weights at the end: ${Object.entries(report.fusionWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`,
     '',
-    'Frames: `frames/<task>_<split>.png`, the goal (left) beside the last image of the first final evaluation episode (right).',
+    'Frames (256 px): `frames/<task>_<split>.png`, the goal (left) beside the end of the first final evaluation episode (right); `frames/<task>_sequence.png`, every few ticks of that episode on the train split.',
     '',
   ];
   return lines.join('\n');

@@ -13,7 +13,8 @@ import { getPlanner } from '../plan/getPlanner.js';
 import { plannerConfig } from '../plan/plannerConfig.js';
 import type { SimEnv } from '../sim/SimEnv.js';
 import type { Bitmap } from '../viz/Bitmap.js';
-import { goalBesideNow, goalDistance, runBaselines } from './baselineExperiment.js';
+import { goalDistance, runBaselines } from './baselineExperiment.js';
+import { goalBesideAchieved, sceneFrame, sequenceSheet } from './experimentFrames.js';
 import type { BaselineCell } from './baselineExperiment.js';
 import { InteractionMeter, interactionStats } from './objectInteraction.js';
 import type { EpisodeInteraction, InteractionStats } from './objectInteraction.js';
@@ -57,6 +58,11 @@ export interface ExperimentOptions {
   readonly evalEpisodes: number;
   /** Evaluation episodes per task and split of the final round (default evalEpisodes): more episodes, firmer end figures. */
   readonly finalEvalEpisodes?: number;
+  /**
+   * After the final round, run the scripted-subgoals baseline (with the run's final model) and
+   * the true-state scripted ceiling on the final round's seeds; default true.
+   */
+  readonly finalBaselines?: boolean;
   readonly runDir: string;
   readonly onProgress?: (fraction: number, line: string) => void;
 }
@@ -80,7 +86,10 @@ export interface ExperimentReport {
   readonly durationS: number;
   readonly practiceEpisodes: number;
   readonly envSteps: number;
+  /** Random actions on the evaluation seeds: the floor of every round. */
   readonly baseline: readonly BaselineCell[];
+  /** scripted-subgoals (the run's final model) and the true-state scripted ceiling, on the final round's seeds; empty when not run. */
+  readonly finalBaselines: readonly BaselineCell[];
   readonly evaluations: readonly EvaluationRound[];
   readonly losses: ReadonlyArray<{ elapsedS: number; step: number; terms: Readonly<Record<string, number | number[]>> }>;
   readonly predictionError: ReadonlyArray<{ elapsedS: number; value: number }>;
@@ -89,6 +98,7 @@ export interface ExperimentReport {
   readonly practiceInteraction: ReadonlyArray<TaskInteraction>;
   readonly loop: ReturnType<ReturnType<typeof controlLoop>['metrics']['summary']>;
   readonly fusionWeights: Readonly<Record<string, number>>;
+  /** Final round, rendered at 256 px: <task>_<split> (goal beside the end of the first episode) and <task>_sequence (every k-th tick of the first train episode). */
   readonly frames: ReadonlyArray<{ name: string; image: Bitmap }>;
 }
 
@@ -97,9 +107,18 @@ interface EpisodeOutcome {
   steps: number;
   finalDistance: number;
   interaction: EpisodeInteraction;
-  goal?: Observation;
-  last?: Observation;
 }
+
+/** Pictures to take during one episode, for a person. */
+interface EpisodeCapture {
+  /** Name of the goal-vs-achieved frame taken at its end. */
+  readonly frame: string;
+  /** Every `every`-th tick (and the first and last) into a tiled sheet of this name. */
+  readonly sequence?: { readonly name: string; readonly every: number; readonly tiles: Bitmap[] };
+}
+
+/** Most tiles of a sequence sheet (two rows of six). */
+const SEQUENCE_TILES = 12;
 
 const EVAL_SEED_BASE = 7_000_000;
 
@@ -108,7 +127,8 @@ const EVAL_SEED_BASE = 7_000_000;
  * episodes (exploring, on the training split, feeding the learner) alternate with
  * evaluation episodes (no exploration, fresh goals from a fixed set of seeds, on the
  * training and unseen splits, never fed to the learner). The same evaluation seeds are run
- * with random actions for the floor the agent must beat.
+ * with random actions for the floor the agent must beat, and, after the final round, with
+ * the labelled baselines scripted-subgoals (the run's final model) and true-state scripted.
  */
 export async function runOnlineExperiment(
   env: SimEnv,
@@ -142,6 +162,7 @@ export async function runOnlineExperiment(
   let errorSum = 0;
   let errorCount = 0;
   const subscriptions: Subscription[] = [];
+  const frames: Array<{ name: string; image: Bitmap }> = [];
   subscriptions.push(
     loop.events$.subscribe({
       next: (e) => {
@@ -158,7 +179,7 @@ export async function runOnlineExperiment(
   );
 
   // Episode bookkeeping: frames to the learner (practice only), outcome to the driver.
-  let current: { resolve: (o: EpisodeOutcome) => void; feed: boolean; episodeId: number; success: boolean } | undefined;
+  let current: { resolve: (o: EpisodeOutcome) => void; feed: boolean; episodeId: number; success: boolean; capture?: EpisodeCapture } | undefined;
   let previous: Observation | undefined;
   let learnerEpisode = 0;
   let envSteps = 0;
@@ -168,29 +189,32 @@ export async function runOnlineExperiment(
   subscriptions.push(
     world.events$.subscribe((e) => {
       if (!current) return;
+      const sequence = current.capture?.sequence;
       if (e.type === 'reset') {
         previous = e.observation;
         meter.start(env.trueState());
+        sequence?.tiles.push(sceneFrame(env));
         return;
       }
       const result = e.result!;
       const state = env.trueState();
       meter.step(state);
       envSteps++;
+      const last = result.done || result.success;
+      if (sequence !== undefined && (result.step % sequence.every === 0 || last)) sequence.tiles.push(sceneFrame(env));
       if (current.feed) practiceSteps++;
       if (current.feed && previous) learner.add(previous, result.action.values, current.episodeId);
       previous = result.observation;
       current.success ||= result.success;
-      if (result.done || result.success) {
+      if (last) {
         if (current.feed) learner.add(result.observation, undefined, current.episodeId);
-        const outcome: EpisodeOutcome = {
-          success: current.success,
-          steps: result.step,
-          finalDistance: goalDistance(state),
-          interaction: meter.end(),
-          goal: env.goalObservation(),
-          last: result.observation,
-        };
+        // Rendered again from the simulator at the episode's end, not the model's small noisy images.
+        const capture = current.capture;
+        if (capture !== undefined) {
+          frames.push({ name: capture.frame, image: goalBesideAchieved(env) });
+          if (capture.sequence !== undefined) frames.push({ name: capture.sequence.name, image: sequenceSheet(capture.sequence.tiles) });
+        }
+        const outcome: EpisodeOutcome = { success: current.success, steps: result.step, finalDistance: goalDistance(state), interaction: meter.end() };
         const done = current.resolve;
         current = undefined;
         done(outcome);
@@ -200,7 +224,7 @@ export async function runOnlineExperiment(
 
   const episodeRng = rng.fork('episodes');
   const finalEpisodes = options.finalEvalEpisodes ?? options.evalEpisodes;
-  const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean): Promise<EpisodeOutcome> =>
+  const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean, capture?: EpisodeCapture): Promise<EpisodeOutcome> =>
     new Promise((resolve) => {
       // Every episode starts with the freshest weights; an evaluation episode then keeps them to
       // its end, so it measures one model (weights changing mid-episode cost reach and push
@@ -208,10 +232,9 @@ export async function runOnlineExperiment(
       learner.holdWeights?.(false);
       if (!practice) learner.holdWeights?.(true);
       controller.explore = practice;
-      controller.strategy = task === 'push' ? 'push' : 'latent';
       controller.babbleEpisode = practice && episodeRng.next() < config.agent.exploration.babbleEpisodeFraction;
       controller.resetEpisode();
-      current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false };
+      current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false, ...(capture === undefined ? {} : { capture }) };
       world.reset(seed, { task, split });
     });
 
@@ -226,7 +249,6 @@ export async function runOnlineExperiment(
   }).cells;
 
   const evaluations: EvaluationRound[] = [];
-  const frames: Array<{ name: string; image: Bitmap }> = [];
   const practiceSuccess: Array<{ elapsedS: number; task: TaskName; success: boolean }> = [];
   const practiceInteractions: Array<{ task: TaskName; interaction: EpisodeInteraction }> = [];
   let practiceAtLastRound = 0;
@@ -238,20 +260,24 @@ export async function runOnlineExperiment(
     const evalStart = elapsedS();
     const episodes = final ? finalEpisodes : options.evalEpisodes;
     const cells: EvaluationRound['cells'][number][] = [];
+    // The sequence sheet follows the first episode of the train split (or of the first split evaluated).
+    const sequenceSplit = options.evalSplits.includes('train') ? 'train' : options.evalSplits[0];
+    // The first tick, every k-th and the last: at most SEQUENCE_TILES tiles.
+    const every = Math.max(1, Math.ceil(config.sim.episodeSteps / (SEQUENCE_TILES - 2)));
     for (const task of options.tasks) {
       for (const split of options.evalSplits) {
         let successes = 0;
         let distanceSum = 0;
         const interactions: EpisodeInteraction[] = [];
         for (let k = 0; k < episodes; k++) {
-          const outcome = await runEpisode(EVAL_SEED_BASE + k, task, split, false);
+          const capture: EpisodeCapture | undefined =
+            final && k === 0
+              ? { frame: `${task}_${split}`, ...(split === sequenceSplit ? { sequence: { name: `${task}_sequence`, every, tiles: [] } } : {}) }
+              : undefined;
+          const outcome = await runEpisode(EVAL_SEED_BASE + k, task, split, false, capture);
           if (outcome.success) successes++;
           distanceSum += outcome.finalDistance;
           interactions.push(outcome.interaction);
-          // A camera that dropped its last frame leaves no picture to show (sensor-fault experiments).
-          if (final && k === 0 && outcome.goal?.rgb && outcome.last?.rgb) {
-            frames.push({ name: `${task}_${split}`, image: goalBesideNow(outcome.goal, outcome.last) });
-          }
         }
         cells.push({ task, split, episodes, successRate: successes / episodes, meanFinalDistance: distanceSum / episodes, interaction: interactionStats(interactions) });
       }
@@ -305,6 +331,21 @@ export async function runOnlineExperiment(
     subscriptions.forEach((s) => s.unsubscribe());
     world.close();
   }
+  // The world stands still now; the weights of the final round's last episode are still held.
+  const finalBaselines =
+    options.finalBaselines === false
+      ? []
+      : runBaselines(env, { ...config, seed: 0 }, {
+          tasks: [...options.tasks],
+          splits: [...options.evalSplits],
+          episodes: finalEpisodes,
+          controllers: ['scripted-subgoals', 'scripted'],
+          model,
+          modelLabel: 'the run\'s final model',
+          seedOf: (episode) => EVAL_SEED_BASE + episode,
+          frames: false,
+          logger,
+        }).cells;
   const fusion = model.fusionWeights();
   return {
     seed: config.seed,
@@ -312,6 +353,7 @@ export async function runOnlineExperiment(
     practiceEpisodes,
     envSteps,
     baseline,
+    finalBaselines,
     evaluations,
     losses,
     predictionError,

@@ -30,6 +30,12 @@ export function proprioLayout(dim: number): ProprioLayout {
   };
 }
 
+/** Positions of the end-effector xyz in a proprio vector of `dim` values (the planner's end-effector goal term reads these). */
+export function endEffectorIndices(dim: number): number[] {
+  const [from, to] = proprioLayout(dim).endEffector;
+  return Array.from({ length: to - from }, (_, k) => from + k);
+}
+
 /** Writes the proprio vector of `p` into `out` at `offset` (a new array when omitted). */
 export function proprioVector(p: Proprioception, dim: number, out = new Float32Array(dim), offset = 0): Float32Array {
   const layout = proprioLayout(dim);

@@ -167,6 +167,11 @@ export class SimEnv {
     return this.#requireEpisode('render').renderRaw(camera, size);
   }
 
+  /** Renders a camera at the goal state (as goalObservation shows it), without noise: goal pictures for a person, at any size. */
+  renderGoal(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
+    return this.#requireEpisode('renderGoal').renderGoalRaw(camera, size);
+  }
+
   /** Raw MuJoCo handles for benchmarks and advanced tools; do not keep them across resets. Stepping through them leaves trueState's contact flags stale until the next `step`. */
   get mujoco(): { mj: MainModule; model: MjModel; data: MjData } {
     const ep = this.#requireEpisode('mujoco');
@@ -477,8 +482,16 @@ class Episode {
   }
 
   renderRaw(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
+    return this.#renderSized(this.data, camera, size);
+  }
+
+  renderGoalRaw(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
+    return this.#atGoal((copy) => this.#renderSized(copy, camera, size));
+  }
+
+  #renderSized(data: MjData, camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
     const spec = camera === 'scene' ? this.config.camera : this.config.wristCamera;
-    return this.#render(this.data, camera, { ...spec, ...(size ?? {}) });
+    return this.#render(data, camera, { ...spec, ...(size ?? {}) });
   }
 
   #render(data: MjData, name: 'scene' | 'wrist', spec: { width: number; height: number; fovyDeg: number }): CameraFrame {
@@ -499,8 +512,13 @@ class Episode {
     return { position: [p[3 * bodyId], p[3 * bodyId + 1], p[3 * bodyId + 2]], quaternion: [q[4 * bodyId], q[4 * bodyId + 1], q[4 * bodyId + 2], q[4 * bodyId + 3]] };
   }
 
-  /** The goal scene on a copy of the state: arm or object moved to the goal, then rendered. */
+  /** The goal observation, rendered on a copy of the state. */
   #renderGoal(): Observation {
+    return this.#atGoal((copy) => this.#observation(copy, false, false));
+  }
+
+  /** `fn` of the goal scene on a copy of the state: arm or object moved to the goal. */
+  #atGoal<T>(fn: (copy: MjData) => T): T {
     const { mj, model, kin, goal } = this;
     const copy = new mj.MjData(model, this.data);
     try {
@@ -524,7 +542,7 @@ class Episode {
         }
       }
       mj.mj_forward(model, copy);
-      return this.#observation(copy, false, false);
+      return fn(copy);
     } finally {
       copy.delete();
     }

@@ -4,25 +4,17 @@ import { agentConfigSchema } from '../../core/config/agentConfig.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
-import { proprioLayout } from '../../model/proprioVector.js';
+import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
-import { PushSubgoals } from './PushSubgoals.js';
-import type { PushSubgoal } from './PushSubgoals.js';
+
 
 /**
- * How plans are scored: `latent` = toward the goal's encoding (plus the end-effector read-out);
- * `push` = toward hand subgoals from the object's place in the point clouds (see PushSubgoals),
- * with the latent goal term turned down.
- */
-export type PlanningStrategy = 'latent' | 'push';
-
-/**
- * Mode-2 control: encode the observation, plan an action sequence in latent space toward
- * the goal's encoding, execute the first action, warm-start the next plan from the rest.
+ * Mode-2 control, for every task: encode the observation, plan an action sequence in latent
+ * space toward the goal's encoding, execute the first action, warm-start the next plan from the rest.
  * While the model is young it babbles instead; afterwards it adds a little exploration
  * noise. It also measures how well the model predicted what just happened (the one-step
  * latent prediction error of the previous action), which reports and curiosity use.
@@ -50,16 +42,11 @@ export class PlanningController implements Controller {
   #warmStart: Float32Array | undefined;
   #predictedNext: Float32Array | undefined;
   #decisions = 0;
-  readonly #push: PushSubgoals | undefined;
-  /** The push subgoal of the last decision, for logs and tests. */
-  lastSubgoal: PushSubgoal | undefined;
   /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
   readonly #binError = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
   #lastBin = -1;
   /** When false, no babbling and no noise: evaluation episodes. */
   explore = true;
-  /** Set per goal by whoever knows the task (the online experiment, from each episode's task); see PlanningStrategy. */
-  strategy: PlanningStrategy = 'latent';
   lastPlan: PlanResult | undefined;
 
   constructor(
@@ -85,7 +72,6 @@ export class PlanningController implements Controller {
     this.#exploration = exploration;
     this.#rng = rng;
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
-    this.#push = planning.pushSubgoals.enabled && this.#plannerConfig.proprioGoal !== undefined ? new PushSubgoals(planning.pushSubgoals) : undefined;
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */
@@ -105,7 +91,6 @@ export class PlanningController implements Controller {
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
-    this.#push?.setGoal(goal);
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
   }
@@ -152,15 +137,12 @@ export class PlanningController implements Controller {
       values = this.#babbler.next();
       this.#warmStart = undefined;
     } else {
-      const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
+      const plan = this.#planner(this.#model, latent, this.#goal, this.#plannerConfig, this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
       values = Float32Array.from(plan.firstAction);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
-      // The goal says nothing about the gripper while pushing: a swinging gripper throws the object.
-      const gripper = this.#space.names.indexOf('gripper');
-      if (this.lastSubgoal !== undefined && gripper >= 0) values[gripper] = this.#planning.pushSubgoals.gripper;
     }
     this.#predictedNext = this.#predictNext(latent, values);
     this.#lastBin = directionBin(values);
@@ -174,26 +156,6 @@ export class PlanningController implements Controller {
         babbling: this.babbling ? 1 : 0,
       },
     };
-  }
-
-  /**
-   * The planner config of this tick: with a push subgoal, the end-effector term aims at the
-   * subgoal. The target is moved into the model's own reading of the hand (measured hand ->
-   * decoded hand of the current latent), so a bias of the read-out cancels and the model is
-   * trusted only for how far the hand moves.
-   */
-  #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
-    this.lastSubgoal = undefined;
-    const goal = this.#plannerConfig.proprioGoal;
-    if (this.strategy !== 'push' || this.#push === undefined || goal === undefined || this.#model.decodeProprio === undefined) return this.#plannerConfig;
-    const subgoal = this.#push.next(observation);
-    const measured = observation.proprio?.endEffector.position;
-    if (subgoal === undefined || measured === undefined) return this.#plannerConfig;
-    this.lastSubgoal = subgoal;
-    const decoded = tf.tidy(() => this.#model.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync());
-    const target = goal.indices.map((index, k) => subgoal.target[k] - measured[k] + decoded[index]);
-    const cost = { ...this.#plannerConfig.cost, latentWeight: this.#planning.pushSubgoals.latentWeight };
-    return { ...this.#plannerConfig, cost, proprioGoal: { indices: goal.indices, target } };
   }
 
   /**
@@ -237,12 +199,6 @@ export class PlanningController implements Controller {
     next.dispose();
     return out;
   }
-}
-
-/** Positions of the end-effector xyz in the model's proprio vector. */
-function endEffectorIndices(dim: number): number[] {
-  const [from, to] = proprioLayout(dim).endEffector;
-  return Array.from({ length: to - from }, (_, k) => from + k);
 }
 
 /** Which of the 8 octants the first three action components point into. */

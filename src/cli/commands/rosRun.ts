@@ -63,7 +63,6 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     config.agent.planning,
   );
   controller.explore = params.learn;
-  controller.strategy = params.strategy;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
   const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
   // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal starts another.

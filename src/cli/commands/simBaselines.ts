@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
-import { baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js';
+import { BASELINE_CONTROLLERS, baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js';
+import { loadCheckpoint } from '../../model/checkpoint.js';
+import { initBackend } from '../../model/engine/initBackend.js';
+import type { WorldModel } from '../../model/worldModel.js';
 import { SimEnv } from '../../sim/SimEnv.js';
 import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
@@ -12,21 +15,55 @@ export interface SimBaselinesOptions {
   tasks: string;
   splits: string;
   episodes: string;
+  controllers?: string;
+  ckpt?: string;
   runsDir: string;
 }
 
-/** `jepa-agent sim baselines`: random and scripted controllers in closed loop, written to runs/<time>/. */
+/**
+ * `jepa-agent sim baselines`: the baseline controllers in closed loop, written to
+ * runs/baselines-<time>/. scripted-subgoals plans with a learned world model, so it runs only
+ * with `--ckpt` (a model trained here for a minute would measure the training, not the
+ * baseline); asked for without one, it is an error that says so.
+ */
 export async function simBaselines(runtime: Runtime, options: SimBaselinesOptions): Promise<string> {
   const { config, logger } = runtime;
   const tasks = parseList(options.tasks, TASK_NAMES, 'task');
   const splits = parseList(options.splits, SPLIT_NAMES, 'split');
   const episodes = positiveInt(options.episodes, '--episodes');
+  const controllers =
+    options.controllers !== undefined
+      ? parseList(options.controllers, BASELINE_CONTROLLERS, 'controller')
+      : BASELINE_CONTROLLERS.filter((c) => c !== 'scripted-subgoals' || options.ckpt !== undefined);
+  if (controllers.includes('scripted-subgoals') && options.ckpt === undefined) {
+    throw new RangeError('--controllers scripted-subgoals plans with a learned world model: give one with --ckpt DIR (e.g. runs/<time>/checkpoint of a `jepa-agent sim` run)');
+  }
+  if (options.controllers === undefined && options.ckpt === undefined) {
+    logger.info('scripted-subgoals is not run: it needs a world model (--ckpt DIR)');
+  }
   const runDir = resolve(options.runsDir, `baselines-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(join(runDir, 'frames'), { recursive: true });
   const env = await SimEnv.create(config.sim, { logger });
+  let model: WorldModel | undefined;
   try {
-    logger.info('closed-loop baseline run', { tasks, splits, episodes, runDir });
-    const report = runBaselines(env, config, { tasks, splits, episodes, logger, onProgress: progressBar('episodes') });
+    if (controllers.includes('scripted-subgoals') && options.ckpt !== undefined) {
+      await initBackend({ backend: config.engine.backend, logger });
+      model = await loadCheckpoint(options.ckpt, { logger });
+      const actionDim = env.actionSpace.names.length;
+      if (model.actionDim !== actionDim) {
+        throw new RangeError(`--ckpt ${options.ckpt}: the model takes ${model.actionDim} action values but sim.actionSpace '${config.sim.actionSpace}' has ${actionDim}`);
+      }
+    }
+    logger.info('closed-loop baseline run', { tasks, splits, episodes, controllers, runDir, ...(options.ckpt === undefined ? {} : { ckpt: options.ckpt }) });
+    const report = runBaselines(env, config, {
+      tasks,
+      splits,
+      episodes,
+      controllers,
+      ...(model === undefined ? {} : { model, modelLabel: `checkpoint ${options.ckpt}` }),
+      logger,
+      onProgress: progressBar('episodes'),
+    });
     for (const frame of report.frames) {
       writeFileSync(join(runDir, 'frames', `${frame.name}.png`), encodePng(frame.image.width, frame.image.height, frame.image.rgb, 3));
     }
@@ -37,6 +74,7 @@ export async function simBaselines(runtime: Runtime, options: SimBaselinesOption
     process.stdout.write(baselineMarkdown(report));
     return runDir;
   } finally {
+    model?.dispose();
     env.close();
   }
 }

@@ -35,12 +35,14 @@ export function registerSimCommands(program: Command, info: ProgramInfo): void {
   addGlobalOptions(
     sim
       .command('baselines')
-      .description('random and scripted (true-state) controllers in closed loop: the floor and ceiling of a learning run')
+      .description('baseline controllers in closed loop: random (the floor), scripted (true state, the ceiling), scripted-subgoals (scripted push subgoals reached with a learned world model; needs --ckpt)')
       .option('--tasks <list>', 'comma-separated tasks: reach, push, pick', 'reach,push')
       .option('--splits <list>', 'comma-separated splits', 'train,unseen_all')
       .option('--episodes <n>', 'episodes per task, split and controller', '10')
+      .option('--controllers <list>', 'random, scripted, scripted-subgoals (default: random,scripted, and scripted-subgoals with --ckpt)')
+      .option('--ckpt <dir>', 'world-model checkpoint folder scripted-subgoals plans with (e.g. runs/<time>/checkpoint)')
       .option('--runs-dir <dir>', 'parent folder of run folders', 'runs'),
-  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; episodes: string; runsDir: string }) => {
+  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; episodes: string; controllers?: string; ckpt?: string; runsDir: string }) => {
     const { simBaselines } = await import('../commands/simBaselines.js');
     await withRuntime(opts, [], (rt) => simBaselines(rt, opts));
   });

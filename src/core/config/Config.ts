@@ -6,6 +6,7 @@ import { modelConfigSchema } from './modelConfig.js';
 import { planConfigSchema } from './planConfig.js';
 import { agentConfigSchema } from './agentConfig.js';
 import { learnConfigSchema } from './learnConfig.js';
+import { baselinesConfigSchema } from './baselinesConfig.js';
 import { describeZodIssues } from './describeZodIssues.js';
 
 /**
@@ -23,6 +24,7 @@ export const configSchema = z.strictObject({
   plan: planConfigSchema,
   agent: agentConfigSchema,
   learn: learnConfigSchema,
+  baselines: baselinesConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -82,6 +82,8 @@ export async function seededOnlineRun<T = undefined>(
         // Only the final evaluation: intermediate ones would spend the budget of every arm.
         evalEvery: Number.MAX_SAFE_INTEGER,
         evalEpisodes: options.evalEpisodes,
+        // Ablation and transfer reports compare arms with the random floor only.
+        finalBaselines: false,
         runDir: options.runDir,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       },

@@ -65,10 +65,6 @@ export const agentNodeParamsSchema = z.strictObject({
     .prefault({}),
   trajectory_time_s: z.number().min(0).max(10).default(0).describe('time_from_start of trajectory points; 0: one control period'),
   planner: z.enum(['cem', 'mppi', 'gradient']).default('cem').describe('planner: cem, mppi or gradient'),
-  strategy: z
-    .enum(['latent', 'push'])
-    .default('latent')
-    .describe('latent: plan toward the goal image in representation space; push: plan the hand through subgoals that push the object seen in the points to where the goal shows it'),
   checkpoint: z.string().default('').describe('world-model checkpoint folder to start from; empty: a new model'),
   checkpoint_out: z.string().default('').describe('where Ctrl-C saves the checkpoint; empty: runs/ros-<time>/checkpoint'),
   learn: z.boolean().default(true).describe('learn online from what the arm senses and does'),

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
@@ -31,16 +34,6 @@ function planning(overrides: Record<string, unknown>): AgentConfig['planning'] {
 
 function close(a: Float32Array, b: Float32Array): boolean {
   return a.every((v, i) => Math.abs(v - b[i]) < 1e-5);
-}
-
-/** A small object on the table at (x, y), as base-frame cloud points. */
-function cloudAt(x: number, y: number): Observation['points'] {
-  return {
-    stamp: { sec: 0, nanosec: 0 },
-    frameId: 'base_link',
-    count: 12,
-    positions: Float32Array.from({ length: 36 }, (_, k) => [x + 0.002 * (k % 5), y - 0.002 * (k % 7), 0.01 + 0.003 * (k % 4)][k % 3]),
-  };
 }
 
 describe('PlanningController', () => {
@@ -97,61 +90,6 @@ describe('PlanningController', () => {
     assert.equal(off.calls[0].config.proprioGoal, undefined);
   });
 
-  test('with the push strategy, the end-effector term aims at the push subgoal, moved into the model\'s reading of the hand', () => {
-    const base = observation(1);
-    const hand = [0.2, -0.1, 0.09] as const;
-    const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: hand, quaternion: [1, 0, 0, 0] } } };
-    const goal: Observation = { ...observation(2, ['rgb', 'points']), points: cloudAt(0.4, 0.1) };
-    const rec = recordingPlanner();
-    const ctl = new PlanningController(model, rec.planner, plan, space, exploration, new Rng(1));
-    ctl.explore = false;
-    ctl.strategy = 'push';
-    ctl.setGoal(goal);
-    ctl.decide(now);
-    const subgoal = ctl.lastSubgoal;
-    assert.equal(subgoal?.phase, 'approach');
-    const config = rec.calls[0].config;
-    assert.equal(config.cost.latentWeight, 0.1);
-    const target = config.proprioGoal?.target;
-    assert.ok(target !== undefined && target.length === 3);
-    const decoded = tf.tidy(() => model.decodeProprio!(tf.tensor2d(rec.calls[0].start, [1, rec.calls[0].start.length])).dataSync());
-    for (let k = 0; k < 3; k++) {
-      assert.ok(Math.abs(target[k] - (subgoal.target[k] - hand[k] + decoded[6 + k])) < 1e-5, `component ${k}`);
-    }
-    // The latent strategy leaves the planner config alone.
-    ctl.strategy = 'latent';
-    ctl.decide(now);
-    assert.equal(rec.calls[1].config.proprioGoal?.target, undefined);
-    assert.equal(rec.calls[1].config.cost.latentWeight, 1);
-    assert.equal(ctl.lastSubgoal, undefined);
-  });
-
-  test('while a push subgoal drives the hand, the gripper command is the configured one, not the plan\'s', () => {
-    const withGripper = makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-0.025, -0.025, -0.025, -1], [0.025, 0.025, 0.025, 1]);
-    const model4 = new WorldModel(tinyConfig({ actionDim: 4 }), { seed: 3 });
-    try {
-      // A planner whose plan opens the gripper wide.
-      const planner: Planner = (m, _start, _goal, config) => {
-        const actions = new Float32Array(config.horizon * m.actionDim).fill(0.02);
-        for (let t = 0; t < config.horizon; t++) actions[t * m.actionDim + 3] = 0.9;
-        return { planner: 'cem', actions, firstAction: actions.slice(0, m.actionDim), cost: 0, planningMs: 0, iterations: 1, horizon: config.horizon, actionDim: m.actionDim, predictions: 0 };
-      };
-      const base = observation(1);
-      const now: Observation = { ...base, points: cloudAt(0.3, 0), proprio: { ...base.proprio!, endEffector: { position: [0.2, -0.1, 0.09], quaternion: [1, 0, 0, 0] } } };
-      const ctl = new PlanningController(model4, planner, plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), withGripper), withGripper, exploration, new Rng(1), planning({ pushSubgoals: { gripper: -0.5 } }));
-      ctl.explore = false;
-      ctl.setGoal({ ...observation(2, ['rgb', 'points']), points: cloudAt(0.4, 0.1) });
-      ctl.strategy = 'push';
-      const pushing = ctl.decide(now);
-      assert.ok(ctl.lastSubgoal !== undefined);
-      assert.deepEqual([...pushing.values].map((v) => Math.round(v * 100) / 100), [0.02, 0.02, 0.02, -0.5]);
-      ctl.strategy = 'latent';
-      assert.equal(ctl.decide(now).values[3], Float32Array.of(0.9)[0], 'the latent strategy keeps the plan\'s gripper');
-    } finally {
-      model4.dispose();
-    }
-  });
-
   test('weights published by the learner re-encode the goal: the planner never compares latents of two representations', () => {
     const acting = new WorldModel(tinyConfig(), { seed: 3 });
     const learnt = new WorldModel(tinyConfig(), { seed: 9 });
@@ -188,5 +126,19 @@ describe('PlanningController', () => {
     assert.equal(d.values.length, 3);
     assert.ok(d.predictedCost !== undefined && Number.isFinite(d.predictedCost) && d.predictedCost > 0);
     d.values.forEach((v, i) => assert.ok(v >= space.low[i] && v <= space.high[i]));
+  });
+
+  test('src/agent imports no baseline: the agent plans from what it learned, scripted controllers live in src/eval', () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'agent');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.includes(join('controllers', 'PlanningController.ts')), `read src/agent at ${root}`);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const imports = [...text.matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]);
+      for (const path of imports) {
+        assert.ok(!/\/eval\/|baselines|PushSubgoals|locateTabletopObject|scriptedPolicy/.test(path), `src/agent/${file} imports ${path}`);
+      }
+      assert.ok(!/PushSubgoals|locateTabletopObject/.test(text), `src/agent/${file} names the scripted push baseline`);
+    }
   });
 });

@@ -61,7 +61,8 @@ test('a camera that delivers no frame at all does not stop a run (faults reach p
   );
   assert.equal(report.evaluations.length, 1);
   assert.ok(report.evaluations[0].learnerSteps > 0, 'it learned from points and proprioception alone');
-  assert.equal(report.frames.length, 0, 'no goal-vs-achieved picture without a camera frame');
+  // The pictures for a person are rendered again from the simulator, not taken from the faulty camera.
+  assert.deepEqual(report.frames.map((f) => f.name), ['reach_train', 'reach_sequence']);
   assert.equal(after, undefined, 'the environment handed to `after` is the faulty one');
 });
 

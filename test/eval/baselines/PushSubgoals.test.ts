@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PushSubgoals } from '../../../src/agent/controllers/PushSubgoals.js';
-import { agentConfigSchema } from '../../../src/core/index.js';
+import { PushSubgoals } from '../../../src/eval/baselines/PushSubgoals.js';
+import { baselinesConfigSchema } from '../../../src/core/index.js';
 import type { Observation, Vec3 } from '../../../src/core/index.js';
 import type { SimEnv } from '../../../src/sim/index.js';
 import { makeEnv } from '../../sim/fixtures.js';
 
-const config = agentConfigSchema.parse({}).planning.pushSubgoals;
+const config = baselinesConfigSchema.parse({}).scriptedSubgoals;
 /** Synthetic scenes: no camera bias to undo, so that estimates are exactly the points' medians. */
 const plain = { ...config, surfaceBias: 0 };
 const stamp = { sec: 0, nanosec: 0 };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { locateTabletopObject } from '../../../src/agent/controllers/locateTabletopObject.js';
-import { agentConfigSchema } from '../../../src/core/index.js';
+import { locateTabletopObject } from '../../../src/eval/baselines/locateTabletopObject.js';
+import { baselinesConfigSchema } from '../../../src/core/index.js';
 import type { PointCloud } from '../../../src/core/index.js';
 import type { SimEnv } from '../../../src/sim/index.js';
 import { makeEnv } from '../../sim/fixtures.js';
 
-const region = agentConfigSchema.parse({}).planning.pushSubgoals;
+const region = baselinesConfigSchema.parse({}).scriptedSubgoals;
 
 function cloudOf(points: number[][]): PointCloud {
   return { stamp: { sec: 0, nanosec: 0 }, frameId: 'base_link', count: points.length, positions: Float32Array.from(points.flat()) };

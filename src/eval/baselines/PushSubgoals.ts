@@ -1,4 +1,4 @@
-import type { AgentConfig } from '../../core/config/agentConfig.js';
+import type { BaselinesConfig } from '../../core/config/baselinesConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Vec3 } from '../../core/Pose.js';
 import { locateTabletopObject } from './locateTabletopObject.js';
@@ -31,7 +31,7 @@ export interface PushSubgoal {
  * should go, not how to get there.
  */
 export class PushSubgoals {
-  readonly #config: AgentConfig['planning']['pushSubgoals'];
+  readonly #config: BaselinesConfig['scriptedSubgoals'];
   #goalObject: Vec3 | undefined;
   #object: Vec3 | undefined;
   /** The object's colour in the goal view, where the arm is out of the way. */
@@ -45,7 +45,7 @@ export class PushSubgoals {
   #lastHeight = Infinity;
   #stalled = 0;
 
-  constructor(config: AgentConfig['planning']['pushSubgoals']) {
+  constructor(config: BaselinesConfig['scriptedSubgoals']) {
     this.#config = config;
   }
 

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { applyOverrides, parseConfig } from '../../src/core/config/Config.js';
+import type { Config } from '../../src/core/config/Config.js';
+import { silentLogger } from '../../src/core/Logger.js';
+import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
+import { baselineMarkdown, runBaselines } from '../../src/eval/baselineExperiment.js';
+import { initBackend } from '../../src/model/engine/initBackend.js';
+import { WorldModel } from '../../src/model/worldModel.js';
+import { SimEnv } from '../../src/sim/SimEnv.js';
+
+/** The experiments' quick world: 16 px images, 64 points, 16-d latent, small planner, 12-tick episodes. */
+const config: Readonly<Config> = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, 'seed=4']));
+
+describe('runBaselines', () => {
+  let env: SimEnv;
+  let model: WorldModel;
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+    env = await SimEnv.create(config.sim);
+    model = new WorldModel(config.model, { seed: config.seed });
+  });
+  after(() => {
+    model.dispose();
+    env.close();
+  });
+
+  test('scripted-subgoals plans with a tiny model on seeded push episodes, reproducibly; it is skipped on reach', () => {
+    const run = () =>
+      runBaselines(env, config, { tasks: ['reach', 'push'], splits: ['train'], episodes: 2, controllers: ['scripted-subgoals'], model, modelLabel: 'a tiny untrained model', logger: silentLogger });
+    const report = run();
+    assert.deepEqual(report.cells.map((c) => `${c.task}/${c.controller}`), ['push/scripted-subgoals']);
+    const cell = report.cells[0];
+    assert.equal(cell.episodes, 2);
+    assert.ok(cell.successRate >= 0 && cell.successRate <= 1, `success rate ${cell.successRate}`);
+    assert.ok(Number.isFinite(cell.meanFinalDistance));
+    assert.deepEqual(run().cells, report.cells, 'the same seeds give the same episodes');
+    assert.match(baselineMarkdown(report), /\| push \| train \| scripted-subgoals \| \d+% \(\d\/2\) \|/);
+    assert.match(baselineMarkdown(report), /a tiny untrained model/);
+  });
+
+  test('the goal-vs-achieved frames are rendered at 256 px, one per cell', () => {
+    const report = runBaselines(env, config, { tasks: ['reach'], splits: ['train'], episodes: 1, controllers: ['random', 'scripted'], logger: silentLogger });
+    assert.deepEqual(report.frames.map((f) => f.name), ['reach_train_random', 'reach_train_scripted']);
+    for (const f of report.frames) {
+      assert.equal(f.image.height, 256);
+      assert.equal(f.image.width, 2 * 256 + 4, 'goal beside achieved');
+    }
+    assert.equal(report.model, undefined);
+  });
+
+  test('scripted-subgoals without a world model is an error that says what to give', () => {
+    assert.throws(
+      () => runBaselines(env, config, { tasks: ['push'], splits: ['train'], episodes: 1, controllers: ['scripted-subgoals'], logger: silentLogger }),
+      /baseline scripted-subgoals plans with a learned world model, and none was given \(sim baselines: --ckpt DIR\)/,
+    );
+  });
+});
