@@ -10,7 +10,8 @@ import type { TrainingBatch } from '../../src/model/index.js';
 import { observation, useWasm } from '../model/fixtures.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
 
-const model: ModelConfig = tinyConfig().model;
+// Synthetic observations hold random points, not a tabletop: no perception crop.
+const model: ModelConfig = tinyConfig('model.perception.enabled=false').model;
 const A = model.actionDim;
 const P = model.proprio.dim;
 

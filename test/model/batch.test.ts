@@ -4,7 +4,8 @@ import { modelConfigSchema } from '../../src/core/index.js';
 import { batchFrames, packSequences } from '../../src/model/index.js';
 import { observation } from './fixtures.js';
 
-const config = modelConfigSchema.parse({ image: { size: 8, patchSize: 4 }, points: { count: 4 }, proprio: { dim: 10 }, actionDim: 2 });
+// Synthetic observations hold random points, not a tabletop: no perception crop.
+const config = modelConfigSchema.parse({ image: { size: 8, patchSize: 4 }, points: { count: 4 }, proprio: { dim: 10 }, actionDim: 2, perception: { enabled: false } });
 
 test('packs sequences of observations and actions into a training batch', () => {
   const seq = (seed: number): { observations: ReturnType<typeof observation>[]; actions: number[][] } => ({

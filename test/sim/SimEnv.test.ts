@@ -78,7 +78,7 @@ describe('SimEnv', async () => {
           const { mj, model } = e.mujoco;
           const fingers = new Set(['finger_left', 'finger_right'].map((n) => mj.mj_name2id(model, mj.mjtObj.mjOBJ_GEOM.value as unknown as number, n)));
           const cloud = o.points!;
-          const kept = new Set(filterRobotPoints(cloud.positions, shapes, 0.005));
+          const kept = new Set(filterRobotPoints(cloud.positions, shapes, 0.01));
           let fingerPoints = 0, fingerKept = 0;
           for (let i = 0; i < cloud.count; i++) {
             if (!fingers.has(cloud.segments![i])) continue;

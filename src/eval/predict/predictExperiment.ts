@@ -158,7 +158,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
         }
       }
       // Yaw as (sin, cos): continuous across the ±180° wrap, which a probe on the angle is not.
-      const yawProbe = fitRidge(xz, n, fitLatents.dim, yawTargets(concatYaw(fit)), 2, { groups });
+      const yawProbe = fitRidge(xz, n, dim, yawTargets(concatYaw(fit)), 2, { groups });
       for (const t of testLatents) {
         const m = t.latents.count;
         const pred = yawProbe.predict(std.apply(pick(t.latents), m), m);

@@ -58,7 +58,8 @@ function startPushing(subgoals: PushSubgoals): void {
 describe('PushSubgoals', () => {
   let env: SimEnv;
   before(async () => {
-    env = await makeEnv('task=push');
+    // The camera the script's constants were measured with (64 px, 2048 points).
+    env = await makeEnv('task=push', 'camera.width=64', 'camera.height=64', 'pointCount=2048');
   });
   after(() => env.close());
 
