@@ -232,7 +232,11 @@ export async function runOnlineExperiment(
       learner.holdWeights?.(false);
       if (!practice) learner.holdWeights?.(true);
       controller.explore = practice;
-      controller.babbleEpisode = practice && episodeRng.next() < config.agent.exploration.babbleEpisodeFraction;
+      // One draw per episode: babbling, object play, or planning toward the episode's goal.
+      const draw = episodeRng.next();
+      const { babbleEpisodeFraction, play } = config.agent.exploration;
+      controller.babbleEpisode = practice && draw < babbleEpisodeFraction;
+      controller.playEpisode = practice && draw >= babbleEpisodeFraction && draw < babbleEpisodeFraction + play.fraction;
       controller.resetEpisode();
       current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false, ...(capture === undefined ? {} : { capture }) };
       world.reset(seed, { task, split });

@@ -10,6 +10,8 @@ import type { WorldModel } from '../../model/worldModel.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
+import { handTargetConfig } from './handTarget.js';
+import { ObjectPlay } from './ObjectPlay.js';
 
 
 /**
@@ -32,6 +34,7 @@ export class PlanningController implements Controller {
   readonly #exploration: AgentConfig['exploration'];
   readonly #rng: Rng;
   readonly #babbler: Babbler;
+  readonly #play: ObjectPlay;
   readonly #planning: AgentConfig['planning'];
   #goal: Float32Array | undefined;
   /** The goal as observed, and the model weights its latent was encoded with: new weights (the learner's) re-encode it. */
@@ -72,6 +75,7 @@ export class PlanningController implements Controller {
     this.#exploration = exploration;
     this.#rng = rng;
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
+    this.#play = new ObjectPlay(model.config.perception, exploration.play, rng.fork('play'));
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */
@@ -81,6 +85,12 @@ export class PlanningController implements Controller {
 
   /** Set by an experiment for a whole practice episode of babbling after the babbling phase. */
   babbleEpisode = false;
+
+  /** Set by an experiment for a whole practice episode of object play (see ObjectPlay); ignored while not exploring. */
+  playEpisode = false;
+
+  /** The hand target of the last decision while playing, for logs and tests. */
+  lastPlayTarget: [number, number, number] | undefined;
 
   get babbling(): boolean {
     return this.explore && (this.babbleEpisode || this.#decisions < this.#exploration.babbleSteps);
@@ -112,6 +122,7 @@ export class PlanningController implements Controller {
   resetEpisode(): void {
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
+    this.#play.reset();
   }
 
   decide(observation: Observation): Decision {
@@ -137,7 +148,7 @@ export class PlanningController implements Controller {
       values = this.#babbler.next();
       this.#warmStart = undefined;
     } else {
-      const plan = this.#planner(this.#model, latent, this.#goal, this.#plannerConfig, this.#rng, this.#warmStart);
+      const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
@@ -156,6 +167,18 @@ export class PlanningController implements Controller {
         babbling: this.babbling ? 1 : 0,
       },
     };
+  }
+
+  /** The planner config of this tick: while playing, the end-effector term aims at the play target. */
+  #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
+    this.lastPlayTarget = undefined;
+    const indices = this.#plannerConfig.proprioGoal?.indices;
+    const hand = observation.proprio?.endEffector.position;
+    if (!this.explore || !this.playEpisode || indices === undefined || hand === undefined) return this.#plannerConfig;
+    const target = this.#play.target(observation);
+    if (target === undefined) return this.#plannerConfig;
+    this.lastPlayTarget = target;
+    return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
   }
 
   /**

@@ -33,6 +33,22 @@ export const agentConfigSchema = z
         actionNoise: z.number().min(0).max(2).default(0.1),
         /** Curiosity: with this probability per tick, act toward the direction whose outcomes the model has predicted worst lately. */
         curiosity: z.number().min(0).max(1).default(0),
+        /**
+         * Object play (after the babbling phase): this fraction of practice episodes sends the
+         * hand to random points around what the perception stage keeps of the cloud (the
+         * objects), so practice touches and moves objects. Practice only, never evaluation.
+         */
+        play: z
+          .strictObject({
+            fraction: z.number().min(0).max(1).default(0.3),
+            /** Targets are drawn within this horizontal distance of the perceived object's centre, metres. */
+            radius: z.number().min(0).max(1).default(0.04),
+            /** Ticks each target is kept. */
+            holdSteps: z.number().int().min(1).max(1000).default(10),
+            /** plan.cost.latentWeight while playing: the episode's goal image is not what play is after. */
+            latentWeight: z.number().min(0).default(0.1),
+          })
+          .prefault({}),
       })
       .prefault({}),
     planning: z

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import type { Controller, Decision } from '../../agent/Controller.js';
+import { handTargetConfig } from '../../agent/controllers/handTarget.js';
 import type { ActionSpace } from '../../core/Action.js';
 import type { BaselinesConfig } from '../../core/config/baselinesConfig.js';
 import type { Observation } from '../../core/Observation.js';
@@ -16,9 +16,7 @@ import type { PushSubgoal } from './PushSubgoals.js';
  * subgoals come from a hand-written state machine over a point-cloud object locator.
  *
  * Each tick plans like the agent (latent goal cost, warm start from the last plan), with the
- * end-effector term aimed at the subgoal, moved into the model's own reading of the hand
- * (measured hand -> decoded hand of the current latent), so a bias of the read-out cancels
- * and the model is trusted only for how far the hand moves. The latent term is turned down
+ * end-effector term aimed at the subgoal (handTargetConfig). The latent term is turned down
  * (`latentWeight`): the goal image shows the arm at home, which pulls against the subgoal.
  * Without a subgoal (no tool measured, or the goal's cloud does not show the object) it plans
  * toward the goal latent alone.
@@ -82,10 +80,6 @@ export class ScriptedSubgoalsController implements Controller {
     const measured = observation.proprio?.endEffector.position;
     if (subgoal === undefined || measured === undefined) return this.#plannerConfig;
     this.lastSubgoal = subgoal;
-    const decoded = tf.tidy(() => this.#model.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync());
-    const { indices } = this.#plannerConfig.proprioGoal;
-    const target = indices.map((index, k) => subgoal.target[k] - measured[k] + decoded[index]);
-    const cost = { ...this.#plannerConfig.cost, latentWeight: this.#config.latentWeight };
-    return { ...this.#plannerConfig, cost, proprioGoal: { indices, target } };
+    return handTargetConfig(this.#plannerConfig, this.#model, latent, measured, subgoal.target, this.#plannerConfig.proprioGoal.indices, this.#config.latentWeight);
   }
 }

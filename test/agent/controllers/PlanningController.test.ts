@@ -5,17 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
-import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng } from '../../../src/core/index.js';
+import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng, simConfigSchema } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { applyWeights } from '../../../src/learn/applyWeights.js';
 import { snapshotWeights } from '../../../src/learn/snapshotWeights.js';
 import { WorldModel } from '../../../src/model/index.js';
+import { SimEnv } from '../../../src/sim/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
 import { observation, tinyConfig, useWasm } from '../../model/fixtures.js';
 
 const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz'], [-0.025, -0.025, -0.025], [0.025, 0.025, 0.025]);
-const exploration: AgentConfig['exploration'] = { babbleSteps: 0, babbleEpisodeFraction: 0, babbleHoldSteps: 1, actionNoise: 0, curiosity: 0 };
+const exploration: AgentConfig['exploration'] = { ...agentConfigSchema.parse({}).exploration, babbleSteps: 0, babbleEpisodeFraction: 0, babbleHoldSteps: 1, actionNoise: 0, curiosity: 0 };
 
 /** A planner that records what it was asked and plans nothing. */
 function recordingPlanner(): { planner: Planner; calls: { start: Float32Array; goal: Float32Array; config: PlannerConfig }[] } {
@@ -126,6 +127,35 @@ describe('PlanningController', () => {
     assert.equal(d.values.length, 3);
     assert.ok(d.predictedCost !== undefined && Number.isFinite(d.predictedCost) && d.predictedCost > 0);
     d.values.forEach((v, i) => assert.ok(v >= space.low[i] && v <= space.high[i]));
+  });
+
+  test('object play: practice sends the hand around what perception keeps of the cloud, with the goal term turned down; evaluation never plays', async () => {
+    const env = await SimEnv.create(simConfigSchema.parse({ task: 'push', camera: { width: 64, height: 64 }, pointCount: 4096 }));
+    const sim = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {} }), { seed: 3 });
+    try {
+      // A scene whose object the camera sees (seed 5 hides it behind the arm).
+      const obs = env.reset(4, { task: 'push' });
+      const object = env.trueState().objects[0].position;
+      const recorded = recordingPlanner();
+      const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
+      const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4));
+      ctl.setGoal(env.goalObservation());
+      ctl.playEpisode = true;
+      ctl.decide(obs);
+      const target = ctl.lastPlayTarget;
+      assert.ok(target !== undefined, 'a target around the perceived object');
+      // Within the play radius (4 cm) of the object's middle, plus what a partial view shifts the centre by.
+      assert.ok(Math.hypot(target[0] - object[0], target[1] - object[1]) < 0.04 + 0.03, `target ${target} vs object ${object}`);
+      assert.equal(recorded.calls[0].config.cost.latentWeight, exploration.play.latentWeight);
+      assert.equal(recorded.calls[0].config.proprioGoal?.target?.length, 3);
+      ctl.explore = false;
+      ctl.decide(obs);
+      assert.equal(ctl.lastPlayTarget, undefined, 'evaluation episodes do not play');
+      assert.equal(recorded.calls[1].config.proprioGoal?.target, undefined);
+    } finally {
+      sim.dispose();
+      env.close();
+    }
   });
 
   test('src/agent imports no baseline: the agent plans from what it learned, scripted controllers live in src/eval', () => {
