@@ -40,21 +40,23 @@ export const QUICK_OVERRIDES: readonly string[] = [
 
 /**
  * The full mode's world and model, sized so that one arm and seed trains and is evaluated in
- * about a minute on two shared CPU cores: 32 px images, 256 points, a 32-d latent, 40-tick
- * episodes, a 128-sample planner. Pass --set to go larger.
+ * about a minute on two shared CPU cores: a 64 px camera with every pixel in the cloud (a
+ * 32 px one leaves a small object one or two points after perception), 32 px model images,
+ * 128 perceived points, a 32-d latent per modality, 40-tick episodes, a 128-sample planner.
+ * Pass --set to go larger.
  */
 export const FULL_OVERRIDES: readonly string[] = [
   'sim.episodeSteps=40',
-  'sim.camera.width=32',
-  'sim.camera.height=32',
-  'sim.pointCount=256',
+  'sim.camera.width=64',
+  'sim.camera.height=64',
+  'sim.pointCount=4096',
   'model.latentDim=32',
   'model.image.size=32',
   'model.image.patchSize=8',
   'model.image.width=32',
   'model.image.tokenHidden=32',
   'model.image.channelHidden=64',
-  'model.points.count=256',
+  'model.points.count=128',
   'model.points.hidden=[32,32]',
   'model.proprio.hidden=32',
   'model.predictor.width=128',
