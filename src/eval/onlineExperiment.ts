@@ -13,7 +13,7 @@ import { getPlanner } from '../plan/getPlanner.js';
 import { plannerConfig } from '../plan/plannerConfig.js';
 import type { SimEnv } from '../sim/SimEnv.js';
 import type { Bitmap } from '../viz/Bitmap.js';
-import { goalDistance, runBaselines } from './baselineExperiment.js';
+import { baselineApplies, goalDistance, runBaselines } from './baselineExperiment.js';
 import { goalBesideAchieved, sceneFrame, sequenceSheet } from './experimentFrames.js';
 import type { BaselineCell } from './baselineExperiment.js';
 import { InteractionMeter, interactionStats } from './objectInteraction.js';
@@ -296,8 +296,12 @@ export async function runOnlineExperiment(
 
   // Until the first evaluation, an estimate of one evaluation episode per cell: full length, 0.1 s a tick.
   let evalSPerEpisode = options.tasks.length * options.evalSplits.length * config.sim.episodeSteps * 0.1;
-  /** Time the final evaluation will take, from the last round's pace. */
-  const finalEvalS = (): number => evalSPerEpisode * finalEpisodes;
+  // The scripted-subgoals baseline after the final round plans like the agent on its tasks, to
+  // the step limit (the agent's episodes end at success): counted as half as long again.
+  const baselineShare =
+    options.finalBaselines === false ? 0 : (1.5 * options.tasks.filter((t) => baselineApplies('scripted-subgoals', t)).length) / options.tasks.length;
+  /** Time the final evaluation (and the baselines after it) will take, from the last round's pace. */
+  const finalEvalS = (): number => evalSPerEpisode * finalEpisodes * (1 + baselineShare);
   const budgetDone = (): boolean =>
     options.budgetSteps !== undefined ? practiceSteps >= options.budgetSteps : elapsedS() + finalEvalS() >= options.budgetMinutes * 60;
   const fraction = (): number =>

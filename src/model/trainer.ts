@@ -148,11 +148,12 @@ export class Trainer {
       function crossModalTerm(): tf.Scalar {
         if (kind === 'concat') return tf.scalar(0);
         if (kind === 'gated') {
-          // Each estimator learns its modality's embedding from the others' embeddings, all
-          // stopped: a read-out across modalities that does not bend what each encoder keeps.
-          const estimates = fusion.estimates(ctx.embeddings.map((e) => (e === undefined ? undefined : stopGradient(e))), ctx.mask, online);
+          // Each estimator learns its modality's (stopped) embedding from the others'. The
+          // gradient reaches the other encoders too, so the cameras learn to hold what the
+          // joints know (measured: with stopped inputs, the hand read from a goal image was
+          // 18 cm off after a main job, against 3 cm at the start pose).
           const terms = present.flatMap((p) => {
-            const est = estimates[p.j];
+            const est = ctx.estimates[p.j];
             if (est === undefined) return [];
             return [weightedMean(rowSquaredError(est, stopGradient(p.e)), tf.mul(column(ctx.mask, p.j), othersPresent(ctx.mask, p.j)))];
           });

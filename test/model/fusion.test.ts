@@ -110,7 +110,7 @@ describe('PrecisionFusion', () => {
       const model = trained('gated', noisy);
       const w = model.fusionWeights();
       const clean = noisy === 'points' ? 'proprio' : 'points';
-      assert.ok(w[noisy] < w[clean] && w[noisy] < 0.7 && w[clean] > 0.75, `noisy ${noisy}: gates ${JSON.stringify(w)}`);
+      assert.ok(w[noisy] < w[clean] - 0.1 && w[noisy] < 0.7, `noisy ${noisy}: gates ${JSON.stringify(w)}`);
       assert.equal(w.rgb, 0);
       model.dispose();
     }

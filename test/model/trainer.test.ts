@@ -191,7 +191,7 @@ describe('Trainer modality dropout', () => {
     // Half of a 2-sequence batch: the proprio error comes from the other sequence only.
     const half = new WorldModel(tinyConfig({ proprioDropout: 0.5 }), { seed: 1 });
     const halfTerms = new Trainer(half).trainStep(batch);
-    const none = new WorldModel(tinyConfig(), { seed: 1 });
+    const none = new WorldModel(tinyConfig({ proprioDropout: 0 }), { seed: 1 });
     const noneTerms = new Trainer(none).trainStep(batch);
     assert.ok(halfTerms.modalityErrors.proprio !== undefined);
     assert.notEqual(halfTerms.modalityErrors.proprio, noneTerms.modalityErrors.proprio);

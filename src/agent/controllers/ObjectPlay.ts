@@ -2,6 +2,7 @@ import type { PerceptionConfig } from '../../core/config/perceptionConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
 import { perceiveCloud } from '../../perception/index.js';
+import type { PerceivedCloud } from '../../perception/index.js';
 
 export interface ObjectPlayOptions {
   /** Hand targets are drawn this far (horizontally) around the perceived object, metres. */
@@ -43,7 +44,7 @@ export class ObjectPlay {
   target(observation: Observation): [number, number, number] | undefined {
     const cloud = observation.points;
     if (cloud === undefined) return undefined;
-    const centre = perceivedCentroid(perceiveCloud(cloud, this.#perception, 64, observation.robotShapes));
+    const centre = perceivedMiddle(perceiveCloud(cloud, this.#perception, 64, observation.robotShapes));
     if (centre === undefined) return undefined;
     if (this.#left <= 0) {
       const angle = this.#rng.uniform(-Math.PI, Math.PI);
@@ -56,12 +57,23 @@ export class ObjectPlay {
   }
 }
 
-/** Mean of the sampled points (farthest-point samples spread evenly over what was kept). */
-function perceivedCentroid(perceived: ReturnType<typeof perceiveCloud>): [number, number, number] | undefined {
+/**
+ * The middle of what perception kept: horizontally the mean of the samples (farthest-point
+ * samples spread evenly over it), vertically half its height above the support plane, so the
+ * hand sweeps through the object rather than over its top (the camera sees mostly tops).
+ */
+function perceivedMiddle(perceived: PerceivedCloud): [number, number, number] | undefined {
   if (perceived.kept === 0) return undefined;
   const p = perceived.points;
   const n = p.length / 3;
   const c: [number, number, number] = [0, 0, 0];
   for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) c[k] += p[3 * i + k] / n;
-  return c;
+  const plane = perceived.stats.plane;
+  if (plane === undefined || !plane.applied) return c;
+  const height = (i: number): number => plane.normal[0] * p[3 * i] + plane.normal[1] * p[3 * i + 1] + plane.normal[2] * p[3 * i + 2] + plane.offset;
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, height(i));
+  // Move the centre along the plane normal to half the top height.
+  const shift = top / 2 - (plane.normal[0] * c[0] + plane.normal[1] * c[1] + plane.normal[2] * c[2] + plane.offset);
+  return [c[0] + shift * plane.normal[0], c[1] + shift * plane.normal[1], c[2] + shift * plane.normal[2]];
 }

@@ -93,7 +93,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     const markdown = experimentMarkdown(report, {
       command: options.command,
       version: options.version,
-      configSummary: `Backend ${engine.backend}; planner ${config.plan.planner} (${config.plan.samples} samples x horizon ${config.plan.horizon} x ${config.plan.iterations} iterations); latent ${config.model.latentDim}; babbling for the first ${config.agent.exploration.babbleSteps} ticks.`,
+      configSummary: `Backend ${engine.backend}; planner ${config.plan.planner} (${config.plan.samples} samples x horizon ${config.plan.horizon} x ${config.plan.iterations} iterations); latent ${config.model.latentDim} per modality (fusion ${config.model.fusion.kind}); babbling for the first ${config.agent.exploration.babbleSteps} ticks.`,
     });
     writeFileSync(join(runDir, 'report.md'), markdown);
     process.stdout.write(markdown);

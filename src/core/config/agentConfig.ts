@@ -55,12 +55,13 @@ export const agentConfigSchema = z
       .strictObject({
         /**
          * Encode the current observation with only the modalities the goal observation has
-         * (e.g. no proprioception when the goal is an image). Needed when modalities are
-         * averaged into one vector (model.fusion.kind 'precision'); with latent parts per
-         * modality (the default), the goal's missing proprio part is estimated from its images
-         * and the current one keeps what the joints measure.
+         * (e.g. no proprioception when the goal is an image), so that the two latents compared
+         * by the planning cost come from the same encoders: the hand read from the goal image
+         * is compared with the hand read from the current image, and their biases cancel.
+         * Measured with the gated fusion: keeping the current proprioception (exact) against a
+         * goal image whose hand read-out was 18 cm off took reach from 50% to 0% over a main job.
          */
-        matchGoalModalities: z.boolean().default(false),
+        matchGoalModalities: z.boolean().default(true),
         /** Hand the planner the end-effector components of the decoded proprioception (plan.cost.proprioGoalWeight weighs them). */
         endEffectorGoal: z.boolean().default(true),
       })

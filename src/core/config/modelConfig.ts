@@ -143,7 +143,7 @@ export const modelConfigSchema = z
      * proprioception input (the proprio head still learns their body state, now from vision),
      * so that latents of camera-only observations such as goal images are predictable and decodable.
      */
-    proprioDropout: z.number().min(0).max(1).default(0),
+    proprioDropout: z.number().min(0).max(1).default(0.25),
     inverseHead: z.boolean().default(true),
     proprioHead: z.boolean().default(true),
     learningRate: z.number().positive().max(1).default(1e-3),

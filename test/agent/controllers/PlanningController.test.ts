@@ -54,7 +54,7 @@ describe('PlanningController', () => {
     assert.ok(!close(withProprio, withoutProprio), 'proprio changes the fused latent');
 
     const matched = recordingPlanner();
-    const ctl = new PlanningController(model, matched.planner, plan, space, exploration, new Rng(1), planning({ matchGoalModalities: true }));
+    const ctl = new PlanningController(model, matched.planner, plan, space, exploration, new Rng(1));
     ctl.explore = false;
     ctl.setGoal(goalImage);
     ctl.decide(current);
@@ -66,8 +66,7 @@ describe('PlanningController', () => {
     assert.ok(close(matched.calls[1].start, withProprio));
 
     const unmatched = recordingPlanner();
-    // The default: the current observation keeps its proprioception.
-    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1));
+    const off = new PlanningController(model, unmatched.planner, plan, space, exploration, new Rng(1), planning({ matchGoalModalities: false }));
     off.explore = false;
     off.setGoal(goalImage);
     off.decide(current);
