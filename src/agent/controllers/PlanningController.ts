@@ -133,7 +133,7 @@ export class PlanningController implements Controller {
       this.#goalWeightsVersion = this.#model.weightsVersion;
       this.#predictedNext = undefined;
     }
-    const latent = this.#model.encodeObservation(this.#asGoal(observation));
+    const latent = this.#encodeCurrent(observation);
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
     if (predictionError !== undefined && this.#lastBin >= 0) {
       const e = this.#binError[this.#lastBin];
@@ -199,13 +199,9 @@ export class PlanningController implements Controller {
   }
 
   /** The observation as the goal was seen: without proprioception when the goal had none. */
-  #asGoal(observation: Observation): Observation {
-    if (!this.#planning.matchGoalModalities || this.#goal === undefined || this.#goalHasProprio || observation.proprio === undefined) {
-      return observation;
-    }
-    // Keep proprio when it is all the observation has: an empty observation cannot be encoded.
-    if (observation.rgb === undefined && observation.points === undefined) return observation;
-    return { ...observation, proprio: undefined };
+  #encodeCurrent(observation: Observation): Float32Array {
+    const matched = this.#planning.matchGoalModalities && this.#goal !== undefined && !this.#goalHasProprio;
+    return matched ? encodeAsImageGoal(this.#model, observation) : this.#model.encodeObservation(observation);
   }
 
   #addNoise(values: Float32Array): void {
@@ -235,4 +231,20 @@ function meanSquaredDistance(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return s / a.length;
+}
+
+/**
+ * The latent of an observation encoded as an image-only goal was: without proprioception.
+ * When the cameras give nothing to encode (a dropped frame and a cloud that perception
+ * emptied), proprioception is kept: an empty observation cannot be encoded.
+ */
+export function encodeAsImageGoal(model: WorldModel, observation: Observation): Float32Array {
+  if (observation.proprio !== undefined) {
+    try {
+      return model.encodeObservation({ ...observation, proprio: undefined });
+    } catch (err) {
+      if (!(err instanceof NoModalityError)) throw err;
+    }
+  }
+  return model.encodeObservation(observation);
 }

@@ -1,5 +1,6 @@
 import type { Controller, Decision } from '../../agent/Controller.js';
 import { handTargetConfig } from '../../agent/controllers/handTarget.js';
+import { encodeAsImageGoal } from '../../agent/controllers/PlanningController.js';
 import type { ActionSpace } from '../../core/Action.js';
 import type { BaselinesConfig } from '../../core/config/baselinesConfig.js';
 import type { Observation } from '../../core/Observation.js';
@@ -63,8 +64,7 @@ export class ScriptedSubgoalsController implements Controller {
     const start = performance.now();
     if (this.#goal === undefined) throw new Error('scripted-subgoals: decide() before setGoal()');
     // Compare latents from the same encoders: an image-only goal against an image-only observation.
-    const matched = this.#goalHasProprio || (observation.rgb === undefined && observation.points === undefined) ? observation : { ...observation, proprio: undefined };
-    const latent = this.#model.encodeObservation(matched);
+    const latent = this.#goalHasProprio ? this.#model.encodeObservation(observation) : encodeAsImageGoal(this.#model, observation);
     const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
     this.lastPlan = plan;
     this.#warmStart = plan.actions;
