@@ -53,12 +53,13 @@ describe('perceiveCloud on a synthetic scene', () => {
   test('self-filter only when enabled and shapes are given', () => {
     const { cloud } = syntheticScene();
     const shapes = { stamp: cloud.stamp, frameId: 'base_link', shapes: [{ kind: 'box' as const, position: [0.32, 0.02, 0.025] as [number, number, number], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], size: [0.03, 0.03, 0.03] }] };
-    assert.equal(perceiveCloud(cloud, DEFAULTS, 16, shapes).kept, 40, 'off by default');
-    const on = perceiveCloud(cloud, config({ selfFilter: { enabled: true } }), 16, shapes);
+    assert.equal(perceiveCloud(cloud, config({ selfFilter: { enabled: false } }), 16, shapes).kept, 40, 'off when disabled');
+    const on = perceiveCloud(cloud, DEFAULTS, 16, shapes);
+    assert.ok(DEFAULTS.selfFilter.enabled, 'on by default');
     assert.equal(on.kept, 0);
     assert.equal(on.stats.afterSelfFilter, 0);
     assert.ok(on.points.every((v) => v === 0) && on.indices.every((i) => i === -1), 'zeros when nothing is kept');
-    assert.equal(perceiveCloud(cloud, config({ selfFilter: { enabled: true } }), 16).kept, 40, 'no shapes, no filter');
+    assert.equal(perceiveCloud(cloud, DEFAULTS, 16).kept, 40, 'no shapes, no filter');
   });
 
   test('disabled: every finite point, evenly strided', () => {

@@ -53,10 +53,13 @@ export const perceptionConfigSchema = z
       .strictObject({
         /**
          * Drop points inside the robot's own link shapes (Observation.robotShapes, posed from
-         * its joint state). Needs the shapes on every observation the model compares,
-         * goal images included: off by default, since a goal image carries no joint state.
+         * its joint state), where the observation carries them; a goal image carries no joint
+         * state and is left as it is (take goal pictures with the arm out of the workspace).
+         * Measured with `eval predict` on a model trained on 60 babbling episodes: the object's
+         * position read from the latent went from R² 0.92 / 0.89 (train / unseen_all, 2.5 / 3.1
+         * cm) without the filter to 0.96 / 0.91 (1.8 / 2.8 cm) with it.
          */
-        enabled: z.boolean().default(false),
+        enabled: z.boolean().default(true),
         /** Shapes are inflated by this much, metres. */
         padding: z.number().min(0).max(0.2).default(0.01),
       })
