@@ -381,6 +381,10 @@ async function runPeer(
   spec: Record<string, unknown>,
   logger: Logger,
 ): Promise<PeerOutcome> {
+  // The peer builds the earlier one-vector model; comparing it with another would time two different models.
+  if (config.model.fusion.kind !== 'precision') {
+    return { skipped: `bench/model_peer.py implements model.fusion.kind=precision only; run with --set model.fusion.kind=precision to compare (this model: ${config.model.fusion.kind})` };
+  }
   const python = options.python ?? '/usr/bin/python3';
   const threads = options.torchThreads ?? 2;
   // OpenBLAS runs its own thread pool: held to the same count as torch's.

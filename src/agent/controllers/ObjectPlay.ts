@@ -17,7 +17,7 @@ export interface ObjectPlayOptions {
  * object that nothing moves). Generic: the "object" is whatever the perception stage keeps
  * of the current cloud (workspace crop, support plane removed, the robot's own points
  * filtered where the observation carries its link shapes), and the hand is sent to random
- * points around its centroid at its height, so it sweeps through and pushes it in random
+ * points around its middle (half its height above the support plane), so it sweeps through and pushes it in random
  * directions. No task, colour or scene constant: it is an intrinsic drive of practice only,
  * never of evaluation.
  */
