@@ -206,8 +206,7 @@ export class PrecisionFusion {
    * Folds in one batch's statistics per modality. The first updates are plain averages (so
    * one early batch is not diluted by the prior), later ones use `momentum`.
    */
-  update(stats: FusionStatistics | Partial<FusionWeights>): void {
-    const batch: FusionStatistics = 'prediction' in stats ? (stats as FusionStatistics) : { prediction: stats as Partial<FusionWeights> };
+  update(batch: FusionStatistics): void {
     const countVar = this.#store.get('fusion.count');
     const count = Float32Array.from(countVar.dataSync());
     const series: Array<[string, Partial<FusionWeights> | undefined]> = [

@@ -20,7 +20,7 @@ describe('PrecisionFusion', () => {
 
   test('weights are normalised precisions of the running errors', () => {
     const { store, f } = fusion();
-    f.update({ rgb: 1, points: 0.5, proprio: 0.25 });
+    f.update({ prediction: { rgb: 1, points: 0.5, proprio: 0.25 } });
     const w = f.weights();
     // precision 1 : 2 : 4
     assert.ok(Math.abs(w.rgb - 1 / 7) < 1e-6 && Math.abs(w.points - 2 / 7) < 1e-6 && Math.abs(w.proprio - 4 / 7) < 1e-6, JSON.stringify(w));
@@ -29,11 +29,11 @@ describe('PrecisionFusion', () => {
 
   test('the first updates are plain averages, then the momentum takes over', () => {
     const { store, f } = fusion({ momentum: 0.9, sharpness: 1 });
-    f.update({ rgb: 4 });
+    f.update({ prediction: { rgb: 4 } });
     assert.ok(Math.abs(f.errors().rgb - 4) < 1e-6, 'the first batch replaces the prior');
-    f.update({ rgb: 2 });
+    f.update({ prediction: { rgb: 2 } });
     assert.ok(Math.abs(f.errors().rgb - 3) < 1e-6, 'mean of two');
-    for (let i = 0; i < 50; i++) f.update({ rgb: 1 });
+    for (let i = 0; i < 50; i++) f.update({ prediction: { rgb: 1 } });
     assert.ok(Math.abs(f.errors().rgb - 1) < 0.02);
     assert.equal(f.errors().points, 1, 'untouched');
     store.dispose();
@@ -48,14 +48,14 @@ describe('PrecisionFusion', () => {
 
   test('sharpness 0 gives equal weights whatever the errors', () => {
     const { store, f } = fusion({ momentum: 0.5, sharpness: 0 });
-    f.update({ rgb: 100, points: 0.01, proprio: 1 });
+    f.update({ prediction: { rgb: 100, points: 0.01, proprio: 1 } });
     for (const v of Object.values(f.weights())) assert.ok(Math.abs(v - 1 / 3) < 1e-9);
     store.dispose();
   });
 
   test('a missing modality is masked per frame and the rest renormalised', () => {
     const { store, f } = fusion({ momentum: 0.5, sharpness: 1 }, ['points', 'proprio']);
-    f.update({ points: 1, proprio: 1 / 3 }); // weights 0.25, 0.75
+    f.update({ prediction: { points: 1, proprio: 1 / 3 } }); // weights 0.25, 0.75
     const mask = tf.tensor2d([1, 1, 0, 1, 1, 0], [3, 2]);
     const mixing = f.mixing(mask);
     assert.deepEqual(Array.from(take(tf.round(tf.mul(mixing, 100)))), [25, 75, 0, 100, 100, 0]);
