@@ -73,9 +73,9 @@ export class InlineLearner {
     this.#steps = steps;
     this.#options = options;
     this.#logger = logger;
-    this.#trainer = new Trainer(model, { logger });
     this.buffer = new ReplayBuffer(model.config, config.learn.capacityFrames);
     this.#rng = new Rng(config.seed).fork(`learn:${steps}`);
+    this.#trainer = new Trainer(model, { logger, rng: this.#rng.fork('trainer') });
   }
 
   /** Builds the model from config.model (seeded by config.seed), restoring `resumeFrom` when given. */

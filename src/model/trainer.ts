@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { silentLogger } from '../core/index.js';
+import { Rng, silentLogger } from '../core/index.js';
 import type { Logger } from '../core/index.js';
 import { Adam } from './adam.js';
+import { augmentImages, augments } from './augment.js';
 import { batchFrames } from './batch.js';
 import { sumOfSquares } from './engine/index.js';
 import type { TrainingBatch } from './batch.js';
@@ -35,6 +36,8 @@ export interface LossTerms {
 
 export interface TrainerOptions {
   readonly logger?: Logger;
+  /** Draws the image augmentations (model.augment); seed 0 when omitted. */
+  readonly rng?: Rng;
 }
 
 /**
@@ -50,22 +53,31 @@ export class Trainer {
   #steps = 0;
   readonly #optimizer: Adam;
   readonly #logger: Logger;
+  readonly #augmentRng: Rng;
 
   constructor(model: WorldModel, options: TrainerOptions = {}) {
     this.model = model;
     this.#optimizer = new Adam(model.config.learningRate);
     this.#logger = (options.logger ?? silentLogger).child({ component: 'trainer' });
+    this.#augmentRng = (options.rng ?? new Rng(0)).fork('augment');
   }
 
   get steps(): number {
     return this.#steps;
   }
 
+  /** The batch's frames with augmented training views of its images (model.augment). */
+  #augment(frames: ModelFrames, batchSize: number, horizon: number): ModelFrames {
+    const cfg = this.model.config;
+    if (frames.rgb === undefined || !augments(cfg.augment)) return frames;
+    return { ...frames, rgb: augmentImages(frames.rgb, batchSize, horizon + 1, cfg.image.size, cfg.augment, this.#augmentRng) };
+  }
+
   trainStep(batch: TrainingBatch): LossTerms {
     const model = this.model;
     const cfg = model.config;
-    const sensed = batchFrames(batch, cfg);
     const { batchSize: b, horizon: h } = batch;
+    const sensed = this.#augment(batchFrames(batch, cfg), b, h);
     // Batches are random draws, so dropping proprio from the first sequences is random dropout.
     const frames = withoutProprio(sensed, Math.round(cfg.proprioDropout * b) * (h + 1));
     const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { modelConfigSchema, Rng } from '../../src/core/index.js';
+import { augmentImages, augments } from '../../src/model/augment.js';
+
+const SIZE = 8;
+const FRAME = SIZE * SIZE * 3;
+const off = { brightness: 0, contrast: 0, color: 0, shift: 0 };
+
+/** B sequences of F frames, each pixel's red byte its column x 20 + 10, green its row x 20 + 10, blue 128. */
+function gradientFrames(sequences: number, frames: number): Uint8Array {
+  const out = new Uint8Array(sequences * frames * FRAME);
+  for (let f = 0; f < sequences * frames; f++) {
+    for (let y = 0; y < SIZE; y++) {
+      for (let x = 0; x < SIZE; x++) {
+        const i = f * FRAME + (y * SIZE + x) * 3;
+        out[i] = x * 20 + 10;
+        out[i + 1] = y * 20 + 10;
+        out[i + 2] = 128;
+      }
+    }
+  }
+  return out;
+}
+
+describe('augmentImages', () => {
+  test('the defaults augment; all amplitudes 0 give an exact copy in a new array, the input untouched', () => {
+    assert.equal(augments(modelConfigSchema.parse({}).augment), true);
+    assert.equal(augments(off), false);
+    const rgb = gradientFrames(2, 3);
+    const before = Uint8Array.from(rgb);
+    const out = augmentImages(rgb, 2, 3, SIZE, off, new Rng(1));
+    assert.notEqual(out, rgb);
+    assert.deepEqual(out, before);
+    assert.deepEqual(rgb, before);
+  });
+
+  test('one shift per sequence: every frame of a sequence moves by the same pixels, edges repeated', () => {
+    const rgb = gradientFrames(6, 3);
+    const out = augmentImages(rgb, 6, 3, SIZE, { ...off, shift: 2 }, new Rng(3));
+    const shifts = new Set<string>();
+    for (let s = 0; s < 6; s++) {
+      // Column and row of the source pixel that landed at (4, 4): the shift is 4 minus them.
+      const at = (f: number): [number, number] => {
+        const i = (s * 3 + f) * FRAME + (4 * SIZE + 4) * 3;
+        return [(out[i] - 10) / 20, (out[i + 1] - 10) / 20];
+      };
+      const [sx, sy] = at(0);
+      for (let f = 1; f < 3; f++) assert.deepEqual(at(f), [sx, sy], `sequence ${s} frame ${f} shifted like frame 0`);
+      assert.ok(Math.abs(4 - sx) <= 2 && Math.abs(4 - sy) <= 2, `shift within 2 px, got ${4 - sx}, ${4 - sy}`);
+      shifts.add(`${sx},${sy}`);
+      // Pixel (0, 0) repeats the frame's edge when the view moves right or down.
+      const corner = (s * 3) * FRAME;
+      assert.equal(out[corner], Math.max(0, -(4 - sx)) * 20 + 10);
+    }
+    assert.ok(shifts.size > 1, 'sequences draw their own shifts');
+  });
+
+  test('photometric jitter is drawn per frame: frames of one sequence differ, stay in range, keep the picture', () => {
+    const rgb = gradientFrames(1, 4);
+    const out = augmentImages(rgb, 1, 4, SIZE, { brightness: 0.3, contrast: 0.3, color: 0.15, shift: 0 }, new Rng(5));
+    const means = [0, 1, 2, 3].map((f) => out.subarray(f * FRAME, (f + 1) * FRAME).reduce((a, b) => a + b, 0) / FRAME);
+    assert.equal(new Set(means.map((m) => m.toFixed(3))).size, 4, `per-frame means differ: ${means.join(', ')}`);
+    // The gradient survives: red still grows along each row.
+    for (let f = 0; f < 4; f++) {
+      const row = (x: number): number => out[f * FRAME + (2 * SIZE + x) * 3];
+      assert.ok(row(7) > row(0), `frame ${f}: red ${row(0)} -> ${row(7)}`);
+    }
+  });
+
+  test('the same seed gives the same views; another seed other views', () => {
+    const rgb = gradientFrames(3, 2);
+    const cfg = modelConfigSchema.parse({}).augment;
+    assert.deepEqual(augmentImages(rgb, 3, 2, SIZE, cfg, new Rng(7)), augmentImages(rgb, 3, 2, SIZE, cfg, new Rng(7)));
+    assert.notDeepEqual(augmentImages(rgb, 3, 2, SIZE, cfg, new Rng(7)), augmentImages(rgb, 3, 2, SIZE, cfg, new Rng(8)));
+  });
+
+  test('a buffer of the wrong size is refused, naming the sizes', () => {
+    assert.throws(() => augmentImages(new Uint8Array(10), 2, 3, SIZE, off, new Rng(1)), /10 bytes for 2 x 3 frames of 8x8x3/);
+  });
+});
