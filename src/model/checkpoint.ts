@@ -70,7 +70,7 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
   const { manifest, weights } = await readCheckpoint(dir);
   let model: WorldModel;
   try {
-    model = new WorldModel(manifest.config as ModelConfigInput, options);
+    model = new WorldModel(withSettingsOfItsTime(manifest.config as ModelConfigInput), options);
   } catch (err) {
     throw new CheckpointError(`checkpoint ${join(dir, MANIFEST_FILE)}: invalid model config: ${(err as Error).message}`, { cause: err });
   }
@@ -81,6 +81,17 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
     throw err;
   }
   return model;
+}
+
+/**
+ * A checkpoint's config with the settings it was written under where later defaults differ:
+ * configs written before the image keypoints existed had none, and none before augmentation.
+ */
+function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
+  const image = config.image ?? {};
+  const old = !('keypoints' in image);
+  if (!old) return config;
+  return { ...config, image: { ...image, keypoints: false }, augment: config.augment ?? { brightness: 0, contrast: 0, color: 0, shift: 0 } };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

@@ -91,13 +91,30 @@ describe('checkpoint', () => {
     await assert.rejects(
       restoreCheckpoint(other, join(dir, 'good')),
       (e: unknown) =>
-        e instanceof CheckpointError && /variable 'enc\.rgb\.head\.w' has shape \[8, 8\] but the model expects \[8, 12\]/.test(e.message),
+        e instanceof CheckpointError && /variable 'enc\.rgb\.head\.w' has shape \[24, 8\] but the model expects \[24, 12\]/.test(e.message),
     );
     assert.deepEqual(predictions(other), before);
     other.dispose();
     const noEma = new WorldModel(tinyConfig(), { seed: 5 });
     await assert.rejects(restoreCheckpoint(noEma, join(dir, 'good')), /variables unknown to the model: target\.enc\.rgb\.embed\.w/);
     noEma.dispose();
+  });
+
+  test('a checkpoint written before image keypoints and augmentation loads with them off, as it was trained', async () => {
+    const plain = new WorldModel(tinyConfig({ image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, shift: 0 } }), { seed: 6 });
+    const path = join(dir, 'before-keypoints');
+    await saveCheckpoint(plain, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { image: Record<string, unknown>; augment?: unknown } };
+    delete manifest.config.image.keypoints;
+    delete manifest.config.augment;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.image.keypoints, false);
+    assert.equal(loaded.config.augment.brightness, 0);
+    assert.deepEqual(predictions(loaded), predictions(plain));
+    loaded.dispose();
+    plain.dispose();
   });
 
   test('missing files are named by path', async () => {

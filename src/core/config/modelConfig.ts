@@ -39,6 +39,12 @@ export const modelConfigSchema = z
         mixerDepth: z.number().int().min(0).max(32).default(2),
         tokenHidden: z.number().int().min(1).max(4096).default(64),
         channelHidden: z.number().int().min(1).max(4096).default(128),
+        /**
+         * Mixer only: besides the mean of the tokens, each channel's expected grid position
+         * under its softmax over the tokens (spatial soft-argmax keypoints), so that where the
+         * hand and the objects are reaches the latent as numbers.
+         */
+        keypoints: z.boolean().default(true),
       })
       .refine((v) => v.size % v.patchSize === 0, {
         message: 'image.size must be a multiple of image.patchSize',
@@ -144,6 +150,21 @@ export const modelConfigSchema = z
      * so that latents of camera-only observations such as goal images are predictable and decodable.
      */
     proprioDropout: z.number().min(0).max(1).default(0.25),
+    /**
+     * Training views of the images (model/augment.ts): photometric jitter drawn per frame, so
+     * that the episode's colours and light do not predict the next frame and the image part
+     * encodes what moves instead; a small translation per sequence, for a camera a little
+     * elsewhere. Amplitudes are fractions (brightness, contrast, per-channel colour gain) and
+     * pixels of the model's image (shift). All 0 turns it off.
+     */
+    augment: z
+      .strictObject({
+        brightness: z.number().min(0).max(1).default(0.3),
+        contrast: z.number().min(0).max(1).default(0.3),
+        color: z.number().min(0).max(1).default(0.15),
+        shift: z.number().int().min(0).max(16).default(2),
+      })
+      .prefault({}),
     inverseHead: z.boolean().default(true),
     proprioHead: z.boolean().default(true),
     learningRate: z.number().positive().max(1).default(1e-3),

@@ -28,8 +28,12 @@ function mixerEncoder(store: ParamStore, config: ModelConfig): ModalityEncoder {
     addLayerNorm(store, `${PREFIX}.b${i}.ln2`, c);
     addMlp(store, `${PREFIX}.b${i}.ch`, [c, channelHidden, c]);
   }
-  addLayerNorm(store, `${PREFIX}.ln`, c);
-  addDense(store, `${PREFIX}.head`, c, config.latentDim, 1);
+  const keypoints = config.image.keypoints;
+  // Pooled channels, then each channel's expected grid x and y (its spatial soft-argmax).
+  const features = keypoints ? 3 * c : c;
+  addLayerNorm(store, `${PREFIX}.ln`, features);
+  addDense(store, `${PREFIX}.head`, features, config.latentDim, 1);
+  const coords = keypoints ? gridCoordinates(grid) : undefined;
   return {
     modality: 'rgb',
     prefix: PREFIX,
@@ -45,11 +49,36 @@ function mixerEncoder(store: ParamStore, config: ModelConfig): ModalityEncoder {
           x = tf.add(x, tf.transpose(mlp(w, `${PREFIX}.b${i}.tok`, 2, t, 'relu'), [0, 2, 1]));
           x = tf.add(x, mlp(w, `${PREFIX}.b${i}.ch`, 2, layerNorm(w, `${PREFIX}.b${i}.ln2`, x), 'relu'));
         }
-        const pooled = layerNorm(w, `${PREFIX}.ln`, tf.mean(x, 1));
-        return dense(w, `${PREFIX}.head`, pooled) as tf.Tensor2D;
+        const pooled = coords === undefined ? tf.mean(x, 1) : tf.concat([tf.mean(x, 1), spatialSoftArgmax(x, tf.tensor2d(coords, [tokens, 2]))], 1);
+        return dense(w, `${PREFIX}.head`, layerNorm(w, `${PREFIX}.ln`, pooled)) as tf.Tensor2D;
       });
     },
   };
+}
+
+/** [tokens, 2] x and y of each token's centre, row-major over the grid, in [-1, 1]. */
+function gridCoordinates(grid: number): Float32Array {
+  const values = new Float32Array(grid * grid * 2);
+  for (let gy = 0; gy < grid; gy++) {
+    for (let gx = 0; gx < grid; gx++) {
+      values[2 * (gy * grid + gx)] = grid === 1 ? 0 : (2 * gx) / (grid - 1) - 1;
+      values[2 * (gy * grid + gx) + 1] = grid === 1 ? 0 : (2 * gy) / (grid - 1) - 1;
+    }
+  }
+  return values;
+}
+
+/**
+ * Spatial soft-argmax (Levine et al. 2016, "deep spatial autoencoders"): each channel's
+ * softmax over the tokens, and the expected grid position under it: [n, T, C] -> [n, 2C]
+ * (all x, then all y). Why: mean pooling keeps what is in the picture but blurs where; a
+ * hand or an object is a place, and these features carry it as numbers a read-out can use.
+ */
+function spatialSoftArgmax(x: tf.Tensor, coords: tf.Tensor2D): tf.Tensor2D {
+  const [n, tokens, channels] = x.shape as [number, number, number];
+  const attention = tf.softmax(tf.transpose(x, [0, 2, 1]), -1); // [n, C, T]
+  const expected = tf.matMul(tf.reshape(attention, [n * channels, tokens]), coords); // [n C, 2]
+  return tf.reshape(tf.transpose(tf.reshape(expected, [n, channels, 2]), [0, 2, 1]), [n, 2 * channels]) as tf.Tensor2D;
 }
 
 function convEncoder(store: ParamStore, config: ModelConfig): ModalityEncoder {
