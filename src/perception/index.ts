@@ -5,3 +5,4 @@ export * from './filterRobotPoints.js';
 export * from './farthestPointSample.js';
 export * from './gatherPoints.js';
 export * from './perceiveCloud.js';
+export * from './clusterPoints.js';

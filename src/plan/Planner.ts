@@ -20,6 +20,8 @@ export type PlannerConfig = PlanConfig & {
   readonly jointLimits?: JointLimits;
   /** Decoded proprio components the goal term compares (e.g. end-effector xyz); used when plan.cost.proprioGoalWeight > 0. */
   readonly proprioGoal?: ProprioGoal;
+  /** Weight of each latent component in the goal distance (see CostSpec.goalWeights); equal when omitted. */
+  readonly goalWeights?: ArrayLike<number>;
 };
 
 export interface PlanResult {

@@ -23,6 +23,12 @@ export interface ProprioGoal {
    * without it, the components decoded from the goal latent are wanted.
    */
   readonly target?: ArrayLike<number>;
+  /**
+   * Distance within which the components count as arrived (sensor units): the term is the
+   * squared distance beyond it, so that near an object the hand is free to move as the other
+   * terms want instead of chasing the object's centre. 0 when omitted.
+   */
+  readonly radius?: number;
 }
 
 /** What the cost needs besides the model and the tensors: weights, action bounds, joint limits. */
@@ -32,6 +38,12 @@ export interface CostSpec {
   readonly high: ArrayLike<number>;
   readonly jointLimits?: JointLimits;
   readonly proprioGoal?: ProprioGoal;
+  /**
+   * Weight of each latent component in the goal distance (length latentDim, >= 0, not all 0),
+   * e.g. 1 on the parts that see objects and 0 elsewhere; every component weighs the same
+   * when omitted. The distance stays on the unweighted scale: a weighted mean.
+   */
+  readonly goalWeights?: ArrayLike<number>;
 }
 
 /** Each term of the cost per sample, [S] each; `total` is their sum. */
@@ -55,7 +67,8 @@ export interface CostTerms {
  *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`;
  * - proprioGoal: proprioGoalWeight * sum over steps of w_t * squared Euclidean distance between
  *   the decoded components `proprioGoal.indices` of s_t and of the goal (or `proprioGoal.target`
- *   when given), in sensor units (metres for the end effector), via `model.decodeProprio`.
+ *   when given), in sensor units (metres for the end effector), via `model.decodeProprio`;
+ *   only the distance beyond `proprioGoal.radius` counts when one is given.
  *
  * @param start latent [1, D] or [D]
  * @param goal latent [1, D] or [D]
@@ -93,13 +106,14 @@ export function rolloutCostTerms(
   if (limits !== undefined) checkJointLimits('cost', limits, model);
   const proprioGoal = spec.proprioGoal !== undefined && c.proprioGoalWeight > 0 ? spec.proprioGoal : undefined;
   if (proprioGoal !== undefined) checkProprioGoal('cost', proprioGoal, model);
+  if (spec.goalWeights !== undefined) checkGoalWeights('cost', spec.goalWeights, D);
 
   return tf.tidy(() => {
     const states = rollout(model, start.reshape([1, D]), actions);
     // Step weights as one [H] vector, so the goal term is a single weighted sum.
     const weights = new Float32Array(H).fill(c.stageWeight);
     weights[H - 1] = c.terminalWeight;
-    const dist = latentDistance(c.distance, states, goal.reshape([1, 1, D]));
+    const dist = latentDistance(c.distance, states, goal.reshape([1, 1, D]), spec.goalWeights);
     const stepWeights = tf.tensor2d(weights, [H, 1]);
     const goalTerm = tf.mul(tf.sum(tf.mul(dist, stepWeights), 0), c.latentWeight);
 
@@ -162,8 +176,22 @@ function rollout(model: LatentDynamics, start: tf.Tensor2D, actions: tf.Tensor3D
   return tf.reshape(tf.concat(states, 0), [H, S, D]);
 }
 
-/** Distance of each predicted latent [H, S, D] to the goal: [H, S]. */
-function latentDistance(kind: CostConfig['distance'], states: tf.Tensor3D, goal: tf.Tensor): tf.Tensor2D {
+/** Distance of each predicted latent [H, S, D] to the goal: [H, S]; with `weights`, a weighted mean over components (cosine: of the components scaled by their root). */
+function latentDistance(kind: CostConfig['distance'], states: tf.Tensor3D, goal: tf.Tensor, weights?: ArrayLike<number>): tf.Tensor2D {
+  if (weights !== undefined) {
+    const total = Array.from(weights).reduce((a, b) => a + b, 0);
+    const norm = Float32Array.from(weights, (v) => v / total);
+    switch (kind) {
+      case 'mse':
+        return tf.sum(tf.mul(tf.squaredDifference(states, goal), tf.tensor1d(norm)), 2) as tf.Tensor2D;
+      case 'l1':
+        return tf.sum(tf.mul(tf.abs(tf.sub(states, goal)), tf.tensor1d(norm)), 2) as tf.Tensor2D;
+      case 'cosine': {
+        const root = tf.tensor1d(Float32Array.from(norm, Math.sqrt));
+        return latentDistance(kind, tf.mul(states, root) as tf.Tensor3D, tf.mul(goal, root));
+      }
+    }
+  }
   switch (kind) {
     case 'mse':
       return tf.mean(tf.squaredDifference(states, goal), 2) as tf.Tensor2D;
@@ -218,7 +246,11 @@ function proprioGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: t
   const picked = tf.matMul(proprio, tf.tensor2d(select, [P, K]));
   const predicted = tf.slice(picked, [0, 0], [H * S, K]);
   const wanted = target.target === undefined ? tf.slice(picked, [H * S, 0], [1, K]) : tf.tensor2d(Float32Array.from(target.target), [1, K]);
-  return tf.reshape(tf.sum(tf.squaredDifference(predicted, wanted), 1), [H, S]) as tf.Tensor2D;
+  const squared = tf.sum(tf.squaredDifference(predicted, wanted), 1);
+  const radius = target.radius ?? 0;
+  // sqrt has an infinite slope at 0: only taken where a radius asks for the distance itself.
+  const beyond = radius > 0 ? tf.square(tf.relu(tf.sub(tf.sqrt(tf.add(squared, 1e-12)), radius))) : squared;
+  return tf.reshape(beyond, [H, S]) as tf.Tensor2D;
 }
 
 /** What a sequence whose predicted cost is NaN or infinite counts as when planners rank costs. */
@@ -269,6 +301,16 @@ export function checkJointLimits(who: string, limits: JointLimits, model: Latent
   }
 }
 
+export function checkGoalWeights(who: string, weights: ArrayLike<number>, D: number): void {
+  if (weights.length !== D) throw new RangeError(`${who}: goalWeights must have ${D} values (model.latentDim), got ${weights.length}`);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (!(Number.isFinite(weights[i]) && weights[i] >= 0)) throw new RangeError(`${who}: goalWeights[${i}] must be finite and >= 0, got ${weights[i]}`);
+    total += weights[i];
+  }
+  if (!(total > 0)) throw new RangeError(`${who}: goalWeights must not all be 0`);
+}
+
 export function checkProprioGoal(who: string, target: ProprioGoal, model: LatentDynamics): void {
   if (model.decodeProprio === undefined) {
     throw new RangeError(`${who}: proprioGoal given but the model has no decodeProprio to read the body state from`);
@@ -277,6 +319,9 @@ export function checkProprioGoal(who: string, target: ProprioGoal, model: Latent
   target.indices.forEach((i, k) => {
     if (!Number.isInteger(i) || i < 0) throw new RangeError(`${who}: proprioGoal.indices[${k}] must be an index >= 0, got ${i}`);
   });
+  if (target.radius !== undefined && !(Number.isFinite(target.radius) && target.radius >= 0)) {
+    throw new RangeError(`${who}: proprioGoal.radius must be finite and >= 0, got ${target.radius}`);
+  }
   if (target.target !== undefined) {
     if (target.target.length !== target.indices.length) {
       throw new RangeError(`${who}: proprioGoal.target must have one value per index (${target.indices.length}), got ${target.target.length}`);

@@ -178,6 +178,43 @@ describe('rolloutCost', () => {
     }
   });
 
+  test('weighs latent components by goalWeights (a weighted mean) and refuses bad weights', () => {
+    const actions = Float32Array.from([0.4, -0.2, 0.6]);
+    const s1 = model.rollout(START, actions)[0];
+    const w = [1, 0, 3, 0];
+    const only = { stageWeight: 1, terminalWeight: 1, actionWeight: 0 };
+    const mse = s1.reduce((acc, v, i) => acc + w[i] * (v - GOAL[i]) ** 2, 0) / 4;
+    const l1 = s1.reduce((acc, v, i) => acc + w[i] * Math.abs(v - GOAL[i]), 0) / 4;
+    assert.ok(Math.abs(costs(model, spec(only, { goalWeights: w }), actions, 1)[0] - mse) < 1e-5);
+    assert.ok(Math.abs(costs(model, spec({ ...only, distance: 'l1' }, { goalWeights: w }), actions, 1)[0] - l1) < 1e-5);
+    // Equal weights give the plain mean, whatever their scale.
+    const plain = costs(model, spec(only), actions, 1)[0];
+    assert.ok(Math.abs(costs(model, spec(only, { goalWeights: [5, 5, 5, 5] }), actions, 1)[0] - plain) < 1e-5);
+    assert.throws(() => costs(model, spec(only, { goalWeights: [1, 1] }), actions, 1), /goalWeights must have 4 values \(model\.latentDim\), got 2/);
+    assert.throws(() => costs(model, spec(only, { goalWeights: [1, -1, 0, 0] }), actions, 1), /goalWeights\[1\] must be finite and >= 0, got -1/);
+    assert.throws(() => costs(model, spec(only, { goalWeights: [0, 0, 0, 0] }), actions, 1), /goalWeights must not all be 0/);
+  });
+
+  test('a proprio goal radius charges only the distance beyond it', () => {
+    const body = doublingBody();
+    try {
+      const base: CostSpec = {
+        cost: costConfigSchema.parse({ stageWeight: 1, terminalWeight: 1, actionWeight: 0, proprioGoalWeight: 1 }),
+        low: [-5, -5],
+        high: [5, 5],
+        proprioGoal: { indices: [0, 1], target: [5, 2], radius: 3 },
+      };
+      const proprio = (spec: CostSpec): number =>
+        tf.tidy(() => rolloutCostTerms(body, tf.tensor1d([0, 0, 0]), tf.tensor1d([0, 0, 0]), tf.tensor3d([1, 1], [1, 1, 2]), spec).proprioGoal.dataSync()[0]);
+      // Decoded (2, 2) vs (5, 2): 3 away, inside the radius: free; 5 away with target (7, 2): (5 - 3)^2.
+      assert.ok(Math.abs(proprio(base)) < 1e-6);
+      assert.ok(Math.abs(proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 2], radius: 3 } }) - 4) < 1e-4);
+      assert.throws(() => proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 2], radius: -1 } }), /proprioGoal\.radius must be finite and >= 0, got -1/);
+    } finally {
+      body.dispose();
+    }
+  });
+
   test('is differentiable w.r.t. the actions: the gradient matches finite differences', () => {
     const H = 2;
     const actions = new Rng(2).fillNormal(new Float32Array(H * 3), 0, 0.4);

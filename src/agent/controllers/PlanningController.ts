@@ -12,6 +12,7 @@ import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
+import { perceivedObjects } from './perceivedObject.js';
 
 
 /**
@@ -42,6 +43,10 @@ export class PlanningController implements Controller {
   #goalWeightsVersion = 0;
   /** Whether the goal observation had proprioception: if not, neither does the encoded current one. */
   #goalHasProprio = true;
+  /** Where the goal observation's cloud shows objects (agent.planning.objectFirst). */
+  #goalObjects: [number, number, number][] = [];
+  /** Goal-distance weights of the object-first cost: 1 on the point-cloud part; undefined when the model has none. */
+  readonly #objectPartWeights: Float32Array | undefined;
   #warmStart: Float32Array | undefined;
   #predictedNext: Float32Array | undefined;
   #decisions = 0;
@@ -76,6 +81,7 @@ export class PlanningController implements Controller {
     this.#rng = rng;
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
     this.#play = new ObjectPlay(model.config.perception, exploration.play, rng.fork('play'));
+    this.#objectPartWeights = objectPartWeights(model);
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */
@@ -92,6 +98,9 @@ export class PlanningController implements Controller {
   /** The hand target of the last decision while playing, for logs and tests. */
   lastPlayTarget: [number, number, number] | undefined;
 
+  /** The perceived object the last decision went for first (agent.planning.objectFirst), for logs and tests. */
+  lastObjectTarget: [number, number, number] | undefined;
+
   get babbling(): boolean {
     return this.explore && (this.babbleEpisode || this.#decisions < this.#exploration.babbleSteps);
   }
@@ -101,6 +110,7 @@ export class PlanningController implements Controller {
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
+    this.#goalObjects = this.#planning.objectFirst.enabled ? perceivedObjects(goal, this.#model.config.perception, this.#planning.objectFirst.clusterRadius) : [];
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
   }
@@ -165,20 +175,51 @@ export class PlanningController implements Controller {
       info: {
         ...(predictionError === undefined ? {} : { predictionError }),
         babbling: this.babbling ? 1 : 0,
+        objectFirst: this.lastObjectTarget === undefined ? 0 : 1,
       },
     };
   }
 
-  /** The planner config of this tick: while playing, the end-effector term aims at the play target. */
+  /**
+   * The planner config of this tick: while playing, the end-effector term aims at the play
+   * target; while an object is not where the goal shows it (objectFirst), at that object, with
+   * the latent goal distance on the point-cloud part only; otherwise the goal as it is.
+   */
   #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
     this.lastPlayTarget = undefined;
+    this.lastObjectTarget = undefined;
     const indices = this.#plannerConfig.proprioGoal?.indices;
     const hand = observation.proprio?.endEffector.position;
-    if (!this.explore || !this.playEpisode || indices === undefined || hand === undefined) return this.#plannerConfig;
-    const target = this.#play.target(observation);
-    if (target === undefined) return this.#plannerConfig;
-    this.lastPlayTarget = target;
-    return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
+    if (indices === undefined || hand === undefined) return this.#plannerConfig;
+    if (this.explore && this.playEpisode) {
+      const target = this.#play.target(observation);
+      if (target !== undefined) {
+        this.lastPlayTarget = target;
+        return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
+      }
+    }
+    const misplaced = this.#objectPartWeights === undefined ? undefined : this.#misplacedObject(observation);
+    if (misplaced === undefined) return this.#plannerConfig;
+    this.lastObjectTarget = misplaced;
+    const latentWeight = this.#plannerConfig.cost.latentWeight;
+    const radius = this.#planning.objectFirst.reachRadius;
+    return { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, radius), goalWeights: this.#objectPartWeights };
+  }
+
+  /** The perceived object farthest from anything the goal shows, when that is beyond the tolerance. */
+  #misplacedObject(observation: Observation): [number, number, number] | undefined {
+    const { enabled, tolerance, clusterRadius } = this.#planning.objectFirst;
+    if (!enabled || this.#goalObjects.length === 0) return undefined;
+    let worst: [number, number, number] | undefined;
+    let worstDistance = tolerance;
+    for (const object of perceivedObjects(observation, this.#model.config.perception, clusterRadius)) {
+      const distance = Math.min(...this.#goalObjects.map((g) => Math.hypot(g[0] - object[0], g[1] - object[1], g[2] - object[2])));
+      if (distance > worstDistance) {
+        worst = object;
+        worstDistance = distance;
+      }
+    }
+    return worst;
   }
 
   /**
@@ -218,6 +259,15 @@ export class PlanningController implements Controller {
     next.dispose();
     return out;
   }
+}
+
+/** 1 on the point-cloud part of the latent, 0 elsewhere; undefined when the model has no such part. */
+function objectPartWeights(model: WorldModel): Float32Array | undefined {
+  if (!model.modalities.includes('points') || model.fusion.kind === 'precision') return undefined;
+  const [start, size] = model.fusion.partOf('points');
+  const weights = new Float32Array(model.latentDim);
+  weights.fill(1, start, start + size);
+  return weights;
 }
 
 /** Which of the 8 octants the first three action components point into. */

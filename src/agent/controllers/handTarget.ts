@@ -7,7 +7,8 @@ import type { PlannerConfig } from '../../plan/Planner.js';
  * end-effector term. The target is moved into the model's own reading of the hand (measured
  * hand -> hand decoded from the current latent), so a bias of the read-out cancels and the
  * model is trusted only for how far the hand moves. `latentWeight` replaces the goal term's
- * weight (a goal image that pulls elsewhere is turned down).
+ * weight (a goal image that pulls elsewhere is turned down). Within `radius` of the target the
+ * hand counts as arrived.
  */
 export function handTargetConfig(
   base: PlannerConfig,
@@ -17,9 +18,10 @@ export function handTargetConfig(
   target: ArrayLike<number>,
   indices: readonly number[],
   latentWeight: number,
+  radius = 0,
 ): PlannerConfig {
   if (model.decodeProprio === undefined) throw new RangeError('hand target: the world model has no proprio head to read the hand from');
   const decoded = tf.tidy(() => model.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync());
   const wanted = indices.map((index, k) => target[k] - measuredHand[k] + decoded[index]);
-  return { ...base, cost: { ...base.cost, latentWeight }, proprioGoal: { indices, target: wanted } };
+  return { ...base, cost: { ...base.cost, latentWeight }, proprioGoal: { indices, target: wanted, ...(radius > 0 ? { radius } : {}) } };
 }

@@ -137,7 +137,8 @@ describe('PlanningController', () => {
       const object = env.trueState().objects[0].position;
       const recorded = recordingPlanner();
       const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
-      const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4));
+      // Object-first off: evaluation then plans toward the goal as it is.
+      const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: false } }));
       ctl.setGoal(env.goalObservation());
       ctl.playEpisode = true;
       ctl.decide(obs);
@@ -151,6 +152,47 @@ describe('PlanningController', () => {
       ctl.decide(obs);
       assert.equal(ctl.lastPlayTarget, undefined, 'evaluation episodes do not play');
       assert.equal(recorded.calls[1].config.proprioGoal?.target, undefined);
+    } finally {
+      sim.dispose();
+      env.close();
+    }
+  });
+
+  test('objects first: while the perceived object is not where the goal shows it, the hand goes to it and the goal compares the point-cloud part only', async () => {
+    const env = await SimEnv.create(simConfigSchema.parse({ camera: { width: 64, height: 64 }, pointCount: 4096 }));
+    const sim = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {} }), { seed: 3 });
+    try {
+      const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
+      const decideOnce = (task: 'push' | 'reach', objectFirst: boolean): { ctl: PlanningController; config: PlannerConfig; object: readonly number[] } => {
+        const obs = env.reset(4, { task });
+        const recorded = recordingPlanner();
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst } }));
+        ctl.explore = false;
+        ctl.setGoal(env.goalObservation());
+        ctl.decide(obs);
+        return { ctl, config: recorded.calls[0].config, object: env.trueState().objects[0].position };
+      };
+
+      const push = decideOnce('push', true);
+      const target = push.ctl.lastObjectTarget;
+      assert.ok(target !== undefined, 'the object must move: it is the hand target');
+      assert.ok(Math.hypot(target[0] - push.object[0], target[1] - push.object[1]) < 0.03, `target ${target} vs object ${push.object}`);
+      assert.equal(push.config.proprioGoal?.target?.length, 3);
+      assert.equal(push.config.proprioGoal?.radius, agentConfigSchema.parse({}).planning.objectFirst.reachRadius);
+      const weights = push.config.goalWeights;
+      assert.ok(weights !== undefined);
+      const [start, size] = sim.fusion.partOf('points');
+      Array.from(weights).forEach((w, i) => assert.equal(w, i >= start && i < start + size ? 1 : 0, `goal weight ${i}`));
+
+      // Reach: the object stays where the goal picture shows it, so the whole goal counts.
+      const reach = decideOnce('reach', true);
+      assert.equal(reach.ctl.lastObjectTarget, undefined);
+      assert.equal(reach.config.goalWeights, undefined);
+      assert.equal(reach.config.proprioGoal?.target, undefined);
+
+      const off = decideOnce('push', false);
+      assert.equal(off.ctl.lastObjectTarget, undefined);
+      assert.equal(off.config.goalWeights, undefined);
     } finally {
       sim.dispose();
       env.close();

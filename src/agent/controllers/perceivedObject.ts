@@ -1,0 +1,59 @@
+import type { PerceptionConfig } from '../../core/config/perceptionConfig.js';
+import type { Observation } from '../../core/Observation.js';
+import { clusterPoints, perceiveCloud } from '../../perception/index.js';
+import type { SupportPlane } from '../../perception/index.js';
+
+/** Samples taken of what perception keeps: enough for a few objects' centres, cheap enough for every tick. */
+const SAMPLES = 64;
+/** Samples closer than this belong to one object by default, metres (agent.planning.objectFirst.clusterRadius). */
+export const DEFAULT_CLUSTER_RADIUS = 0.03;
+/** Fewer samples than this are strays (a few noisy depth pixels), not an object. */
+const MIN_CLUSTER_POINTS = 3;
+
+/**
+ * Where the cameras see objects, in the cloud's (base) frame, largest first: the clusters of
+ * what the perception stage keeps of the observation's cloud (workspace crop, support plane
+ * removed, the robot's own points filtered where the observation carries its link shapes),
+ * each by its middle. Empty when nothing is kept. Generic: no task, colour or scene constant.
+ * A goal picture taken with the arm out of the workspace yields where the objects should be;
+ * one whose arm is in view yields the arm as one more cluster.
+ */
+export function perceivedObjects(
+  observation: Observation,
+  perception: PerceptionConfig,
+  clusterRadius = DEFAULT_CLUSTER_RADIUS,
+): [number, number, number][] {
+  const cloud = observation.points;
+  if (cloud === undefined) return [];
+  // The self-filter keeps the hand from being taken for an object whenever the shapes come with the cloud.
+  const withFilter = { ...perception, selfFilter: { ...perception.selfFilter, enabled: true } };
+  const perceived = perceiveCloud(cloud, withFilter, SAMPLES, observation.robotShapes);
+  if (perceived.kept === 0) return [];
+  const count = Math.min(SAMPLES, perceived.kept);
+  const plane = perceived.stats.plane?.applied === true ? perceived.stats.plane : undefined;
+  return clusterPoints(perceived.points, count, clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) =>
+    middleOf(perceived.points, members, plane),
+  );
+}
+
+/** The largest perceived object's middle, or undefined when perception keeps nothing. */
+export function perceivedObject(observation: Observation, perception: PerceptionConfig): [number, number, number] | undefined {
+  return perceivedObjects(observation, perception)[0];
+}
+
+/**
+ * The middle of some samples: horizontally their mean (farthest-point samples spread evenly
+ * over the object), vertically half their top height above the support plane, so the hand
+ * sweeps through the object rather than over its top (the camera sees mostly tops).
+ */
+function middleOf(p: Float32Array, members: readonly number[], plane: SupportPlane | undefined): [number, number, number] {
+  const c: [number, number, number] = [0, 0, 0];
+  for (const i of members) for (let k = 0; k < 3; k++) c[k] += p[3 * i + k] / members.length;
+  if (plane === undefined) return c;
+  const height = (i: number): number => plane.normal[0] * p[3 * i] + plane.normal[1] * p[3 * i + 1] + plane.normal[2] * p[3 * i + 2] + plane.offset;
+  let top = 0;
+  for (const i of members) top = Math.max(top, height(i));
+  // Move the centre along the plane normal to half the top height.
+  const shift = top / 2 - (plane.normal[0] * c[0] + plane.normal[1] * c[1] + plane.normal[2] * c[2] + plane.offset);
+  return [c[0] + shift * plane.normal[0], c[1] + shift * plane.normal[1], c[2] + shift * plane.normal[2]];
+}
