@@ -44,6 +44,8 @@ export interface CostSpec {
    * when omitted. The distance stays on the unweighted scale: a weighted mean.
    */
   readonly goalWeights?: ArrayLike<number>;
+  /** Each action is applied this many times in a row (plan.actionRepeat); 1 when omitted. The cost looks at the state after each action's last repeat. */
+  readonly actionRepeat?: number;
 }
 
 /** Each term of the cost per sample, [S] each; `total` is their sum. */
@@ -60,7 +62,8 @@ export interface CostTerms {
  * Cost of S action sequences rolled out from one start latent: [S]. Differentiable w.r.t.
  * `actions` (the gradient planner descends it). Does not dispose its inputs.
  *
- * - goal: latentWeight * sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight;
+ * - goal: latentWeight * sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight,
+ *   where s_t is the state after action t applied `actionRepeat` times;
  * - action: actionWeight * sum over steps of mean over components of (a / halfRange)^2;
  * - bounds: boundsWeight * sum of squared excess beyond [low, high], in half-range units;
  * - jointLimit: jointLimitWeight * sum over steps and joints of the squared intrusion into the
@@ -109,7 +112,7 @@ export function rolloutCostTerms(
   if (spec.goalWeights !== undefined) checkGoalWeights('cost', spec.goalWeights, D);
 
   return tf.tidy(() => {
-    const states = rollout(model, start.reshape([1, D]), actions);
+    const states = rollout(model, start.reshape([1, D]), actions, spec.actionRepeat ?? 1);
     // Step weights as one [H] vector, so the goal term is a single weighted sum.
     const weights = new Float32Array(H).fill(c.stageWeight);
     weights[H - 1] = c.terminalWeight;
@@ -155,8 +158,9 @@ export function rolloutCostTerms(
   });
 }
 
-/** Predicted latents after each action, step-major: [H, S, D]. */
-function rollout(model: LatentDynamics, start: tf.Tensor2D, actions: tf.Tensor3D): tf.Tensor3D {
+/** Predicted latents after each action (held for `repeat` steps), step-major: [H, S, D]. */
+function rollout(model: LatentDynamics, start: tf.Tensor2D, actions: tf.Tensor3D, repeat: number): tf.Tensor3D {
+  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new RangeError(`cost: actionRepeat must be an integer >= 1, got ${repeat}`);
   const [S, H, A] = actions.shape;
   const D = model.latentDim;
   // Step-major layout throughout: slicing a step and joining the states are then contiguous
@@ -167,7 +171,8 @@ function rollout(model: LatentDynamics, start: tf.Tensor2D, actions: tf.Tensor3D
   const states: tf.Tensor2D[] = [];
   for (let t = 0; t < H; t++) {
     // slice, not unstack: tfjs's unstack gradient breaks when there is a single step.
-    state = model.predict(state, tf.reshape(tf.slice(steps, [t, 0, 0], [1, S, A]), [S, A]));
+    const action = tf.reshape(tf.slice(steps, [t, 0, 0], [1, S, A]), [S, A]) as tf.Tensor2D;
+    for (let r = 0; r < repeat; r++) state = model.predict(state, action);
     if (state.rank !== 2 || state.shape[0] !== S || state.shape[1] !== D) {
       throw new RangeError(`cost: model.predict returned shape [${state.shape.join(', ')}], expected [${S}, ${D}]`);
     }

@@ -120,7 +120,7 @@ export const gradientPlanner: Planner = (model, start, goal, config, rng, warmSt
       iterations: plan.gradientSteps,
       horizon: H,
       actionDim: A,
-      predictions: (S * (plan.gradientSteps + 1) + 1) * H,
+      predictions: (S * (plan.gradientSteps + 1) + 1) * H * plan.actionRepeat,
     };
   } finally {
     tf.dispose([u, m, v]);

@@ -114,7 +114,7 @@ export function samplingPlanner(
       iterations: plan.iterations,
       horizon: H,
       actionDim: A,
-      predictions: (S * plan.iterations + 1) * H,
+      predictions: (S * plan.iterations + 1) * H * plan.actionRepeat,
     };
   } finally {
     tf.dispose([mean, std]);

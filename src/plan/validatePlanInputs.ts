@@ -83,6 +83,7 @@ export function validatePlanInputs(
     initial,
     costSpec: {
       cost: plan.cost,
+      actionRepeat: plan.actionRepeat,
       low: lowF,
       high: highF,
       ...(jointLimits === undefined ? {} : { jointLimits }),

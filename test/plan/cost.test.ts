@@ -195,6 +195,21 @@ describe('rolloutCost', () => {
     assert.throws(() => costs(model, spec(only, { goalWeights: [0, 0, 0, 0] }), actions, 1), /goalWeights must not all be 0/);
   });
 
+  test('actionRepeat holds each action for that many predictions and looks at the state after the last', () => {
+    const a = [0.3, -0.1, 0.2];
+    const b = [-0.2, 0.4, 0.1];
+    const only = (stageWeight: number, terminalWeight: number) => ({ stageWeight, terminalWeight, actionWeight: 0 });
+    // Terminal only: two actions held twice end where the four-step sequence a a b b ends.
+    const held = costs(model, spec(only(0, 1), { actionRepeat: 2 }), Float32Array.from([...a, ...b]), 2)[0];
+    const spelled = costs(model, spec(only(0, 1)), Float32Array.from([...a, ...a, ...b, ...b]), 4)[0];
+    assert.ok(Math.abs(held - spelled) < 1e-5, `${held} vs ${spelled}`);
+    // Stage only: the first step's state is the one after a twice.
+    const stage = costs(model, spec(only(1, 0), { actionRepeat: 2 }), Float32Array.from([...a, ...b]), 2)[0];
+    const twice = costs(model, spec(only(0, 1)), Float32Array.from([...a, ...a]), 2)[0];
+    assert.ok(Math.abs(stage - twice) < 1e-5, `${stage} vs ${twice}`);
+    assert.throws(() => costs(model, spec(only(0, 1), { actionRepeat: 0 }), Float32Array.from(a), 1), /actionRepeat must be an integer >= 1, got 0/);
+  });
+
   test('a proprio goal radius charges only the distance beyond it', () => {
     const body = doublingBody();
     try {

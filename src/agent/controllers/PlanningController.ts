@@ -48,6 +48,9 @@ export class PlanningController implements Controller {
   /** Goal-distance weights of the object-first cost: 1 on the point-cloud part; undefined when the model has none. */
   readonly #objectPartWeights: Float32Array | undefined;
   #warmStart: Float32Array | undefined;
+  /** The planned action being held (plan.actionRepeat) and the ticks it still has. */
+  #held: Float32Array | undefined;
+  #heldLeft = 0;
   #predictedNext: Float32Array | undefined;
   #decisions = 0;
   /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
@@ -113,6 +116,7 @@ export class PlanningController implements Controller {
     this.#goalObjects = this.#planning.objectFirst.enabled ? perceivedObjects(goal, this.#model.config.perception, this.#planning.objectFirst.clusterRadius) : [];
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
+    this.#heldLeft = 0;
   }
 
   /**
@@ -131,6 +135,7 @@ export class PlanningController implements Controller {
   /** Forget the previous plan and prediction (a new episode starts from an unrelated state). */
   resetEpisode(): void {
     this.#warmStart = undefined;
+    this.#heldLeft = 0;
     this.#predictedNext = undefined;
     this.#play.reset();
   }
@@ -154,14 +159,23 @@ export class PlanningController implements Controller {
     if (this.explore && this.#exploration.curiosity > 0 && this.#rng.next() < this.#exploration.curiosity) {
       values = this.#curiousAction();
       this.#warmStart = undefined;
+      this.#heldLeft = 0;
     } else if (this.babbling || !this.#goal) {
       values = this.#babbler.next();
       this.#warmStart = undefined;
+      this.#heldLeft = 0;
+    } else if (this.#held !== undefined && this.#heldLeft > 0) {
+      // Temporal abstraction: the planned action spans plan.actionRepeat ticks.
+      this.#heldLeft--;
+      values = Float32Array.from(this.#held);
+      if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
       const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
+      this.#held = Float32Array.from(plan.firstAction);
+      this.#heldLeft = this.#plannerConfig.actionRepeat - 1;
       values = Float32Array.from(plan.firstAction);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     }

@@ -49,6 +49,13 @@ export const planConfigSchema = z
     planner: z.enum(PLANNER_KINDS).default('cem'),
     /** Actions per planned sequence. */
     horizon: z.number().int().min(1).max(256).default(6),
+    /**
+     * Temporal abstraction: each planned action is held for this many control ticks, in the
+     * rollout (the predictor steps once per tick) and by the agent, which plans again only when
+     * the held action ends. A plan then looks horizon x actionRepeat ticks ahead for the
+     * prediction cost of actionRepeat ticks, and the loop pays for one plan every actionRepeat ticks.
+     */
+    actionRepeat: z.number().int().min(1).max(64).default(1),
     /** Sampled sequences per iteration (CEM, MPPI). */
     samples: z.number().int().min(2).max(65536).default(256),
     /** Refinement iterations (CEM, MPPI). */

@@ -199,6 +199,20 @@ describe('PlanningController', () => {
     }
   });
 
+  test('temporal abstraction: a planned action is held for plan.actionRepeat ticks, then the agent plans again', () => {
+    const recorded = recordingPlanner();
+    const repeated = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, actionRepeat: 3 }), space);
+    const ctl = new PlanningController(model, recorded.planner, repeated, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.setGoal(goalImage);
+    const decisions = [1, 2, 3, 4, 5, 6, 7].map((seed) => ctl.decide(observation(seed)));
+    assert.equal(recorded.calls.length, 3, 'plans at ticks 1, 4 and 7');
+    assert.deepEqual(decisions.map((d) => d.predictedCost !== undefined), [true, false, false, true, false, false, true]);
+    ctl.setGoal(goalImage);
+    ctl.decide(observation(8));
+    assert.equal(recorded.calls.length, 4, 'a new goal plans at once');
+  });
+
   test('src/agent imports no baseline: the agent plans from what it learned, scripted controllers live in src/eval', () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'agent');
     const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
