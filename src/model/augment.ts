@@ -5,7 +5,7 @@ export type AugmentConfig = ModelConfig['augment'];
 
 /**
  * Training views of a batch's images: a photometric jitter drawn for every frame on its own
- * (brightness, contrast, a gain per colour channel) and one small translation per sequence
+ * (brightness, contrast, hue, saturation, a gain per colour channel) and one small translation per sequence
  * (the camera sits a little elsewhere), as DrQ (Kostrikov et al. 2020) and the BYOL/VICReg
  * views do. Why per frame: the context frame and its targets then differ in appearance, so
  * a latent that encodes the episode's colours and light stops predicting its own future,
@@ -31,16 +31,13 @@ export function augmentImages(
     throw new RangeError(`augmentImages: ${rgb.length} bytes for ${batchSize} x ${framesPerSequence} frames of ${size}x${size}x3`);
   }
   const out = new Uint8Array(rgb.length);
-  const gains = new Float32Array(3);
   for (let s = 0; s < batchSize; s++) {
     const dx = config.shift > 0 ? rng.int(-config.shift, config.shift + 1) : 0;
     const dy = config.shift > 0 ? rng.int(-config.shift, config.shift + 1) : 0;
     for (let f = 0; f < framesPerSequence; f++) {
       const offset = (s * framesPerSequence + f) * frameBytes;
-      const brightness = 1 + rng.uniform(-config.brightness, config.brightness);
-      for (let c = 0; c < 3; c++) gains[c] = brightness * (1 + rng.uniform(-config.color, config.color));
-      const contrast = 1 + rng.uniform(-config.contrast, config.contrast);
-      const mean = meanValue(rgb, offset, frameBytes);
+      // One affine colour map per frame, out = A x + b, so each pixel costs 9 multiply-adds.
+      const { a, b } = colourMap(config, rng, meanValue(rgb, offset, frameBytes));
       for (let y = 0; y < size; y++) {
         // Edge pixels repeat where the shifted view reaches past the frame.
         const sy = Math.min(size - 1, Math.max(0, y - dy));
@@ -48,8 +45,11 @@ export function augmentImages(
           const sx = Math.min(size - 1, Math.max(0, x - dx));
           const src = offset + (sy * size + sx) * 3;
           const dst = offset + (y * size + x) * 3;
+          const r = rgb[src];
+          const g = rgb[src + 1];
+          const bl = rgb[src + 2];
           for (let c = 0; c < 3; c++) {
-            const v = ((rgb[src + c] - mean) * contrast + mean) * gains[c];
+            const v = a[3 * c] * r + a[3 * c + 1] * g + a[3 * c + 2] * bl + b[c];
             out[dst + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
           }
         }
@@ -59,9 +59,37 @@ export function augmentImages(
   return out;
 }
 
+/**
+ * One frame's colour jitter as an affine map of (r, g, b): contrast about the frame's mean
+ * grey, then a hue rotation about the grey axis, a saturation change toward the pixel's own
+ * grey, and brightness times a gain per channel (torchvision's ColorJitter, as one matrix).
+ */
+function colourMap(config: AugmentConfig, rng: Rng, mean: number): { a: Float64Array; b: Float64Array } {
+  const contrast = 1 + rng.uniform(-config.contrast, config.contrast);
+  const angle = 2 * Math.PI * rng.uniform(-config.hue, config.hue);
+  const saturation = 1 + rng.uniform(-config.saturation, config.saturation);
+  const brightness = 1 + rng.uniform(-config.brightness, config.brightness);
+  const gains = [0, 1, 2].map(() => brightness * (1 + rng.uniform(-config.color, config.color)));
+  // Rotation about u = (1, 1, 1) / sqrt 3: cos I + (1 - cos) u u^T + sin [u]x.
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle) / Math.sqrt(3);
+  const third = (1 - cos) / 3;
+  const rotation = [cos + third, third - sin, third + sin, third + sin, cos + third, third - sin, third - sin, third + sin, cos + third];
+  const a = new Float64Array(9);
+  for (let c = 0; c < 3; c++) {
+    for (let k = 0; k < 3; k++) {
+      // Saturation: s R + (1 - s) (1/3) 1 1^T R, and the grey axis is R's fixed axis, so the second term is (1 - s) / 3.
+      a[3 * c + k] = gains[c] * contrast * (saturation * rotation[3 * c + k] + (1 - saturation) / 3);
+    }
+  }
+  // Contrast moves every channel toward the frame's mean grey, which the rest of the map keeps grey.
+  const b = Float64Array.from(gains, (gain) => gain * (1 - contrast) * mean);
+  return { a, b };
+}
+
 /** Whether any augmentation is on. */
 export function augments(config: AugmentConfig): boolean {
-  return config.brightness > 0 || config.contrast > 0 || config.color > 0 || config.shift > 0;
+  return config.brightness > 0 || config.contrast > 0 || config.color > 0 || config.hue > 0 || config.saturation > 0 || config.shift > 0;
 }
 
 function meanValue(bytes: Uint8Array, offset: number, length: number): number {

@@ -91,7 +91,7 @@ function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const image = config.image ?? {};
   const old = !('keypoints' in image);
   if (!old) return config;
-  return { ...config, image: { ...image, keypoints: false }, augment: config.augment ?? { brightness: 0, contrast: 0, color: 0, shift: 0 } };
+  return { ...config, image: { ...image, keypoints: false }, augment: config.augment ?? { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

@@ -5,7 +5,7 @@ import { augmentImages, augments } from '../../src/model/augment.js';
 
 const SIZE = 8;
 const FRAME = SIZE * SIZE * 3;
-const off = { brightness: 0, contrast: 0, color: 0, shift: 0 };
+const off = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
 
 /** B sequences of F frames, each pixel's red byte its column x 20 + 10, green its row x 20 + 10, blue 128. */
 function gradientFrames(sequences: number, frames: number): Uint8Array {
@@ -58,7 +58,7 @@ describe('augmentImages', () => {
 
   test('photometric jitter is drawn per frame: frames of one sequence differ, stay in range, keep the picture', () => {
     const rgb = gradientFrames(1, 4);
-    const out = augmentImages(rgb, 1, 4, SIZE, { brightness: 0.3, contrast: 0.3, color: 0.15, shift: 0 }, new Rng(5));
+    const out = augmentImages(rgb, 1, 4, SIZE, { brightness: 0.3, contrast: 0.3, color: 0.15, hue: 0, saturation: 0.4, shift: 0 }, new Rng(5));
     const means = [0, 1, 2, 3].map((f) => out.subarray(f * FRAME, (f + 1) * FRAME).reduce((a, b) => a + b, 0) / FRAME);
     assert.equal(new Set(means.map((m) => m.toFixed(3))).size, 4, `per-frame means differ: ${means.join(', ')}`);
     // The gradient survives: red still grows along each row.
@@ -66,6 +66,23 @@ describe('augmentImages', () => {
       const row = (x: number): number => out[f * FRAME + (2 * SIZE + x) * 3];
       assert.ok(row(7) > row(0), `frame ${f}: red ${row(0)} -> ${row(7)}`);
     }
+  });
+
+  test('hue turns colours about the grey axis: greys stay grey, each pixel keeps its channel sum, colours change', () => {
+    const rgb = gradientFrames(1, 3);
+    // A grey pixel in each frame.
+    for (let f = 0; f < 3; f++) rgb.fill(90, f * FRAME, f * FRAME + 3);
+    const out = augmentImages(rgb, 1, 3, SIZE, { ...off, hue: 0.5 }, new Rng(11));
+    let changed = 0;
+    for (let p = 0; p < rgb.length; p += 3) {
+      const sumIn = rgb[p] + rgb[p + 1] + rgb[p + 2];
+      const sumOut = out[p] + out[p + 1] + out[p + 2];
+      // Rounding (and clipping of a channel rotated past 0 or 255) moves the sum a little.
+      if (Math.max(...out.subarray(p, p + 3)) < 255 && Math.min(...out.subarray(p, p + 3)) > 0) assert.ok(Math.abs(sumIn - sumOut) <= 2, `pixel ${p / 3}: ${sumIn} -> ${sumOut}`);
+      if (Math.abs(out[p] - rgb[p]) > 10) changed++;
+    }
+    for (let f = 0; f < 3; f++) assert.deepEqual([...out.subarray(f * FRAME, f * FRAME + 3)], [90, 90, 90]);
+    assert.ok(changed > rgb.length / 3 / 4, `hue moved the red channel of ${changed} pixels`);
   });
 
   test('the same seed gives the same views; another seed other views', () => {

@@ -101,7 +101,7 @@ describe('checkpoint', () => {
   });
 
   test('a checkpoint written before image keypoints and augmentation loads with them off, as it was trained', async () => {
-    const plain = new WorldModel(tinyConfig({ image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, shift: 0 } }), { seed: 6 });
+    const plain = new WorldModel(tinyConfig({ image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } }), { seed: 6 });
     const path = join(dir, 'before-keypoints');
     await saveCheckpoint(plain, path);
     const manifestPath = join(path, 'manifest.json');

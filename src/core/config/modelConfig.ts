@@ -154,14 +154,18 @@ export const modelConfigSchema = z
      * Training views of the images (model/augment.ts): photometric jitter drawn per frame, so
      * that the episode's colours and light do not predict the next frame and the image part
      * encodes what moves instead; a small translation per sequence, for a camera a little
-     * elsewhere. Amplitudes are fractions (brightness, contrast, per-channel colour gain) and
-     * pixels of the model's image (shift). All 0 turns it off.
+     * elsewhere. Amplitudes are fractions (brightness, contrast, per-channel colour gain,
+     * saturation; hue in turns) and pixels of the model's image (shift). All 0 turns it off.
      */
     augment: z
       .strictObject({
         brightness: z.number().min(0).max(1).default(0.3),
         contrast: z.number().min(0).max(1).default(0.3),
         color: z.number().min(0).max(1).default(0.15),
+        /** Hue rotation about the grey axis, fraction of a full turn either way (0.5: any hue). */
+        hue: z.number().min(0).max(0.5).default(0.5),
+        /** Saturation factor 1 ± this (toward or away from each pixel's grey). */
+        saturation: z.number().min(0).max(1).default(0.4),
         shift: z.number().int().min(0).max(16).default(2),
       })
       .prefault({}),
