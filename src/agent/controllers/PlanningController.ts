@@ -12,7 +12,7 @@ import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
-import { perceivedObjects } from './perceivedObject.js';
+import { perceivedClusters } from './perceivedObject.js';
 
 
 /**
@@ -113,7 +113,7 @@ export class PlanningController implements Controller {
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
-    this.#goalObjects = this.#planning.objectFirst.enabled ? perceivedObjects(goal, this.#model.config.perception, this.#planning.objectFirst.clusterRadius) : [];
+    this.#goalObjects = this.#planning.objectFirst.enabled ? this.#restingObjects(goal) : [];
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
     this.#heldLeft = 0;
@@ -220,13 +220,21 @@ export class PlanningController implements Controller {
     return { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, radius), goalWeights: this.#objectPartWeights };
   }
 
-  /** The perceived object farthest from anything the goal shows, when that is beyond the tolerance. */
+  /** Middles of the perceived clusters that rest on the support plane (all of them where no plane was found). */
+  #restingObjects(observation: Observation): [number, number, number][] {
+    const { clusterRadius, restHeight } = this.#planning.objectFirst;
+    return perceivedClusters(observation, this.#model.config.perception, clusterRadius)
+      .filter((c) => c.bottom === undefined || c.bottom <= restHeight)
+      .map((c) => c.middle);
+  }
+
+  /** The perceived object farthest from every object the goal shows, when that is beyond the tolerance. */
   #misplacedObject(observation: Observation): [number, number, number] | undefined {
-    const { enabled, tolerance, clusterRadius } = this.#planning.objectFirst;
+    const { enabled, tolerance } = this.#planning.objectFirst;
     if (!enabled || this.#goalObjects.length === 0) return undefined;
     let worst: [number, number, number] | undefined;
     let worstDistance = tolerance;
-    for (const object of perceivedObjects(observation, this.#model.config.perception, clusterRadius)) {
+    for (const object of this.#restingObjects(observation)) {
       const distance = Math.min(...this.#goalObjects.map((g) => Math.hypot(g[0] - object[0], g[1] - object[1], g[2] - object[2])));
       if (distance > worstDistance) {
         worst = object;

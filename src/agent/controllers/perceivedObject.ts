@@ -23,6 +23,21 @@ export function perceivedObjects(
   perception: PerceptionConfig,
   clusterRadius = DEFAULT_CLUSTER_RADIUS,
 ): [number, number, number][] {
+  return perceivedClusters(observation, perception, clusterRadius).map((c) => c.middle);
+}
+
+/** A perceived object: its middle, and how high its lowest sample is above the support plane (undefined without a plane). */
+export interface PerceivedCluster {
+  readonly middle: [number, number, number];
+  readonly bottom: number | undefined;
+}
+
+/** `perceivedObjects` with each cluster's lowest height above the support plane: what rests on the table starts at 0. */
+export function perceivedClusters(
+  observation: Observation,
+  perception: PerceptionConfig,
+  clusterRadius = DEFAULT_CLUSTER_RADIUS,
+): PerceivedCluster[] {
   const cloud = observation.points;
   if (cloud === undefined) return [];
   // The self-filter keeps the hand from being taken for an object whenever the shapes come with the cloud.
@@ -31,9 +46,10 @@ export function perceivedObjects(
   if (perceived.kept === 0) return [];
   const count = Math.min(SAMPLES, perceived.kept);
   const plane = perceived.stats.plane?.applied === true ? perceived.stats.plane : undefined;
-  return clusterPoints(perceived.points, count, clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) =>
-    middleOf(perceived.points, members, plane),
-  );
+  return clusterPoints(perceived.points, count, clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => ({
+    middle: middleOf(perceived.points, members, plane),
+    bottom: plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i))),
+  }));
 }
 
 /** The largest perceived object's middle, or undefined when perception keeps nothing. */
@@ -50,10 +66,13 @@ function middleOf(p: Float32Array, members: readonly number[], plane: SupportPla
   const c: [number, number, number] = [0, 0, 0];
   for (const i of members) for (let k = 0; k < 3; k++) c[k] += p[3 * i + k] / members.length;
   if (plane === undefined) return c;
-  const height = (i: number): number => plane.normal[0] * p[3 * i] + plane.normal[1] * p[3 * i + 1] + plane.normal[2] * p[3 * i + 2] + plane.offset;
   let top = 0;
-  for (const i of members) top = Math.max(top, height(i));
+  for (const i of members) top = Math.max(top, heightAbove(plane, p, i));
   // Move the centre along the plane normal to half the top height.
   const shift = top / 2 - (plane.normal[0] * c[0] + plane.normal[1] * c[1] + plane.normal[2] * c[2] + plane.offset);
   return [c[0] + shift * plane.normal[0], c[1] + shift * plane.normal[1], c[2] + shift * plane.normal[2]];
+}
+
+function heightAbove(plane: SupportPlane, p: Float32Array, i: number): number {
+  return plane.normal[0] * p[3 * i] + plane.normal[1] * p[3 * i + 1] + plane.normal[2] * p[3 * i + 2] + plane.offset;
 }
