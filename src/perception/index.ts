@@ -6,3 +6,4 @@ export * from './farthestPointSample.js';
 export * from './gatherPoints.js';
 export * from './perceiveCloud.js';
 export * from './clusterPoints.js';
+export * from './perceivedObjects.js';

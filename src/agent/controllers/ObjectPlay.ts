@@ -1,7 +1,7 @@
 import type { PerceptionConfig } from '../../core/config/perceptionConfig.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
-import { perceivedObject } from './perceivedObject.js';
+import { perceivedObject } from '../../perception/index.js';
 
 export interface ObjectPlayOptions {
   /** Hand targets are drawn this far (horizontally) around the perceived object, metres. */

@@ -7,12 +7,12 @@ import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
+import { perceivedClusters } from '../../perception/index.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
-import { perceivedClusters } from './perceivedObject.js';
 
 
 /**

@@ -1,6 +1,9 @@
+import { perceivedObject } from '../../perception/index.js';
 import type { SplitName } from '../../core/config/simConfig.js';
 import type { ModelConfig } from '../../core/config/modelConfig.js';
 import type { Observation } from '../../core/Observation.js';
+import { inversePose, transformPoint } from '../../core/Pose.js';
+import type { Pose } from '../../core/Pose.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
 import { requireId } from '../../sim/mujoco.js';
@@ -31,8 +34,9 @@ export interface ProbeSceneOptions {
   readonly minPixels: number;
   /**
    * 'scene': the agent's own observation. 'glimpse': its image replaced by a crop, of the
-   * camera's size, centred on the object in a render `zoom` times finer (a fovea; the point
-   * cloud stays the scene's), so that the shape covers many pixels.
+   * camera's size, centred where the perception stage sees the object (the middle of what it
+   * keeps of the cloud, projected through the calibrated camera) in a render `zoom` times
+   * finer (a fovea; the point cloud stays the scene's), so that the shape covers many pixels.
    */
   readonly view: ProbeView;
   readonly zoom: number;
@@ -66,7 +70,7 @@ export function probeScenes(env: SimEnv, model: ModelConfig, options: ProbeScene
         redrawn++;
         continue;
       }
-      const obs = options.view === 'glimpse' ? glimpse(env, scene, options.zoom) : scene;
+      const obs = options.view === 'glimpse' ? glimpse(env, scene, options.zoom, model) : scene;
       if (kept === 0) examples.push(obs);
       frames.push(compactFrame(obs, model));
       labels.push(c);
@@ -95,24 +99,44 @@ function objectPixels(env: SimEnv, seg: Int32Array | undefined, each?: (i: numbe
   return n;
 }
 
-/** The observation with its image replaced by a camera-sized crop around the object, from a finer render. */
-function glimpse(env: SimEnv, obs: Observation, zoom: number): Observation {
+/**
+ * The observation with its image replaced by a camera-sized crop from a finer render, centred
+ * where the perception stage sees the object: what a robot with a calibrated camera can do,
+ * with no simulator truth (the frame's centre when perception keeps nothing).
+ */
+function glimpse(env: SimEnv, obs: Observation, zoom: number, model: ModelConfig): Observation {
   const rgb = obs.rgb;
   if (rgb === undefined) return obs;
   const { width: w, height: h } = rgb;
   const frame = env.render('scene', { width: w * zoom, height: h * zoom });
   const W = frame.width;
-  let sx = 0;
-  let sy = 0;
-  const n = objectPixels(env, frame.segmentation, (i) => {
-    sx += i % W;
-    sy += Math.floor(i / W);
-  });
-  const cx = n > 0 ? sx / n : W / 2;
-  const cy = n > 0 ? sy / n : frame.height / 2;
-  const x0 = Math.min(W - w, Math.max(0, Math.round(cx - w / 2)));
-  const y0 = Math.min(frame.height - h, Math.max(0, Math.round(cy - h / 2)));
+  const centre = perceivedPixel(env, obs, frame.pose, frame.intrinsics, model) ?? [W / 2, frame.height / 2];
+  const x0 = Math.min(W - w, Math.max(0, Math.round(centre[0] - w / 2)));
+  const y0 = Math.min(frame.height - h, Math.max(0, Math.round(centre[1] - h / 2)));
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) data.set(frame.rgb.subarray(((y0 + y) * W + x0) * 3, ((y0 + y) * W + x0 + w) * 3), y * w * 3);
   return { ...obs, rgb: { ...rgb, data } };
+}
+
+/** Pixel of the perceived object's middle (the cloud is in the robot base frame) in a camera of this pose and intrinsics. */
+function perceivedPixel(
+  env: SimEnv,
+  obs: Observation,
+  cameraPose: Pose,
+  k: { fx: number; fy: number; cx: number; cy: number },
+  model: ModelConfig,
+): [number, number] | undefined {
+  const middle = perceivedObject(obs, model.perception);
+  if (middle === undefined) return undefined;
+  const { mj, model: mjModel, data } = env.mujoco;
+  const base = requireId(mj, mjModel, 'body', 'base');
+  const p = data.xpos as Float64Array;
+  const q = data.xquat as Float64Array;
+  const basePose: Pose = {
+    position: [p[3 * base], p[3 * base + 1], p[3 * base + 2]],
+    quaternion: [q[4 * base], q[4 * base + 1], q[4 * base + 2], q[4 * base + 3]],
+  };
+  const [x, y, z] = transformPoint(inversePose(cameraPose), transformPoint(basePose, middle));
+  if (!(z > 0)) return undefined;
+  return [k.fx * (x / z) + k.cx, k.fy * (y / z) + k.cy];
 }

@@ -1,7 +1,8 @@
-import type { PerceptionConfig } from '../../core/config/perceptionConfig.js';
-import type { Observation } from '../../core/Observation.js';
-import { clusterPoints, perceiveCloud } from '../../perception/index.js';
-import type { SupportPlane } from '../../perception/index.js';
+import type { PerceptionConfig } from '../core/config/perceptionConfig.js';
+import type { Observation } from '../core/Observation.js';
+import { clusterPoints } from './clusterPoints.js';
+import { perceiveCloud } from './perceiveCloud.js';
+import type { SupportPlane } from './fitSupportPlane.js';
 
 /** Samples taken of what perception keeps: enough for a few objects' centres, cheap enough for every tick. */
 const SAMPLES = 64;
