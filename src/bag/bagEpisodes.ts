@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
-import { compareTimestamps, toNanoseconds } from '../core/index.js';
+import { compareTimestamps, interpolateProprio, toNanoseconds } from '../core/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
@@ -77,6 +77,8 @@ export class EpisodeAssembler<F> {
   /** Every sensor message by modality and stamp, for transitions that name their parts. */
   readonly #parts: { [K in ObservationPart]: Map<bigint, Observation[K]> } = { rgb: new Map(), depth: new Map(), points: new Map(), proprio: new Map() };
   #current: { stamp: Observation['stamp']; rgb?: RgbImage; depth?: DepthImage; points?: PointCloud; proprio?: Proprioception } | undefined;
+  /** The joint states' stamps in order, built when first needed after a new one. */
+  #proprioKeys: bigint[] | undefined;
 
   constructor(bag: string, convert: (observation: Observation) => F) {
     this.#bag = bag;
@@ -90,6 +92,7 @@ export class EpisodeAssembler<F> {
     }
     if (e.kind === 'goal') return;
     (this.#parts[e.kind] as Map<bigint, unknown>).set(toNanoseconds(e.value.stamp), e.value);
+    if (e.kind === 'proprio') this.#proprioKeys = undefined;
     const current = this.#current;
     if (current !== undefined && (compareTimestamps(current.stamp, e.value.stamp) !== 0 || current[e.kind] !== undefined)) this.#flush();
     this.#current ??= { stamp: e.value.stamp };
@@ -101,15 +104,36 @@ export class EpisodeAssembler<F> {
     this.#current = undefined;
   }
 
-  /** The observation made of exactly these messages; undefined when one of them is not in the bag. */
+  /**
+   * The observation made of exactly these messages; undefined when one of them is not in the
+   * bag. A joint state the node interpolated to its frame's stamp is interpolated here the
+   * same way, from the recorded joint states around that stamp.
+   */
   #joined(stamp: Observation['stamp'], parts: readonly PartStampRecord[]): Observation | undefined {
     const observation: Record<string, unknown> = { stamp };
     for (const p of parts) {
-      const value = this.#parts[p.modality]?.get(toNanoseconds(p.stamp));
+      const value = p.modality === 'proprio' ? this.#proprioAt(p.stamp) : this.#parts[p.modality]?.get(toNanoseconds(p.stamp));
       if (value === undefined) return undefined;
       observation[p.modality] = value;
     }
     return observation as unknown as Observation;
+  }
+
+  #proprioAt(stamp: Observation['stamp']): Proprioception | undefined {
+    const all = this.#parts.proprio;
+    const ns = toNanoseconds(stamp);
+    const exact = all.get(ns);
+    if (exact !== undefined) return exact;
+    const keys = (this.#proprioKeys ??= [...all.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < ns) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0 || lo === keys.length) return undefined;
+    return interpolateProprio(all.get(keys[lo - 1])!, all.get(keys[lo])!, stamp);
   }
 
   /** The episodes of everything added so far. */
