@@ -8,7 +8,7 @@ import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
-import type { Controller, Decision } from '../Controller.js';
+import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
@@ -141,6 +141,7 @@ export class PlanningController implements Controller {
     }
     let values: Float32Array;
     let predictedCost: number | undefined;
+    let mode: DecisionMode = 'explore';
     if (this.explore && this.#exploration.curiosity > 0 && this.#rng.next() < this.#exploration.curiosity) {
       values = this.#curiousAction();
       this.#warmStart = undefined;
@@ -152,6 +153,7 @@ export class PlanningController implements Controller {
       this.lastPlan = plan;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
+      mode = 'plan';
       values = Float32Array.from(plan.firstAction);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     }
@@ -162,6 +164,7 @@ export class PlanningController implements Controller {
       values,
       planningMs: performance.now() - start,
       ...(predictedCost === undefined ? {} : { predictedCost }),
+      mode,
       info: {
         ...(predictionError === undefined ? {} : { predictionError }),
         babbling: this.babbling ? 1 : 0,

@@ -78,11 +78,18 @@ describe('AgentNode', () => {
     send('/jepa_agent/goal_image', 'sensor_msgs/msg/Image', image(), true);
     await waitFor(() => node.hasGoal, 'the goal');
     send('/camera/image_raw', 'sensor_msgs/msg/Image', image());
-    await waitFor(() => controller.decisions >= 1 && plans.length >= 1 && errors.length >= 1, 'a planned tick');
+    await waitFor(() => controller.decisions >= 1 && plans.some((p) => p.mode === 'plan') && errors.length >= 1, 'a planned tick');
     assert.equal(controller.goals, 1);
-    assert.equal(plans[0].predicted_cost, 2.5);
-    assert.equal(plans[0].horizon, 2);
-    assert.deepEqual(plans[0].action_names, ['dx', 'dy', 'dz', 'gripper']);
+    const held = plans[0];
+    assert.equal(held.mode, 'hold', 'the hold before the goal has its plan message too');
+    assert.ok(Number.isNaN(held.predicted_cost));
+    assert.equal(held.horizon, 1);
+    const planned = plans.find((p) => p.mode === 'plan')!;
+    assert.equal(planned.predicted_cost, 2.5);
+    assert.equal(planned.horizon, 2);
+    assert.equal(planned.babbling, false);
+    assert.equal(planned.sent, true);
+    assert.deepEqual(planned.action_names, ['dx', 'dy', 'dz', 'gripper']);
     assert.equal(errors[0].mean_error, 0.5);
     await waitFor(() => twists.some((t) => t.twist.linear.x > 0), 'a moving twist');
 
@@ -111,8 +118,8 @@ describe('AgentNode', () => {
     const { node, listen, logger } = setup([], (t) => !t.startsWith('jepa_agent_msgs/'));
     const statuses = listen('/jepa_agent/status', 'std_msgs/msg/String');
     node.start();
-    await waitFor(() => statuses.length >= 1, 'a JSON status');
-    const json = JSON.parse(statuses[0].data) as { type: string; state: string };
+    await waitFor(() => statuses.length >= 2, 'JSON statuses');
+    const json = JSON.parse(statuses.at(-1)!.data) as { type: string; state: string };
     assert.equal(json.type, 'jepa_agent_msgs/msg/AgentStatus');
     assert.equal(json.state, 'active');
     assert.ok(logger.lines.some((l) => /std_msgs\/String JSON instead/.test(l.message)));

@@ -39,6 +39,8 @@ describe('RosSink', () => {
     assert.deepEqual([...applied.values].map((v) => +v.toFixed(3)), [0.05, 0.08, 1], 'clipped to max_joint_delta');
     const held = sink.send({ space: 'joint_delta', values: Float32Array.of(0.05, 0, 1) });
     assert.deepEqual([...held.values], [0, 0, 1], 'too soon: held back, hold returned');
+    assert.equal(held.unsent, 'held_back');
+    assert.equal(applied.unsent, undefined);
     advance(100);
     sink.send({ space: 'joint_delta', values: Float32Array.of(-0.01, 0, -1) });
     await waitFor(() => out.length === 2, 'two trajectories');
@@ -47,7 +49,7 @@ describe('RosSink', () => {
     assert.deepEqual([...out[0].points[0].positions].map((v) => +v.toFixed(4)), [0.55, -0.42, 0.04]);
     assert.deepEqual(out[0].points[0].time_from_start, { sec: 0, nanosec: 100_000_000 });
     assert.deepEqual([...out[1].points[0].positions].map((v) => +v.toFixed(4)), [0.49, -0.5, 0]);
-    assert.deepEqual(sink.stats, { sent: 2, heldBack: 1 });
+    assert.deepEqual(sink.stats, { sent: 2, heldBack: 1, safeStops: 0 });
     assert.equal(sink.state, 'acting');
   });
 
