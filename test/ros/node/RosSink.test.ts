@@ -97,6 +97,34 @@ describe('RosSink', () => {
     assert.equal(out.length, 3, 'nothing but the stop went out while e-stopped');
   });
 
+  test('a safe stop holds at the joint state with the newest stamp received; a late older one does not move it back', async () => {
+    const { sink, joints$, received } = setup(['action_interface=forward_position', 'topics.command=/fpc/commands']);
+    const out = received('/fpc/commands', 'std_msgs/msg/Float64MultiArray');
+    const at = (sec: number, positions: number[]): JointVectors => ({ ...joints(positions), stamp: { sec, nanosec: 0 } });
+    joints$.next(at(1, [1, 2]));
+    joints$.next(at(3, [1.25, 2.5]));
+    joints$.next(at(2, [1.125, 2.25]));
+    assert.deepEqual([...sink.holdPositions!], [1.25, 2.5]);
+    sink.safeStop('deactivated');
+    await waitFor(() => out.length === 1, 'the hold');
+    assert.deepEqual([...out[0].data], [1.25, 2.5]);
+    assert.equal(sink.stats.safeStops, 1);
+  });
+
+  test('twist: a held-back decision returns the twist the controller keeps executing; after a stop, zero', () => {
+    const { sink, advance } = setup(['action_interface=twist', 'topics.command=/servo/twist', 'control_rate_hz=20']);
+    sink.send({ space: 'ee_delta', values: Float32Array.of(0.01, -0.02, 0, 1) });
+    const held = sink.send({ space: 'ee_delta', values: Float32Array.of(-0.01, 0, 0.02, 1) });
+    assert.equal(held.unsent, 'held_back');
+    assert.deepEqual([...held.values].map((v) => +v.toFixed(4)), [0.01, -0.02, 0, 1], 'the persisting twist, not zero');
+    sink.safeStop('observations late');
+    advance(10);
+    const afterStop = sink.send({ space: 'ee_delta', values: Float32Array.of(-0.01, 0, 0.02, 1) });
+    assert.equal(afterStop.unsent, 'held_back');
+    assert.deepEqual([...afterStop.values], [0, 0, 0, 1], 'the stop ended the twist');
+    assert.deepEqual(sink.stats, { sent: 1, heldBack: 2, safeStops: 1 });
+  });
+
   test('refuses an action interface that does not match the action space', () => {
     const params = nodeParams(['action_interface=twist']);
     const t = new InProcessTransport(new InProcessBus(), 'n');
