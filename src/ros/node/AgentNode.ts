@@ -1,7 +1,8 @@
 import { asyncScheduler, Subscription } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { Controller } from '../../agent/Controller.js';
-import type { ControlLoop, LoopEvent } from '../../agent/controlLoop.js';
+import type { LoopEvent } from '../../agent/controlLoop.js';
+import type { LoopMetrics } from '../../agent/LoopMetrics.js';
 import { controlLoop } from '../../agent/controlLoop.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { BagRecorder } from '../../bag/BagRecorder.js';
@@ -92,7 +93,8 @@ export class AgentNode {
   readonly #status: StatusPublisher;
   readonly #statusTimer: Subscription;
   #configured: Configured | undefined;
-  #loop: ControlLoop | undefined;
+  /** The figures of the loop of the last activation (kept after deactivate, cleanup and shutdown). */
+  #metrics: LoopMetrics | undefined;
   #gate: GoalGate | undefined;
   #active = new Subscription();
   #lastSafeStop = '';
@@ -155,7 +157,7 @@ export class AgentNode {
   }
 
   status(): AgentStatusMsg {
-    const summary = this.#loop?.metrics.summary();
+    const summary = this.#metrics?.summary();
     const sink = this.#configured?.sink;
     const pairs = summary?.pairs ?? 0;
     const activity =
@@ -240,7 +242,7 @@ export class AgentNode {
     const gate = new GoalGate(this.#options.controller, parts.source.actionSpace, params.without_goal);
     this.#gate = gate;
     const loop = controlLoop(parts.source, parts.sink, gate, this.#options.agentConfig, this.#scheduler);
-    this.#loop = loop;
+    this.#metrics = loop.metrics;
     this.#predictionErrorSum = 0;
     this.#predictionErrors = 0;
     this.#active = new Subscription();
@@ -317,7 +319,6 @@ export class AgentNode {
     }
     sink?.close();
     this.#configured = undefined;
-    this.#loop = undefined;
     this.#gate = undefined;
     return true;
   }

@@ -168,6 +168,12 @@ function fakeRobot(bus: InProcessBus, cameraMs: number, jointLagMs: number, join
   };
 }
 
+function listenStatus(bus: InProcessBus): Array<RosMessageMap['jepa_agent_msgs/msg/AgentStatus']> {
+  const out: Array<RosMessageMap['jepa_agent_msgs/msg/AgentStatus']> = [];
+  new InProcessTransport(bus, 'status_watcher').subscribe('/jepa_agent/status', 'jepa_agent_msgs/msg/AgentStatus', LATCHED_QOS).subscribe((b) => out.push(getMessageCodec('jepa_agent_msgs/msg/AgentStatus').decode(b)));
+  return out;
+}
+
 /** A controller that explores with a different action every decision (seeded, no randomness needed). */
 class SweepController implements Controller {
   decisions = 0;
@@ -216,15 +222,22 @@ describe('AgentNode on a camera faster than the control rate (30 Hz camera, 20 H
     node.start();
     const robot = fakeRobot(bus, 1000 / 30, 3, params.joint_names);
     let status: ReturnType<AgentNode['status']>;
+    const statuses = listenStatus(bus);
     try {
       await waitFor(() => node.status().commands_sent >= 40, '40 commands', 30000);
     } finally {
       robot.stop();
-      status = node.status();
       node.shutdown();
+      status = node.status();
       watcher.close();
       await recorder.close();
     }
+    // The final status, published after shutdown, says so and keeps the figures of the run.
+    await waitFor(() => statuses.at(-1)?.state === 'finalized', 'the final status');
+    assert.deepEqual(statuses.at(-1), { ...status, header: statuses.at(-1)!.header });
+    assert.equal(status.safe_stops, 1);
+    assert.equal(status.last_safe_stop_reason, 'shutdown');
+    assert.ok(status.commands_sent >= 40);
     const commands = twists.slice(0, status.commands_sent);
     assert.equal(twists.length, status.commands_sent + 1, 'every command, then the stop');
     assert.deepEqual(twists.at(-1)!.twist.linear, { x: 0, y: 0, z: 0 }, 'the stop is a zero twist');
