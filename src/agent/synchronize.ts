@@ -110,7 +110,8 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
         const nearest = Math.min(t - toSeconds(before.stamp), toSeconds(after.stamp) - t);
         return nearest <= options.slopS ? interpolateProprio(before, after, frame.stamp) : undefined;
       }
-      if (after === undefined && allowWait) return 'wait';
+      // An optional joint state is waited for only with a bound, and only once joint states flow.
+      if (after === undefined && allowWait && (proprioRequired || (waitS > 0 && buffer.length > 0))) return 'wait';
       const match = closest('proprio', t) as Proprioception | undefined;
       return match !== undefined && Math.abs(toSeconds(match.stamp) - t) <= options.slopS ? match : undefined;
     };

@@ -127,6 +127,18 @@ test('a newer frame replaces one still waiting for its joint state', () => {
   });
 });
 
+test('an optional joint state: frames go on without one when none flows, and are never held without a bound', () => {
+  scheduler().run(({ cold, expectObservable }) => {
+    const rgb$ = cold('a 9ms b 9ms c |', { a: 0, b: 10, c: 20 }).pipe(map(rgbAt));
+    const proprio$ = cold('---------- 5ms x 99ms |', { x: 3 }).pipe(map(proprioAt));
+    const synced$ = synchronize(testSource({ rgb$, proprio$ }), { slopS: 0.01, required: ['rgb'], optional: ['proprio'] }).pipe(
+      map((o) => `${toSeconds(o.rgb!.stamp) * 1000}/${o.proprio === undefined ? '-' : toSeconds(o.proprio.stamp) * 1000}`),
+    );
+    // 0 and 10 come before any joint state; 20 finds the one of 3, too old for the slop, and no bound to wait with.
+    expectObservable(synced$).toBe('a 9ms b 9ms c |', { a: '0/-', b: '10/-', c: '20/-' });
+  });
+});
+
 test('a required modality without a stream is a named error', () => {
   assert.throws(() => synchronize(testSource({}), { slopS: 0, required: ['points'] }), /required modality 'points' has no stream/);
 });
