@@ -6,6 +6,10 @@ import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
+import type { BagMessage } from './BagReader.js';
+import { CommandTransitions } from './commandTransitions.js';
+import { inferBagTopics } from './inferBagTopics.js';
+import { MessageCodec } from '../ros/index.js';
 import { recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
 
@@ -21,8 +25,8 @@ export interface BagEpisodesOptions<F> {
   /** Turns each observation into what the caller keeps (e.g. a model-ready compact frame). */
   readonly convert: (observation: Observation) => F;
   readonly jointNames?: readonly string[];
-  /** Called after each bag. */
-  readonly onBag?: (path: string, episodes: number) => void;
+  /** Called after each bag: its episodes, and how they were made (or why it gave none). */
+  readonly onBag?: (path: string, episodes: number, how: string) => void;
 }
 
 /** Bag folders under `path`: itself when it holds .mcap files, else its sub-folders that do (sorted). */
@@ -40,7 +44,10 @@ export function findBags(path: string): string[] {
 }
 
 /**
- * The episodes of bags recorded by the agent: its transition records name, for each step,
+ * The episodes of bags. A bag without the agent's transition records (recorded with `ros2 bag
+ * record`) gets them built from its camera and command topics (`CommandTransitions`), its
+ * topic roles taken from its channels where the default names are absent (`inferBagTopics`).
+ * Bags recorded by the agent: its transition records name, for each step,
  * the stamp of the observation acted on, the applied action and the next observation's
  * stamp; observations are assembled from the sensor topics in recorded order (a part that
  * repeats, or a new stamp, starts the next one, since an episode's last observation and the
@@ -53,12 +60,42 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     const reader = await BagReader.open(bag);
     const metadata = (await reader.metadata()) ?? {};
     const jointNames = options.jointNames ?? recordedJointNames(metadata);
-    const decoder = new BagDecoder({ topics: bagTopicsFromMetadata(metadata, bag), ...(jointNames === undefined ? {} : { jointNames }) });
+    const { topics, command } = await inferBagTopics(reader, bag, bagTopicsFromMetadata(metadata, bag));
+    const decoder = new BagDecoder({ topics, ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
-    for await (const m of reader.messages()) for (const e of decoder.decode(m)) assembler.add(e);
+    const trigger = topics.rgb !== '' ? 'rgb' : topics.depth !== '' ? 'depth' : topics.points !== '' ? 'points' : undefined;
+    const fromCommands = command === undefined || trigger === undefined ? undefined : new CommandTransitions(command, trigger);
+    const codecs = new Map<string, MessageCodec>();
+    const decodeCommand = (m: BagMessage): unknown => {
+      let codec = codecs.get(m.topic);
+      if (codec === undefined) {
+        if (m.schemaData === undefined) throw new TypeError(`bag ${bag}: topic ${m.topic}: its channel refers to a schema the file does not define`);
+        codecs.set(m.topic, (codec = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData))));
+      }
+      return codec.decode(m.data);
+    };
+    let recorded = 0;
+    for await (const m of reader.messages()) {
+      const events = decoder.decode(m);
+      for (const e of events) {
+        if (e.kind === 'transition') recorded++;
+        assembler.add(e);
+      }
+      fromCommands?.add(m, events, decodeCommand);
+    }
+    let how: string;
+    if (recorded > 0) how = `${recorded} recorded transitions`;
+    else if (fromCommands !== undefined && fromCommands.commands > 0) {
+      const built = fromCommands.transitions(jointNames);
+      for (const t of built) assembler.add({ kind: 'transition', value: t });
+      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]}`;
+    } else {
+      const missing = trigger === undefined ? 'camera topic (sensor_msgs/Image, CompressedImage or PointCloud2)' : 'command topic (TwistStamped, JointTrajectory or Float64MultiArray) with messages';
+      how = `skipped: no agent transitions, and no ${missing} to build them from`;
+    }
     const episodes = assembler.episodes();
     out.push(...episodes);
-    options.onBag?.(bag, episodes.length);
+    options.onBag?.(bag, episodes.length, how);
   }
   return out;
 }
