@@ -1,6 +1,14 @@
 import type { Observable } from 'rxjs';
 import type { Observation } from '../core/Observation.js';
 
+/**
+ * How a decision was made: the planner proper, exploration (babbling, curiosity: actions
+ * chosen without the planner), a hold (no goal), or the continuation of the last planned
+ * action (plan.actionRepeat: each planned action spans several ticks; no planning time).
+ * Controllers that do not say are counted as planning (a scripted controller's decision is its plan).
+ */
+export type DecisionMode = 'plan' | 'explore' | 'hold' | 'continue';
+
 /** What a controller decided for one observation. */
 export interface Decision {
   /** Action values in the source's action space (clipped again by the loop and the sink). */
@@ -9,6 +17,7 @@ export interface Decision {
   readonly planningMs: number;
   /** Predicted cost of the chosen plan, when the controller plans. */
   readonly predictedCost?: number;
+  readonly mode?: DecisionMode;
   /** Controller-specific figures for logs and bags (e.g. fusion weights). */
   readonly info?: Readonly<Record<string, number>>;
 }

@@ -1,12 +1,12 @@
-import { asyncScheduler, defer, exhaustMap, from, isObservable, map, Observable, of, share, startWith, switchMap, take, timer } from 'rxjs';
+import { asyncScheduler, defer, exhaustMap, from, identity, isObservable, map, Observable, of, share, startWith, switchMap, take, throttleTime, timer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
-import type { Action } from '../core/Action.js';
 import { clipAction } from '../core/Action.js';
 import type { AgentConfig } from '../core/config/agentConfig.js';
 import type { Observation } from '../core/Observation.js';
+import { secondsBetween } from '../core/Timestamp.js';
 import type { Controller, Decision } from './Controller.js';
 import { LoopMetrics } from './LoopMetrics.js';
-import type { ActionSink } from './Sink.js';
+import type { ActionSink, AppliedAction } from './Sink.js';
 import type { SensorSource } from './Source.js';
 import { synchronize } from './synchronize.js';
 
@@ -16,8 +16,13 @@ export type LoopEvent =
       readonly tick: number;
       readonly observation: Observation;
       readonly decision: Decision;
-      /** The action as the sink applied it. */
-      readonly action: Action;
+      /** The action as the sink applied it (with `unsent` when the decision did not go out). */
+      readonly action: AppliedAction;
+      /**
+       * Whether the decision went out as a command. Only sent ticks are transitions: a
+       * held-back decision changed nothing the arm does.
+       */
+      readonly sent: boolean;
       /** From receiving the synchronised observation to the action sent, milliseconds. */
       readonly latencyMs: number;
     }
@@ -33,8 +38,11 @@ export interface ControlLoop {
 /**
  * The perception-action loop: synchronise the source's sensors, hand the freshest
  * synchronised observation to the controller, clip the decision to the action space, send
- * it. Observations that arrive while the controller is busy are dropped (exhaustMap), never
- * queued, so the controller always works on fresh data. A watchdog commands a safe stop
+ * it. With `config.controlHz` the loop decides at most once per control period, on the
+ * freshest observation of the period (leading and trailing throttle), so a camera faster
+ * than the control rate does not make decisions the sink would hold back. Observations that
+ * arrive while the controller is busy are dropped (exhaustMap), never queued, so the
+ * controller always works on fresh data. A watchdog commands a safe stop
  * when observations stop arriving or a decision overruns its budget (that decision is not
  * sent: it was made on stale data). The loop knows nothing of what the source and sink are.
  */
@@ -45,7 +53,9 @@ export function controlLoop(
   config: Readonly<AgentConfig>,
   scheduler: SchedulerLike = asyncScheduler,
 ): ControlLoop {
-  const metrics = new LoopMetrics();
+  if (!(config.controlHz >= 0)) throw new RangeError(`controlLoop: controlHz must be >= 0, got ${config.controlHz}`);
+  const periodMs = config.controlHz > 0 ? 1000 / config.controlHz : 0;
+  const metrics = new LoopMetrics(periodMs > 0 ? { staleAfterMs: periodMs / 2 } : {});
   const events$ = new Observable<LoopEvent>((subscriber) => {
     let tick = 0;
     let synced = 0;
@@ -60,6 +70,8 @@ export function controlLoop(
       slopS: config.syncSlopMs / 1000,
       required: config.requiredModalities,
       optional: (['rgb', 'depth', 'points', 'proprio'] as const).filter((m) => !config.requiredModalities.includes(m)),
+      waitS: config.syncWaitMs / 1000,
+      scheduler,
     }).pipe(share());
 
     const goalSubscription = source.goal$.subscribe({
@@ -84,6 +96,7 @@ export function controlLoop(
           synced++;
           return { observation, receivedAt: scheduler.now() };
         }),
+        periodMs > 0 ? throttleTime(periodMs, scheduler, { leading: true, trailing: true }) : identity,
         exhaustMap(({ observation, receivedAt }) => {
           taken++;
           return defer(() => {
@@ -101,9 +114,21 @@ export function controlLoop(
             return;
           }
           const action = sink.send(clipAction(source.actionSpace, decision.values));
-          const latencyMs = scheduler.now() - receivedAt;
-          metrics.tick(scheduler.now(), latencyMs, decision.planningMs, decision.info?.predictionError);
-          subscriber.next({ type: 'tick', tick: tick++, observation, decision, action, latencyMs });
+          const now = scheduler.now();
+          const latencyMs = now - receivedAt;
+          const sent = action.unsent === undefined;
+          const age = proprioAgeMs(observation);
+          metrics.tick({
+            atMs: now,
+            latencyMs,
+            planMs: decision.planningMs,
+            planned: decision.mode === undefined || decision.mode === 'plan',
+            sent,
+            heldBack: action.unsent === 'held_back',
+            ...(age === undefined ? {} : { proprioAgeMs: age }),
+            ...(decision.info?.predictionError === undefined ? {} : { predictionError: decision.info.predictionError }),
+          });
+          subscriber.next({ type: 'tick', tick: tick++, observation, decision, action, sent, latencyMs });
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
@@ -116,4 +141,14 @@ export function controlLoop(
     };
   });
   return { events$, metrics };
+}
+
+/** How much older the joint state is than the newest frame of `o`, ms; undefined without both. */
+export function proprioAgeMs(o: Observation): number | undefined {
+  if (o.proprio === undefined) return undefined;
+  let frame: Observation['stamp'] | undefined;
+  for (const part of [o.rgb, o.depth, o.points]) {
+    if (part !== undefined && (frame === undefined || secondsBetween(frame, part.stamp) > 0)) frame = part.stamp;
+  }
+  return frame === undefined ? undefined : secondsBetween(o.proprio.stamp, frame) * 1000;
 }

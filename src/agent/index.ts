@@ -1,6 +1,6 @@
 export type { SensorSource } from './Source.js';
-export type { ActionSink } from './Sink.js';
-export type { Controller, Decision } from './Controller.js';
+export type { ActionSink, AppliedAction, Unsent } from './Sink.js';
+export type { Controller, Decision, DecisionMode } from './Controller.js';
 export * from './synchronize.js';
 export * from './LoopMetrics.js';
 export * from './controlLoop.js';

@@ -1,11 +1,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
-import { compareTimestamps, toNanoseconds } from '../core/index.js';
+import { compareTimestamps, interpolateProprio, toNanoseconds } from '../core/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
+import type { BagMessage } from './BagReader.js';
+import { CommandTransitions } from './commandTransitions.js';
+import { inferBagTopics } from './inferBagTopics.js';
+import { MessageCodec } from '../ros/index.js';
 import { recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
 
@@ -21,8 +25,8 @@ export interface BagEpisodesOptions<F> {
   /** Turns each observation into what the caller keeps (e.g. a model-ready compact frame). */
   readonly convert: (observation: Observation) => F;
   readonly jointNames?: readonly string[];
-  /** Called after each bag. */
-  readonly onBag?: (path: string, episodes: number) => void;
+  /** Called after each bag: its episodes, and how they were made (or why it gave none). */
+  readonly onBag?: (path: string, episodes: number, how: string) => void;
 }
 
 /** Bag folders under `path`: itself when it holds .mcap files, else its sub-folders that do (sorted). */
@@ -40,7 +44,10 @@ export function findBags(path: string): string[] {
 }
 
 /**
- * The episodes of bags recorded by the agent: its transition records name, for each step,
+ * The episodes of bags. A bag without the agent's transition records (recorded with `ros2 bag
+ * record`) gets them built from its camera and command topics (`CommandTransitions`), its
+ * topic roles taken from its channels where the default names are absent (`inferBagTopics`).
+ * Bags recorded by the agent: its transition records name, for each step,
  * the stamp of the observation acted on, the applied action and the next observation's
  * stamp; observations are assembled from the sensor topics in recorded order (a part that
  * repeats, or a new stamp, starts the next one, since an episode's last observation and the
@@ -53,12 +60,42 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     const reader = await BagReader.open(bag);
     const metadata = (await reader.metadata()) ?? {};
     const jointNames = options.jointNames ?? recordedJointNames(metadata);
-    const decoder = new BagDecoder({ topics: bagTopicsFromMetadata(metadata, bag), ...(jointNames === undefined ? {} : { jointNames }) });
+    const { topics, command } = await inferBagTopics(reader, bag, bagTopicsFromMetadata(metadata, bag));
+    const decoder = new BagDecoder({ topics, ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
-    for await (const m of reader.messages()) for (const e of decoder.decode(m)) assembler.add(e);
+    const trigger = topics.rgb !== '' ? 'rgb' : topics.depth !== '' ? 'depth' : topics.points !== '' ? 'points' : undefined;
+    const fromCommands = command === undefined || trigger === undefined ? undefined : new CommandTransitions(command, trigger);
+    const codecs = new Map<string, MessageCodec>();
+    const decodeCommand = (m: BagMessage): unknown => {
+      let codec = codecs.get(m.topic);
+      if (codec === undefined) {
+        if (m.schemaData === undefined) throw new TypeError(`bag ${bag}: topic ${m.topic}: its channel refers to a schema the file does not define`);
+        codecs.set(m.topic, (codec = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData))));
+      }
+      return codec.decode(m.data);
+    };
+    let recorded = 0;
+    for await (const m of reader.messages()) {
+      const events = decoder.decode(m);
+      for (const e of events) {
+        if (e.kind === 'transition') recorded++;
+        assembler.add(e);
+      }
+      fromCommands?.add(m, events, decodeCommand);
+    }
+    let how: string;
+    if (recorded > 0) how = `${recorded} recorded transitions`;
+    else if (fromCommands !== undefined && fromCommands.commands > 0) {
+      const built = fromCommands.transitions(jointNames);
+      for (const t of built) assembler.add({ kind: 'transition', value: t });
+      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]}`;
+    } else {
+      const missing = trigger === undefined ? 'camera topic (sensor_msgs/Image, CompressedImage or PointCloud2)' : 'command topic (TwistStamped, JointTrajectory or Float64MultiArray) with messages';
+      how = `skipped: no agent transitions, and no ${missing} to build them from`;
+    }
     const episodes = assembler.episodes();
     out.push(...episodes);
-    options.onBag?.(bag, episodes.length);
+    options.onBag?.(bag, episodes.length, how);
   }
   return out;
 }
@@ -77,6 +114,8 @@ export class EpisodeAssembler<F> {
   /** Every sensor message by modality and stamp, for transitions that name their parts. */
   readonly #parts: { [K in ObservationPart]: Map<bigint, Observation[K]> } = { rgb: new Map(), depth: new Map(), points: new Map(), proprio: new Map() };
   #current: { stamp: Observation['stamp']; rgb?: RgbImage; depth?: DepthImage; points?: PointCloud; proprio?: Proprioception } | undefined;
+  /** The joint states' stamps in order, built when first needed after a new one. */
+  #proprioKeys: bigint[] | undefined;
 
   constructor(bag: string, convert: (observation: Observation) => F) {
     this.#bag = bag;
@@ -90,6 +129,7 @@ export class EpisodeAssembler<F> {
     }
     if (e.kind === 'goal') return;
     (this.#parts[e.kind] as Map<bigint, unknown>).set(toNanoseconds(e.value.stamp), e.value);
+    if (e.kind === 'proprio') this.#proprioKeys = undefined;
     const current = this.#current;
     if (current !== undefined && (compareTimestamps(current.stamp, e.value.stamp) !== 0 || current[e.kind] !== undefined)) this.#flush();
     this.#current ??= { stamp: e.value.stamp };
@@ -101,15 +141,36 @@ export class EpisodeAssembler<F> {
     this.#current = undefined;
   }
 
-  /** The observation made of exactly these messages; undefined when one of them is not in the bag. */
+  /**
+   * The observation made of exactly these messages; undefined when one of them is not in the
+   * bag. A joint state the node interpolated to its frame's stamp is interpolated here the
+   * same way, from the recorded joint states around that stamp.
+   */
   #joined(stamp: Observation['stamp'], parts: readonly PartStampRecord[]): Observation | undefined {
     const observation: Record<string, unknown> = { stamp };
     for (const p of parts) {
-      const value = this.#parts[p.modality]?.get(toNanoseconds(p.stamp));
+      const value = p.modality === 'proprio' ? this.#proprioAt(p.stamp) : this.#parts[p.modality]?.get(toNanoseconds(p.stamp));
       if (value === undefined) return undefined;
       observation[p.modality] = value;
     }
     return observation as unknown as Observation;
+  }
+
+  #proprioAt(stamp: Observation['stamp']): Proprioception | undefined {
+    const all = this.#parts.proprio;
+    const ns = toNanoseconds(stamp);
+    const exact = all.get(ns);
+    if (exact !== undefined) return exact;
+    const keys = (this.#proprioKeys ??= [...all.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < ns) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0 || lo === keys.length) return undefined;
+    return interpolateProprio(all.get(keys[lo - 1])!, all.get(keys[lo])!, stamp);
   }
 
   /** The episodes of everything added so far. */

@@ -4,6 +4,7 @@ export * from './Pose.js';
 export * from './Observation.js';
 export * from './Action.js';
 export * from './Transition.js';
+export * from './interpolateProprio.js';
 export * from './config/Config.js';
 export * from './config/describeZodIssues.js';
 export * from './config/logConfig.js';

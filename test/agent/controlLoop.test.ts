@@ -7,6 +7,8 @@ import type { LoopEvent } from '../../src/agent/controlLoop.js';
 import type { Controller, Decision } from '../../src/agent/Controller.js';
 import { agentConfigSchema } from '../../src/core/config/agentConfig.js';
 import type { Observation } from '../../src/core/Observation.js';
+import type { Action } from '../../src/core/Action.js';
+import type { AppliedAction } from '../../src/agent/Sink.js';
 import { toSeconds } from '../../src/core/Timestamp.js';
 import { proprioAt, RecordingSink, rgbAt, testSource } from './fixtures.js';
 
@@ -93,5 +95,103 @@ test('goal observations reach the controller', () => {
     loop.events$.subscribe();
     ts.flush();
     assert.deepEqual(goals, [goal]);
+  });
+});
+
+/** Frames every `periodMs` from 0 to `untilMs`, rgb and proprio at the same stamps, as a cold marble. */
+function framesEvery(periodMs: number, untilMs: number): { marbles: string; values: Record<string, number> } {
+  const values: Record<string, number> = {};
+  let marbles = '';
+  let t = 0;
+  for (let i = 0; t <= untilMs; i++, t += periodMs) {
+    const key = String.fromCharCode(0x100 + i);
+    values[key] = t;
+    marbles += i === 0 ? key : ` ${periodMs - 1}ms ${key}`;
+  }
+  return { marbles: `${marbles} 200ms |`, values };
+}
+
+test('a camera faster than the control rate: one decision per control period, on the freshest frame', () => {
+  const ts = scheduler();
+  ts.run(({ cold }) => {
+    // A 33 Hz camera (every 30 ms) and a 20 Hz control rate, for one second.
+    const { marbles, values } = framesEvery(30, 990);
+    const rgb$ = cold(marbles, values).pipe(map(rgbAt));
+    const proprio$ = cold(marbles, values).pipe(map(proprioAt));
+    const sink = new RecordingSink();
+    const controller = slowController(ts, 0);
+    const loop = controlLoop(testSource({ rgb$, proprio$ }), sink, controller, { ...config, controlHz: 20 }, ts);
+    const ticks: number[] = [];
+    loop.events$.subscribe((e) => {
+      if (e.type === 'tick') ticks.push(ts.now());
+    });
+    ts.flush();
+    // Decisions at 0, 50, 100, ...: the leading frame, then the freshest of each period at its end.
+    assert.deepEqual(ticks.slice(0, 5), [0, 50, 100, 150, 200]);
+    // Each on the newest frame that had arrived by then.
+    assert.deepEqual(controller.seen, ticks.map((t) => Math.floor(t / 30) * 30));
+    for (let i = 1; i < ticks.length; i++) assert.ok(ticks[i] - ticks[i - 1] >= 50, `decision ${i} came ${ticks[i] - ticks[i - 1]} ms after the one before`);
+    const summary = loop.metrics.summary();
+    assert.equal(summary.ticks, ticks.length);
+    // 34 frames in 0..990 ms; decisions at 0, 50, ..., 1000 (the last frame's period ends at 1000).
+    assert.equal(summary.ticks, 21);
+    assert.equal(summary.commandsSent, 21);
+    assert.equal(summary.heldBack, 0);
+    assert.equal(summary.controlHz, 20);
+    assert.equal(summary.decisionHz, 20);
+    assert.equal(summary.droppedFrames, 34 - 21, 'the frames no decision took');
+  });
+});
+
+test('held-back decisions are counted apart, are not sent, and the control rate is the command rate', () => {
+  const ts = scheduler();
+  ts.run(({ cold }) => {
+    const { marbles, values } = framesEvery(10, 190);
+    const rgb$ = cold(marbles, values).pipe(map(rgbAt));
+    const proprio$ = cold(marbles, values).pipe(map(proprioAt));
+    // A sink whose rate limit holds back every other decision; a held-back twist persists.
+    let n = 0;
+    let last: Float32Array = new Float32Array(4);
+    const sink = {
+      send: (a: Action): AppliedAction => {
+        if (n++ % 2 === 1) return { ...a, values: last, unsent: 'held_back' };
+        last = a.values;
+        return a;
+      },
+      safeStop: () => undefined,
+    };
+    const loop = controlLoop(testSource({ rgb$, proprio$ }), sink, slowController(ts, 0), config, ts);
+    const sent: boolean[] = [];
+    loop.events$.subscribe((e) => {
+      if (e.type === 'tick') sent.push(e.sent);
+    });
+    ts.flush();
+    assert.equal(sent.length, 20);
+    assert.deepEqual(sent.slice(0, 4), [true, false, true, false]);
+    const summary = loop.metrics.summary();
+    assert.equal(summary.ticks, 20);
+    assert.equal(summary.decisionHz, 100);
+    assert.equal(summary.commandsSent, 10);
+    assert.equal(summary.heldBack, 10);
+    assert.equal(summary.controlHz, 50);
+  });
+});
+
+test('stale pairs: decisions whose joint state is older than the frame by more than half a control period', () => {
+  const ts = scheduler();
+  ts.run(({ cold }) => {
+    // Joint states stop after 60 ms while frames go on; each later frame takes the last joint state after its wait.
+    const rgb$ = cold('a 49ms b 49ms c 49ms d 99ms |', { a: 0, b: 50, c: 100, d: 150 }).pipe(map(rgbAt));
+    const proprio$ = cold('x 59ms y 199ms |', { x: 0, y: 60 }).pipe(map(proprioAt));
+    const controller = slowController(ts, 0);
+    const loop = controlLoop(testSource({ rgb$, proprio$ }), new RecordingSink(), controller, { ...config, syncSlopMs: 100, syncWaitMs: 5, controlHz: 10 }, ts);
+    loop.events$.subscribe();
+    ts.flush();
+    // 0 pairs exactly; 50 waits 5 ms and takes the joint state of 0 (50 ms old: not more than half
+    // of 100 ms); 100 is replaced, within its control period, by 150, which takes 60 (90 ms old: stale).
+    const summary = loop.metrics.summary();
+    assert.deepEqual(controller.seen, [0, 50, 150]);
+    assert.equal(summary.pairs, 3);
+    assert.equal(summary.stalePairs, 1);
   });
 });

@@ -2,6 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DepthImage, PointCloud, Proprioception, RgbImage, Timestamp } from '../../src/core/index.js';
+import { toNanoseconds } from '../../src/core/index.js';
+import { BagRecorder } from '../../src/bag/BagRecorder.js';
+import type { RosMessageMap, RosMessageType } from '../../src/ros/index.js';
+import { getMessageCodec } from '../../src/ros/index.js';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'bag-test-'): { dir: string; cleanup: () => void } {
@@ -50,3 +54,52 @@ export function recordingLogger(): Logger & { lines: Array<{ level: string; mess
   });
   return make();
 }
+
+const PLAIN_MS = 1_000_000;
+
+/** The stamp `ms` milliseconds into a plain bag (writePlainBag). */
+export function plainBagStamp(ms: number): Timestamp {
+  return { sec: 100 + Math.floor(ms / 1000), nanosec: (ms % 1000) * PLAIN_MS };
+}
+
+/**
+ * 30 Hz camera (colour and 32FC1 depth) whose joint state (100 Hz) comes from a separate
+ * driver, and 20 Hz commands; returns the commands' values as written.
+ */
+export async function writePlainBag(dir: string, command: 'twist' | 'trajectory', seconds = 1): Promise<number[][]> {
+  const recorder = await BagRecorder.start({ dir, thread: 'inline' });
+  const raw = <K extends RosMessageType>(topic: string, type: K, ms: number, msg: RosMessageMap[K]): void => {
+    recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), getMessageCodec(type).encode(msg));
+  };
+  const sent: number[][] = [];
+  const q = (ms: number): number[] => [0.2 + ms / 10000, -0.1 + ms / 20000];
+  for (let ms = 0; ms <= seconds * 1000; ms++) {
+    if (ms % 10 === 0) {
+      raw('/my_arm/joint_states', 'sensor_msgs/msg/JointState', ms, { header: { stamp: plainBagStamp(ms), frame_id: '' }, name: ['j2', 'j1'], position: Float64Array.from(q(ms).reverse()), velocity: new Float64Array(0), effort: new Float64Array(0) });
+    }
+    if (ms % 33 === 0) {
+      raw('/cam/color', 'sensor_msgs/msg/Image', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'cam' }, height: 2, width: 2, encoding: 'rgb8', is_bigendian: 0, step: 6, data: new Uint8Array(12).fill(ms & 255) });
+      const depth = new Float32Array(4).fill(0.5 + ms / 10000);
+      raw('/cam/depth', 'sensor_msgs/msg/Image', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'cam' }, height: 2, width: 2, encoding: '32FC1', is_bigendian: 0, step: 8, data: new Uint8Array(depth.buffer) });
+    }
+    if (ms % 50 === 7) {
+      const k = sent.length;
+      if (command === 'twist') {
+        const v = [0.01 * ((k % 5) - 2), 0.02, -0.01 * (k % 3)];
+        raw('/servo/cmd', 'geometry_msgs/msg/TwistStamped', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'base' }, twist: { linear: { x: v[0], y: v[1], z: v[2] }, angular: { x: 0, y: 0, z: 0 } } });
+        sent.push([v[0] * 0.05, v[1] * 0.05, v[2] * 0.05, 1]);
+      } else {
+        const target = q(ms).map((p, i) => p + 0.01 * (i + 1) * ((k % 4) - 1));
+        raw('/arm/joint_trajectory', 'trajectory_msgs/msg/JointTrajectory', ms, {
+          header: { stamp: plainBagStamp(ms), frame_id: '' },
+          joint_names: ['j1', 'j2'],
+          points: [{ positions: Float64Array.from(target), velocities: new Float64Array(0), accelerations: new Float64Array(0), effort: new Float64Array(0), time_from_start: { sec: 0, nanosec: 50 * PLAIN_MS } }],
+        });
+        sent.push([0.01 * ((k % 4) - 1), 0.02 * ((k % 4) - 1), 1]);
+      }
+    }
+  }
+  await recorder.close();
+  return sent;
+}
+

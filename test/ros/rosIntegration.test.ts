@@ -125,7 +125,24 @@ describe('ROS 2 integration: sim-robot and run as separate processes', { skip },
     process.stdout.write(`# run --record: ${recorded} images recorded, ${seen} byte-identical to what this test's subscriber received (both best effort)\n`);
     assert.ok(recorded >= 10 && seen >= 0.8 * recorded, `${seen} of ${recorded} recorded images match received bytes`);
     const episodes = await readBagEpisodes(bag, { convert: () => 0 });
-    assert.ok(episodes.reduce((n, e) => n + e.actions.length, 0) >= 5, 'transitions join the recorded messages');
+    const transitions = episodes.reduce((n, e) => n + e.actions.length, 0);
+    assert.ok(transitions >= 5, 'transitions join the recorded messages');
+
+    // The final status went out after SIGINT (the bag keeps what the node published): it says so.
+    const statusCodec = getMessageCodec('jepa_agent_msgs/msg/AgentStatus');
+    let last: ReturnType<typeof statusCodec.decode> | undefined;
+    for await (const m of reader.messages({ topics: ['/jepa_agent/status'] })) last = statusCodec.decode(m.data);
+    process.stdout.write(
+      `# run final status: ${last?.state}, decisions ${last?.ticks}, commands ${last?.commands_sent} (${last?.control_hz.toFixed(1)}/s), held back ${last?.held_back}, ` +
+        `stale pairs ${last?.stale_pairs} (${((last?.stale_pair_share ?? 0) * 100).toFixed(1)}%), transitions ${transitions}\n`,
+    );
+    assert.ok(last !== undefined, 'a status in the bag');
+    assert.equal(last.state, 'finalized');
+    assert.equal(last.last_safe_stop_reason, 'shutdown');
+    assert.ok(last.safe_stops >= 1);
+    assert.ok(last.commands_sent >= 10);
+    assert.ok(transitions <= last.commands_sent, 'no more transitions than commands that went out');
+    assert.ok(last.stale_pair_share < 0.05, `stale pairs ${last.stale_pairs} of ${last.ticks}`);
   });
 
   test('commands arrive through ROS 2 and the simulated arm moves toward the goal (scripted controller)', async () => {

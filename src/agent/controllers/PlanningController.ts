@@ -9,7 +9,7 @@ import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import { perceivedClusters } from '../../perception/index.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
-import type { Controller, Decision } from '../Controller.js';
+import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
@@ -156,6 +156,7 @@ export class PlanningController implements Controller {
     }
     let values: Float32Array;
     let predictedCost: number | undefined;
+    let mode: DecisionMode = 'explore';
     if (this.explore && this.#exploration.curiosity > 0 && this.#rng.next() < this.#exploration.curiosity) {
       values = this.#curiousAction();
       this.#warmStart = undefined;
@@ -167,6 +168,7 @@ export class PlanningController implements Controller {
     } else if (this.#held !== undefined && this.#heldLeft > 0) {
       // Temporal abstraction: the planned action spans plan.actionRepeat ticks.
       this.#heldLeft--;
+      mode = 'continue';
       values = Float32Array.from(this.#held);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
@@ -176,6 +178,7 @@ export class PlanningController implements Controller {
       predictedCost = plan.cost;
       this.#held = Float32Array.from(plan.firstAction);
       this.#heldLeft = this.#plannerConfig.actionRepeat - 1;
+      mode = 'plan';
       values = Float32Array.from(plan.firstAction);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     }
@@ -186,6 +189,7 @@ export class PlanningController implements Controller {
       values,
       planningMs: performance.now() - start,
       ...(predictedCost === undefined ? {} : { predictedCost }),
+      mode,
       info: {
         ...(predictionError === undefined ? {} : { predictionError }),
         babbling: this.babbling ? 1 : 0,

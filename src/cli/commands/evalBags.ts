@@ -60,8 +60,12 @@ export async function evalBags(runtime: Runtime, options: EvalBagsOptions): Prom
   try {
     const horizon = Number(options.horizon ?? model.config.horizon);
     if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`eval: --horizon must be a positive integer, got ${options.horizon}`);
-    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { convert: (o) => compactFrame(o, model.config) });
+    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { convert: (o) => compactFrame(o, model.config), onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`) });
     if (episodes.length === 0) throw new Error(`eval: no episode with transitions in ${resolve(options.bags)}`);
+    const other = episodes.find((e) => e.actions[0].length !== episodes[0].actions[0].length);
+    if (other !== undefined) {
+      throw new Error(`eval: ${episodes[0].bag} has actions of ${episodes[0].actions[0].length} values but ${other.bag} of ${other.actions[0].length}: evaluate bags of one action space`);
+    }
     if (episodes[0].actions[0].length !== model.actionDim) {
       throw new Error(`eval: the bags' actions have ${episodes[0].actions[0].length} components, the checkpoint's model takes ${model.actionDim}`);
     }

@@ -111,6 +111,9 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     let out: ReplayResult = graph === undefined ? result : { ...result, graph: graph.stats() };
     if (model !== undefined) {
       const episodes = assembler.episodes();
+      if (episodes.length === 0) {
+        logger.warn(`replay: no episode in ${options.bag}: it holds no agent transitions to join; \`jepa-agent eval --bags ${options.bag} --ckpt ...\` builds them from its command topic`);
+      }
       const horizon = Number(options.horizon ?? model.config.horizon);
       out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };
     }

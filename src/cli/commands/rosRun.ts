@@ -65,7 +65,8 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   controller.explore = params.learn;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
   const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
-  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal starts another.
+  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal
+  // starts another. Only decisions that went out: a held-back one is not what the arm did.
   let episode = 0;
   const node = new AgentNode(transport, {
     params,
@@ -77,8 +78,9 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     ...(learner === undefined ? {} : { learner }),
     ...(recorder === undefined ? {} : { recording: { recorder, exclude: params.record.exclude } }),
     onEvent: (event) => {
-      if (event.type === 'tick') learner?.add(event.observation, event.action.values, episode);
-      else episode++;
+      if (event.type === 'tick') {
+        if (event.sent) learner?.add(event.observation, event.action.values, episode);
+      } else episode++;
     },
   });
   if (params.lifecycle && transport.bindLifecycle !== undefined) {

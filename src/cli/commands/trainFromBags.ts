@@ -36,11 +36,16 @@ export async function trainFromBags(runtime: Runtime, options: TrainFromBagsOpti
   await initBackend({ backend: config.engine.backend, logger });
   const episodes = await readBagEpisodes<CompactFrame>(options.bags, {
     convert: (o) => compactFrame(o, config.model),
-    onBag: (bag, n) => logger.info(`read ${n} episodes from ${bag}`),
+    onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`),
   });
   const frames = episodes.reduce((n, e) => n + e.frames.length, 0);
   if (episodes.length === 0) throw new Error(`train: no episode with transitions in ${resolve(options.bags)} (record some with \`jepa-agent record --source sim\`)`);
   const actionDim = episodes[0].actions[0].length;
+  // Checked before anything is written: every bag's actions must mean the same thing.
+  const other = episodes.find((e) => e.actions[0].length !== actionDim);
+  if (other !== undefined) {
+    throw new Error(`train: ${episodes[0].bag} has actions of ${actionDim} values but ${other.bag} of ${other.actions[0].length}: train on bags of one action space`);
+  }
   if (actionDim !== config.model.actionDim) {
     // The bags decide what an action is; the model is sized to them.
     logger.info(`train: model.actionDim ${config.model.actionDim} -> ${actionDim}, the bags' action size`);

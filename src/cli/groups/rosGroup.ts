@@ -27,7 +27,7 @@ export function registerRosCommands(program: Command, info: ProgramInfo): void {
   addGlobalOptions(
     program
       .command('sim-robot')
-      .description('the embedded simulation as a ROS 2 robot: publishes cameras, points, joint states; accepts trajectory, position and twist commands')
+      .description('the embedded simulation as a ROS 2 robot: publishes cameras, points, joint states; accepts the commands of sim.actionSpace: twists (TwistStamped) at the default ee_delta, joint trajectories and position arrays with --set sim.actionSpace=joint_delta')
       .option('--params <file>', 'ROS 2 parameters YAML (section jepa_sim_robot or /**)')
       .option('-p, --param <name=value>', 'override a node parameter (repeatable), e.g. -p topics.rgb=/cam/image', collect, [])
       .option('--node-name <name>', 'node name (and the params YAML section read)', 'jepa_sim_robot'),

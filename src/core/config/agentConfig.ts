@@ -4,6 +4,17 @@ export const agentConfigSchema = z
   .strictObject({
     /** Largest spread of the stamps of one synchronised observation, milliseconds. */
     syncSlopMs: z.number().min(0).max(10000).default(30),
+    /**
+     * How long a frame waits for the joint state of its own instant (stamped at or after it)
+     * before it takes the closest one within the slop, milliseconds.
+     */
+    syncWaitMs: z.number().min(0).max(10000).default(20),
+    /**
+     * Decisions per second: the loop takes the freshest synchronised observation once per
+     * period, whatever the camera rate. 0: every synchronised observation (a source that
+     * steps at its own rate, as the simulation does).
+     */
+    controlHz: z.number().min(0).max(1000).default(0),
     /** Modalities every synchronised observation must have; the others are attached when in time. */
     requiredModalities: z.array(z.enum(['rgb', 'depth', 'points', 'proprio'])).min(1).default(['rgb', 'proprio']),
     watchdog: z

@@ -134,15 +134,21 @@ bool has_goal
 bool estop
 string last_safe_stop_reason
 uint32 ticks
+float64 decision_hz
+uint32 commands_sent
 float64 control_hz
+uint32 held_back
 float64 latency_ms_p50
 float64 latency_ms_p99
 float64 plan_ms_p50
 uint32 dropped_frames
+uint32 stale_pairs
+float64 stale_pair_share
 uint32 safe_stops
 uint32 bad_messages
 `,
   'jepa_agent_msgs/PlanStatus': `std_msgs/Header header
+string mode
 float64 predicted_cost
 float64 planning_ms
 bool babbling
@@ -150,6 +156,7 @@ string[] action_names
 uint32 horizon
 float32[] actions
 float32[] action_sent
+bool sent
 `,
   'jepa_agent_msgs/PredictionError': `std_msgs/Header header
 float64 error

@@ -218,11 +218,16 @@ export interface AgentStatusMsg {
   readonly estop: boolean;
   readonly last_safe_stop_reason: string;
   readonly ticks: number;
+  readonly decision_hz: number;
+  readonly commands_sent: number;
   readonly control_hz: number;
+  readonly held_back: number;
   readonly latency_ms_p50: number;
   readonly latency_ms_p99: number;
   readonly plan_ms_p50: number;
   readonly dropped_frames: number;
+  readonly stale_pairs: number;
+  readonly stale_pair_share: number;
   readonly safe_stops: number;
   readonly bad_messages: number;
 }
@@ -230,6 +235,7 @@ export interface AgentStatusMsg {
 /** jepa_agent_msgs/PlanStatus (msgs/msg/PlanStatus.msg). */
 export interface PlanStatusMsg {
   readonly header: HeaderMsg;
+  readonly mode: string;
   readonly predicted_cost: number;
   readonly planning_ms: number;
   readonly babbling: boolean;
@@ -237,6 +243,7 @@ export interface PlanStatusMsg {
   readonly horizon: number;
   readonly actions: Float32Array;
   readonly action_sent: Float32Array;
+  readonly sent: boolean;
 }
 
 /** jepa_agent_msgs/PredictionError (msgs/msg/PredictionError.msg). */

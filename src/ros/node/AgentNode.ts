@@ -1,7 +1,8 @@
 import { asyncScheduler, Subscription } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { Controller } from '../../agent/Controller.js';
-import type { ControlLoop, LoopEvent } from '../../agent/controlLoop.js';
+import type { LoopEvent } from '../../agent/controlLoop.js';
+import type { LoopMetrics } from '../../agent/LoopMetrics.js';
 import { controlLoop } from '../../agent/controlLoop.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { BagRecorder } from '../../bag/BagRecorder.js';
@@ -60,6 +61,8 @@ export function agentLoopConfig(params: AgentNodeParams, agent: Readonly<AgentCo
   return {
     ...agent,
     syncSlopMs: params.sync_slop_ms,
+    syncWaitMs: params.sync_wait_ms,
+    controlHz: params.control_rate_hz,
     requiredModalities: [...params.required_modalities],
     watchdog: { observationTimeoutMs: params.watchdog.observation_timeout_ms, planTimeoutMs: params.watchdog.plan_timeout_ms },
   };
@@ -68,16 +71,17 @@ export function agentLoopConfig(params: AgentNodeParams, agent: Readonly<AgentCo
 interface Configured {
   readonly source: RosSource;
   readonly sink: RosSink;
-  readonly status: StatusPublisher;
 }
 
 /**
  * The `jepa_agent` node above the transport: the robot's topics as a RosSource, its
  * controller as a RosSink, the control loop between them with a goal gate, goal and
  * clear-goal topics, and the status outputs. Managed as a lifecycle node: configure creates
- * subscriptions and publishers, activate starts the loop, deactivate stops it with a safe
- * stop, cleanup frees everything, shutdown does what is needed of those. Without ROS 2 the
- * same node runs over an InProcessTransport.
+ * subscriptions and the command publisher, activate starts the loop, deactivate stops it
+ * with a safe stop, cleanup frees everything, shutdown does what is needed of those. The
+ * status outputs live as long as the node: AgentStatus goes out at status_rate_hz in every
+ * state and once after every transition (in the state it ended in), the last time after
+ * shutdown. Without ROS 2 the same node runs over an InProcessTransport.
  */
 export class AgentNode {
   readonly lifecycle: Lifecycle;
@@ -86,11 +90,16 @@ export class AgentNode {
   readonly #options: AgentNodeOptions;
   readonly #scheduler: SchedulerLike;
   readonly #logger: Logger;
+  readonly #status: StatusPublisher;
+  readonly #statusTimer: Subscription;
   #configured: Configured | undefined;
-  #loop: ControlLoop | undefined;
+  /** The figures of the loop of the last activation (kept after deactivate, cleanup and shutdown). */
+  #metrics: LoopMetrics | undefined;
   #gate: GoalGate | undefined;
   #active = new Subscription();
   #lastSafeStop = '';
+  /** Safe stops of sinks already cleaned up. */
+  #earlierSafeStops = 0;
   #predictionErrorSum = 0;
   #predictionErrors = 0;
   readonly #recording: NodeRecording | undefined;
@@ -114,10 +123,20 @@ export class AgentNode {
         onShutdown: () => this.#shutdown(),
       },
       options.logger,
+      (state) => {
+        this.publishStatus();
+        if (state === 'finalized') this.#statusTimer.unsubscribe();
+      },
     );
+    this.#status = new StatusPublisher(this.#transport, options.params.topics, options.logger);
+    const period = 1000 / options.params.status_rate_hz;
+    this.#statusTimer = this.#scheduler.schedule(function (this: { schedule(state?: AgentNode, delay?: number): unknown }, node) {
+      node?.publishStatus();
+      this.schedule(node, period);
+    }, period, this);
   }
 
-  /** The node's source, sink and status outputs while configured. */
+  /** The node's source and sink while configured. */
   get parts(): Configured | undefined {
     return this.#configured;
   }
@@ -138,8 +157,9 @@ export class AgentNode {
   }
 
   status(): AgentStatusMsg {
-    const summary = this.#loop?.metrics.summary();
+    const summary = this.#metrics?.summary();
     const sink = this.#configured?.sink;
+    const pairs = summary?.pairs ?? 0;
     const activity =
       this.lifecycle.state !== 'active'
         ? 'inactive'
@@ -160,20 +180,24 @@ export class AgentNode {
       estop: sink?.estopped ?? false,
       last_safe_stop_reason: ascii(sink?.lastStopReason || this.#lastSafeStop),
       ticks: summary?.ticks ?? 0,
+      decision_hz: summary?.decisionHz ?? 0,
+      commands_sent: summary?.commandsSent ?? 0,
       control_hz: summary?.controlHz ?? 0,
+      held_back: summary?.heldBack ?? 0,
       latency_ms_p50: summary?.latencyMsP50 ?? 0,
       latency_ms_p99: summary?.latencyMsP99 ?? 0,
       plan_ms_p50: summary?.planMsP50 ?? 0,
       dropped_frames: summary?.droppedFrames ?? 0,
-      safe_stops: summary?.safeStops ?? 0,
+      stale_pairs: summary?.stalePairs ?? 0,
+      stale_pair_share: pairs > 0 ? (summary?.stalePairs ?? 0) / pairs : 0,
+      safe_stops: this.#earlierSafeStops + (sink?.stats.safeStops ?? 0),
       bad_messages: this.bad.count(),
     };
   }
 
   /** Publishes AgentStatus (and LearnerProgress when there is a learner) now. */
   publishStatus(): void {
-    const status = this.#configured?.status;
-    if (status === undefined) return;
+    const status = this.#status;
     status.status(this.status());
     const learner = this.#options.learner?.progress();
     if (learner !== undefined) {
@@ -206,8 +230,7 @@ export class AgentNode {
       logger,
       scheduler: this.#scheduler,
     });
-    const status = new StatusPublisher(this.#transport, params.topics, logger);
-    this.#configured = { source, sink, status };
+    this.#configured = { source, sink };
     logger.info(`${this.#transport.nodeName} configured: commands as ${params.action_interface} on ${sink.topic}`);
     return true;
   }
@@ -219,7 +242,7 @@ export class AgentNode {
     const gate = new GoalGate(this.#options.controller, parts.source.actionSpace, params.without_goal);
     this.#gate = gate;
     const loop = controlLoop(parts.source, parts.sink, gate, this.#options.agentConfig, this.#scheduler);
-    this.#loop = loop;
+    this.#metrics = loop.metrics;
     this.#predictionErrorSum = 0;
     this.#predictionErrors = 0;
     this.#active = new Subscription();
@@ -240,37 +263,32 @@ export class AgentNode {
         },
       }),
     );
-    const period = 1000 / params.status_rate_hz;
-    this.#active.add(
-      this.#scheduler.schedule(function (this: { schedule(state?: AgentNode, delay?: number): unknown }, node) {
-        node?.publishStatus();
-        this.schedule(node, period);
-      }, period, this),
-    );
     this.#logger.info(`${this.#transport.nodeName} active`);
     return true;
   }
 
   #onEvent(event: LoopEvent, gate: GoalGate): void {
-    const status = this.#configured?.status;
+    const status = this.#status;
     if (event.type === 'tick') {
       gate.gripper = event.action.values[event.action.values.length - 1];
       const { decision } = event;
-      if (decision.predictedCost !== undefined && status !== undefined) {
-        const plan = this.#options.lastPlan?.();
-        status.plan({
-          header: this.#header(),
-          predicted_cost: decision.predictedCost,
-          planning_ms: decision.planningMs,
-          babbling: decision.info?.babbling === 1,
-          action_names: [...(this.#configured?.source.actionSpace.names ?? [])],
-          horizon: plan?.horizon ?? 1,
-          actions: Float32Array.from(plan?.actions ?? decision.values),
-          action_sent: Float32Array.from(event.action.values),
-        });
-      }
+      // Every tick: what was decided and how, whether it went out.
+      const mode = decision.mode ?? 'plan';
+      const plan = decision.predictedCost !== undefined ? this.#options.lastPlan?.() : undefined;
+      status.plan({
+        header: this.#header(),
+        mode,
+        predicted_cost: decision.predictedCost ?? Number.NaN,
+        planning_ms: decision.planningMs,
+        babbling: mode === 'explore',
+        action_names: [...(this.#configured?.source.actionSpace.names ?? [])],
+        horizon: plan?.horizon ?? 1,
+        actions: Float32Array.from(plan?.actions ?? decision.values),
+        action_sent: Float32Array.from(event.action.values),
+        sent: event.sent,
+      });
       const error = decision.info?.predictionError;
-      if (error !== undefined && Number.isFinite(error) && status !== undefined) {
+      if (error !== undefined && Number.isFinite(error)) {
         this.#predictionErrorSum += error;
         this.#predictionErrors++;
         status.predictionError({ header: this.#header(), error, mean_error: this.#predictionErrorSum / this.#predictionErrors });
@@ -288,15 +306,19 @@ export class AgentNode {
   #deactivate(reason: string): boolean {
     this.#active.unsubscribe();
     this.#recording?.endEpisode();
+    this.#lastSafeStop = reason;
     this.#configured?.sink.safeStop(reason);
-    this.publishStatus();
     return true;
   }
 
   #cleanup(): boolean {
-    this.#configured?.sink.close();
+    const sink = this.#configured?.sink;
+    if (sink !== undefined) {
+      this.#earlierSafeStops += sink.stats.safeStops;
+      if (sink.lastStopReason !== '') this.#lastSafeStop = sink.lastStopReason;
+    }
+    sink?.close();
     this.#configured = undefined;
-    this.#loop = undefined;
     this.#gate = undefined;
     return true;
   }

@@ -42,7 +42,7 @@ export class GoalGate implements Controller {
     if (!this.holding) return this.#inner.decide(observation);
     const values = new Float32Array(this.#space.names.length);
     values[values.length - 1] = this.#gripper;
-    return { values, planningMs: 0, info: { holding: 1 } };
+    return { values, planningMs: 0, mode: 'hold', info: { holding: 1 } };
   }
 
   /** The gripper command held while holding (the last one sent). */

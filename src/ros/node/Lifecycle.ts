@@ -27,16 +27,18 @@ const CALLBACK: Record<LifecycleTransition, keyof LifecycleCallbacks> = {
  * moves to the target state when the callback returns true, stays when it returns false, and
  * on a thrown error goes to unconfigured (ROS 2's ErrorProcessing with a successful on_error)
  * after logging it. An rclnodejs LifecycleNode runs its own copy; `callbacks()` keeps this
- * one in step with it.
+ * one in step with it. `onSettled` runs after every transition, in the state it ended in.
  */
 export class Lifecycle {
   readonly #callbacks: LifecycleCallbacks;
   readonly #logger: Logger;
+  readonly #onSettled: ((state: LifecycleState, transition: LifecycleTransition) => void) | undefined;
   #state: LifecycleState = 'unconfigured';
 
-  constructor(callbacks: LifecycleCallbacks, logger: Logger) {
+  constructor(callbacks: LifecycleCallbacks, logger: Logger, onSettled?: (state: LifecycleState, transition: LifecycleTransition) => void) {
     this.#callbacks = callbacks;
     this.#logger = logger;
+    this.#onSettled = onSettled;
   }
 
   get state(): LifecycleState {
@@ -55,10 +57,12 @@ export class Lifecycle {
     } catch (error) {
       this.#logger.error(`lifecycle: ${transition} failed: ${error instanceof Error ? error.message : String(error)}; node is unconfigured`);
       this.#state = transition === 'shutdown' ? 'finalized' : 'unconfigured';
+      this.#onSettled?.(this.#state, transition);
       return false;
     }
     if (ok) this.#state = to;
     else this.#logger.warn(`lifecycle: ${transition} refused; node stays ${this.#state}`);
+    this.#onSettled?.(this.#state, transition);
     return ok;
   }
 

@@ -14,9 +14,10 @@ const PARTS: readonly ObservationPart[] = ['rgb', 'depth', 'points', 'proprio'];
 
 /**
  * The agent's own records of a recording ROS node, beside the raw topics its
- * RecordingTransport keeps: one transition per control tick (the action as decided and as
+ * RecordingTransport keeps: one transition per command sent (the action as decided and as
  * sent, the plan's cost, and the stamps of exactly the messages it was decided on and of the
- * observation that followed), episode markers (an episode is an unbroken run of ticks: a safe
+ * observation of the next command; a decision that did not go out, e.g. held back by the rate
+ * limit, is no transition and no step: the arm kept doing what the last command said), episode markers (an episode is an unbroken run of ticks: a safe
  * stop, a new goal or deactivation ends it), goal markers, and the end-effector pose and
  * gripper that a JointState cannot carry. A tick's transition is written when the next tick
  * shows what followed; the last tick of an episode has no observed outcome and is not written.
@@ -48,6 +49,7 @@ export class NodeRecording {
 
   onEvent(event: LoopEvent): void {
     if (event.type === 'tick') {
+      if (!event.sent) return;
       if (!this.#open) {
         this.#open = true;
         this.#steps = 0;

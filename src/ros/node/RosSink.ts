@@ -1,8 +1,8 @@
 import { asyncScheduler, Subscription } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { ActionSink } from '../../agent/Sink.js';
+import type { ActionSink, AppliedAction, Unsent } from '../../agent/Sink.js';
 import type { Action, ActionSpace, Logger } from '../../core/index.js';
-import { clipAction } from '../../core/index.js';
+import { clipAction, secondsBetween } from '../../core/index.js';
 import type { JointVectors, RosMessageType } from '../messages/index.js';
 import { float64MultiArrayFromAction, getMessageCodec, jointTrajectoryFromAction, twistStampedFromAction } from '../messages/index.js';
 import type { RawPublisher, RosTransport } from '../transport/index.js';
@@ -39,9 +39,12 @@ const RATE_TOLERANCE = 0.8;
  * configured interface (JointTrajectory for a JointTrajectoryController, Float64MultiArray
  * for a forward position controller, TwistStamped for MoveIt Servo), stamped, with the
  * configured joint names, clipped to the action space and rate-limited to control_rate_hz.
- * A safe stop commands the current joint positions (or a zero twist). While the e-stop topic
- * last said true, nothing but stops goes out. `send` returns what the arm was told to do:
- * a held-back, stopped or impossible command returns the hold action.
+ * A safe stop holds where the arm is: the freshest joint state received (the newest stamp,
+ * whatever the loop last decided on), or a zero twist. While the e-stop topic last said
+ * true, nothing but stops goes out. `send` returns what the arm does after it, with
+ * `unsent` when the decision did not go out: a held-back twist returns the twist that
+ * persists (the controller keeps executing it), a held-back joint command, a command refused
+ * by the e-stop or one that could not be made returns the hold.
  */
 export class RosSink implements ActionSink {
   readonly #params: AgentNodeParams;
@@ -52,13 +55,17 @@ export class RosSink implements ActionSink {
   readonly #bad: BadMessageLog;
   readonly #scheduler: SchedulerLike;
   readonly #subscriptions = new Subscription();
-  #current: Float64Array | undefined;
+  /** The freshest joint state received (by stamp). */
+  #current: JointVectors | undefined;
+  /** The twist the controller is executing (the last one sent), as action values. */
+  #persisting: Float32Array | undefined;
   #lastSentAt = Number.NEGATIVE_INFINITY;
   #gripper = 1;
   #estop = false;
   #stopped: string | undefined;
   #sent = 0;
   #heldBack = 0;
+  #safeStops = 0;
   #lastReason = '';
 
   constructor(transport: RosTransport, options: RosSinkOptions) {
@@ -79,7 +86,7 @@ export class RosSink implements ActionSink {
     });
     if (joint) {
       if (options.joints$ === undefined) throw new RangeError(`ros sink: action_interface ${params.action_interface} needs topics.joint_states`);
-      this.#subscriptions.add(options.joints$.subscribe((v) => (this.#current = v.positions)));
+      this.#subscriptions.add(options.joints$.subscribe((v) => this.#onJoints(v)));
     }
     if (params.topics.estop !== '') {
       this.#subscriptions.add(
@@ -108,22 +115,30 @@ export class RosSink implements ActionSink {
     return this.#lastReason;
   }
 
-  get stats(): { sent: number; heldBack: number } {
-    return { sent: this.#sent, heldBack: this.#heldBack };
+  /** Commands sent, decisions held back by the rate limit, safe stops commanded (e-stops included). */
+  get stats(): { sent: number; heldBack: number; safeStops: number } {
+    return { sent: this.#sent, heldBack: this.#heldBack, safeStops: this.#safeStops };
   }
 
-  send(action: Action): Action {
+  /** The joint positions a hold commands now: the freshest joint state received. */
+  get holdPositions(): Float64Array | undefined {
+    return this.#current?.positions;
+  }
+
+  send(action: Action): AppliedAction {
     const clipped = clipAction(this.#space, action.values);
-    if (this.#estop) return this.#hold();
+    if (this.#estop) return this.#unsent('estop');
     const now = this.#scheduler.now();
     if (now - this.#lastSentAt < (RATE_TOLERANCE * 1000) / this.#params.control_rate_hz) {
       this.#heldBack++;
-      return this.#hold();
+      if (this.#persisting !== undefined) return { space: this.#space.kind, values: Float32Array.from(this.#persisting), unsent: 'held_back' };
+      return this.#unsent('held_back');
     }
-    if (!this.#publish(clipped, 'command')) return this.#hold();
+    if (!this.#publish(clipped, 'command')) return this.#unsent('failed');
     this.#lastSentAt = now;
     this.#stopped = undefined;
     this.#gripper = clipped.values[clipped.values.length - 1];
+    this.#persisting = this.#params.action_interface === 'twist' ? Float32Array.from(clipped.values) : undefined;
     this.#sent++;
     return clipped;
   }
@@ -131,7 +146,8 @@ export class RosSink implements ActionSink {
   safeStop(reason: string): void {
     this.#stopped = reason;
     this.#lastReason = reason;
-    this.#publish(this.#hold(), 'safe stop');
+    this.#safeStops++;
+    this.#stopMotion('safe stop');
   }
 
   close(): void {
@@ -144,10 +160,26 @@ export class RosSink implements ActionSink {
     if (on) {
       this.#lastReason = `e-stop on ${this.#params.topics.estop}`;
       this.#logger.warn(`e-stop: ${this.#params.topics.estop} is true; holding until it is false`);
-      this.#publish(this.#hold(), 'e-stop');
+      this.#safeStops++;
+      this.#stopMotion('e-stop');
     } else {
       this.#logger.info(`e-stop released on ${this.#params.topics.estop}`);
     }
+  }
+
+  #onJoints(v: JointVectors): void {
+    // Out-of-order arrivals never move the hold back to an older state.
+    if (this.#current === undefined || secondsBetween(this.#current.stamp, v.stamp) >= 0) this.#current = v;
+  }
+
+  /** A hold: zero motion now and no persisting twist. */
+  #stopMotion(what: string): void {
+    this.#persisting = undefined;
+    this.#publish(this.#hold(), what);
+  }
+
+  #unsent(why: Unsent): AppliedAction {
+    return { ...this.#hold(), unsent: why };
   }
 
   /** Zero motion, gripper as last commanded. */
@@ -171,7 +203,7 @@ export class RosSink implements ActionSink {
         if (this.#current === undefined) throw new Error(`no joint state received on ${p.topics.joint_states} yet: cannot turn a joint delta into targets`);
         const joint = {
           jointNames: p.joint_names,
-          currentPositions: this.#current,
+          currentPositions: this.#current.positions,
           ...(p.gripper.joint === '' ? {} : { gripper: { jointName: p.gripper.joint, closed: p.gripper.closed, open: p.gripper.open } }),
         };
         bytes =

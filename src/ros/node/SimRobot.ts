@@ -41,7 +41,9 @@ type Output = 'rgb' | 'depth' | 'camera_info' | 'points' | 'joint_states' | 'ee_
  * latest command and publishes the scene camera (rgb8 image, 32FC1 depth, CameraInfo, point
  * cloud in the base frame), the joint states (arm joints and the gripper as a joint from 0
  * closed to 1 open) and the tool pose, stamped with the node's clock; the episode's goal
- * image is latched, and so is the true goal position (for tests and scripted baselines). It accepts the three command interfaces the agent node can send: joint
+ * image is latched, and so is the true goal position (for tests and scripted baselines). It
+ * subscribes to the three command interfaces the agent node can send and obeys those of
+ * sim.actionSpace (ee_delta by default): joint
  * targets (JointTrajectory: last point, by name; Float64MultiArray: arm joints in order, then
  * the gripper) which it tracks at up to sim.maxJointDelta per step, as a position controller
  * would, when sim.actionSpace is joint_delta; and TwistStamped velocities (held until

@@ -41,7 +41,7 @@ export const agentNodeParamsSchema = z.strictObject({
       goal: z.enum(['transient_local', 'volatile']).default('transient_local').describe('durability of the goal image subscription (transient_local receives a latched goal)'),
     })
     .prefault({}),
-  control_rate_hz: z.number().positive().max(1000).default(10).describe('most commands per second (sends beyond it are held back)'),
+  control_rate_hz: z.number().positive().max(1000).default(10).describe('decisions and commands per second: the loop takes the freshest frame once per period, whatever the camera rate (sends beyond it are held back)'),
   status_rate_hz: z.number().positive().max(100).default(2).describe('AgentStatus and LearnerProgress per second'),
   action_interface: z.enum(ACTION_INTERFACES).default('joint_trajectory').describe('joint_trajectory (JointTrajectoryController), forward_position (Float64MultiArray), twist (MoveIt Servo TwistStamped)'),
   joint_names: z.array(z.string().min(1)).min(1).default([...ARM_JOINTS]).describe('arm joints in the action and proprioception order'),
@@ -70,6 +70,12 @@ export const agentNodeParamsSchema = z.strictObject({
   learn: z.boolean().default(true).describe('learn online from what the arm senses and does'),
   required_modalities: z.array(z.enum(['rgb', 'depth', 'points', 'proprio'])).min(1).default(['rgb', 'proprio']).describe('modalities every synchronised observation must have'),
   sync_slop_ms: z.number().min(0).max(10000).default(50).describe('largest stamp spread of one synchronised observation'),
+  sync_wait_ms: z
+    .number()
+    .min(0)
+    .max(10000)
+    .default(20)
+    .describe('how long a frame waits for a joint state stamped at or after it (joint states are interpolated to the frame stamp); then the closest within the slop'),
   watchdog: z
     .strictObject({
       observation_timeout_ms: z.number().positive().max(600000).default(500).describe('safe stop after this long without a synchronised observation'),

@@ -39,6 +39,8 @@ describe('RosSink', () => {
     assert.deepEqual([...applied.values].map((v) => +v.toFixed(3)), [0.05, 0.08, 1], 'clipped to max_joint_delta');
     const held = sink.send({ space: 'joint_delta', values: Float32Array.of(0.05, 0, 1) });
     assert.deepEqual([...held.values], [0, 0, 1], 'too soon: held back, hold returned');
+    assert.equal(held.unsent, 'held_back');
+    assert.equal(applied.unsent, undefined);
     advance(100);
     sink.send({ space: 'joint_delta', values: Float32Array.of(-0.01, 0, -1) });
     await waitFor(() => out.length === 2, 'two trajectories');
@@ -47,7 +49,7 @@ describe('RosSink', () => {
     assert.deepEqual([...out[0].points[0].positions].map((v) => +v.toFixed(4)), [0.55, -0.42, 0.04]);
     assert.deepEqual(out[0].points[0].time_from_start, { sec: 0, nanosec: 100_000_000 });
     assert.deepEqual([...out[1].points[0].positions].map((v) => +v.toFixed(4)), [0.49, -0.5, 0]);
-    assert.deepEqual(sink.stats, { sent: 2, heldBack: 1 });
+    assert.deepEqual(sink.stats, { sent: 2, heldBack: 1, safeStops: 0 });
     assert.equal(sink.state, 'acting');
   });
 
@@ -93,6 +95,34 @@ describe('RosSink', () => {
     sink.send({ space: 'ee_delta', values: Float32Array.of(0.01, 0, 0, 1) });
     await waitFor(() => out.length === 3, 'a twist after the release');
     assert.equal(out.length, 3, 'nothing but the stop went out while e-stopped');
+  });
+
+  test('a safe stop holds at the joint state with the newest stamp received; a late older one does not move it back', async () => {
+    const { sink, joints$, received } = setup(['action_interface=forward_position', 'topics.command=/fpc/commands']);
+    const out = received('/fpc/commands', 'std_msgs/msg/Float64MultiArray');
+    const at = (sec: number, positions: number[]): JointVectors => ({ ...joints(positions), stamp: { sec, nanosec: 0 } });
+    joints$.next(at(1, [1, 2]));
+    joints$.next(at(3, [1.25, 2.5]));
+    joints$.next(at(2, [1.125, 2.25]));
+    assert.deepEqual([...sink.holdPositions!], [1.25, 2.5]);
+    sink.safeStop('deactivated');
+    await waitFor(() => out.length === 1, 'the hold');
+    assert.deepEqual([...out[0].data], [1.25, 2.5]);
+    assert.equal(sink.stats.safeStops, 1);
+  });
+
+  test('twist: a held-back decision returns the twist the controller keeps executing; after a stop, zero', () => {
+    const { sink, advance } = setup(['action_interface=twist', 'topics.command=/servo/twist', 'control_rate_hz=20']);
+    sink.send({ space: 'ee_delta', values: Float32Array.of(0.01, -0.02, 0, 1) });
+    const held = sink.send({ space: 'ee_delta', values: Float32Array.of(-0.01, 0, 0.02, 1) });
+    assert.equal(held.unsent, 'held_back');
+    assert.deepEqual([...held.values].map((v) => +v.toFixed(4)), [0.01, -0.02, 0, 1], 'the persisting twist, not zero');
+    sink.safeStop('observations late');
+    advance(10);
+    const afterStop = sink.send({ space: 'ee_delta', values: Float32Array.of(-0.01, 0, 0.02, 1) });
+    assert.equal(afterStop.unsent, 'held_back');
+    assert.deepEqual([...afterStop.values], [0, 0, 0, 1], 'the stop ended the twist');
+    assert.deepEqual(sink.stats, { sent: 1, heldBack: 2, safeStops: 1 });
   });
 
   test('refuses an action interface that does not match the action space', () => {

@@ -26,7 +26,7 @@ describe('StatusPublisher', () => {
     assert.equal(pub.ownTypes, false);
     assert.equal(logger.lines.filter((l) => /jepa_agent_msgs is not built or not sourced/.test(l.message)).length, 1);
     const got = firstValueFrom(new InProcessTransport(bus, 't').subscribe('/jepa_agent/plan', 'std_msgs/msg/String', DEFAULT_QOS));
-    pub.plan({ header, predicted_cost: 1.5, planning_ms: 3, babbling: false, action_names: ['dx'], horizon: 2, actions: Float32Array.of(0.5, 0.25), action_sent: Float32Array.of(0.5) });
+    pub.plan({ header, mode: 'plan', predicted_cost: 1.5, planning_ms: 3, babbling: false, action_names: ['dx'], horizon: 2, actions: Float32Array.of(0.5, 0.25), action_sent: Float32Array.of(0.5), sent: true });
     pub.learner({ header, steps: 1, frames: 2, weight_updates: 3, loss_names: [], loss_values: new Float64Array(0) });
     const json = JSON.parse(getMessageCodec('std_msgs/msg/String').decode(await got).data) as Record<string, unknown>;
     assert.equal(json.type, 'jepa_agent_msgs/msg/PlanStatus');

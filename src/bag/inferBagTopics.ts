@@ -1,0 +1,77 @@
+import { MessageCodec } from '../ros/index.js';
+import type { ImageMsg } from '../ros/index.js';
+import type { BagReader } from './BagReader.js';
+import type { CommandTopic } from './commandTransitions.js';
+import type { BagTopics } from './topics.js';
+import { isAgentTopic } from './topics.js';
+
+const DEPTH_ENCODINGS = new Set(['16UC1', '32FC1', 'mono16']);
+
+/** Which sensor roles a channel of this schema can play (Image: colour or depth, by its encoding). */
+const ROLE_OF_SCHEMA: Readonly<Record<string, keyof BagTopics>> = {
+  'sensor_msgs/msg/CompressedImage': 'rgb',
+  'sensor_msgs/msg/PointCloud2': 'points',
+  'sensor_msgs/msg/CameraInfo': 'cameraInfo',
+  'sensor_msgs/msg/JointState': 'jointStates',
+  'trajectory_msgs/msg/JointTrajectory': 'jointTrajectory',
+  'geometry_msgs/msg/TwistStamped': 'twist',
+};
+
+const COMMAND_TYPES: ReadonlyArray<CommandTopic['type']> = ['geometry_msgs/msg/TwistStamped', 'trajectory_msgs/msg/JointTrajectory', 'std_msgs/msg/Float64MultiArray'];
+
+/**
+ * The bag's topic roles: `named` (from its metadata, or the default names), with each role
+ * whose topic the bag does not hold taken from the bag's own channels when exactly one
+ * channel can play it (by message type; an Image by the encoding of its first message: 16UC1,
+ * 32FC1 or mono16 is depth). Several candidates for a role are an error naming them. Also the
+ * command topic transitions can be built from: the twist or trajectory role, else the one
+ * Float64MultiArray channel.
+ */
+export async function inferBagTopics(reader: BagReader, bag: string, named: BagTopics): Promise<{ topics: BagTopics; command: CommandTopic | undefined }> {
+  const channels = (await reader.channels()).filter((c) => !isAgentTopic(c.topic) && c.messageEncoding === 'cdr');
+  const present = new Set(channels.map((c) => c.topic));
+  const candidates = new Map<keyof BagTopics, Set<string>>();
+  const add = (role: keyof BagTopics, topic: string): void => {
+    const set = candidates.get(role) ?? new Set<string>();
+    set.add(topic);
+    candidates.set(role, set);
+  };
+  const goalTopics = new Set([named.goalRgb, named.goalDepth, named.goalPoints]);
+  for (const c of channels) {
+    if (goalTopics.has(c.topic)) continue;
+    if (c.schemaName === 'sensor_msgs/msg/Image') {
+      add((await isDepth(reader, c.topic)) ? 'depth' : 'rgb', c.topic);
+    } else {
+      const role = ROLE_OF_SCHEMA[c.schemaName];
+      if (role !== undefined) add(role, c.topic);
+    }
+  }
+  const topics: Record<string, string> = { ...named };
+  for (const [role, set] of candidates) {
+    if (present.has(named[role])) continue;
+    const list = [...set].filter((t) => !Object.values(named).includes(t) || named[role] === t);
+    if (list.length === 1) topics[role] = list[0];
+    else if (list.length > 1) {
+      throw new RangeError(`bag ${bag}: ${list.length} topics could be its ${role} (${list.join(', ')}) and none is named ${named[role]}: record one, or give the bag metadata naming its topics`);
+    }
+  }
+  for (const role of Object.keys(topics) as Array<keyof BagTopics>) if (!present.has(topics[role])) topics[role] = '';
+  const result = topics as unknown as BagTopics;
+  let command: CommandTopic | undefined;
+  if (result.twist !== '') command = { topic: result.twist, type: 'geometry_msgs/msg/TwistStamped' };
+  else if (result.jointTrajectory !== '') command = { topic: result.jointTrajectory, type: 'trajectory_msgs/msg/JointTrajectory' };
+  else {
+    const arrays = channels.filter((c) => c.schemaName === COMMAND_TYPES[2]);
+    if (arrays.length === 1) command = { topic: arrays[0].topic, type: 'std_msgs/msg/Float64MultiArray' };
+  }
+  return { topics: result, command };
+}
+
+async function isDepth(reader: BagReader, topic: string): Promise<boolean> {
+  for await (const m of reader.messages({ topics: [topic] })) {
+    if (m.schemaData === undefined) return false;
+    const msg = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData)).decode(m.data) as ImageMsg;
+    return DEPTH_ENCODINGS.has(msg.encoding);
+  }
+  return false;
+}
