@@ -45,6 +45,12 @@ export class PlanningController implements Controller {
   #goalHasProprio = true;
   /** Where the goal observation's cloud shows objects (agent.planning.objectFirst). */
   #goalObjects: [number, number, number][] = [];
+  /**
+   * Whether the goal asks for an object to move: decided at the first plan after the goal is
+   * set (an object out of its goal place then), undefined before. A goal that only moves the
+   * arm never turns to objects, even when the hand nudges one on the way.
+   */
+  #goalMovesObjects: boolean | undefined;
   /** Goal-distance weights of the object-first cost: 1 on the point-cloud part; undefined when the model has none. */
   readonly #objectPartWeights: Float32Array | undefined;
   #warmStart: Float32Array | undefined;
@@ -114,6 +120,7 @@ export class PlanningController implements Controller {
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
     this.#goalObjects = this.#planning.objectFirst.enabled ? this.#restingObjects(goal) : [];
+    this.#goalMovesObjects = undefined;
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
     this.#heldLeft = 0;
@@ -136,6 +143,7 @@ export class PlanningController implements Controller {
   resetEpisode(): void {
     this.#warmStart = undefined;
     this.#heldLeft = 0;
+    this.#goalMovesObjects = undefined;
     this.#predictedNext = undefined;
     this.#play.reset();
   }
@@ -216,7 +224,8 @@ export class PlanningController implements Controller {
         return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
-    const misplaced = this.#objectPartWeights === undefined ? undefined : this.#misplacedObject(observation);
+    const misplaced = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? undefined : this.#misplacedObject(observation);
+    this.#goalMovesObjects ??= misplaced !== undefined;
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
     const latentWeight = this.#plannerConfig.cost.latentWeight;

@@ -80,8 +80,11 @@ export const agentConfigSchema = z
          * `tolerance` of it among the objects of the goal's perceived cloud (it is not where the goal shows it),
          * the end-effector term pulls the hand to that object and the latent goal term compares
          * only the point-cloud part (what sees objects, not the arm's pose in the goal picture).
-         * Otherwise the whole goal counts. Generic: objects are clusters of what the perception
-         * stage keeps, for every task; no task, geometry or scene constant.
+         * Otherwise the whole goal counts. Whether a goal asks for objects to move is decided
+         * at its first plan: a goal whose objects are all in place then (it moves the arm only)
+         * never turns to objects, even when the hand nudges one on the way. Generic: objects
+         * are clusters of what the perception stage keeps, for every task; no task, geometry or
+         * scene constant.
          */
         objectFirst: z
           .strictObject({

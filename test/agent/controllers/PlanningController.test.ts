@@ -10,6 +10,7 @@ import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { applyWeights } from '../../../src/learn/applyWeights.js';
 import { snapshotWeights } from '../../../src/learn/snapshotWeights.js';
 import { WorldModel } from '../../../src/model/index.js';
+import { perceivedObject } from '../../../src/perception/index.js';
 import { SimEnv } from '../../../src/sim/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
@@ -197,6 +198,29 @@ describe('PlanningController', () => {
         const reachArm = decideOnce('reach', true, seed);
         assert.equal(reachArm.ctl.lastObjectTarget, undefined, `reach seed ${seed}`);
       }
+
+      // A goal that moves the arm only never turns to objects, even when one is nudged later;
+      // the same nudged scene at a goal's first plan is a goal that moves it.
+      const reachObs = env.reset(4, { task: 'reach' });
+      const middle = perceivedObject(reachObs, sim.config.perception)!;
+      const cloud = reachObs.points!;
+      const moved = Float32Array.from(cloud.positions);
+      for (let i = 0; i < cloud.count; i++) {
+        const near = Math.hypot(moved[3 * i] - middle[0], moved[3 * i + 1] - middle[1]) < 0.05 && moved[3 * i + 2] > 0.002;
+        if (near) moved[3 * i] += 0.1;
+      }
+      const nudged: Observation = { ...reachObs, points: { ...cloud, positions: moved } };
+      const recorded = recordingPlanner();
+      const reachCtl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4));
+      reachCtl.explore = false;
+      reachCtl.setGoal(env.goalObservation());
+      reachCtl.decide(reachObs);
+      reachCtl.decide(nudged);
+      assert.equal(reachCtl.lastObjectTarget, undefined, 'a nudge on the way to an arm-only goal');
+      reachCtl.setGoal(env.goalObservation());
+      reachCtl.decide(nudged);
+      assert.ok(reachCtl.lastObjectTarget !== undefined, 'out of place at the first plan: the goal moves it');
+      assert.ok(Math.abs(reachCtl.lastObjectTarget[0] - (middle[0] + 0.1)) < 0.02, `target ${reachCtl.lastObjectTarget} vs moved object ${middle[0] + 0.1}`);
 
       const off = decideOnce('push', false);
       assert.equal(off.ctl.lastObjectTarget, undefined);
