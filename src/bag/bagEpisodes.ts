@@ -12,6 +12,7 @@ import { inferBagTopics } from './inferBagTopics.js';
 import { MessageCodec } from '../ros/index.js';
 import { recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
+import type { TopicRoles } from './topicRoles.js';
 
 /** One recorded episode: T + 1 observations (converted by the caller) and the T applied actions. */
 export interface BagEpisode<F> {
@@ -25,6 +26,8 @@ export interface BagEpisodesOptions<F> {
   /** Turns each observation into what the caller keeps (e.g. a model-ready compact frame). */
   readonly convert: (observation: Observation) => F;
   readonly jointNames?: readonly string[];
+  /** Topic roles given explicitly (flags or a mapping file), over inference; each must be in every bag. */
+  readonly roles?: TopicRoles;
   /** Called after each bag: its episodes, and how they were made (or why it gave none). */
   readonly onBag?: (path: string, episodes: number, how: string) => void;
 }
@@ -60,7 +63,7 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     const reader = await BagReader.open(bag);
     const metadata = (await reader.metadata()) ?? {};
     const jointNames = options.jointNames ?? recordedJointNames(metadata);
-    const { topics, command } = await inferBagTopics(reader, bag, bagTopicsFromMetadata(metadata, bag));
+    const { topics, command } = await inferBagTopics(reader, bag, bagTopicsFromMetadata(metadata, bag), options.roles);
     const decoder = new BagDecoder({ topics, ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
     const trigger = topics.rgb !== '' ? 'rgb' : topics.depth !== '' ? 'depth' : topics.points !== '' ? 'points' : undefined;
@@ -88,7 +91,8 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     else if (fromCommands !== undefined && fromCommands.commands > 0) {
       const built = fromCommands.transitions(jointNames);
       for (const t of built) assembler.add({ kind: 'transition', value: t });
-      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]}`;
+      const gripper = fromCommands.gripperCommands > 0 ? `gripper from ${fromCommands.gripperCommands} commands` : 'gripper 1: the commands do not carry it';
+      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]} (${gripper})`;
     } else {
       const missing = trigger === undefined ? 'camera topic (sensor_msgs/Image, CompressedImage or PointCloud2)' : 'command topic (TwistStamped, JointTrajectory or Float64MultiArray) with messages';
       how = `skipped: no agent transitions, and no ${missing} to build them from`;

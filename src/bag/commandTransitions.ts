@@ -37,6 +37,7 @@ export class CommandTransitions {
   readonly #frames: Record<'rgb' | 'depth' | 'points', bigint[]> = { rgb: [], depth: [], points: [] };
   readonly #joints: Proprioception[] = [];
   readonly #commands: Command[] = [];
+  #gripperCommands = 0;
 
   constructor(command: CommandTopic, trigger: 'rgb' | 'depth' | 'points') {
     this.#command = command;
@@ -59,6 +60,11 @@ export class CommandTransitions {
     return this.#commands.length;
   }
 
+  /** How many of the transitions' commands carried the gripper (the others' gripper component is 1). */
+  get gripperCommands(): number {
+    return this.#gripperCommands;
+  }
+
   /** The transitions, in order; `jointNames` are the arm joints of a joint command, in the action's order. */
   transitions(jointNames: readonly string[] | undefined): TransitionRecord[] {
     const sorted = (xs: bigint[]): bigint[] => xs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -66,6 +72,7 @@ export class CommandTransitions {
     const joints = [...this.#joints].sort((a, b) => (toNanoseconds(a.stamp) < toNanoseconds(b.stamp) ? -1 : 1));
     const commands = [...this.#commands].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     const period = medianInterval(commands.map((c) => c.at));
+    this.#gripperCommands = 0;
     const steps: Array<{ frame: bigint; values: number[] }> = [];
     for (const c of commands) {
       const frame = latestAtOrBefore(this.#frames[this.#trigger], c.at);
@@ -140,7 +147,12 @@ export class CommandTransitions {
       }
       values.push(targets[i] - current.positions[j]);
     }
-    values.push(1);
+    // The gripper as our node commands it: the one joint beyond the arm joints.
+    const extra = this.#command.type === 'trajectory_msgs/msg/JointTrajectory' ? targetNames.flatMap((n, i) => (names.includes(n) ? [] : [i])) : targets.length === names.length + 1 ? [names.length] : [];
+    if (extra.length === 1 && extra[0] < targets.length && Number.isFinite(targets[extra[0]])) {
+      this.#gripperCommands++;
+      values.push(2 * Math.min(1, Math.max(0, targets[extra[0]])) - 1);
+    } else values.push(1);
     return values;
   }
 }

@@ -17,3 +17,5 @@ export * from './BagDecoder.js';
 export * from './bagMetadata.js';
 export * from './BagSource.js';
 export * from './bagEpisodes.js';
+export * from './topicRoles.js';
+export { inferBagTopics } from './inferBagTopics.js';

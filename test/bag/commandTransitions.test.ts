@@ -2,8 +2,9 @@
 // as CDR, no agent records, no metadata, topic names of its own. Episodes are built from it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BagRecorder, readBagEpisodes } from '../../src/bag/index.js';
+import { BagRecorder, readBagEpisodes, topicRoles } from '../../src/bag/index.js';
 import type { Observation } from '../../src/core/index.js';
 import { toNanoseconds } from '../../src/core/index.js';
 import { getMessageCodec } from '../../src/ros/index.js';
@@ -61,5 +62,53 @@ describe('episodes of a bag without agent records', () => {
     const how: string[] = [];
     assert.deepEqual(await readBagEpisodes(dir, { convert: (o) => o, onBag: (_b, _n, h) => how.push(h) }), []);
     assert.match(how[0], /skipped: no agent transitions, and no command topic \(TwistStamped, JointTrajectory or Float64MultiArray\) with messages to build them from/);
+  });
+
+  test('a trajectory that carries the gripper as one more joint (as our node sends it) gives the gripper component', async () => {
+    const sent = await writePlainBag(join(tmp.dir, 'gripper'), 'trajectory', 1, { gripper: true });
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(join(tmp.dir, 'gripper'), { convert: (o) => o, jointNames: ['j1', 'j2'], onBag: (_b, _n, h) => how.push(h) });
+    const actions = episodes.flatMap((e) => e.actions);
+    assert.equal(actions.length, 19);
+    for (let k = 0; k < actions.length; k++) assertClose(actions[k], sent[k], `action ${k}`);
+    assert.equal(actions[0][2], -0.5, 'opening 0.25 is gripper command -0.5');
+    assert.match(how[0], /gripper from 20 commands/);
+    const twistHow: string[] = [];
+    await readBagEpisodes<Observation>(join(tmp.dir, 'twist'), { convert: (o) => o, onBag: (_b, _n, h) => twistHow.push(h) });
+    assert.match(twistHow[0], /gripper 1: the commands do not carry it/);
+  });
+
+  test('two colour cameras: inference fails naming both, --rgb settles it', async () => {
+    const dir = join(tmp.dir, 'two-cameras');
+    const sent = await writePlainBag(dir, 'twist', 1, { secondCamera: '/cam2/color' });
+    await assert.rejects(readBagEpisodes(dir, { convert: (o) => o }), (error: Error) => {
+      assert.match(error.message, /two-cameras: 2 topics could be its rgb \((\/cam\/color, \/cam2\/color|\/cam2\/color, \/cam\/color)\).*--rgb TOPIC or in a --topics FILE/);
+      return true;
+    });
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, roles: { rgb: '/cam2/color' } });
+    assert.equal(episodes.length, 1);
+    assert.equal(episodes[0].actions.length, 19);
+    assertClose(episodes[0].actions[3], sent[3], 'action 3');
+    // The first camera's pixels carry their millisecond; the second's are black.
+    assert.ok(episodes[0].frames.every((f) => f.rgb!.data.every((v) => v === 0)), 'the colour frames of the topic given');
+  });
+
+  test('a mapping file gives the roles (YAML or JSON), the flags override it; unknown roles are errors', () => {
+    const yaml = join(tmp.dir, 'roles.yaml');
+    writeFileSync(yaml, 'rgb: /cam/color\ncommand: /servo/cmd\n');
+    assert.deepEqual(topicRoles({ topicsFile: yaml }), { rgb: '/cam/color', command: '/servo/cmd' });
+    assert.deepEqual(topicRoles({ topicsFile: yaml, rgb: '/cam2/color', joints: '/my_arm/joint_states' }), { rgb: '/cam2/color', command: '/servo/cmd', joints: '/my_arm/joint_states' });
+    const json = join(tmp.dir, 'roles.json');
+    writeFileSync(json, JSON.stringify({ depth: '/cam/depth', colour: '/cam/color' }));
+    assert.throws(() => topicRoles({ topicsFile: json }), /--topics .*roles\.json: unknown role 'colour' \(known: rgb, depth, points, joints, command\)/);
+  });
+
+  test('a named topic the bag does not hold is an error naming the bag, the topic and its topics', async () => {
+    const dir = join(tmp.dir, 'twist');
+    await assert.rejects(
+      readBagEpisodes(dir, { convert: (o) => o, roles: { command: '/arm/cmd' } }),
+      /bag .*twist: topic \/arm\/cmd \(given as --command\) is not in it; it holds .*\/servo\/cmd \(geometry_msgs\/msg\/TwistStamped\)/,
+    );
+    await assert.rejects(readBagEpisodes(dir, { convert: (o) => o, roles: { command: '/cam/color' } }), /command topic \/cam\/color carries sensor_msgs\/msg\/Image/);
   });
 });

@@ -66,7 +66,7 @@ export function plainBagStamp(ms: number): Timestamp {
  * 30 Hz camera (colour and 32FC1 depth) whose joint state (100 Hz) comes from a separate
  * driver, and 20 Hz commands; returns the commands' values as written.
  */
-export async function writePlainBag(dir: string, command: 'twist' | 'trajectory', seconds = 1): Promise<number[][]> {
+export async function writePlainBag(dir: string, command: 'twist' | 'trajectory', seconds = 1, extra: { readonly secondCamera?: string; readonly gripper?: boolean } = {}): Promise<number[][]> {
   const recorder = await BagRecorder.start({ dir, thread: 'inline' });
   const raw = <K extends RosMessageType>(topic: string, type: K, ms: number, msg: RosMessageMap[K]): void => {
     recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), getMessageCodec(type).encode(msg));
@@ -80,6 +80,9 @@ export async function writePlainBag(dir: string, command: 'twist' | 'trajectory'
     if (ms % 33 === 0) {
       raw('/cam/color', 'sensor_msgs/msg/Image', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'cam' }, height: 2, width: 2, encoding: 'rgb8', is_bigendian: 0, step: 6, data: new Uint8Array(12).fill(ms & 255) });
       const depth = new Float32Array(4).fill(0.5 + ms / 10000);
+      if (extra.secondCamera !== undefined) {
+        raw(extra.secondCamera, 'sensor_msgs/msg/Image', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'cam2' }, height: 2, width: 2, encoding: 'bgr8', is_bigendian: 0, step: 6, data: new Uint8Array(12) });
+      }
       raw('/cam/depth', 'sensor_msgs/msg/Image', ms, { header: { stamp: plainBagStamp(ms), frame_id: 'cam' }, height: 2, width: 2, encoding: '32FC1', is_bigendian: 0, step: 8, data: new Uint8Array(depth.buffer) });
     }
     if (ms % 50 === 7) {
@@ -90,12 +93,15 @@ export async function writePlainBag(dir: string, command: 'twist' | 'trajectory'
         sent.push([v[0] * 0.05, v[1] * 0.05, v[2] * 0.05, 1]);
       } else {
         const target = q(ms).map((p, i) => p + 0.01 * (i + 1) * ((k % 4) - 1));
+        // With the gripper as our node sends it: one more joint, 0 closed .. 1 open.
+        const opening = k % 2 === 0 ? 0.25 : 1;
+        if (extra.gripper === true) target.push(opening);
         raw('/arm/joint_trajectory', 'trajectory_msgs/msg/JointTrajectory', ms, {
           header: { stamp: plainBagStamp(ms), frame_id: '' },
-          joint_names: ['j1', 'j2'],
+          joint_names: extra.gripper === true ? ['j1', 'j2', 'gripper'] : ['j1', 'j2'],
           points: [{ positions: Float64Array.from(target), velocities: new Float64Array(0), accelerations: new Float64Array(0), effort: new Float64Array(0), time_from_start: { sec: 0, nanosec: 50 * PLAIN_MS } }],
         });
-        sent.push([0.01 * ((k % 4) - 1), 0.02 * ((k % 4) - 1), 1]);
+        sent.push([0.01 * ((k % 4) - 1), 0.02 * ((k % 4) - 1), extra.gripper === true ? 2 * opening - 1 : 1]);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readBagEpisodes } from '../../bag/index.js';
+import { readBagEpisodes, topicRoles } from '../../bag/index.js';
+import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { BagEpisode } from '../../bag/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
@@ -13,7 +14,7 @@ import { predictionErrorPerHorizon } from '../../eval/predict/predictionErrorPer
 import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
 import type { Runtime } from '../runtime.js';
 
-export interface EvalBagsOptions {
+export interface EvalBagsOptions extends TopicRoleFlags {
   readonly bags: string;
   readonly ckpt: string;
   readonly horizon?: string;
@@ -55,12 +56,13 @@ export function evalBagsMarkdown(report: EvalBagsReport): string {
 /** `jepa-agent eval --bags DIR --ckpt CKPT`: JSON on stdout (and report.json + report.md with --out). */
 export async function evalBags(runtime: Runtime, options: EvalBagsOptions): Promise<EvalBagsReport> {
   const { config, logger } = runtime;
+  const roles = topicRoles(options);
   await initBackend({ backend: config.engine.backend, logger });
   const model = await loadCheckpoint(options.ckpt, { logger });
   try {
     const horizon = Number(options.horizon ?? model.config.horizon);
     if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`eval: --horizon must be a positive integer, got ${options.horizon}`);
-    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { convert: (o) => compactFrame(o, model.config), onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`) });
+    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { roles, convert: (o) => compactFrame(o, model.config), onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`) });
     if (episodes.length === 0) throw new Error(`eval: no episode with transitions in ${resolve(options.bags)}`);
     const other = episodes.find((e) => e.actions[0].length !== episodes[0].actions[0].length);
     if (other !== undefined) {

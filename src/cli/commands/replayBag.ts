@@ -1,4 +1,6 @@
-import { bagInfo, BagSource, EpisodeAssembler } from '../../bag/index.js';
+import { bagInfo, bagTopicsFromMetadata, BagReader, BagSource, EpisodeAssembler, inferBagTopics, readBagEpisodes, topicRoles } from '../../bag/index.js';
+import type { BagTopics } from '../../bag/index.js';
+import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { ReplaySummary } from '../../bag/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
@@ -11,7 +13,7 @@ import type { Runtime } from '../runtime.js';
 import { bagPredictionErrors } from './evalBags.js';
 import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
 
-export interface ReplayOptions {
+export interface ReplayOptions extends TopicRoleFlags {
   readonly bag: string;
   readonly ckpt?: string;
   /** A number (1 = real time) or 'max'. */
@@ -70,6 +72,13 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
   if (options.ros !== true && (options.clock !== undefined || options.latched !== undefined)) throw new Error('replay: --clock and --latched need --ros');
   const startTime = at(options.start, '--start');
   const endTime = at(options.end, '--end');
+  // Topic roles given, or needed to build transitions with --ckpt: checked against the bag before anything plays.
+  const roles = topicRoles(options);
+  let bagTopics: BagTopics | undefined;
+  if (options.ckpt !== undefined || Object.keys(roles).length > 0) {
+    const reader = await BagReader.open(options.bag);
+    bagTopics = (await inferBagTopics(reader, options.bag, bagTopicsFromMetadata((await reader.metadata()) ?? {}, options.bag), roles)).topics;
+  }
   // Before anything heavy: with --ros, ROS 2 must be there.
   const rcl = options.ros === true ? await loadRclnodejs('`replay --ros`') : undefined;
   let model: WorldModel | undefined;
@@ -86,6 +95,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
       ...(endTime === undefined ? {} : { endTime }),
       ...(options.topics === undefined ? {} : { topics: options.topics.split(',').map((t) => t.trim()) }),
       loop: options.loop === true,
+      ...(bagTopics === undefined ? {} : { bagTopics }),
       logger,
     });
     const convert = model === undefined ? (): CompactFrame => ({}) : (o: Parameters<typeof compactFrame>[0]): CompactFrame => compactFrame(o, model!.config);
@@ -110,9 +120,11 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     const result: ReplayResult = { replay, messagesPerS: replay.wallS > 0 ? replay.messages / replay.wallS : 0, topics };
     let out: ReplayResult = graph === undefined ? result : { ...result, graph: graph.stats() };
     if (model !== undefined) {
-      const episodes = assembler.episodes();
+      let episodes = assembler.episodes();
       if (episodes.length === 0) {
-        logger.warn(`replay: no episode in ${options.bag}: it holds no agent transitions to join; \`jepa-agent eval --bags ${options.bag} --ckpt ...\` builds them from its command topic`);
+        // No agent transitions: built from the command topic, as `eval --bags` does (the whole bag, not --start/--end).
+        episodes = await readBagEpisodes<CompactFrame>(options.bag, { roles, convert, onBag: (bag, n, how) => logger.info(`replay: ${n} episodes from ${bag} (${how})`) });
+        if (episodes.length === 0) logger.warn(`replay: no episode in ${options.bag}: no agent transitions, and none could be built from its command topic`);
       }
       const horizon = Number(options.horizon ?? model.config.horizon);
       out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { readBagEpisodes } from '../../bag/index.js';
+import { readBagEpisodes, topicRoles } from '../../bag/index.js';
+import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { Config } from '../../core/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
@@ -8,7 +9,7 @@ import { initBackend } from '../../model/index.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 
-export interface TrainFromBagsOptions {
+export interface TrainFromBagsOptions extends TopicRoleFlags {
   readonly bags: string;
   readonly out: string;
   readonly steps: string;
@@ -33,8 +34,10 @@ export async function trainFromBags(runtime: Runtime, options: TrainFromBagsOpti
   let config = runtime.config;
   const steps = Number(options.steps);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`train: --steps must be a positive integer, got ${options.steps}`);
+  const roles = topicRoles(options);
   await initBackend({ backend: config.engine.backend, logger });
   const episodes = await readBagEpisodes<CompactFrame>(options.bags, {
+    roles,
     convert: (o) => compactFrame(o, config.model),
     onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`),
   });

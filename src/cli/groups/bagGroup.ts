@@ -3,6 +3,8 @@ import type { ProgramInfo } from './ProgramInfo.js';
 import { addGlobalOptions } from '../runtime.js';
 import type { GlobalOptions } from '../runtime.js';
 import { withRuntime } from '../withRuntime.js';
+import { addTopicRoleOptions } from './topicRoleOptions.js';
+import type { TopicRoleFlags } from './topicRoleOptions.js';
 
 /** `jepa-agent bag info|repair`, `record`, `replay`, `train`: interaction bags (MCAP) and offline training. */
 export function registerBagCommands(program: Command, info: ProgramInfo): void {
@@ -55,8 +57,7 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
   });
 
   addGlobalOptions(
-    program
-      .command('replay')
+    addTopicRoleOptions(program.command('replay'), '--topics-file <file>')
       .description('play a bag as the agent\'s sensor source; with --ckpt, open-loop prediction error per horizon against what happened; with --ros, onto the ROS 2 graph')
       .argument('<bag>', 'bag folder or .mcap file')
       .option('--ckpt <dir>', 'world-model checkpoint to evaluate open loop')
@@ -71,21 +72,20 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
       .option('--delay <s>', 'with --ros: seconds between creating the publishers and the first message, for discovery', '1')
       .option('--latched <list>', 'with --ros: comma-separated topics published transient-local (default: the bag\'s goal topics)')
       .option('--node-name <name>', 'with --ros: the replaying node\'s name', 'jepa_agent_replay'),
-  ).action(async (path: string, opts: GlobalOptions & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string; ros?: boolean; clock?: string; delay?: string; latched?: string; nodeName?: string }) => {
+  ).action(async (path: string, opts: GlobalOptions & TopicRoleFlags & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string; ros?: boolean; clock?: string; delay?: string; latched?: string; nodeName?: string }) => {
     const { replayBag } = await import('../commands/replayBag.js');
     await withRuntime(opts, [], (rt) => replayBag(rt, { ...opts, bag: path }));
   });
 
   addGlobalOptions(
-    program
-      .command('train')
+    addTopicRoleOptions(program.command('train'), '--topics <file>')
       .description('train the world model offline from bags, with progress and checkpoints (learn.checkpointEverySteps)')
       .requiredOption('--bags <dir>', 'a bag folder, or a folder of bag folders')
       .requiredOption('--out <dir>', 'checkpoint folder')
       .option('--steps <n>', 'training steps', '500')
       .option('--resume <ckpt>', 'continue from a checkpoint'),
-  ).action(async (opts: GlobalOptions & { bags: string; out: string; steps: string; resume?: string }) => {
+  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags: string; out: string; steps: string; resume?: string; topics?: string }) => {
     const { trainFromBags } = await import('../commands/trainFromBags.js');
-    await withRuntime(opts, [], (rt) => trainFromBags(rt, opts));
+    await withRuntime(opts, [], (rt) => trainFromBags(rt, { ...opts, ...(opts.topics === undefined ? {} : { topicsFile: opts.topics }) }));
   });
 }

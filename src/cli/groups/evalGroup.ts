@@ -8,6 +8,8 @@ import type { EvalPredictOptions } from '../commands/evalPredict.js';
 import type { EvalProbeOptions } from '../commands/evalProbe.js';
 import type { EvalTransferOptions } from '../commands/evalTransfer.js';
 import { withRuntime } from '../withRuntime.js';
+import { addTopicRoleOptions } from './topicRoleOptions.js';
+import type { TopicRoleFlags } from './topicRoleOptions.js';
 
 /** Options every experiment shares: mode, encoder source, where the run folder goes. */
 function addExperimentOptions(cmd: Command): Command {
@@ -33,18 +35,18 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
     .enablePositionalOptions();
   // `eval --bags DIR --ckpt CKPT` (no experiment named): prediction error per horizon on recorded bags.
   addGlobalOptions(
-    evalCmd
+    addTopicRoleOptions(evalCmd, '--topics <file>')
       .option('--bags <dir>', 'bags to evaluate a checkpoint on: multi-step latent prediction error vs copy-last per horizon')
       .option('--ckpt <dir>', 'world-model checkpoint (with --bags)')
       .option('--horizon <n>', 'prediction horizon (with --bags; default the checkpoint\'s model.horizon)')
       .option('--out <dir>', 'also write report.json and report.md here (with --bags)'),
-  ).action(async (opts: GlobalOptions & { bags?: string; ckpt?: string; horizon?: string; out?: string }) => {
+  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags?: string; ckpt?: string; horizon?: string; out?: string; topics?: string }) => {
     if (opts.bags === undefined || opts.ckpt === undefined) {
       evalCmd.help();
       return;
     }
     const { evalBags } = await import('../commands/evalBags.js');
-    await withRuntime(opts, [], (rt) => evalBags(rt, { bags: opts.bags!, ckpt: opts.ckpt!, ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }), ...(opts.out === undefined ? {} : { out: opts.out }) }));
+    await withRuntime(opts, [], (rt) => evalBags(rt, { ...opts, bags: opts.bags!, ckpt: opts.ckpt!, ...(opts.topics === undefined ? {} : { topicsFile: opts.topics }) }));
   });
 
   // eval probe
