@@ -2,10 +2,11 @@
 // no metadata, topic names of the robot's own), and on a folder mixing action spaces.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { evalBags } from '../../../src/cli/commands/evalBags.js';
+import { replayBag } from '../../../src/cli/commands/replayBag.js';
 import { trainFromBags } from '../../../src/cli/commands/trainFromBags.js';
 import type { Runtime } from '../../../src/cli/runtime.js';
 import { silentLogger } from '../../../src/core/index.js';
@@ -28,6 +29,32 @@ describe('train --bags and eval --bags on plain rosbag2 bags', () => {
     const tensors = tf.memory().numTensors;
     const report = await evalBags(runtime(), { bags: join(tmp.dir, 'bags'), ckpt: join(tmp.dir, 'ckpt'), horizon: '2' });
     assert.equal(report.episodes, 1);
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
+  });
+
+  test('replay --ckpt on a bag without agent records builds its transitions from the command topic', async () => {
+    const tensors = tf.memory().numTensors;
+    const result = await replayBag(runtime(), { bag: join(tmp.dir, 'bags', 'robot'), ckpt: join(tmp.dir, 'ckpt'), rate: 'max', horizon: '2' });
+    assert.equal(result.episodes, 1);
+    assert.equal(result.horizons?.length, 2);
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
+  });
+
+  test('two colour cameras: a --topics file names the one to use, a flag overrides it; a missing topic fails before anything is written', async () => {
+    await writePlainBag(join(tmp.dir, 'ambiguous', 'robot'), 'twist', 2, { secondCamera: '/cam2/color' });
+    const bags = join(tmp.dir, 'ambiguous');
+    const out = join(tmp.dir, 'ambiguous-ckpt');
+    await assert.rejects(trainFromBags(runtime(), { bags, out, steps: '1' }), /2 topics could be its rgb .*--rgb TOPIC/);
+    const file = join(tmp.dir, 'roles.yaml');
+    writeFileSync(file, 'rgb: /cam/missing\ncommand: /servo/cmd\n');
+    await assert.rejects(trainFromBags(runtime(), { bags, out, steps: '1', topicsFile: file }), /bag .*robot: topic \/cam\/missing \(given as --rgb\) is not in it; it holds .*\/cam2\/color \(sensor_msgs\/msg\/Image\)/);
+    assert.ok(!existsSync(out), 'no checkpoint written');
+    const trained = await trainFromBags(runtime(), { bags, out, steps: '1', topicsFile: file, rgb: '/cam2/color' });
+    assert.equal(trained.frames, 40);
+    const tensors = tf.memory().numTensors;
+    const replayed = await replayBag(runtime(), { bag: join(bags, 'robot'), ckpt: out, rate: 'max', horizon: '2', topicsFile: file, rgb: '/cam/color' });
+    assert.equal(replayed.episodes, 1);
+    await assert.rejects(evalBags(runtime(), { bags, ckpt: out, horizon: '2', depth: '/cam/nowhere' }), /topic \/cam\/nowhere \(given as --depth\) is not in it/);
     assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
   });
 
