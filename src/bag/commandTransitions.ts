@@ -27,8 +27,12 @@ interface Command {
  * the frame stamp, as the live node pairs them) to the frame of the next command. The action
  * is read by the command's interface: a twist as its end-effector displacement over one
  * command period (ee_delta), a trajectory's last point or a position array minus the joint
- * state at the command (joint_delta); the gripper component is 1 (open: no gripper command
- * is recorded). The period is the median interval between commands. Commands that share their
+ * state at the command (joint_delta). The gripper component is taken from a joint command that
+ * carries it as our node sends it (one joint beyond the arm joints: a trajectory naming one more
+ * joint, a position array with one more value, last), its position read from 0 closed to 1 open
+ * (the node's default gripper.closed/open) as a command from -1 to 1; otherwise (a twist, an
+ * arm-only command) it is 1, open. The arm joints are `jointNames` when given (or the bag's
+ * metadata), else the joint state's names. The period is the median interval between commands. Commands that share their
  * frame with the next one are merged into it (no new observation between them).
  */
 export class CommandTransitions {
@@ -60,7 +64,7 @@ export class CommandTransitions {
     return this.#commands.length;
   }
 
-  /** How many of the transitions' commands carried the gripper (the others' gripper component is 1). */
+  /** How many commands carried the gripper (the others' gripper component is 1). */
   get gripperCommands(): number {
     return this.#gripperCommands;
   }
