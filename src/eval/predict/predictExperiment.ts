@@ -9,6 +9,7 @@ import { babbleEpisodes } from '../common/babble.js';
 import type { BabbleEpisode } from '../common/babble.js';
 import { encodeLatents } from '../common/encodeLatents.js';
 import type { Latents } from '../common/encodeLatents.js';
+import type { ModelFrames } from '../../model/frames.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
 import { packFrames } from '../common/packFrames.js';
@@ -133,15 +134,22 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
 
   for (const [encoder, model] of [['trained', models.trained], ['random', models.random]] as const) {
     const fitLatents = encodeLatents(model, fitFrames);
-    const reps = representations(fitLatents);
     const testLatents = tests.map((t) => ({ split: t.split, episodes: t.episodes, latents: encodeLatents(model, packFrames(t.episodes.flatMap((e) => e.frames), config)) }));
+    // The fused state of the same frames without proprioception: what a goal image gives the planner.
+    const cameras = model.modalities.includes('proprio') && model.modalities.length > 1
+      ? new Map<string, Float32Array>([
+          ['fit', encodeLatents(model, camerasOnly(fitFrames)).state],
+          ...tests.map((t): [string, Float32Array] => [t.split, encodeLatents(model, camerasOnly(packFrames(t.episodes.flatMap((e) => e.frames), config))).state]),
+        ])
+      : undefined;
+    const reps = representations(fitLatents, cameras);
     // (1) multi-step prediction, per split
     for (const t of testLatents) {
       horizons.push(...predictionErrorPerHorizon(model, t.episodes, t.latents, options.horizon).map((h) => ({ encoder, split: t.split, ...h })));
     }
     // (2) pose probes
     for (const [name, pick, dim] of reps) {
-      const x = pick(fitLatents);
+      const x = pick(fitLatents, 'fit');
       const n = fitLatents.count;
       const std = fitStandardizer(x, n, dim);
       const xz = std.apply(x, n);
@@ -151,7 +159,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
         const probe = fitRidge(xz, n, dim, y, 3, { groups });
         for (const t of testLatents) {
           const m = t.latents.count;
-          const pred = probe.predict(std.apply(pick(t.latents), m), m);
+          const pred = probe.predict(std.apply(pick(t.latents, t.split), m), m);
           const truth = concat(t.episodes, of);
           const err = meanStd(rowDistances(pred, truth, m, 3));
           poses.push({ representation: `${encoder} ${name}`, target, split: t.split, r2: rSquared(pred, truth, m, 3), errorCm: 100 * err.mean, errorCmStd: 100 * err.std, frames: m });
@@ -161,7 +169,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
       const yawProbe = fitRidge(xz, n, dim, yawTargets(concatYaw(fit)), 2, { groups });
       for (const t of testLatents) {
         const m = t.latents.count;
-        const pred = yawProbe.predict(std.apply(pick(t.latents), m), m);
+        const pred = yawProbe.predict(std.apply(pick(t.latents, t.split), m), m);
         const yaw = concatYaw(t.episodes);
         const err = meanStd(angleErrorsDeg(pred, yaw));
         poses.push({ representation: `${encoder} ${name}`, target: 'object yaw', split: t.split, r2: rSquared(pred, yawTargets(yaw), m, 2), errorDeg: err.mean, errorDegStd: err.std, frames: m });
@@ -221,11 +229,23 @@ export function angleErrorsDeg(predicted: ArrayLike<number>, yaw: ArrayLike<numb
   });
 }
 
-/** Which latents the pose probes read: the fused state and each modality's own embedding. */
-/** Each representation probed: a name, how to read it from latents, and its width. */
-function representations(l: Latents): Array<[string, (x: Latents) => Float32Array, number]> {
-  const out: Array<[string, (x: Latents) => Float32Array, number]> = [['fused', (x) => x.state, l.dim]];
+/** How a representation is read: from the latents of some frames, or by the split they come from ('fit' for the probe's own). */
+type Pick = (x: Latents, split: string) => Float32Array;
+
+/**
+ * Each representation probed: a name, how to read it, and its width. The fused state, the
+ * fused state of the frames encoded without proprioception (`cameras`, keyed like Pick's
+ * split; as a goal image is encoded), and each modality's own embedding.
+ */
+function representations(l: Latents, cameras: Map<string, Float32Array> | undefined): Array<[string, Pick, number]> {
+  const out: Array<[string, Pick, number]> = [['fused', (x) => x.state, l.dim]];
+  if (cameras !== undefined) out.push(['fused, cameras only', (_, split) => cameras.get(split)!, l.dim]);
   for (const m of ['rgb', 'points', 'proprio'] as const) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!, l.embeddingDim]);
   return out;
+}
+
+/** The frames with their proprioception marked absent. */
+function camerasOnly(frames: ModelFrames): ModelFrames {
+  return { ...frames, present: { ...frames.present, proprio: new Uint8Array(frames.count) } };
 }
 

@@ -25,7 +25,7 @@ export function predictMarkdown(report: PredictReport, meta: ReportMeta): string
       .map((h) => [h.split, String(h.horizon), fmtMeanStd(h.model, h.modelStd), fmtMeanStd(h.copyLast, h.copyLastStd), fmtNum(h.model / h.copyLast, 2)]);
     lines.push(markdownTable(['split', 'horizon', 'predictor', 'copy-last', 'predictor / copy-last'], rows), '');
   }
-  lines.push('## Linear read-out of the true state (ridge probe)', '', 'R² and mean Euclidean error (cm, ± std over frames) of a closed-form ridge probe from the frozen latent; the penalty is chosen by 5-fold cross-validation over whole episodes.', '');
+  lines.push('## Linear read-out of the true state (ridge probe)', '', 'R² and mean Euclidean error (cm, ± std over frames) of a closed-form ridge probe from the frozen latent; the penalty is chosen by 5-fold cross-validation over whole episodes. `fused, cameras only`: the fused state of the same frames encoded without proprioception, as a goal image is: where the planner reads the goal\'s hand from.', '');
   for (const target of ['object', 'end effector'] as const) {
     lines.push(`### ${target} position`, '');
     const reps = [...new Set(report.poses.map((p) => p.representation))];

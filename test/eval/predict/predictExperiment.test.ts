@@ -47,6 +47,12 @@ test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the
   assert.deepEqual(a.meanBaseline.filter((b) => b.target === 'object yaw').map((b) => b.split), ['train', 'unseen_all']);
   const proprio = a.poses.find((p) => p.representation === 'trained proprio' && p.target === 'end effector' && p.split === 'train')!;
   assert.ok(proprio.r2 > 0.2, `the proprio embedding holds the end effector (R² ${proprio.r2})`);
+  // The same frames without proprioception are a representation of their own (a goal image's), on every split, and worse at the hand.
+  const fusedHand = a.poses.find((p) => p.representation === 'trained fused' && p.target === 'end effector' && p.split === 'train')!;
+  const camerasHand = a.poses.filter((p) => p.representation === 'trained fused, cameras only' && p.target === 'end effector');
+  assert.deepEqual(camerasHand.map((p) => p.split), ['train', 'unseen_all']);
+  const cm = (p: (typeof a.poses)[number]): number => (p.target === 'object yaw' ? Number.NaN : p.errorCm);
+  assert.ok(cm(camerasHand[0]) > cm(fusedHand), `cameras only ${cm(camerasHand[0])} cm vs fused ${cm(fusedHand)} cm`);
   const b = await run();
   assert.deepEqual(b, a, 'same seed, same report');
   const md = predictMarkdown(a, { command: 'jepa-agent eval predict', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'babbling', episodes: 6, frames: 78, steps: 120, seconds: 1 }, configSummary: '' });
