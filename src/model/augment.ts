@@ -9,9 +9,10 @@ export type AugmentConfig = ModelConfig['augment'];
  * (the camera sits a little elsewhere), as DrQ (Kostrikov et al. 2020) and the BYOL/VICReg
  * views do. Why per frame: the context frame and its targets then differ in appearance, so
  * a latent that encodes the episode's colours and light stops predicting its own future,
- * and only what actions change (the hand, the objects) stays predictable. Without it the
- * image part learned the scene's colours (a ridge probe read the hand at R² 0.59 on train
- * and below 0 under unseen colours or light). Why per sequence for the shift: the rollout
+ * and only what actions change (the hand, the objects) stays predictable. Measured on a
+ * babble-trained model (1500 steps): a ridge probe read the hand from the image part at R²
+ * 0.30 on train without it, 0.59 with it (hue and saturation off); both below 0.2 under
+ * unseen colours, light or camera. Why per sequence for the shift: the rollout
  * must still see the hand move between frames of one sequence.
  *
  * Returns a new array ([B, H+1, size, size, 3] uint8, as `rgb`); `rgb` (the replay buffer's

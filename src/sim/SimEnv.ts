@@ -162,6 +162,14 @@ export class SimEnv {
     return this.#requireEpisode('trueState').trueState();
   }
 
+  /**
+   * World pose of the robot base: the frame the clouds are in, with which a calibrated camera
+   * (CameraFrame.pose) maps base-frame points to pixels. Calibration, not object state.
+   */
+  basePose(): Pose {
+    return this.#requireEpisode('basePose').basePose();
+  }
+
   /** Renders a named camera ('scene' or 'wrist') at the current state, without noise. */
   render(camera: 'scene' | 'wrist', size?: { width: number; height: number }): CameraFrame {
     return this.#requireEpisode('render').renderRaw(camera, size);
@@ -504,6 +512,10 @@ class Episode {
     const camId = requireId(this.mj, this.model, 'camera', name);
     const pose = opticalPoseOfMujocoCamera(data, camId, name === 'scene' ? this.appearance.cameraJitter : undefined);
     return cam.render(data, pose, this.appearance.lighting);
+  }
+
+  basePose(): Pose {
+    return this.#bodyPose(this.data, this.#baseId);
   }
 
   #bodyPose(data: MjData, bodyId: number): Pose {

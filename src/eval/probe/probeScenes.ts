@@ -128,15 +128,7 @@ function perceivedPixel(
 ): [number, number] | undefined {
   const middle = perceivedObject(obs, model.perception);
   if (middle === undefined) return undefined;
-  const { mj, model: mjModel, data } = env.mujoco;
-  const base = requireId(mj, mjModel, 'body', 'base');
-  const p = data.xpos as Float64Array;
-  const q = data.xquat as Float64Array;
-  const basePose: Pose = {
-    position: [p[3 * base], p[3 * base + 1], p[3 * base + 2]],
-    quaternion: [q[4 * base], q[4 * base + 1], q[4 * base + 2], q[4 * base + 3]],
-  };
-  const [x, y, z] = transformPoint(inversePose(cameraPose), transformPoint(basePose, middle));
+  const [x, y, z] = transformPoint(inversePose(cameraPose), transformPoint(env.basePose(), middle));
   if (!(z > 0)) return undefined;
   return [k.fx * (x / z) + k.cx, k.fy * (y / z) + k.cy];
 }
