@@ -6,8 +6,6 @@ import type { SupportPlane } from './fitSupportPlane.js';
 
 /** Samples taken of what perception keeps: enough for a few objects' centres, cheap enough for every tick. */
 const SAMPLES = 64;
-/** Samples closer than this belong to one object by default, metres (agent.planning.objectFirst.clusterRadius). */
-export const DEFAULT_CLUSTER_RADIUS = 0.03;
 /** Fewer samples than this are strays (a few noisy depth pixels), not an object. */
 const MIN_CLUSTER_POINTS = 3;
 
@@ -17,14 +15,10 @@ const MIN_CLUSTER_POINTS = 3;
  * removed, the robot's own points filtered where the observation carries its link shapes),
  * each by its middle. Empty when nothing is kept. Generic: no task, colour or scene constant.
  * A goal picture taken with the arm out of the workspace yields where the objects should be;
- * one whose arm is in view yields the arm as one more cluster.
+ * one whose arm is in view yields the arm as one more cluster (restingObjects leaves it out).
  */
-export function perceivedObjects(
-  observation: Observation,
-  perception: PerceptionConfig,
-  clusterRadius = DEFAULT_CLUSTER_RADIUS,
-): [number, number, number][] {
-  return perceivedClusters(observation, perception, clusterRadius).map((c) => c.middle);
+export function perceivedObjects(observation: Observation, perception: PerceptionConfig): [number, number, number][] {
+  return perceivedClusters(observation, perception).map((c) => c.middle);
 }
 
 /** A perceived object: its middle, and how high its lowest sample is above the support plane (undefined without a plane). */
@@ -34,11 +28,7 @@ export interface PerceivedCluster {
 }
 
 /** `perceivedObjects` with each cluster's lowest height above the support plane: what rests on the table starts at 0. */
-export function perceivedClusters(
-  observation: Observation,
-  perception: PerceptionConfig,
-  clusterRadius = DEFAULT_CLUSTER_RADIUS,
-): PerceivedCluster[] {
+export function perceivedClusters(observation: Observation, perception: PerceptionConfig): PerceivedCluster[] {
   const cloud = observation.points;
   if (cloud === undefined) return [];
   // The self-filter keeps the hand from being taken for an object whenever the shapes come with the cloud.
@@ -47,15 +37,26 @@ export function perceivedClusters(
   if (perceived.kept === 0) return [];
   const count = Math.min(SAMPLES, perceived.kept);
   const plane = perceived.stats.plane?.applied === true ? perceived.stats.plane : undefined;
-  return clusterPoints(perceived.points, count, clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => ({
+  return clusterPoints(perceived.points, count, perception.objects.clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => ({
     middle: middleOf(perceived.points, members, plane),
     bottom: plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i))),
   }));
 }
 
-/** The largest perceived object's middle, or undefined when perception keeps nothing. */
+/**
+ * Middles of the perceived objects that rest on the support plane (perception.objects.restHeight),
+ * largest first; every cluster counts where no plane was found.
+ */
+export function restingObjects(observation: Observation, perception: PerceptionConfig): [number, number, number][] {
+  const { restHeight } = perception.objects;
+  return perceivedClusters(observation, perception)
+    .filter((c) => c.bottom === undefined || c.bottom <= restHeight)
+    .map((c) => c.middle);
+}
+
+/** The largest resting object's middle, or undefined when perception sees none. */
 export function perceivedObject(observation: Observation, perception: PerceptionConfig): [number, number, number] | undefined {
-  return perceivedObjects(observation, perception)[0];
+  return restingObjects(observation, perception)[0];
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { perceptionConfigSchema, simConfigSchema } from '../../src/core/index.js';
-import { perceivedClusters, perceivedObject } from '../../src/perception/index.js';
+import { perceivedClusters, perceivedObject, restingObjects } from '../../src/perception/index.js';
 import { SimEnv } from '../../src/sim/index.js';
 
 let env: SimEnv;
@@ -32,6 +32,9 @@ test('perceivedObjects: the arm in a reach goal picture (no joint state, so no s
   const arm = clusters.filter((c) => Math.hypot(c.middle[0] - object[0], c.middle[1] - object[1]) > 0.05);
   assert.ok(arm.length > 0, 'the arm is seen');
   for (const c of arm) assert.ok(c.bottom !== undefined && c.bottom > 0.04, `arm cluster's lowest point ${c.bottom} m`);
+  const resting = restingObjects(goal, perception);
+  assert.equal(resting.length, 1, `resting objects ${JSON.stringify(resting)}`);
+  assert.ok(Math.hypot(resting[0][0] - object[0], resting[0][1] - object[1]) < 0.025, 'the one resting object is the object');
 });
 
 test('perceivedObjects: no cloud, or nothing kept, is no object', () => {

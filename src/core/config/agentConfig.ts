@@ -96,21 +96,12 @@ export const agentConfigSchema = z
              */
             tolerance: z.number().min(0).max(1).default(0.05),
             /**
-             * Only clusters whose lowest point is at most this high above the support plane count
-             * as objects (they rest on it), metres: the arm in a goal picture, which no
-             * self-filter can remove (a goal has no joint state), hovers above it. Measured on
-             * 20 reach and 20 push scenes: objects' lowest points 0.6-2.4 cm, the arm's 4.8-10.2 cm.
-             */
-            restHeight: z.number().min(0).max(1).default(0.03),
-            /**
              * Within this distance of the object's middle the hand counts as arrived, metres: the
              * pull stops there and the latent object term alone chooses where to push. Without
              * it the hand chased the object's centre and drove it off (10 evaluation pushes
              * from a default checkpoint: objects moved 26 cm on average, 1 reached its goal).
              */
             reachRadius: z.number().min(0).max(1).default(0.05),
-            /** Perceived samples closer than this belong to one object (Euclidean clustering), metres. */
-            clusterRadius: z.number().positive().max(1).default(0.03),
           })
           .prefault({}),
       })
