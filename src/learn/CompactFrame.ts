@@ -14,6 +14,8 @@ export interface CompactFrame {
   readonly points?: Float32Array;
   /** [proprio.dim], proprioLayout order. */
   readonly proprio?: Float32Array;
+  /** [3] where perception saw the object (model.objectHead's label), base frame, metres; absent where it saw none. */
+  readonly objectPlace?: Float32Array;
 }
 
 /** Converts an observation with the model's own packing (framesFromObservations): nothing is resampled twice. */
@@ -24,6 +26,7 @@ export function compactFrame(observation: Observation, config: ModelConfig): Com
     ...(frames.rgb !== undefined && present?.rgb?.[0] === 1 ? { rgb: frames.rgb } : {}),
     ...(frames.points !== undefined && present?.points?.[0] === 1 ? { points: frames.points } : {}),
     ...(frames.proprio !== undefined && present?.proprio?.[0] === 1 ? { proprio: frames.proprio } : {}),
+    ...(frames.objectPlace !== undefined && frames.objectPlace.every(Number.isFinite) ? { objectPlace: frames.objectPlace } : {}),
   };
 }
 
@@ -48,6 +51,15 @@ export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, wher
   check('rgb', frame.rgb, Uint8Array);
   check('points', frame.points, Float32Array);
   check('proprio', frame.proprio, Float32Array);
+  const place = frame.objectPlace;
+  if (place !== undefined && (!(place instanceof Float32Array) || place.length !== 3 || !place.every(Number.isFinite))) {
+    throw new RangeError(`${where}: objectPlace must be 3 finite metres (x, y, z) in a Float32Array, got ${describe(place)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Float32Array) return `[${Array.from(value).join(', ')}]`;
+  return typeof value === 'object' && value !== null ? `a ${value.constructor.name}` : typeof value;
 }
 
 const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.dim' } as const;
@@ -59,7 +71,7 @@ const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.d
  */
 export function compactFrameTransferList(frame: CompactFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const array of [frame.rgb, frame.points, frame.proprio]) {
+  for (const array of [frame.rgb, frame.points, frame.proprio, frame.objectPlace]) {
     if (array === undefined) continue;
     const buffer = array.buffer;
     if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && !out.includes(buffer)) {

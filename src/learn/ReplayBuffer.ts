@@ -31,6 +31,8 @@ export class ReplayBuffer {
   readonly #sizes: { rgb: number; points: number; proprio: number };
   readonly #data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array };
   readonly #present: Partial<Record<ModelModality, Uint8Array>> = {};
+  /** [capacity, 3] the object head's labels, NaN where perception saw no object; only with model.objectHead. */
+  readonly #objectPlace: Float32Array | undefined;
   readonly #actions: Float32Array;
   readonly #hasAction: Uint8Array;
   readonly #episode: Float64Array;
@@ -54,6 +56,7 @@ export class ReplayBuffer {
       ...(on.proprio ? { proprio: new Float32Array(capacity * this.#sizes.proprio) } : {}),
     };
     for (const m of MODEL_MODALITIES) if (on[m]) this.#present[m] = new Uint8Array(capacity);
+    this.#objectPlace = config.objectHead ? new Float32Array(capacity * 3).fill(Number.NaN) : undefined;
     this.#actions = new Float32Array(capacity * config.actionDim);
     this.#hasAction = new Uint8Array(capacity);
     this.#episode = new Float64Array(capacity);
@@ -73,6 +76,7 @@ export class ReplayBuffer {
   /** Memory held by the rings; fixed at construction. */
   get bytes(): number {
     const arrays = [...Object.values(this.#data), ...Object.values(this.#present), this.#actions, this.#hasAction, this.#episode, this.#chain];
+    if (this.#objectPlace !== undefined) arrays.push(this.#objectPlace);
     return arrays.reduce((sum, a) => sum + a.byteLength, 0);
   }
 
@@ -99,6 +103,8 @@ export class ReplayBuffer {
       else ring.set(values, slot * size);
       present[slot] = values === undefined ? 0 : 1;
     }
+    if (frame.objectPlace === undefined) this.#objectPlace?.fill(Number.NaN, slot * 3, slot * 3 + 3);
+    else this.#objectPlace?.set(frame.objectPlace, slot * 3);
     if (action === undefined) this.#actions.fill(0, slot * a, (slot + 1) * a);
     else for (let i = 0; i < a; i++) this.#actions[slot * a + i] = action[i];
     this.#hasAction[slot] = action === undefined ? 0 : 1;
@@ -129,8 +135,10 @@ export class ReplayBuffer {
     const rgb = copy(this.#data.rgb, 'rgb');
     const points = copy(this.#data.points, 'points');
     const proprio = copy(this.#data.proprio, 'proprio');
+    const place = this.#objectPlace?.slice(slot * 3, slot * 3 + 3);
+    const objectPlace = place !== undefined && place.every(Number.isFinite) ? place : undefined;
     return {
-      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}) },
+      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}), ...(objectPlace ? { objectPlace } : {}) },
       action: this.#hasAction[slot] === 1 ? this.#actions.slice(slot * a, (slot + 1) * a) : undefined,
       episode: this.#episode[slot],
     };
@@ -170,6 +178,7 @@ export class ReplayBuffer {
     const present: Partial<Record<ModelModality, Uint8Array>> = {};
     for (const m of MODEL_MODALITIES) if (this.#present[m] !== undefined) present[m] = take(into?.present?.[m], frames, (n) => new Uint8Array(n));
     const actions = take(into?.actions, batchSize * h * a, (n) => new Float32Array(n));
+    const objectPlace = this.#objectPlace && take(into?.objectPlace, frames * 3, (n) => new Float32Array(n));
     for (let b = 0; b < batchSize; b++) {
       const first = ends[rng.int(0, ends.length)] - h;
       for (let k = 0; k <= h; k++) {
@@ -183,6 +192,7 @@ export class ReplayBuffer {
           target.set(ring.subarray(slot * size, (slot + 1) * size), row * size);
           (present[m] as Uint8Array)[row] = (this.#present[m] as Uint8Array)[slot];
         }
+        objectPlace?.set((this.#objectPlace as Float32Array).subarray(slot * 3, slot * 3 + 3), row * 3);
         if (k < h) actions.set(this.#actions.subarray(slot * a, (slot + 1) * a), (b * h + k) * a);
       }
     }
@@ -194,6 +204,7 @@ export class ReplayBuffer {
       ...(out.proprio ? { proprio: out.proprio } : {}),
       actions,
       present,
+      ...(objectPlace ? { objectPlace } : {}),
     };
   }
 

@@ -18,6 +18,8 @@ export interface TrainingBatch {
   readonly proprio?: Float32Array;
   readonly actions: Float32Array;
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
+  /** [B, H+1, 3] the object head's labels, NaN where perception saw no object (ModelFrames.objectPlace). */
+  readonly objectPlace?: Float32Array;
 }
 
 /** Checks every array's length against the batch's B, H and the model's sizes; returns the frames. */
@@ -38,6 +40,7 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
   expect('rgb', batch.rgb?.length, s * s * 3, `${s}, ${s}, 3`);
   expect('points', batch.points?.length, n * 3, `${n}, 3`);
   expect('proprio', batch.proprio?.length, config.proprio.dim, `${config.proprio.dim}`);
+  expect('objectPlace', batch.objectPlace?.length, 3, '3');
   const a = config.actionDim;
   if (batch.actions.length !== b * h * a) {
     throw new RangeError(`training batch: actions has ${batch.actions.length} values, expected ${b * h * a} = [${b}, ${h}, ${a}]`);
@@ -48,7 +51,15 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
       throw new RangeError(`training batch: present.${m} has ${mask.length} values, expected ${frames} = [${b}, ${h + 1}]`);
     }
   }
-  return { count: frames, rgb: batch.rgb, points: batch.points, pointCount: n, proprio: batch.proprio, present: batch.present };
+  return {
+    count: frames,
+    rgb: batch.rgb,
+    points: batch.points,
+    pointCount: n,
+    proprio: batch.proprio,
+    present: batch.present,
+    ...(batch.objectPlace === undefined ? {} : { objectPlace: batch.objectPlace }),
+  };
 }
 
 /** One sequence: H + 1 observations and the H action vectors taken between them. */
@@ -85,5 +96,6 @@ export function packSequences(sequences: readonly Sequence[], config: ModelConfi
     proprio: frames.proprio,
     actions,
     present: frames.present,
+    ...(frames.objectPlace === undefined ? {} : { objectPlace: frames.objectPlace }),
   };
 }

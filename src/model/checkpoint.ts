@@ -85,13 +85,15 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
 
 /**
  * A checkpoint's config with the settings it was written under where later defaults differ:
- * configs written before the image keypoints existed had none, and none before augmentation.
+ * configs written before the image keypoints existed had none, and none before augmentation;
+ * none before the object head had one.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
-  const image = config.image ?? {};
-  const old = !('keypoints' in image);
-  if (!old) return config;
-  return { ...config, image: { ...image, keypoints: false }, augment: config.augment ?? { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } };
+  const withObjectHead = 'objectHead' in config ? config : { ...config, objectHead: false };
+  const image = withObjectHead.image ?? {};
+  if ('keypoints' in image) return withObjectHead;
+  const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
+  return { ...withObjectHead, image: { ...image, keypoints: false }, augment: withObjectHead.augment ?? noAugment };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

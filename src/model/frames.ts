@@ -1,5 +1,5 @@
 import type { ModelConfig, Observation, RgbImage } from '../core/index.js';
-import { perceiveCloud } from '../perception/index.js';
+import { perceiveCloud, perceivedObject } from '../perception/index.js';
 import { proprioVector } from './proprioVector.js';
 
 /** The modalities the world model fuses (depth arrives as a point cloud). */
@@ -21,6 +21,11 @@ export interface ModelFrames {
   /** [count, proprio.dim], laid out by proprioLayout. */
   readonly proprio?: Float32Array;
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
+  /**
+   * [count, 3] where perception sees the object in each frame's cloud (base frame, metres),
+   * NaN where it sees none: the object head's labels (model.objectHead), not a model input.
+   */
+  readonly objectPlace?: Float32Array;
 }
 
 /**
@@ -39,6 +44,7 @@ export function framesFromObservations(observations: readonly Observation[], con
   const points = on.points ? new Float32Array(n * np * 3) : undefined;
   const proprio = on.proprio ? new Float32Array(n * pd) : undefined;
   const present = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n) };
+  const objectPlace = config.objectHead ? new Float32Array(n * 3).fill(Number.NaN) : undefined;
   observations.forEach((obs, i) => {
     if (rgb !== undefined && obs.rgb !== undefined) {
       resampleImage(obs.rgb, s, rgb.subarray(i * s * s * 3, (i + 1) * s * s * 3));
@@ -48,12 +54,27 @@ export function framesFromObservations(observations: readonly Observation[], con
       const out = points.subarray(i * np * 3, (i + 1) * np * 3);
       present.points[i] = perceiveCloud(obs.points, config.perception, np, obs.robotShapes, out).kept > 0 ? 1 : 0;
     }
+    const place = objectPlace !== undefined && obs.points !== undefined ? perceivedObject(obs, config.perception) : undefined;
+    if (place !== undefined) objectPlace?.set(place, 3 * i);
     if (proprio !== undefined && obs.proprio !== undefined) {
       proprioVector(obs.proprio, pd, proprio, i * pd);
       present.proprio[i] = 1;
     }
   });
-  return { count: n, rgb, points, pointCount: np, proprio, present };
+  return { count: n, rgb, points, pointCount: np, proprio, present, ...(objectPlace === undefined ? {} : { objectPlace }) };
+}
+
+/** Rows of `objectPlace` ([*, 3], NaN where no object was seen) and 1/0 for whether each has a place. */
+export function gatherObjectPlaces(objectPlace: Float32Array, rows: readonly number[]): { values: Float32Array; mask: Float32Array } {
+  const values = new Float32Array(rows.length * 3);
+  const mask = new Float32Array(rows.length);
+  rows.forEach((row, i) => {
+    const x = objectPlace[3 * row], y = objectPlace[3 * row + 1], z = objectPlace[3 * row + 2];
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) return;
+    values.set([x, y, z], 3 * i);
+    mask[i] = 1;
+  });
+  return { values, mask };
 }
 
 /** Nearest-neighbour resampling to size x size (a copy when the size already matches). */

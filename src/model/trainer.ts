@@ -6,7 +6,7 @@ import { augmentImages, augments } from './augment.js';
 import { batchFrames } from './batch.js';
 import { sumOfSquares } from './engine/index.js';
 import type { TrainingBatch } from './batch.js';
-import { gatherRows, isPresent } from './frames.js';
+import { gatherObjectPlaces, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames } from './frames.js';
 import type { FusionWeights } from './fusion.js';
 import { stopGradient } from './nn.js';
@@ -24,6 +24,8 @@ export interface LossTerms {
   readonly alignment: number;
   readonly inverse?: number;
   readonly proprio?: number;
+  /** Object head's error on the frames where perception saw an object (model.objectHead). */
+  readonly object?: number;
   /** Prediction error at each rollout step 1..H. */
   readonly perHorizon: number[];
   /** This batch's squared prediction error against each modality's own target embedding. */
@@ -103,6 +105,7 @@ export class Trainer {
           mask: tf.tensor1d(ctxRows.map((r) => (isPresent(sensed, 'proprio', r) ? 1 : 0))),
         }
       : undefined;
+    const objectCtx = model.objectNorm !== undefined && sensed.objectPlace !== undefined ? objectLabels(sensed.objectPlace, ctxRows) : undefined;
     const w = cfg.loss;
     const online = model.params.weights;
     const fusion = model.fusion;
@@ -197,6 +200,11 @@ export class Trainer {
         const proprio = keep(weightedMean(rowSquaredError(model.proprioHeadOutput(online, ctx.state), wanted), proprioCtx.mask));
         total = tf.add(total, tf.mul(w.proprio, proprio));
       }
+      if (objectCtx !== undefined && model.objectNorm !== undefined) {
+        const wanted = model.objectNorm.apply(online, objectCtx.values, 10);
+        const object = keep(weightedMean(rowSquaredError(model.objectHeadOutput(online, ctx.state), wanted), objectCtx.mask));
+        total = tf.add(total, tf.mul(w.object, object));
+      }
       keep(meanStd(ctx.state));
       // Reliability statistics of the gated fusion (no gradient is taken from them): estimate vs
       // own embedding, and predicted part vs estimate, per modality, where both are defined.
@@ -235,10 +243,11 @@ export class Trainer {
       tf.dispose(actions);
       if (stopped !== undefined) disposeEmbedding(stopped);
       if (proprioCtx !== undefined) tf.dispose([proprioCtx.values, proprioCtx.mask]);
+      if (objectCtx !== undefined) tf.dispose([objectCtx.values, objectCtx.mask]);
     }
     this.#updateTarget();
     this.#steps += 1;
-    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, gatedStats });
+    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, object: objectCtx !== undefined, gatedStats });
   }
 
   /** EMA target encoder: target <- tau * target + (1 - tau) * online. */
@@ -255,7 +264,10 @@ export class Trainer {
   }
 
   /** Unpacks the kept scalars in the order `loss` pushed them. */
-  #report(values: Float32Array, layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; gatedStats: readonly boolean[] }): LossTerms {
+  #report(
+    values: Float32Array,
+    layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; object: boolean; gatedStats: readonly boolean[] },
+  ): LossTerms {
     const modalities = this.model.fusion.modalities;
     let i = 0;
     const next = (): number => values[i++];
@@ -270,6 +282,7 @@ export class Trainer {
     const alignment = next();
     const inverse = this.model.config.inverseHead ? next() : undefined;
     const proprio = layout.proprio ? next() : undefined;
+    const object = layout.object ? next() : undefined;
     const stateStd = next();
     const estimate: Partial<FusionWeights> = {};
     const crossing: Partial<FusionWeights> = {};
@@ -289,6 +302,7 @@ export class Trainer {
       alignment,
       ...(inverse === undefined ? {} : { inverse }),
       ...(proprio === undefined ? {} : { proprio }),
+      ...(object === undefined ? {} : { object }),
       perHorizon,
       modalityErrors,
       gradNorm,
@@ -309,6 +323,12 @@ function withoutProprio(frames: ModelFrames, rows: number): ModelFrames {
   const present = Uint8Array.from(frames.present?.proprio ?? new Uint8Array(frames.count).fill(1));
   present.fill(0, 0, Math.min(rows, frames.count));
   return { ...frames, present: { ...frames.present, proprio: present } };
+}
+
+/** The object head's labels of the context rows and a 1/0 mask of the rows that have one. */
+function objectLabels(objectPlace: Float32Array, rows: readonly number[]): { values: tf.Tensor2D; mask: tf.Tensor1D } {
+  const { values, mask } = gatherObjectPlaces(objectPlace, rows);
+  return { values: tf.tensor2d(values, [rows.length, 3]), mask: tf.tensor1d(mask) };
 }
 
 /** Runs `f` in a tidy scope and keeps only the embedding it returns. */

@@ -67,6 +67,13 @@ export class WorldModel {
    * e.g. joint positions for joint-limit costs. Present when config.proprioHead is on.
    */
   readonly decodeProprio?: (states: tf.Tensor2D) => tf.Tensor2D;
+  /** Present with config.objectHead: running statistics of the object head's labels. */
+  readonly objectNorm: RunningNormalizer | undefined;
+  /**
+   * Reads where perception would see the object (base frame, metres) from states [B, D] ->
+   * [B, 3]: the object head (config.objectHead), for object-goal costs.
+   */
+  readonly decodeObject?: (states: tf.Tensor2D) => tf.Tensor2D;
   /** Reads the EMA target encoder where it exists, the online weights elsewhere. */
   readonly targetWeights: Weights;
   /**
@@ -110,6 +117,12 @@ export class WorldModel {
       addMlp(store, 'head.proprio', [d, cfg.proprio.hidden, cfg.proprio.dim]);
       this.decodeProprio = (states) =>
         tf.tidy(() => norm.invert(store.weights, this.proprioHeadOutput(store.weights, states)) as tf.Tensor2D);
+    }
+    this.objectNorm = cfg.objectHead ? new RunningNormalizer(store, 'norm.object', 3) : undefined;
+    if (this.objectNorm !== undefined) {
+      const norm = this.objectNorm;
+      addMlp(store, 'head.object', [d, cfg.proprio.hidden, 3]);
+      this.decodeObject = (states) => tf.tidy(() => norm.invert(store.weights, this.objectHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
     if (cfg.ema.enabled) {
       // The target encoder starts as an exact copy of the online one.
@@ -213,6 +226,11 @@ export class WorldModel {
     return mlp(w, 'head.proprio', 2, states, 'relu') as tf.Tensor2D;
   }
 
+  /** Object head in normalised units. */
+  objectHeadOutput(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
+    return mlp(w, 'head.object', 2, states, 'relu') as tf.Tensor2D;
+  }
+
   /** Current fusion weights per modality (0 for modalities the model has no encoder for); see PrecisionFusion.weights. */
   fusionWeights(): FusionWeights {
     return this.fusion.weights();
@@ -225,6 +243,10 @@ export class WorldModel {
       const mask = frames.present?.proprio;
       const kept = rows.filter((r) => mask === undefined || mask[r] !== 0);
       this.proprioNorm.update(gatherRows(frames.proprio, undefined, kept, this.config.proprio.dim));
+    }
+    if (this.objectNorm !== undefined && frames.objectPlace !== undefined) {
+      // Rows where no object was seen are NaN, which the normaliser skips.
+      this.objectNorm.update(gatherRows(frames.objectPlace, undefined, rows, 3));
     }
     if (actions !== undefined) this.actionNorm.update(actions);
   }

@@ -12,4 +12,6 @@ export interface LatentDynamics {
   predict(states: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D;
   /** Optional: decode proprioception (e.g. joint positions) from latent states [B, D] -> [B, P], for joint-limit costs. */
   decodeProprio?(states: tf.Tensor2D): tf.Tensor2D;
+  /** Optional: where the object is read from latent states [B, D] -> [B, 3] (metres), for object-goal costs. */
+  decodeObject?(states: tf.Tensor2D): tf.Tensor2D;
 }

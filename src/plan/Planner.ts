@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { PlanConfig, PlannerKind, Rng } from '../core/index.js';
-import type { JointLimits, ProprioGoal } from './cost.js';
+import type { JointLimits, ObjectGoal, ProprioGoal } from './cost.js';
 import type { LatentDynamics } from './LatentDynamics.js';
 
 /** A latent vector of `model.latentDim` values: a typed array, a plain array, or a tensor of shape [D] or [1, D]. */
@@ -20,6 +20,8 @@ export type PlannerConfig = PlanConfig & {
   readonly jointLimits?: JointLimits;
   /** Decoded proprio components the goal term compares (e.g. end-effector xyz); used when plan.cost.proprioGoalWeight > 0. */
   readonly proprioGoal?: ProprioGoal;
+  /** Where the object should be; used when plan.cost.objectGoalWeight > 0 and the model has decodeObject. */
+  readonly objectGoal?: ObjectGoal;
   /** Weight of each latent component in the goal distance (see CostSpec.goalWeights); equal when omitted. */
   readonly goalWeights?: ArrayLike<number>;
 };

@@ -31,6 +31,11 @@ export interface ProprioGoal {
   readonly radius?: number;
 }
 
+/** Where the object should be, as the model's object head reads it (base frame, metres). */
+export interface ObjectGoal {
+  readonly target: ArrayLike<number>;
+}
+
 /** What the cost needs besides the model and the tensors: weights, action bounds, joint limits. */
 export interface CostSpec {
   readonly cost: CostConfig;
@@ -38,6 +43,7 @@ export interface CostSpec {
   readonly high: ArrayLike<number>;
   readonly jointLimits?: JointLimits;
   readonly proprioGoal?: ProprioGoal;
+  readonly objectGoal?: ObjectGoal;
   /**
    * Weight of each latent component in the goal distance (length latentDim, >= 0, not all 0),
    * e.g. 1 on the parts that see objects and 0 elsewhere; every component weighs the same
@@ -55,6 +61,7 @@ export interface CostTerms {
   readonly bounds: tf.Tensor1D;
   readonly jointLimit: tf.Tensor1D;
   readonly proprioGoal: tf.Tensor1D;
+  readonly objectGoal: tf.Tensor1D;
   readonly total: tf.Tensor1D;
 }
 
@@ -71,7 +78,9 @@ export interface CostTerms {
  * - proprioGoal: proprioGoalWeight * sum over steps of w_t * squared Euclidean distance between
  *   the decoded components `proprioGoal.indices` of s_t and of the goal (or `proprioGoal.target`
  *   when given), in sensor units (metres for the end effector), via `model.decodeProprio`;
- *   only the distance beyond `proprioGoal.radius` counts when one is given.
+ *   only the distance beyond `proprioGoal.radius` counts when one is given;
+ * - objectGoal: objectGoalWeight * sum over steps of w_t * squared distance (metres) between
+ *   the object as `model.decodeObject` reads it in s_t and `objectGoal.target`.
  *
  * @param start latent [1, D] or [D]
  * @param goal latent [1, D] or [D]
@@ -109,6 +118,8 @@ export function rolloutCostTerms(
   if (limits !== undefined) checkJointLimits('cost', limits, model);
   const proprioGoal = spec.proprioGoal !== undefined && c.proprioGoalWeight > 0 ? spec.proprioGoal : undefined;
   if (proprioGoal !== undefined) checkProprioGoal('cost', proprioGoal, model);
+  const objectGoal = spec.objectGoal !== undefined && c.objectGoalWeight > 0 ? spec.objectGoal : undefined;
+  if (objectGoal !== undefined) checkObjectGoal('cost', objectGoal, model);
   if (spec.goalWeights !== undefined) checkGoalWeights('cost', spec.goalWeights, D);
 
   return tf.tidy(() => {
@@ -146,13 +157,16 @@ export function rolloutCostTerms(
       proprioGoal !== undefined
         ? tf.mul(tf.sum(tf.mul(proprioGoalDistance(model, states, goal.reshape([1, D]), proprioGoal), stepWeights), 0), c.proprioGoalWeight)
         : zeros;
-    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm, proprioTerm]);
+    const objectTerm =
+      objectGoal !== undefined ? tf.mul(tf.sum(tf.mul(objectGoalDistance(model, states, objectGoal), stepWeights), 0), c.objectGoalWeight) : zeros;
+    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm, proprioTerm, objectTerm]);
     return {
       goal: goalTerm as tf.Tensor1D,
       action: tf.clone(actionTerm) as tf.Tensor1D,
       bounds: tf.clone(boundsTerm) as tf.Tensor1D,
       jointLimit: tf.clone(jointTerm) as tf.Tensor1D,
       proprioGoal: tf.clone(proprioTerm) as tf.Tensor1D,
+      objectGoal: tf.clone(objectTerm) as tf.Tensor1D,
       total: total as tf.Tensor1D,
     };
   });
@@ -258,6 +272,16 @@ function proprioGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: t
   return tf.reshape(beyond, [H, S]) as tf.Tensor2D;
 }
 
+/** Squared distance (metres) of the object read from each state [H, S, D] to the target: [H, S]. */
+function objectGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: ObjectGoal): tf.Tensor2D {
+  const [H, S, D] = states.shape;
+  const decode = model.decodeObject;
+  if (decode === undefined) throw new RangeError('cost: an object goal needs model.decodeObject');
+  const place = decode.call(model, states.reshape([H * S, D]) as tf.Tensor2D);
+  const squared = tf.sum(tf.squaredDifference(place, tf.tensor2d(Float32Array.from(goal.target), [1, 3])), 1);
+  return tf.reshape(squared, [H, S]) as tf.Tensor2D;
+}
+
 /** What a sequence whose predicted cost is NaN or infinite counts as when planners rank costs. */
 export const NON_FINITE_COST = 3e38;
 
@@ -334,6 +358,15 @@ export function checkProprioGoal(who: string, target: ProprioGoal, model: Latent
     for (let k = 0; k < target.target.length; k++) {
       if (!Number.isFinite(target.target[k])) throw new RangeError(`${who}: proprioGoal.target[${k}] must be finite, got ${target.target[k]}`);
     }
+  }
+}
+
+export function checkObjectGoal(who: string, goal: ObjectGoal, model: LatentDynamics): void {
+  if (model.decodeObject === undefined) {
+    throw new RangeError(`${who}: objectGoal given but the model has no decodeObject (model.objectHead) to read the object from`);
+  }
+  if (goal.target.length !== 3 || !Array.from(goal.target).every(Number.isFinite)) {
+    throw new RangeError(`${who}: objectGoal.target must be 3 finite metres (x, y, z), got [${Array.from(goal.target).join(', ')}]`);
   }
 }
 

@@ -1,6 +1,6 @@
 export type { LatentDynamics } from './LatentDynamics.js';
 export type { LatentInput, Planner, PlannerConfig, PlanResult } from './Planner.js';
-export type { CostSpec, CostTerms, JointLimits, ProprioGoal } from './cost.js';
+export type { CostSpec, CostTerms, JointLimits, ObjectGoal, ProprioGoal } from './cost.js';
 export { rolloutCost, rolloutCostTerms } from './cost.js';
 export { cem } from './cem.js';
 export { mppi } from './mppi.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PlanConfig, PlannerKind } from '../core/index.js';
 import { describeZodIssues, planConfigSchema } from '../core/index.js';
 import type { CostSpec } from './cost.js';
-import { checkBounds, checkGoalWeights, checkJointLimits, checkProprioGoal, halfRange } from './cost.js';
+import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkProprioGoal, halfRange } from './cost.js';
 import type { LatentDynamics } from './LatentDynamics.js';
 import type { LatentInput, PlannerConfig } from './Planner.js';
 import { shiftPlan } from './shiftPlan.js';
@@ -41,7 +41,7 @@ export function validatePlanInputs(
   if (!(Number.isInteger(D) && D > 0 && Number.isInteger(A) && A > 0)) {
     throw new RangeError(`${who}: model.latentDim and model.actionDim must be positive integers, got ${D} and ${A}`);
   }
-  const { low, high, jointLimits, proprioGoal, goalWeights, ...section } = config;
+  const { low, high, jointLimits, proprioGoal, objectGoal, goalWeights, ...section } = config;
   const parsed = planConfigSchema.safeParse(section);
   if (!parsed.success) {
     const text = describeZodIssues(parsed.error.issues, section, { unknown: (k) => `unknown key 'plan.${k}'`, key: (k) => `plan.${k}` });
@@ -51,6 +51,7 @@ export function validatePlanInputs(
   checkBounds(who, low, high, A);
   if (jointLimits !== undefined && plan.cost.jointLimitWeight > 0) checkJointLimits(who, jointLimits, model);
   if (proprioGoal !== undefined && plan.cost.proprioGoalWeight > 0) checkProprioGoal(who, proprioGoal, model);
+  if (objectGoal !== undefined && plan.cost.objectGoalWeight > 0) checkObjectGoal(who, objectGoal, model);
   if (goalWeights !== undefined) checkGoalWeights(who, goalWeights, D);
   const H = plan.horizon;
   const lowF = Float64Array.from(low);
@@ -88,6 +89,7 @@ export function validatePlanInputs(
       high: highF,
       ...(jointLimits === undefined ? {} : { jointLimits }),
       ...(proprioGoal === undefined ? {} : { proprioGoal }),
+      ...(objectGoal === undefined ? {} : { objectGoal }),
       ...(goalWeights === undefined ? {} : { goalWeights: Float32Array.from(goalWeights) }),
     },
   };

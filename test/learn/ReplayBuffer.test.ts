@@ -50,11 +50,28 @@ function assertContiguous(batch: TrainingBatch, oldestCounter: number): void {
 }
 
 describe('ReplayBuffer', () => {
+  test('object places (the object head labels) go round the ring with their frames; a frame without one samples as NaN', () => {
+    const buffer = new ReplayBuffer(model, 4);
+    const placed = (i: number): Float32Array => Float32Array.of(0.3 + i / 100, -0.1, 0.02);
+    for (let i = 0; i < 6; i++) buffer.add(i === 4 ? tagged(0, i) : { ...tagged(0, i), objectPlace: placed(i) }, actionOf(i), 0);
+    assert.deepEqual(buffer.at(0).frame.objectPlace, placed(2), 'oldest kept frame');
+    assert.equal(buffer.at(2).frame.objectPlace, undefined, 'frame 4 had none');
+    const batch = buffer.sampleBatch(3, 1, new Rng(1));
+    assert.equal(batch.objectPlace?.length, 3 * 2 * 3);
+    const counters = sequences(batch).flatMap((q) => q.counters);
+    counters.forEach((c, row) => {
+      const got = Array.from(batch.objectPlace!.subarray(3 * row, 3 * row + 3));
+      if (c === 4) assert.ok(got.every(Number.isNaN), `frame 4: ${got}`);
+      else assert.deepEqual(got, Array.from(placed(c)), `frame ${c}`);
+    });
+    assert.throws(() => buffer.add({ ...tagged(0, 9), objectPlace: Float32Array.of(0, Number.NaN, 0) }, actionOf(9), 0), /objectPlace must be 3 finite metres/);
+  });
+
   test('bytes are fixed at construction and stay so after the ring wraps', () => {
     const capacity = 12;
     const buffer = new ReplayBuffer(model, capacity);
     const s = model.image.size;
-    const perFrame = s * s * 3 + model.points.count * 3 * 4 + P * 4 + 3 /* presence */ + A * 4 + 1 + 8 + 4;
+    const perFrame = s * s * 3 + model.points.count * 3 * 4 + P * 4 + 3 /* presence */ + A * 4 + 1 + 8 + 4 + 3 * 4 /* object place */;
     assert.equal(buffer.bytes, capacity * perFrame);
     const bytes = buffer.bytes;
     for (let i = 0; i < 3 * capacity + 5; i++) buffer.add(tagged(0, i), actionOf(i), 0);

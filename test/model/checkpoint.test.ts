@@ -101,18 +101,21 @@ describe('checkpoint', () => {
   });
 
   test('a checkpoint written before image keypoints and augmentation loads with them off, as it was trained', async () => {
-    const plain = new WorldModel(tinyConfig({ image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } }), { seed: 6 });
+    const plain = new WorldModel(tinyConfig({ objectHead: false, image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } }), { seed: 6 });
     const path = join(dir, 'before-keypoints');
     await saveCheckpoint(plain, path);
     const manifestPath = join(path, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { image: Record<string, unknown>; augment?: unknown } };
     delete manifest.config.image.keypoints;
     delete manifest.config.augment;
+    delete (manifest.config as { objectHead?: boolean }).objectHead;
     await writeFile(manifestPath, JSON.stringify(manifest));
     const loaded = await loadCheckpoint(path);
     assert.equal(loaded.config.image.keypoints, false);
     assert.equal(loaded.config.augment.brightness, 0);
     assert.deepEqual(predictions(loaded), predictions(plain));
+    assert.equal(loaded.config.objectHead, false, 'no object head before there was one');
+    assert.equal(loaded.decodeObject, undefined);
     loaded.dispose();
     plain.dispose();
   });

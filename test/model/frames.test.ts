@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { modelConfigSchema, timestampFromSeconds } from '../../src/core/index.js';
+import { modelConfigSchema, simConfigSchema, timestampFromSeconds } from '../../src/core/index.js';
+import { SimEnv } from '../../src/sim/index.js';
 import { framesFromObservations, gatherRows, isPresent, resampleImage } from '../../src/model/index.js';
 import { observation } from './fixtures.js';
 
@@ -48,4 +49,23 @@ test('gatherRows copies rows and zeroes masked ones', () => {
   const data = Float32Array.from([1, 2, 3, 4, 5, 6]);
   assert.deepEqual(Array.from(gatherRows(data, Uint8Array.from([1, 0, 1]), [2, 1, 0], 2)), [5, 6, 0, 0, 1, 2]);
   assert.deepEqual(Array.from(gatherRows(undefined, undefined, [0], 2)), [0, 0]);
+});
+
+test('object labels: where perception sees the object in a real sim cloud (within 2.5 cm of the true object), NaN without a cloud, none without the head', async () => {
+  const env = await SimEnv.create(simConfigSchema.parse({}));
+  try {
+    const config = modelConfigSchema.parse({});
+    for (const seed of [3000, 3004]) {
+      const obs = env.reset(seed, { task: 'push' });
+      const truth = env.trueState().objects[0].position;
+      const frames = framesFromObservations([obs, { ...obs, points: undefined }], config);
+      const place = Array.from(frames.objectPlace!);
+      assert.ok(Math.hypot(place[0] - truth[0], place[1] - truth[1]) < 0.025, `seed ${seed}: label ${place.slice(0, 3)} vs object ${truth}`);
+      assert.ok(place.slice(3).every(Number.isNaN), 'no cloud, no label');
+    }
+    const without = framesFromObservations([env.observe()], modelConfigSchema.parse({ objectHead: false }));
+    assert.equal(without.objectPlace, undefined);
+  } finally {
+    env.close();
+  }
 });

@@ -88,6 +88,28 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  test('the object head learns the perceived object place from the latent, only on frames that have one', () => {
+    const model = new WorldModel(tinyConfig({ loss: { object: 1 } }), { seed: 3 });
+    const trainer = new Trainer(model);
+    const batch = tinyBatch(model, 1);
+    const frames = batch.batchSize * (batch.horizon + 1);
+    // The place follows the frame's proprio (what the latent surely holds); every other frame has none.
+    const objectPlace = new Float32Array(frames * 3).fill(Number.NaN);
+    const P = model.config.proprio.dim;
+    for (let r = 0; r < frames; r += 2) objectPlace.set([0.3 + 0.05 * batch.proprio![r * P], -0.1 + 0.05 * batch.proprio![r * P + 1], 0.02], 3 * r);
+    const first = trainer.trainStep({ ...batch, objectPlace });
+    let last = first;
+    for (let i = 0; i < 60; i++) last = trainer.trainStep({ ...batch, objectPlace });
+    assert.ok(first.object !== undefined && last.object !== undefined);
+    assert.ok(last.object < 0.5 * first.object, `object term ${first.object} -> ${last.object}`);
+    const unlabelled = trainer.trainStep({ ...batch, objectPlace: new Float32Array(frames * 3).fill(Number.NaN) });
+    assert.equal(unlabelled.object, 0, 'no labelled frame: nothing to learn');
+    assert.ok(Number.isFinite(unlabelled.total));
+    assert.throws(() => trainer.trainStep({ ...batch, objectPlace: new Float32Array(5) }), /objectPlace has 5 values/);
+    model.dispose();
+    trainer.dispose();
+  });
+
   test('train steps leave no tensors behind (after the optimizer made its slots)', () => {
     const variants: ModelConfigInput[] = [
       {},

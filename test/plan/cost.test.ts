@@ -255,13 +255,14 @@ describe('rolloutCost', () => {
     const goal = tf.tensor1d(GOAL);
     const before = tf.memory().numTensors;
     const terms = rolloutCostTerms(model, start, goal, actions, spec({ boundsWeight: 2, actionWeight: 0.5 }));
-    assert.equal(tf.memory().numTensors, before + 6);
-    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit, terms.proprioGoal]).dataSync());
+    assert.equal(tf.memory().numTensors, before + 7);
+    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit, terms.proprioGoal, terms.objectGoal]).dataSync());
     const total = terms.total.dataSync();
     for (let i = 0; i < 4; i++) assert.ok(Math.abs(sum[i] - total[i]) < 1e-5);
     assert.ok(terms.bounds.dataSync().some((x) => x > 0), 'some samples leave the bounds');
     assert.deepEqual(Array.from(terms.jointLimit.dataSync()), [0, 0, 0, 0]);
     assert.deepEqual(Array.from(terms.proprioGoal.dataSync()), [0, 0, 0, 0]);
+    assert.deepEqual(Array.from(terms.objectGoal.dataSync()), [0, 0, 0, 0]);
     tf.dispose(Object.values(terms));
     rolloutCost(model, start, goal, actions, spec({})).dispose();
     assert.equal(tf.memory().numTensors, before);

@@ -7,7 +7,7 @@ import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
-import { perceivedClusters } from '../../perception/index.js';
+import { restingObjects } from '../../perception/index.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
@@ -119,7 +119,7 @@ export class PlanningController implements Controller {
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
-    this.#goalObjects = this.#planning.objectFirst.enabled ? this.#restingObjects(goal) : [];
+    this.#goalObjects = this.#restingObjects(goal);
     this.#goalMovesObjects = undefined;
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
@@ -224,37 +224,23 @@ export class PlanningController implements Controller {
         return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
-    const misplaced = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? undefined : this.#misplacedObject(observation);
+    const objects = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingObjects(observation);
+    const misplaced = farthestBeyond(objects, this.#goalObjects, this.#planning.objectFirst.tolerance);
     this.#goalMovesObjects ??= misplaced !== undefined;
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
     const latentWeight = this.#plannerConfig.cost.latentWeight;
     const radius = this.#planning.objectFirst.reachRadius;
-    return { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, radius), goalWeights: this.#objectPartWeights };
+    const config = { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, radius), goalWeights: this.#objectPartWeights };
+    // The goal place no object occupies now is where the misplaced one should go.
+    const place = farthestBeyond(this.#goalObjects, objects, 0);
+    if (place === undefined || this.#model.decodeObject === undefined) return config;
+    return { ...config, objectGoal: { target: objectTarget(this.#model, latent, misplaced, place) } };
   }
 
-  /** Middles of the perceived clusters that rest on the support plane (all of them where no plane was found). */
+  /** Middles of the perceived objects resting on the support plane, where objectFirst is on. */
   #restingObjects(observation: Observation): [number, number, number][] {
-    const { clusterRadius, restHeight } = this.#planning.objectFirst;
-    return perceivedClusters(observation, this.#model.config.perception, clusterRadius)
-      .filter((c) => c.bottom === undefined || c.bottom <= restHeight)
-      .map((c) => c.middle);
-  }
-
-  /** The perceived object farthest from every object the goal shows, when that is beyond the tolerance. */
-  #misplacedObject(observation: Observation): [number, number, number] | undefined {
-    const { enabled, tolerance } = this.#planning.objectFirst;
-    if (!enabled || this.#goalObjects.length === 0) return undefined;
-    let worst: [number, number, number] | undefined;
-    let worstDistance = tolerance;
-    for (const object of this.#restingObjects(observation)) {
-      const distance = Math.min(...this.#goalObjects.map((g) => Math.hypot(g[0] - object[0], g[1] - object[1], g[2] - object[2])));
-      if (distance > worstDistance) {
-        worst = object;
-        worstDistance = distance;
-      }
-    }
-    return worst;
+    return this.#planning.objectFirst.enabled ? restingObjects(observation, this.#model.config.perception) : [];
   }
 
   /**
@@ -295,6 +281,33 @@ export class PlanningController implements Controller {
     return out;
   }
 }
+
+/** The point of `points` farthest from every point of `others`, when that distance exceeds `beyond`; none when `others` is empty. */
+function farthestBeyond(points: readonly Vec3[], others: readonly Vec3[], beyond: number): Vec3 | undefined {
+  if (others.length === 0) return undefined;
+  let farthest: Vec3 | undefined;
+  let farthestDistance = beyond;
+  for (const p of points) {
+    const distance = Math.min(...others.map((o) => Math.hypot(o[0] - p[0], o[1] - p[1], o[2] - p[2])));
+    if (distance > farthestDistance) {
+      farthest = p;
+      farthestDistance = distance;
+    }
+  }
+  return farthest;
+}
+
+/**
+ * The object-goal target in the model's own reading of the object: the goal place moved by
+ * (object read from the current latent - object perceived now), so that a bias of the object
+ * head cancels and the model is trusted only for how far the object moves (as handTargetConfig does for the hand).
+ */
+function objectTarget(model: WorldModel, latent: Float32Array, perceived: Vec3, place: Vec3): Vec3 {
+  const read = tf.tidy(() => model.decodeObject!(tf.tensor2d(latent, [1, latent.length])).dataSync());
+  return [place[0] - perceived[0] + read[0], place[1] - perceived[1] + read[1], place[2] - perceived[2] + read[2]];
+}
+
+type Vec3 = [number, number, number];
 
 /** 1 on the point-cloud part of the latent, 0 elsewhere; undefined when the model has no such part. */
 function objectPartWeights(model: WorldModel): Float32Array | undefined {

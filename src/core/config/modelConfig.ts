@@ -130,6 +130,8 @@ export const modelConfigSchema = z
         inverse: z.number().min(0).default(0.1),
         /** Auxiliary loss of the proprio decoding head (for joint-limit costs). */
         proprio: z.number().min(0).default(0.1),
+        /** Auxiliary loss of the object head (objectHead). */
+        object: z.number().min(0).default(0.1),
         /**
          * Let the prediction loss reach the target embeddings too (symmetric, as in VICReg),
          * instead of stopping it there. Without EMA only; costs a backward pass over all frames.
@@ -171,6 +173,13 @@ export const modelConfigSchema = z
       .prefault({}),
     inverseHead: z.boolean().default(true),
     proprioHead: z.boolean().default(true),
+    /**
+     * A head that reads from the latent where the perception stage sees the object: the middle
+     * of the largest object resting on the support plane (perception.objects), trained on the
+     * frames where there is one. The label comes from the robot's own cloud, not from the
+     * simulator; the planner's object-goal term reads predicted states through it.
+     */
+    objectHead: z.boolean().default(true),
     learningRate: z.number().positive().max(1).default(1e-3),
     /** Global-norm gradient clip; 0 disables it. */
     gradClip: z.number().min(0).default(1),

@@ -33,6 +33,13 @@ export const costConfigSchema = z
      * 300 (10 cm off: 3 per step) took reach from 5/10 to 8/10 in the offline probe.
      */
     proprioGoalWeight: z.number().min(0).default(300),
+    /**
+     * Weight of the object-goal term: squared distance (metres) between where the model's
+     * object head reads the object in each predicted state and where the goal picture shows it
+     * (the planning controller passes that place while an object is out of its goal place).
+     * On the proprio goal's scale, so the hand's pull and the object's weigh alike.
+     */
+    objectGoalWeight: z.number().min(0).default(300),
   })
   .prefault({});
 export type CostConfig = z.infer<typeof costConfigSchema>;

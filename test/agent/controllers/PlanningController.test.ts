@@ -164,14 +164,19 @@ describe('PlanningController', () => {
     const sim = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {} }), { seed: 3 });
     try {
       const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
-      const decideOnce = (task: 'push' | 'reach', objectFirst: boolean, seed = 4): { ctl: PlanningController; config: PlannerConfig; object: readonly number[] } => {
+      const decideOnce = (
+        task: 'push' | 'reach',
+        objectFirst: boolean,
+        seed = 4,
+      ): { ctl: PlanningController; config: PlannerConfig; start: Float32Array; object: readonly number[]; goal: readonly number[] } => {
         const obs = env.reset(seed, { task });
         const recorded = recordingPlanner();
         const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst } }));
         ctl.explore = false;
         ctl.setGoal(env.goalObservation());
         ctl.decide(obs);
-        return { ctl, config: recorded.calls[0].config, object: env.trueState().objects[0].position };
+        const { config, start } = recorded.calls[0];
+        return { ctl, config, start, object: env.trueState().objects[0].position, goal: env.trueState().goal.position };
       };
 
       const push = decideOnce('push', true);
@@ -184,12 +189,20 @@ describe('PlanningController', () => {
       assert.ok(weights !== undefined);
       const [start, size] = sim.fusion.partOf('points');
       Array.from(weights).forEach((w, i) => assert.equal(w, i >= start && i < start + size ? 1 : 0, `goal weight ${i}`));
+      // The object goal: where the goal picture shows the object, in the object head's own reading
+      // (shifted by what the head reads now minus what perception sees now).
+      const wanted = push.config.objectGoal?.target;
+      assert.ok(wanted !== undefined, 'an object goal');
+      const read = tf.tidy(() => sim.decodeObject!(tf.tensor2d(push.start, [1, push.start.length])).dataSync());
+      const place = [0, 1, 2].map((k) => wanted[k] - read[k] + target[k]);
+      assert.ok(Math.hypot(place[0] - push.goal[0], place[1] - push.goal[1]) < 0.03, `goal place ${place} vs the task's goal ${push.goal}`);
 
       // Reach: the object stays where the goal picture shows it, so the whole goal counts.
       const reach = decideOnce('reach', true);
       assert.equal(reach.ctl.lastObjectTarget, undefined);
       assert.equal(reach.config.goalWeights, undefined);
       assert.equal(reach.config.proprioGoal?.target, undefined);
+      assert.equal(reach.config.objectGoal, undefined);
 
       // Reach goals whose picture shows the arm low over the table (seeds 3001, 3002, 3005: the
       // arm is the only cluster there is far from the object) or hides the object behind it
