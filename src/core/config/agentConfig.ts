@@ -78,8 +78,9 @@ export const agentConfigSchema = z
         /**
          * Objects before the body: while an object the cameras perceive now has nothing within
          * `tolerance` of it among the objects of the goal's perceived cloud (it is not where the goal shows it),
-         * the end-effector term pulls the hand to that object and the latent goal term compares
-         * only the point-cloud part (what sees objects, not the arm's pose in the goal picture).
+         * the end-effector term pulls the hand to that object, the latent goal term compares
+         * only the point-cloud part, and the object-goal term (plan.cost.objectGoalWeight, through
+         * the model's object head) wants the object at the goal place no object occupies now.
          * Otherwise the whole goal counts. Whether a goal asks for objects to move is decided
          * at its first plan: a goal whose objects are all in place then (it moves the arm only)
          * never turns to objects, even when the hand nudges one on the way. Generic: objects

@@ -1,7 +1,7 @@
 import { perceivedObject } from '../../perception/index.js';
 import type { SplitName } from '../../core/config/simConfig.js';
 import type { ModelConfig } from '../../core/config/modelConfig.js';
-import type { Observation } from '../../core/Observation.js';
+import type { Observation, PointCloud } from '../../core/Observation.js';
 import { inversePose, transformPoint } from '../../core/Pose.js';
 import type { Pose } from '../../core/Pose.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
@@ -36,7 +36,8 @@ export interface ProbeSceneOptions {
    * 'scene': the agent's own observation. 'glimpse': its image replaced by a crop, of the
    * camera's size, centred where the perception stage sees the object (the middle of what it
    * keeps of the cloud, projected through the calibrated camera) in a render `zoom` times
-   * finer (a fovea; the point cloud stays the scene's), so that the shape covers many pixels.
+   * finer (a fovea), so that the shape covers many pixels; the cloud keeps only the points
+   * within GLIMPSE_CLOUD_RADIUS of that middle, so the object's points are not diluted by the arm's.
    */
   readonly view: ProbeView;
   readonly zoom: number;
@@ -44,6 +45,8 @@ export interface ProbeSceneOptions {
 }
 
 const MAX_DRAWS_PER_SCENE = 20;
+/** The glimpse's cloud: points this close to the perceived object's middle, metres (the catalogue's objects are under 8 cm across). */
+const GLIMPSE_CLOUD_RADIUS = 0.08;
 
 /**
  * Scenes for few-label recognition: the push task's placement (one object on the table,
@@ -110,24 +113,27 @@ function glimpse(env: SimEnv, obs: Observation, zoom: number, model: ModelConfig
   const { width: w, height: h } = rgb;
   const frame = env.render('scene', { width: w * zoom, height: h * zoom });
   const W = frame.width;
-  const centre = perceivedPixel(env, obs, frame.pose, frame.intrinsics, model) ?? [W / 2, frame.height / 2];
+  const middle = perceivedObject(obs, model.perception);
+  const centre = (middle && perceivedPixel(env, middle, frame.pose, frame.intrinsics)) ?? [W / 2, frame.height / 2];
   const x0 = Math.min(W - w, Math.max(0, Math.round(centre[0] - w / 2)));
   const y0 = Math.min(frame.height - h, Math.max(0, Math.round(centre[1] - h / 2)));
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) data.set(frame.rgb.subarray(((y0 + y) * W + x0) * 3, ((y0 + y) * W + x0 + w) * 3), y * w * 3);
-  return { ...obs, rgb: { ...rgb, data } };
+  return { ...obs, rgb: { ...rgb, data }, ...(middle && obs.points ? { points: cloudAround(obs.points, middle, GLIMPSE_CLOUD_RADIUS) } : {}) };
+}
+
+/** The points of `cloud` within `radius` of `centre` (the cloud's own frame). */
+function cloudAround(cloud: PointCloud, centre: readonly number[], radius: number): PointCloud {
+  const kept: number[] = [];
+  const p = cloud.positions;
+  for (let i = 0; i < cloud.count; i++) {
+    if (Math.hypot(p[3 * i] - centre[0], p[3 * i + 1] - centre[1], p[3 * i + 2] - centre[2]) <= radius) kept.push(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+  }
+  return { stamp: cloud.stamp, frameId: cloud.frameId, count: kept.length / 3, positions: Float32Array.from(kept) };
 }
 
 /** Pixel of the perceived object's middle (the cloud is in the robot base frame) in a camera of this pose and intrinsics. */
-function perceivedPixel(
-  env: SimEnv,
-  obs: Observation,
-  cameraPose: Pose,
-  k: { fx: number; fy: number; cx: number; cy: number },
-  model: ModelConfig,
-): [number, number] | undefined {
-  const middle = perceivedObject(obs, model.perception);
-  if (middle === undefined) return undefined;
+function perceivedPixel(env: SimEnv, middle: [number, number, number], cameraPose: Pose, k: { fx: number; fy: number; cx: number; cy: number }): [number, number] | undefined {
   const [x, y, z] = transformPoint(inversePose(cameraPose), transformPoint(env.basePose(), middle));
   if (!(z > 0)) return undefined;
   return [k.fx * (x / z) + k.cx, k.fy * (y / z) + k.cy];
