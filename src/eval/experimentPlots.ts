@@ -1,4 +1,4 @@
-import { lineChart } from '../report/index.js';
+import { CHART_COLORS, lineChart } from '../report/index.js';
 import type { ChartSpec } from '../report/index.js';
 import type { ExperimentReport } from './onlineExperiment.js';
 
@@ -18,14 +18,20 @@ export function experimentPlots(report: ExperimentReport): Record<string, ChartS
       series: [
         ...cells.map((c, i) => ({
           name: `${c.task} / ${c.split}`,
+          color: CHART_COLORS[i % CHART_COLORS.length],
           markers: true,
           points: report.evaluations.map((r) => [minutes(r.elapsedS), r.cells[i].successRate] as [number, number]),
         })),
-        ...report.baseline.map((b) => ({
-          name: `random: ${b.task} / ${b.split}`,
-          dashed: true,
-          points: [[0, b.successRate], [endMinutes, b.successRate]] as Array<[number, number]>,
-        })),
+        // Each random baseline dashed, in the colour of its task and split.
+        ...report.baseline.map((b, j) => {
+          const i = cells.findIndex((c) => c.task === b.task && c.split === b.split);
+          return {
+            name: `random: ${b.task} / ${b.split}`,
+            color: CHART_COLORS[(i >= 0 ? i : cells.length + j) % CHART_COLORS.length],
+            dashed: true,
+            points: [[0, b.successRate], [endMinutes, b.successRate]] as Array<[number, number]>,
+          };
+        }),
       ],
     });
   }

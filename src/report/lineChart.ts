@@ -62,13 +62,14 @@ export function lineChart(spec: LineChartSpec): TopLevelSpec {
     field: 'x',
     type: 'quantitative',
     title: spec.xLabel,
-    scale: spec.xRange ? { domain: [...spec.xRange], nice: false, zero: false } : { zero: false },
+    // A few pixels of padding, so that lines and dots at the ends of a range are not cut by the frame.
+    scale: { zero: false, padding: 5, ...(spec.xRange ? { domain: [...spec.xRange], nice: false } : {}) },
   } as const;
   const y = {
     field: 'y',
     type: 'quantitative',
     title: spec.yLabel,
-    scale: { ...(logY ? { type: 'log' as const } : { zero: false }), ...(spec.yRange ? { domain: [...spec.yRange], nice: false } : {}) },
+    scale: { padding: 5, ...(logY ? { type: 'log' as const } : { zero: false }), ...(spec.yRange ? { domain: [...spec.yRange], nice: false } : {}) },
   } as const;
   const color = { field: 'series', type: 'nominal', scale: { domain: names, range: colors }, legend } as const;
   const format = (field: string, title: string) => ({ field, type: 'quantitative', title, format: '.4~g' }) as const;
