@@ -96,7 +96,7 @@ export function htmlReport(input: HtmlReportInput): string {
     body,
     rest,
     config,
-    `<p class="colophon">Self-contained page: charts drawn by Vega ${escapeHtml(vegaVersion())} (inlined); hover a dot or bar for its values, drag or scroll a line chart to pan and zoom, double-click to reset.</p>`,
+    `<p class="colophon">Self-contained page${usedCharts.size === 0 ? '' : `: charts drawn by Vega ${escapeHtml(vegaVersion())} (inlined); hover a dot or bar for its values, drag or scroll a line chart to pan and zoom, double-click to reset`}.</p>`,
     '</main>',
     `<script type="application/json" id="vega-specs">${jsonForScript(specs)}</script>`,
     `<script>${scriptSafe(vegaRuntime())}</script>`,

@@ -74,6 +74,7 @@ test('tables, pictures as inline PNG, the configuration as YAML; raw HTML is esc
   assert.match(html, /<img alt="images\/extra.png" src="data:image\/png;base64,/);
   assert.match(html, /<details class="config"><summary>Configuration<\/summary><pre><code>seed: 3\nsim:\n {2}task: reach\nbad: null\n/);
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.match(html, /charts drawn by Vega 6\.\d+\.\d+ \(inlined\)/);
   assert.ok(!html.includes('<script>alert(1)'));
 });
 
@@ -81,5 +82,6 @@ test('a report without charts, pictures or config is still a page with the runti
   const page = htmlReport({ markdown: '# Bags\n\nplain text\n' });
   assert.match(page, /<title>Bags<\/title>/);
   assert.match(page, /<p>plain text<\/p>/);
-  assert.doesNotMatch(page, /More figures|Configuration/);
+  assert.doesNotMatch(page, /More figures|Configuration|charts drawn by Vega/);
+  assert.match(page, /<p class="colophon">Self-contained page.<\/p>/);
 });
