@@ -185,8 +185,21 @@ export function baselineMarkdown(report: BaselineReport): string {
         `| ${c.task} | ${c.split} | ${c.controller} | ${(100 * c.successRate).toFixed(0)}% (${c.successes}/${c.episodes}) | ${c.meanFinalDistance.toFixed(3)} | ${c.meanStepsToSuccess === null ? '-' : c.meanStepsToSuccess.toFixed(1)} | ${(100 * c.interaction.contactShare).toFixed(1)}% | ${c.interaction.meanDisplacementCm.toFixed(1)} |`,
     ),
     '',
-    'Frames: `frames/<task>_<split>_<controller>.png`, the goal (left) beside the end of the first episode (right), rendered at 256 px.',
-    '',
+    ...frameLines(report),
   ];
   return lines.join('\n');
+}
+
+/** The frames section: one goal-vs-achieved picture per cell, as images of frames/. */
+function frameLines(report: BaselineReport): string[] {
+  const names = new Set(report.frames.map((f) => f.name));
+  const cells = report.cells.filter((c) => names.has(`${c.task}_${c.split}_${c.controller}`));
+  if (cells.length === 0) return [];
+  return [
+    '## Frames',
+    '',
+    'The goal (left) beside the end of the first episode (right), rendered again by the scene camera at 256 px.',
+    '',
+    ...cells.flatMap((c) => [`![${c.task} / ${c.split} / ${c.controller}: goal (left), achieved (right)](frames/${c.task}_${c.split}_${c.controller}.png)`, '']),
+  ];
 }

@@ -1,15 +1,15 @@
-import type { Bitmap } from '../viz/Bitmap.js';
-import { linePlot } from '../viz/linePlot.js';
+import { CHART_COLORS, lineChart } from '../report/index.js';
+import type { ChartSpec } from '../report/index.js';
 import type { ExperimentReport } from './onlineExperiment.js';
 
-/** The run's curves as PNG-ready bitmaps: success over time, losses, prediction error. */
-export function experimentPlots(report: ExperimentReport): Record<string, Bitmap> {
-  const plots: Record<string, Bitmap> = {};
+/** The run's curves as charts: success over time, losses, prediction error. */
+export function experimentPlots(report: ExperimentReport): Record<string, ChartSpec> {
+  const plots: Record<string, ChartSpec> = {};
   const minutes = (s: number): number => s / 60;
   const cells = report.evaluations[0]?.cells ?? [];
   const endMinutes = minutes(Math.max(report.durationS, 1));
   if (cells.length > 0) {
-    plots.success = linePlot({
+    plots.success = lineChart({
       title: 'Evaluation success rate',
       xLabel: 'minutes of online learning',
       yLabel: 'success rate',
@@ -18,14 +18,20 @@ export function experimentPlots(report: ExperimentReport): Record<string, Bitmap
       series: [
         ...cells.map((c, i) => ({
           name: `${c.task} / ${c.split}`,
+          color: CHART_COLORS[i % CHART_COLORS.length],
           markers: true,
           points: report.evaluations.map((r) => [minutes(r.elapsedS), r.cells[i].successRate] as [number, number]),
         })),
-        ...report.baseline.map((b) => ({
-          name: `random: ${b.task} / ${b.split}`,
-          dashed: true,
-          points: [[0, b.successRate], [endMinutes, b.successRate]] as Array<[number, number]>,
-        })),
+        // Each random baseline dashed, in the colour of its task and split.
+        ...report.baseline.map((b, j) => {
+          const i = cells.findIndex((c) => c.task === b.task && c.split === b.split);
+          return {
+            name: `random: ${b.task} / ${b.split}`,
+            color: CHART_COLORS[(i >= 0 ? i : cells.length + j) % CHART_COLORS.length],
+            dashed: true,
+            points: [[0, b.successRate], [endMinutes, b.successRate]] as Array<[number, number]>,
+          };
+        }),
       ],
     });
   }
@@ -33,7 +39,7 @@ export function experimentPlots(report: ExperimentReport): Record<string, Bitmap
     report.losses.some((l) => typeof l.terms[k] === 'number' && (l.terms[k] as number) > 0),
   );
   if (report.losses.length > 1 && lossKeys.length > 0) {
-    plots.losses = linePlot({
+    plots.losses = lineChart({
       title: 'Training losses',
       xLabel: 'learner steps',
       yLabel: 'loss',
@@ -45,7 +51,7 @@ export function experimentPlots(report: ExperimentReport): Record<string, Bitmap
     });
   }
   if (report.predictionError.length > 1) {
-    plots.prediction_error = linePlot({
+    plots.prediction_error = lineChart({
       title: 'One-step latent prediction error while acting',
       xLabel: 'minutes of online learning',
       yLabel: 'mean squared latent error',

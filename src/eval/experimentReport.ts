@@ -77,8 +77,26 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     `Fusion weights at the end: ${Object.entries(report.fusionWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`,
     '',
-    'Frames (256 px): `frames/<task>_<split>.png`, the goal (left) beside the end of the first final evaluation episode (right); `frames/<task>_sequence.png`, every few ticks of that episode on the train split.',
-    '',
+    ...frameLines(report),
   ];
   return lines.join('\n');
+}
+
+/** The frames section: each goal-vs-achieved picture, then each task's sequence sheet, as images of frames/. */
+function frameLines(report: ExperimentReport): string[] {
+  const names = new Set(report.frames.map((f) => f.name));
+  const cells = report.evaluations.at(-1)?.cells ?? [];
+  const splits = [...new Set(cells.map((c) => c.split))];
+  const sequenceSplit = splits.includes('train') ? 'train' : splits[0];
+  const goals = cells.filter((c) => names.has(`${c.task}_${c.split}`));
+  const tasks = [...new Set(cells.map((c) => c.task))].filter((t) => names.has(`${t}_sequence`));
+  if (goals.length + tasks.length === 0) return [];
+  return [
+    '## Frames',
+    '',
+    'Rendered again by the scene camera at 256 px. Goal vs achieved: the goal (left) beside the end of the first final evaluation episode (right).',
+    '',
+    ...goals.flatMap((c) => [`![${c.task} / ${c.split}: goal (left), achieved (right)](frames/${c.task}_${c.split}.png)`, '']),
+    ...tasks.flatMap((t) => [`![${t}: the first final evaluation episode on ${sequenceSplit}, from its first tick to its last](frames/${t}_sequence.png)`, '']),
+  ];
 }

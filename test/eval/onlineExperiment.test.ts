@@ -82,6 +82,9 @@ test('a short seeded run practises, learns, evaluates, reports the agent beside 
   for (const f of a.report.frames) assert.ok(f.image.height >= 256 && f.image.width >= 2 * 256, `${f.name}: ${f.image.width}x${f.image.height}, rendered large for a person`);
   // One table: the learned agent beside the three baselines.
   const markdown = experimentMarkdown(a.report, { command: 'jepa-agent sim', version: 'test', configSummary: '' });
+  for (const picture of ['![reach / train: goal (left), achieved (right)](frames/reach_train.png)', '![push / train: goal (left), achieved (right)](frames/push_train.png)', '](frames/reach_sequence.png)', '](frames/push_sequence.png)']) {
+    assert.ok(markdown.includes(picture), `the report shows ${picture}`);
+  }
   assert.match(markdown, /\| task \| split \| learned agent \| random \(baseline\) \| scripted-subgoals \(baseline\) \| true-state scripted \(ceiling\) \| episodes \|/);
   const pct = '\\d+%';
   assert.match(markdown, new RegExp(`\\| push \\| train \\| ${pct} \\| ${pct} \\| ${pct} \\| ${pct} \\| 2 \\|`), 'push: all four controllers');

@@ -32,7 +32,7 @@ const MODES = {
 /**
  * `jepa-agent eval ablate`: the ablation arms, each trained online from scratch with every
  * seed under one budget, measured by closed-loop success and a shape probe. Writes
- * runs/<time>-ablate/ with report.json, report.md and plots/.
+ * runs/<time>-ablate/ with report.json, report.md, report.html and plots/.
  */
 export async function evalAblate(runtime: Runtime, options: EvalAblateOptions): Promise<string> {
   const { config, logger } = runtime;
@@ -67,7 +67,7 @@ export async function evalAblate(runtime: Runtime, options: EvalAblateOptions): 
   );
   const code = codeVersion();
   const markdown = ablationMarkdown(report, { command: options.command, code, quick: options.quick ?? false, configSummary: configSummary(config, engine.backend) });
-  writeRunFolder(runDir, { json: { ...report, code, command: options.command, engine, config }, markdown, plots: ablationPlots(report) });
+  await writeRunFolder(runDir, { json: { ...report, code, command: options.command, engine, config }, markdown, charts: ablationPlots(report) });
   process.stdout.write(markdown);
   logger.info(`run folder: ${runDir}`);
   return runDir;

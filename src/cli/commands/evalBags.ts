@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readBagEpisodes, topicRoles } from '../../bag/index.js';
 import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { BagEpisode } from '../../bag/index.js';
@@ -8,6 +7,7 @@ import type { CompactFrame } from '../../learn/CompactFrame.js';
 import { initBackend, loadCheckpoint } from '../../model/index.js';
 import type { WorldModel } from '../../model/index.js';
 import { encodeLatents } from '../../eval/common/encodeLatents.js';
+import { writeRunFolder } from '../../eval/common/runFolder.js';
 import { markdownTable } from '../../eval/common/markdown.js';
 import { packFrames } from '../../eval/common/packFrames.js';
 import { predictionErrorPerHorizon } from '../../eval/predict/predictionErrorPerHorizon.js';
@@ -53,7 +53,7 @@ export function evalBagsMarkdown(report: EvalBagsReport): string {
   ].join('\n');
 }
 
-/** `jepa-agent eval --bags DIR --ckpt CKPT`: JSON on stdout (and report.json + report.md with --out). */
+/** `jepa-agent eval --bags DIR --ckpt CKPT`: JSON on stdout (and report.json, report.md and report.html with --out). */
 export async function evalBags(runtime: Runtime, options: EvalBagsOptions): Promise<EvalBagsReport> {
   const { config, logger } = runtime;
   const roles = topicRoles(options);
@@ -80,10 +80,7 @@ export async function evalBags(runtime: Runtime, options: EvalBagsOptions): Prom
     };
     const markdown = evalBagsMarkdown(report);
     if (options.out !== undefined) {
-      const out = resolve(options.out);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-      writeFileSync(join(out, 'report.md'), markdown);
+      await writeRunFolder(resolve(options.out), { json: report, markdown, config });
     }
     process.stdout.write(`${JSON.stringify(report)}\n`);
     process.stderr.write(markdown);

@@ -7,6 +7,7 @@ import { codeVersion, newExperimentDir, writeRunFolder } from '../../eval/common
 import type { RunFolderContents } from '../../eval/common/runFolder.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { SimEnv } from '../../sim/SimEnv.js';
+import type { ChartSpec } from '../../report/index.js';
 import type { Bitmap } from '../../viz/Bitmap.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
@@ -34,14 +35,14 @@ export interface EvalContext {
 export interface EvalOutput {
   readonly json: Record<string, unknown>;
   readonly markdown: (meta: ReportMeta) => string;
-  readonly plots?: Readonly<Record<string, Bitmap>>;
+  readonly plots?: Readonly<Record<string, ChartSpec>>;
   readonly images?: Readonly<Record<string, Bitmap>>;
 }
 
 /**
  * The frame of every `jepa-agent eval <name>` command: backend, simulator, encoders (from
  * --ckpt, or trained here on babbling with a budget that --quick shrinks), the experiment
- * body, then the run folder runs/<time>-<name>/ (report.json, report.md, plots/, images/).
+ * body, then the run folder runs/<time>-<name>/ (report.json, report.md, report.html, plots/, images/).
  * Returns the run folder.
  */
 export async function runEvalCommand(runtime: Runtime, name: string, options: EvalCommonOptions, body: (ctx: EvalContext) => EvalOutput): Promise<string> {
@@ -79,10 +80,10 @@ export async function runEvalCommand(runtime: Runtime, name: string, options: Ev
     const contents: RunFolderContents = {
       json: { experiment: name, ...meta, encoder: describeSource(models.source), engine, config, ...out.json },
       markdown,
-      ...(out.plots ? { plots: out.plots } : {}),
+      ...(out.plots ? { charts: out.plots } : {}),
       ...(out.images ? { images: out.images } : {}),
     };
-    writeRunFolder(dir, contents);
+    await writeRunFolder(dir, contents);
     process.stdout.write(markdown);
     logger.info(`run folder: ${dir}`);
     return dir;

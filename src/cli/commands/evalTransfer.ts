@@ -29,7 +29,7 @@ const MODES = {
 /**
  * `jepa-agent eval transfer`: success on each split after learning on the training split,
  * and after a short online adaptation on that split, beside random actions. Writes
- * runs/<time>-transfer/ with report.json, report.md and plots/.
+ * runs/<time>-transfer/ with report.json, report.md, report.html and plots/.
  */
 export async function evalTransfer(runtime: Runtime, options: EvalTransferOptions): Promise<string> {
   const { config, logger } = runtime;
@@ -52,7 +52,7 @@ export async function evalTransfer(runtime: Runtime, options: EvalTransferOption
   );
   const code = codeVersion();
   const markdown = transferMarkdown(report, { command: options.command, code, quick: options.quick ?? false, configSummary: configSummary(config, engine.backend) });
-  writeRunFolder(runDir, { json: { ...report, code, command: options.command, engine, config }, markdown, plots: transferPlots(report) });
+  await writeRunFolder(runDir, { json: { ...report, code, command: options.command, engine, config }, markdown, charts: transferPlots(report) });
   process.stdout.write(markdown);
   logger.info(`run folder: ${runDir}`);
   return runDir;

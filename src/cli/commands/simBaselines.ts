@@ -1,12 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
 import { BASELINE_CONTROLLERS, baselineMarkdown, runBaselines } from '../../eval/baselineExperiment.js';
+import { writeRunFolder } from '../../eval/common/runFolder.js';
 import { loadCheckpoint } from '../../model/checkpoint.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import { SimEnv } from '../../sim/SimEnv.js';
-import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
 import { parseList, positiveInt } from './parseList.js';
 import type { Runtime } from '../runtime.js';
@@ -42,7 +41,6 @@ export async function simBaselines(runtime: Runtime, options: SimBaselinesOption
     logger.info('scripted-subgoals is not run: it needs a world model (--ckpt DIR)');
   }
   const runDir = resolve(options.runsDir, `baselines-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(join(runDir, 'frames'), { recursive: true });
   const env = await SimEnv.create(config.sim, { logger });
   let model: WorldModel | undefined;
   try {
@@ -64,14 +62,11 @@ export async function simBaselines(runtime: Runtime, options: SimBaselinesOption
       logger,
       onProgress: progressBar('episodes'),
     });
-    for (const frame of report.frames) {
-      writeFileSync(join(runDir, 'frames', `${frame.name}.png`), encodePng(frame.image.width, frame.image.height, frame.image.rgb, 3));
-    }
-    const { frames: _frames, ...json } = report;
-    writeFileSync(join(runDir, 'report.json'), `${JSON.stringify({ ...json, config }, null, 2)}\n`);
-    writeFileSync(join(runDir, 'report.md'), baselineMarkdown(report));
-    logger.info(`report written to ${join(runDir, 'report.md')}`);
-    process.stdout.write(baselineMarkdown(report));
+    const { frames, ...json } = report;
+    const markdown = baselineMarkdown(report);
+    await writeRunFolder(runDir, { json: { ...json, config }, markdown, frames: Object.fromEntries(frames.map((f) => [f.name, f.image])) });
+    logger.info(`report written to ${join(runDir, 'report.md')} and ${join(runDir, 'report.html')}`);
+    process.stdout.write(markdown);
     return runDir;
   } finally {
     model?.dispose();

@@ -1,16 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
 import { experimentPlots } from '../../eval/experimentPlots.js';
 import { experimentMarkdown } from '../../eval/experimentReport.js';
 import { runOnlineExperiment } from '../../eval/onlineExperiment.js';
+import { writeRunFolder } from '../../eval/common/runFolder.js';
 import { workerLearner } from '../../eval/onlineLearners.js';
 import { LearnerHost } from '../../learn/LearnerHost.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { loadCheckpoint } from '../../model/checkpoint.js';
 import { WorldModel } from '../../model/worldModel.js';
 import { SimEnv } from '../../sim/SimEnv.js';
-import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 import { parseList, positiveInt } from './parseList.js';
@@ -31,8 +31,8 @@ export interface SimExperimentOptions {
 
 /**
  * `jepa-agent sim` (the main job): the agent learns online from scratch in the embedded
- * simulation; the run folder gets report.json, report.md, plots/, frames/, checkpoint/ and
- * the log.
+ * simulation; the run folder gets report.json, report.md, report.html, plots/, frames/,
+ * checkpoint/ and the log.
  */
 export async function simExperiment(runtime: Runtime, options: SimExperimentOptions): Promise<string> {
   const { config, logger } = runtime;
@@ -46,7 +46,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
   const evalEpisodes = positiveInt(options.evalEpisodes, '--eval-episodes');
   const finalEvalEpisodes = positiveInt(options.finalEvalEpisodes, '--final-eval-episodes');
   const runDir = options.runDir;
-  mkdirSync(join(runDir, 'plots'), { recursive: true });
+  mkdirSync(runDir, { recursive: true });
 
   const engine = await initBackend({ backend: config.engine.backend, logger });
   const env = await SimEnv.create(config.sim, { logger });
@@ -84,18 +84,17 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     );
     await learner.close({ checkpoint: true });
     const { frames, ...json } = report;
-    writeFileSync(join(runDir, 'report.json'), `${JSON.stringify({ ...json, version: options.version, command: options.command, engine, config }, null, 2)}\n`);
-    mkdirSync(join(runDir, 'frames'), { recursive: true });
-    for (const f of frames) writeFileSync(join(runDir, 'frames', `${f.name}.png`), encodePng(f.image.width, f.image.height, f.image.rgb, 3));
-    for (const [name, plot] of Object.entries(experimentPlots(report))) {
-      writeFileSync(join(runDir, 'plots', `${name}.png`), encodePng(plot.width, plot.height, plot.rgb, 3));
-    }
     const markdown = experimentMarkdown(report, {
       command: options.command,
       version: options.version,
       configSummary: `Backend ${engine.backend}; planner ${config.plan.planner} (${config.plan.samples} samples x horizon ${config.plan.horizon} x ${config.plan.iterations} iterations); latent ${config.model.latentDim} per modality (fusion ${config.model.fusion.kind}); babbling for the first ${config.agent.exploration.babbleSteps} ticks.`,
     });
-    writeFileSync(join(runDir, 'report.md'), markdown);
+    await writeRunFolder(runDir, {
+      json: { ...json, version: options.version, command: options.command, engine, config },
+      markdown,
+      charts: experimentPlots(report),
+      frames: Object.fromEntries(frames.map((f) => [f.name, f.image])),
+    });
     process.stdout.write(markdown);
     logger.info(`run folder: ${runDir}`);
     return runDir;

@@ -155,4 +155,22 @@ export function registerBenchCommands(program: Command): void {
       { console: !opts.json },
     );
   });
+
+  bench
+    .command('report-html <file>')
+    .description("open a run's report.html in headless Chromium with no network: every chart drawn, every picture decoded, nothing fetched (exit 1 otherwise)")
+    .option('--screenshot <png>', 'write a full-page screenshot here')
+    .option('--chromium <path>', 'Chromium or Chrome binary (default $CHROMIUM_PATH, then /usr/bin/chromium ...)')
+    .action(async (file: string, opts: { screenshot?: string; chromium?: string }) => {
+      try {
+        const { checkReportHtml, reportHtmlProblems } = await import('../../../bench/reportHtml.js');
+        const check = await checkReportHtml(file, { ...(opts.screenshot === undefined ? {} : { screenshot: opts.screenshot }), ...(opts.chromium === undefined ? {} : { executablePath: opts.chromium }) });
+        process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+        const problems = reportHtmlProblems(check);
+        if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
+      } catch (e) {
+        process.stderr.write(`jepa-agent: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
 }

@@ -31,7 +31,7 @@ const commandLine = (): string => ['jepa-agent', ...process.argv.slice(2)].join(
 export function registerEvalCommands(program: Command, info: ProgramInfo): void {
   const evalCmd = program
     .command('eval')
-    .description('research experiments on the learned representation; each writes runs/<time>-<name>/ (report.json, report.md, plots)')
+    .description('research experiments on the learned representation; each writes runs/<time>-<name>/ (report.json, report.md, report.html, plots)')
     .enablePositionalOptions();
   // `eval --bags DIR --ckpt CKPT` (no experiment named): prediction error per horizon on recorded bags.
   addGlobalOptions(
@@ -39,7 +39,7 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--bags <dir>', 'bags to evaluate a checkpoint on: multi-step latent prediction error vs copy-last per horizon')
       .option('--ckpt <dir>', 'world-model checkpoint (with --bags)')
       .option('--horizon <n>', 'prediction horizon (with --bags; default the checkpoint\'s model.horizon)')
-      .option('--out <dir>', 'also write report.json and report.md here (with --bags)'),
+      .option('--out <dir>', 'also write report.json, report.md and report.html here (with --bags)'),
   ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags?: string; ckpt?: string; horizon?: string; out?: string; topics?: string }) => {
     if (opts.bags === undefined || opts.ckpt === undefined) {
       evalCmd.help();

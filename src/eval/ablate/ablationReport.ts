@@ -1,9 +1,9 @@
 import type { TaskName } from '../../core/config/simConfig.js';
-import type { Bitmap } from '../../viz/Bitmap.js';
+import { groupedBarChart } from '../../report/index.js';
+import type { ChartSpec } from '../../report/index.js';
 import { markdownTable } from '../common/index.js';
 import type { CodeVersion } from '../common/index.js';
 import { ABLATION_QUESTIONS } from './ablationArms.js';
-import { groupedBarChart } from './groupedBarChart.js';
 import type { AblationArmSummary, AblationReport } from './runAblation.js';
 import { formatSpread } from './seedSpread.js';
 
@@ -95,7 +95,7 @@ function spreadPct(s: AblationArmSummary['probeAccuracy'] | undefined): string {
 }
 
 /** Bar charts: success per task and arm (random baseline dashed), and probe accuracy per arm (chance dashed). */
-export function ablationPlots(report: AblationReport): Record<string, Bitmap> {
+export function ablationPlots(report: AblationReport): Record<string, ChartSpec> {
   const groups = report.summary.map((s) => s.arm);
   const task = (t: TaskName): { name: string; values: number[]; errors: number[] } => ({
     name: `${t} success`,
@@ -109,7 +109,7 @@ export function ablationPlots(report: AblationReport): Record<string, Bitmap> {
       groups,
       series: report.tasks.map(task),
       yRange: [0, 1],
-      references: report.tasks.map((t, i) => ({ name: `random ${t}`, value: report.randomBaseline[t] ?? 0, color: i === 0 ? [0, 70, 120] : [150, 60, 0] })),
+      references: report.tasks.map((t, i) => ({ name: `random ${t}`, value: report.randomBaseline[t] ?? 0, color: i === 0 ? '#004678' : '#963c00' })),
     }),
     probe: groupedBarChart({
       title: 'Shape probe accuracy by arm',

@@ -6,4 +6,3 @@ export * from './seededOnlineRun.js';
 export * from './sensorCorruption.js';
 export * from './shapeProbe.js';
 export * from './ablationReport.js';
-export * from './groupedBarChart.js';

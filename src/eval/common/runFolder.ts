@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { htmlReport, renderChart } from '../../report/index.js';
+import type { ChartSpec, RenderedChart } from '../../report/index.js';
 import type { Bitmap } from '../../viz/Bitmap.js';
 import { encodePng } from '../../viz/encodePng.js';
 
@@ -58,30 +60,58 @@ function gitCommit(gitDir: string): string | undefined {
 }
 
 export interface RunFolderContents {
-  /** report.json (must be JSON-serialisable). */
+  /** report.json (must be JSON-serialisable; NaN and infinities are written as null). */
   readonly json: unknown;
+  /** report.md; report.html is built from it. */
   readonly markdown: string;
-  /** plots/<name>.png */
-  readonly plots?: Readonly<Record<string, Bitmap>>;
+  /** plots/<name>.svg and plots/<name>.png, and the interactive chart in report.html. */
+  readonly charts?: Readonly<Record<string, ChartSpec>>;
   /** images/<name>.png */
   readonly images?: Readonly<Record<string, Bitmap>>;
+  /** frames/<name>.png (pictures of the simulation) */
+  readonly frames?: Readonly<Record<string, Bitmap>>;
+  /** The configuration report.html shows; default `json.config` where the JSON has one. */
+  readonly config?: unknown;
 }
 
-/** Writes report.json, report.md, plots/ and images/ into `dir`; returns the files written. */
-export function writeRunFolder(dir: string, contents: RunFolderContents): string[] {
+/**
+ * Writes report.json, report.md, plots/ (each chart as SVG and PNG), images/, frames/ and
+ * report.html (the same report as one self-contained page) into `dir`; returns the files
+ * written.
+ */
+export async function writeRunFolder(dir: string, contents: RunFolderContents): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  const write = (path: string, data: string | Buffer): void => {
+  const write = (path: string, data: string | Uint8Array): void => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, data);
     written.push(path);
   };
   write(join(dir, 'report.json'), `${JSON.stringify(contents.json, jsonNumbers, 2)}\n`);
   write(join(dir, 'report.md'), contents.markdown);
-  for (const [folder, bitmaps] of [['plots', contents.plots], ['images', contents.images]] as const) {
-    for (const [name, b] of Object.entries(bitmaps ?? {})) write(join(dir, folder, `${name}.png`), encodePng(b.width, b.height, b.rgb, 3));
+  const charts: Record<string, RenderedChart> = {};
+  for (const [name, spec] of Object.entries(contents.charts ?? {})) {
+    const chart = await renderChart(spec);
+    write(join(dir, 'plots', `${name}.svg`), chart.svg);
+    write(join(dir, 'plots', `${name}.png`), chart.png);
+    charts[name] = chart;
   }
+  const pngs: Record<string, Uint8Array> = {};
+  for (const [folder, bitmaps] of [['images', contents.images], ['frames', contents.frames]] as const) {
+    for (const [name, b] of Object.entries(bitmaps ?? {})) {
+      const png = encodePng(b.width, b.height, b.rgb, 3);
+      write(join(dir, folder, `${name}.png`), png);
+      pngs[`${folder}/${name}.png`] = png;
+    }
+  }
+  const config = contents.config ?? (typeof contents.json === 'object' && contents.json !== null && 'config' in contents.json ? contents.json.config : undefined);
+  write(join(dir, 'report.html'), htmlReport({ markdown: contents.markdown, charts, images: pngs, config: toJsonValue(config) }));
   return written;
+}
+
+/** What report.json holds for a value: typed arrays as arrays, NaN as null. */
+function toJsonValue(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value, jsonNumbers)) as unknown;
 }
 
 /** NaN and infinities are not JSON: write them as null rather than failing or lying. */

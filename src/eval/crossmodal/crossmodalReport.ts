@@ -1,5 +1,6 @@
+import { lineChart } from '../../report/index.js';
+import type { ChartSpec } from '../../report/index.js';
 import type { Bitmap } from '../../viz/Bitmap.js';
-import { linePlot } from '../../viz/linePlot.js';
 import { tileImages } from '../../viz/tileImages.js';
 import { describeSource, fmtMeanStd, markdownTable, reportHeader } from '../common/markdown.js';
 import type { ReportMeta } from '../common/markdown.js';
@@ -50,15 +51,15 @@ export function crossmodalMarkdown(report: CrossmodalReport, meta: ReportMeta): 
   ].join('\n');
 }
 
-export function crossmodalPlots(report: CrossmodalReport): Record<string, Bitmap> {
+export function crossmodalPlots(report: CrossmodalReport): Record<string, ChartSpec> {
   return {
-    som_quantisation: linePlot({
+    som_quantisation: lineChart({
       title: 'SOM quantisation error during training',
       xLabel: 'epoch',
       yLabel: 'mean combined MAE to the winner',
       series: Object.entries(report.somQuantisation).map(([name, errs]) => ({ name, points: errs.map((e, i) => [i + 1, e] as [number, number]) })),
     }),
-    autoencoder_loss: linePlot({
+    autoencoder_loss: lineChart({
       title: 'Autoencoder reconstruction loss',
       xLabel: 'epoch',
       yLabel: 'MSE',

@@ -1,5 +1,5 @@
-import type { Bitmap } from '../../viz/Bitmap.js';
-import { linePlot, plotPalette } from '../../viz/linePlot.js';
+import { CHART_COLORS, lineChart } from '../../report/index.js';
+import type { ChartSpec } from '../../report/index.js';
 import { describeSource, fmtMeanStd, fmtNum, markdownTable, reportHeader } from '../common/markdown.js';
 import type { ReportMeta } from '../common/markdown.js';
 import type { PredictReport } from './predictExperiment.js';
@@ -66,18 +66,18 @@ export function predictMarkdown(report: PredictReport, meta: ReportMeta): string
   return lines.join('\n');
 }
 
-export function predictPlots(report: PredictReport): Record<string, Bitmap> {
+export function predictPlots(report: PredictReport): Record<string, ChartSpec> {
   const splits = [...new Set(report.horizons.map((h) => h.split))];
   // One colour per split: the predictor solid, its copy-last baseline dashed.
   const series = splits.flatMap((split, i) => {
     const cells = report.horizons.filter((h) => h.encoder === 'trained' && h.split === split);
-    const color = plotPalette[i % plotPalette.length];
+    const color = CHART_COLORS[i % CHART_COLORS.length];
     return [
       { name: `predictor, ${split}`, color, markers: true, points: cells.map((c) => [c.horizon, c.model] as [number, number]) },
       { name: `copy-last, ${split}`, color, dashed: true, points: cells.map((c) => [c.horizon, c.copyLast] as [number, number]) },
     ];
   });
   return {
-    prediction_error: linePlot({ title: 'Open-loop latent prediction error (trained encoder)', xLabel: 'horizon (steps)', yLabel: 'error / latent variance', series }),
+    prediction_error: lineChart({ title: 'Open-loop latent prediction error (trained encoder)', xLabel: 'horizon (steps)', yLabel: 'error / latent variance', series }),
   };
 }

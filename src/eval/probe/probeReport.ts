@@ -1,5 +1,6 @@
+import { lineChart, REFERENCE_GREY } from '../../report/index.js';
+import type { ChartSpec } from '../../report/index.js';
 import type { Bitmap } from '../../viz/Bitmap.js';
-import { linePlot } from '../../viz/linePlot.js';
 import { tileImages } from '../../viz/tileImages.js';
 import { describeSource, fmtPct, markdownTable, reportHeader } from '../common/markdown.js';
 import type { ReportMeta } from '../common/markdown.js';
@@ -46,11 +47,11 @@ export function probeMarkdown(report: ProbeReport, meta: ReportMeta): string {
 }
 
 /** Linear-probe accuracy against labels per class, one plot per split. */
-export function probePlots(report: ProbeReport): Record<string, Bitmap> {
-  const plots: Record<string, Bitmap> = {};
+export function probePlots(report: ProbeReport): Record<string, ChartSpec> {
+  const plots: Record<string, ChartSpec> = {};
   const shots = report.options.shots;
   for (const split of report.splits) {
-    plots[`accuracy_${split}`] = linePlot({
+    plots[`accuracy_${split}`] = lineChart({
       title: `Linear probe accuracy, ${split}`,
       xLabel: 'labelled examples per class',
       yLabel: 'accuracy',
@@ -65,7 +66,7 @@ export function probePlots(report: ProbeReport): Record<string, Bitmap> {
             return [s, c?.mean ?? NaN] as [number, number];
           }),
         })),
-        { name: 'chance', dashed: true, color: [150, 150, 150] as const, points: [[shots[0], report.chance], [shots.at(-1)!, report.chance]] as Array<[number, number]> },
+        { name: 'chance', dashed: true, color: REFERENCE_GREY, points: [[shots[0], report.chance], [shots.at(-1)!, report.chance]] as Array<[number, number]> },
       ],
     });
   }

@@ -1,5 +1,6 @@
-import type { Bitmap } from '../../viz/Bitmap.js';
-import { formatSpread, groupedBarChart } from '../ablate/index.js';
+import { groupedBarChart, REFERENCE_GREY } from '../../report/index.js';
+import type { ChartSpec } from '../../report/index.js';
+import { formatSpread } from '../ablate/index.js';
 import type { OnlineReportMeta } from '../ablate/index.js';
 import { markdownTable } from '../common/index.js';
 import type { Budget } from '../ablate/index.js';
@@ -63,8 +64,8 @@ export function transferMarkdown(report: TransferReport, meta: OnlineReportMeta)
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : '-');
 
 /** One bar chart per task: random, trained and adapted success for each split. */
-export function transferPlots(report: TransferReport): Record<string, Bitmap> {
-  const plots: Record<string, Bitmap> = {};
+export function transferPlots(report: TransferReport): Record<string, ChartSpec> {
+  const plots: Record<string, ChartSpec> = {};
   for (const task of report.tasks) {
     const rows = report.summary.filter((r) => r.task === task);
     plots[task] = groupedBarChart({
@@ -72,7 +73,7 @@ export function transferPlots(report: TransferReport): Record<string, Bitmap> {
       yLabel: 'success rate (mean, std over seeds)',
       groups: rows.map((r) => r.split),
       series: [
-        { name: 'random actions', values: rows.map((r) => r.random.mean), errors: rows.map((r) => r.random.std), color: [150, 150, 150] },
+        { name: 'random actions', values: rows.map((r) => r.random.mean), errors: rows.map((r) => r.random.std), color: REFERENCE_GREY },
         { name: 'after training on train', values: rows.map((r) => r.trained.mean), errors: rows.map((r) => r.trained.std) },
         { name: 'after adaptation on the split', values: rows.map((r) => r.adapted.mean), errors: rows.map((r) => r.adapted.std) },
       ],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ABLATION_ARMS, ablationMarkdown, ablationPlots, seedSpread, SENSOR_FAULTS } from '../../../src/eval/ablate/index.js';
 import type { AblationReport, AblationRun } from '../../../src/eval/ablate/index.js';
+import { renderChart } from '../../../src/report/index.js';
 
 /** A made-up two-seed report of two arms: known numbers to find in the text. */
 function report(): AblationReport {
@@ -61,8 +62,12 @@ test('the markdown has the all-arms table with mean ± std, the question it answ
   assert.match(md, /0\.50 \/ 0\.30 \/ 0\.20/);
 });
 
-test('plots: a success chart and a probe chart', () => {
+test('plots: a success chart and a probe chart, each arm a group, random actions and chance as references', async () => {
   const plots = ablationPlots(report());
   assert.deepEqual(Object.keys(plots).sort(), ['probe', 'success']);
-  for (const p of Object.values(plots)) assert.equal(p.rgb.length, p.width * p.height * 3);
+  const texts = async (name: string): Promise<string[]> => [...(await renderChart(plots[name])).svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  const success = await texts('success');
+  for (const t of ['Closed-loop success by arm', 'full', 'passive', 'reach success', 'random reach']) assert.ok(success.includes(t), `${t} in ${success.join(' | ')}`);
+  const probe = await texts('probe');
+  for (const t of ['Shape probe accuracy by arm', 'linear probe on the latent state', 'chance']) assert.ok(probe.includes(t), `${t} in ${probe.join(' | ')}`);
 });

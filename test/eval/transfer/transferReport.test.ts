@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { transferMarkdown, transferPlots, transferSummary } from '../../../src/eval/transfer/index.js';
 import type { TransferCell, TransferReport } from '../../../src/eval/transfer/index.js';
+import { renderChart } from '../../../src/report/index.js';
 
 function report(): TransferReport {
   const cell = (seed: number, split: TransferCell['split'], trained: number, adapted: number): TransferCell => ({
@@ -36,8 +37,10 @@ test('the markdown has a table per task with a row per split (mean ± std), and 
   assert.equal(md.match(/^\| [12] \| reach \|/gm)?.length, 4);
 });
 
-test('one plot per task', () => {
+test('one plot per task: a group per split, random, trained and adapted bars', async () => {
   const plots = transferPlots(report());
   assert.deepEqual(Object.keys(plots), ['reach']);
-  assert.ok(plots.reach.width >= 360);
+  const { svg } = await renderChart(plots.reach);
+  const texts = [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  for (const t of ['reach: success by split', 'train', 'unseen_all', 'random actions', 'after training on train', 'after adaptation on the split']) assert.ok(texts.includes(t), `${t} in ${texts.join(' | ')}`);
 });
