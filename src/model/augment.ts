@@ -1,7 +1,8 @@
 import type { ModelConfig } from '../core/index.js';
 import type { Rng } from '../core/Rng.js';
 
-export type AugmentConfig = ModelConfig['augment'];
+/** The view amplitudes (which frames get a view is the trainer's business: model.augment.targets). */
+export type AugmentConfig = Omit<ModelConfig['augment'], 'targets'>;
 
 /**
  * Training views of a batch's images: a photometric jitter drawn for every frame on its own

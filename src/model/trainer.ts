@@ -79,9 +79,14 @@ export class Trainer {
     const model = this.model;
     const cfg = model.config;
     const { batchSize: b, horizon: h } = batch;
-    const sensed = this.#augment(batchFrames(batch, cfg), b, h);
+    const clean = batchFrames(batch, cfg);
+    const sensed = this.#augment(clean, b, h);
     // Batches are random draws, so dropping proprio from the first sequences is random dropout.
-    const frames = withoutProprio(sensed, Math.round(cfg.proprioDropout * b) * (h + 1));
+    const dropped = Math.round(cfg.proprioDropout * b) * (h + 1);
+    const frames = withoutProprio(sensed, dropped);
+    // The targets are the clean frames unless model.augment.targets: the context's view must
+    // predict what the camera really showed next, as the acting model then encodes it.
+    const targetFrames = cfg.augment.targets ? frames : withoutProprio({ ...sensed, rgb: clean.rgb }, dropped);
     const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));
     // Target rows are horizon-major (all of t+1, then all of t+2 ...), as the rollout's outputs.
     const tgtRows = Array.from({ length: h * b }, (_, j) => (j % b) * (h + 1) + 1 + Math.floor(j / b));
@@ -95,7 +100,7 @@ export class Trainer {
     // Targets carry no gradient (EMA weights, or online weights outside the tape) unless
     // loss.targetGradient asks for the symmetric, VICReg-style variant.
     const targetInTape = cfg.loss.targetGradient && !cfg.ema.enabled;
-    const stopped = targetInTape ? undefined : tidyEmbedding(() => model.embed(model.targetWeights, frames, tgtRows));
+    const stopped = targetInTape ? undefined : tidyEmbedding(() => model.embed(model.targetWeights, targetFrames, tgtRows));
     const hasTarget = model.fusion.modalities.map((m) => tgtRows.some((r) => isPresent(frames, m, r)));
     const actions = tf.tensor3d(batch.actions, [b, h, cfg.actionDim]);
     // The head's targets are the sensed body states, dropped input or not.
@@ -118,7 +123,7 @@ export class Trainer {
     const gatedStats = kind === 'gated' && modalities.length > 1 ? hasTarget : modalities.map(() => false);
 
     const loss = (): tf.Scalar => {
-      const target = stopped ?? model.embed(online, frames, tgtRows);
+      const target = stopped ?? model.embed(online, targetFrames, tgtRows);
       const ctx = model.embed(online, frames, ctxRows);
       const predicted = tf.concat(model.rolloutSteps(online, ctx.state, actions), 0);
       let rowLoss: tf.Tensor1D = tf.zeros([h * b]);

@@ -110,6 +110,33 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  test('augmented views go to the context frames only: the targets are the clean frames, unless augment.targets', () => {
+    for (const targets of [false, true]) {
+      const model = new WorldModel(tinyConfig({ augment: { targets } }), { seed: 4 });
+      const trainer = new Trainer(model, { rng: new Rng(9) });
+      const batch = tinyBatch(model, 2);
+      const frameBytes = model.config.image.size ** 2 * 3;
+      // Record the images of the rows each embed call encodes (a view on the real model's own method).
+      const seen: { rows: readonly number[]; rgb: Uint8Array }[] = [];
+      const embed = model.embed.bind(model);
+      model.embed = (w, frames, rows) => {
+        seen.push({ rows, rgb: frames.rgb! });
+        return embed(w, frames, rows);
+      };
+      trainer.trainStep(batch);
+      const h = batch.horizon;
+      const sameAsBatch = (call: { rows: readonly number[]; rgb: Uint8Array }): boolean =>
+        call.rows.every((r) => call.rgb.subarray(r * frameBytes, (r + 1) * frameBytes).every((v, i) => v === batch.rgb![r * frameBytes + i]));
+      const context = seen.filter((c) => c.rows.every((r) => r % (h + 1) === 0));
+      const target = seen.filter((c) => c.rows.every((r) => r % (h + 1) !== 0));
+      assert.ok(context.length > 0 && target.length > 0);
+      assert.ok(context.every((c) => !sameAsBatch(c)), 'the context is an augmented view');
+      assert.equal(target.every(sameAsBatch), !targets, `targets ${targets ? 'augmented' : 'clean'}`);
+      model.dispose();
+      trainer.dispose();
+    }
+  });
+
   test('train steps leave no tensors behind (after the optimizer made its slots)', () => {
     const variants: ModelConfigInput[] = [
       {},

@@ -169,6 +169,13 @@ export const modelConfigSchema = z
         /** Saturation factor 1 ± this (toward or away from each pixel's grey). */
         saturation: z.number().min(0).max(1).default(0.4),
         shift: z.number().int().min(0).max(16).default(2),
+        /**
+         * Augment the target frames too (each its own draw). Off: only the context frame is
+         * jittered and shifted, and the predictor learns the clean next frames' embeddings, as
+         * the acting model encodes real frames (with targets augmented, one-step prediction was
+         * worse than copying the last latent on every split: `eval predict`, 1.03-1.51).
+         */
+        targets: z.boolean().default(false),
       })
       .prefault({}),
     inverseHead: z.boolean().default(true),
