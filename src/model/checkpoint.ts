@@ -86,11 +86,10 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
 /**
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
- * none before the object head had one; augmentation before `augment.targets` jittered the targets too.
+ * none before the object head had one.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
-  const augmented = config.augment !== undefined && !('targets' in config.augment) ? { ...config, augment: { ...config.augment, targets: true } } : config;
-  const withObjectHead = 'objectHead' in augmented ? augmented : { ...augmented, objectHead: false };
+  const withObjectHead = 'objectHead' in config ? config : { ...config, objectHead: false };
   const image = withObjectHead.image ?? {};
   if ('keypoints' in image) return withObjectHead;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };

@@ -84,8 +84,7 @@ export class Trainer {
     // Batches are random draws, so dropping proprio from the first sequences is random dropout.
     const dropped = Math.round(cfg.proprioDropout * b) * (h + 1);
     const frames = withoutProprio(sensed, dropped);
-    // The targets are the clean frames unless model.augment.targets: the context's view must
-    // predict what the camera really showed next, as the acting model then encodes it.
+    // With model.augment.targets off, the context's view must predict the clean next frames.
     const targetFrames = cfg.augment.targets ? frames : withoutProprio({ ...sensed, rgb: clean.rgb }, dropped);
     const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));
     // Target rows are horizon-major (all of t+1, then all of t+2 ...), as the rollout's outputs.
