@@ -134,6 +134,12 @@ async function main(port: MessagePort, data: LearnerWorkerData): Promise<void> {
           (err: unknown) => post(port, { type: 'failed', id: message.id, error: toWorkerError(err) }),
         );
         return;
+      case 'crash':
+        // Outside any handler's try, as an uncaught error would be: the thread ends with it.
+        setImmediate(() => {
+          throw new Error(message.message);
+        });
+        return;
       case 'close': {
         stopped = true;
         const stats = learner.stats;

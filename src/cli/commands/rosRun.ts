@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
+import type { LoopEvent } from '../../agent/controlLoop.js';
 import { PlanningController } from '../../agent/controllers/PlanningController.js';
 import { applyOverrides, parseConfig } from '../../core/config/Config.js';
 import type { Config } from '../../core/config/Config.js';
 import { Rng } from '../../core/Rng.js';
 import { workerLearner } from '../../eval/onlineLearners.js';
-import { LearnerHost } from '../../learn/LearnerHost.js';
+import { LearnerSupervisor } from '../../learn/LearnerSupervisor.js';
 import { saveCheckpoint, loadCheckpoint } from '../../model/checkpoint.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { WorldModel } from '../../model/worldModel.js';
@@ -50,7 +51,7 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   const model = params.checkpoint !== '' ? await loadCheckpoint(params.checkpoint, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
   const out = resolve(params.checkpoint_out !== '' ? params.checkpoint_out : `runs/ros-${new Date().toISOString().replace(/[:.]/g, '-')}/checkpoint`);
   const host = params.learn
-    ? await LearnerHost.start(config, { logger, checkpointDir: out, ...(params.checkpoint !== '' ? { resumeFrom: params.checkpoint } : {}) })
+    ? await LearnerSupervisor.start(config, { logger, checkpointDir: out, ...(params.checkpoint !== '' ? { resumeFrom: params.checkpoint } : {}) })
     : undefined;
   const learner = host === undefined ? undefined : workerLearner(host, model);
   const controller = new PlanningController(
@@ -65,9 +66,20 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   controller.explore = params.learn;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
   const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
-  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal
-  // starts another. Only decisions that went out: a held-back one is not what the arm did.
+  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop, a new goal
+  // or a jump of the clock starts another. Only decisions that went out: a held-back one is not what the arm did.
   let episode = 0;
+  // A learner that failed for good (after learn.maxRestarts restarts) stops learning, not the node.
+  let learnerFailed = false;
+  const feed = (event: Extract<LoopEvent, { type: 'tick' }>): void => {
+    if (learner === undefined || learnerFailed) return;
+    try {
+      learner.add(event.observation, event.action.values, episode);
+    } catch (error) {
+      learnerFailed = true;
+      logger.error(`learner stopped, the node acts on its last weights: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const node = new AgentNode(transport, {
     params,
     controller,
@@ -79,8 +91,8 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     ...(recorder === undefined ? {} : { recording: { recorder, exclude: params.record.exclude } }),
     onEvent: (event) => {
       if (event.type === 'tick') {
-        if (event.sent) learner?.add(event.observation, event.action.values, episode);
-      } else episode++;
+        if (event.sent) feed(event);
+      } else if (event.type !== 'input_fault' || event.fault === 'clock_jump') episode++;
     },
   });
   if (params.lifecycle && transport.bindLifecycle !== undefined) {

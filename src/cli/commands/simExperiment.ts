@@ -5,7 +5,7 @@ import { experimentPlots } from '../../eval/experimentPlots.js';
 import { experimentMarkdown } from '../../eval/experimentReport.js';
 import { runOnlineExperiment } from '../../eval/onlineExperiment.js';
 import { workerLearner } from '../../eval/onlineLearners.js';
-import { LearnerHost } from '../../learn/LearnerHost.js';
+import { LearnerSupervisor } from '../../learn/LearnerSupervisor.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { loadCheckpoint } from '../../model/checkpoint.js';
 import { WorldModel } from '../../model/worldModel.js';
@@ -55,7 +55,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     throw new RangeError(`model.actionDim is ${config.model.actionDim} but sim.actionSpace '${config.sim.actionSpace}' has ${actionDim} components: set --set model.actionDim=${actionDim}`);
   }
   const model = options.resume ? await loadCheckpoint(options.resume, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
-  const learner = await LearnerHost.start(config, {
+  const learner = await LearnerSupervisor.start(config, {
     logger,
     checkpointDir: join(runDir, 'checkpoint'),
     ...(options.resume ? { resumeFrom: options.resume } : {}),
