@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
+import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import { experimentPlots } from '../../eval/experimentPlots.js';
 import { experimentMarkdown } from '../../eval/experimentReport.js';
 import { runOnlineExperiment } from '../../eval/onlineExperiment.js';
@@ -14,6 +15,8 @@ import { encodePng } from '../../viz/encodePng.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 import { parseList, positiveInt } from './parseList.js';
+import { stopOnSignal } from './stopOnSignal.js';
+import type { SignalStop } from './stopOnSignal.js';
 
 export interface SimExperimentOptions {
   tasks: string;
@@ -32,10 +35,12 @@ export interface SimExperimentOptions {
 /**
  * `jepa-agent sim` (the main job): the agent learns online from scratch in the embedded
  * simulation; the run folder gets report.json, report.md, plots/, frames/, checkpoint/ and
- * the log.
+ * the log. SIGINT or SIGTERM stops it in order at any phase: the episode under way is
+ * abandoned, the learner writes its final checkpoint, the report says `interrupted` and holds
+ * what was done, and the process exits with 128 + the signal's number.
  */
 export async function simExperiment(runtime: Runtime, options: SimExperimentOptions): Promise<string> {
-  const { config, logger } = runtime;
+  const { logger } = runtime;
   const tasks = parseList(options.tasks, TASK_NAMES, 'task');
   const splits = parseList(options.splits, SPLIT_NAMES, 'split');
   const minutes = Number(options.minutes);
@@ -47,7 +52,31 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
   const finalEvalEpisodes = positiveInt(options.finalEvalEpisodes, '--final-eval-episodes');
   const runDir = options.runDir;
   mkdirSync(join(runDir, 'plots'), { recursive: true });
+  // From here on a signal stops the run in order; the start-up below finishes first (seconds).
+  const stop = stopOnSignal(logger, 'the run');
+  try {
+    return await runExperiment(runtime, options, { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir }, stop);
+  } finally {
+    stop.dispose();
+    if (stop.exitCode !== undefined) process.exitCode = stop.exitCode;
+  }
+}
 
+interface ParsedOptions {
+  readonly tasks: readonly TaskName[];
+  readonly splits: readonly SplitName[];
+  readonly minutes: number;
+  readonly steps: number | undefined;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly finalEvalEpisodes: number;
+  readonly runDir: string;
+}
+
+async function runExperiment(runtime: Runtime, options: SimExperimentOptions, parsed: ParsedOptions, stop: SignalStop): Promise<string> {
+  const { config, logger } = runtime;
+  const { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir } = parsed;
+  logger.info('starting: tensor backend, simulation, learner', { runDir });
   const engine = await initBackend({ backend: config.engine.backend, logger });
   const env = await SimEnv.create(config.sim, { logger });
   const actionDim = env.actionSpace.names.length;
@@ -79,6 +108,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
         finalEvalEpisodes,
         runDir,
         onProgress: (fraction, line) => bar(Math.round(fraction * 1000), 1000, line),
+        signal: stop.signal,
       },
       logger,
     );
@@ -97,6 +127,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     });
     writeFileSync(join(runDir, 'report.md'), markdown);
     process.stdout.write(markdown);
+    if (stop.received !== undefined) logger.warn(`${stop.received}: the run stopped early; checkpoint and report written`, { runDir, interrupted: report.interrupted ?? 'after it had finished' });
     logger.info(`run folder: ${runDir}`);
     return runDir;
   } finally {
