@@ -48,6 +48,11 @@ export interface SoakSample {
   readonly tensors: number;
   /** The learner worker's replay buffer (preallocated: constant once allocated). */
   readonly replay_buffer_bytes: number;
+  /**
+   * Frames it holds: until it is full, RSS grows as its pages are first written (about
+   * replay_buffer_bytes / learn.capacityFrames a frame), which is no leak.
+   */
+  readonly replay_buffer_frames: number;
   /** Open file descriptors (/proc/self/fd) where the system has them, else Node's active handles. */
   readonly open_handles: number;
 }
@@ -65,6 +70,8 @@ export interface SoakWindow {
   readonly start_minutes: number;
   readonly end_minutes: number;
   readonly ticks: number;
+  /** Decisions the planner made (the others babbled or held): babbling is faster, so compare windows with alike shares. */
+  readonly planned: number;
   /** Commands sent per second of the window. */
   readonly control_hz: number;
   readonly latency_ms_p50: number;
@@ -134,7 +141,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
 
   const started = performance.now();
   const minutesNow = (): number => (performance.now() - started) / 60_000;
-  let ticks: Array<{ atMin: number; latencyMs: number; planMs: number; sent: boolean }> = [];
+  let ticks: Array<{ atMin: number; latencyMs: number; planMs: number; sent: boolean; planned: boolean }> = [];
   let safeStops = 0;
   const windows: SoakWindow[] = [];
   let windowStart = 0;
@@ -146,6 +153,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
       start_minutes: round(windowStart, 3),
       end_minutes: round(end, 3),
       ticks: inWindow.length,
+      planned: inWindow.filter((t) => t.planned).length,
       control_hz: round(inWindow.filter((t) => t.sent).length / seconds, 2),
       latency_ms_p50: round(percentile(inWindow.map((t) => t.latencyMs), 0.5), 2),
       latency_ms_p99: round(percentile(inWindow.map((t) => t.latencyMs), 0.99), 2),
@@ -190,7 +198,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
     }
   });
   const loopEvents = loop.events$.subscribe((e) => {
-    if (e.type === 'tick') ticks.push({ atMin: minutesNow(), latencyMs: e.latencyMs, planMs: e.decision.planningMs, sent: e.sent });
+    if (e.type === 'tick') ticks.push({ atMin: minutesNow(), latencyMs: e.latencyMs, planMs: e.decision.planningMs, sent: e.sent, planned: (e.decision.mode ?? 'plan') === 'plan' });
     else if (e.type === 'safe_stop') safeStops++;
   });
   world.reset(config.seed >>> 0, { task: 'reach' });
@@ -205,6 +213,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
       wasm_heap_bytes: tfjsWasmBytes() + mujocoWasmBytes(mj),
       tensors: tf.memory().numTensors,
       replay_buffer_bytes: supervisor.stats.bufferBytes,
+      replay_buffer_frames: supervisor.stats.bufferSize,
       open_handles: openHandles(),
     };
     samples.push(s);

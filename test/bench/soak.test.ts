@@ -48,12 +48,12 @@ test('bench soak --json: slopes after warm-up, a window of control rate and p99 
   assert.ok(r.windows.length >= 4, `${r.windows.length} windows`);
   for (const w of r.windows) {
     assert.ok(w.end_minutes > w.start_minutes);
-    for (const v of [w.ticks, w.control_hz, w.latency_ms_p50, w.latency_ms_p99, w.plan_ms_p99, w.safe_stops]) assert.ok(Number.isFinite(v) && v >= 0, JSON.stringify(w));
+    for (const v of [w.ticks, w.planned, w.control_hz, w.latency_ms_p50, w.latency_ms_p99, w.plan_ms_p99, w.safe_stops]) assert.ok(Number.isFinite(v) && v >= 0, JSON.stringify(w));
   }
   assert.ok(r.windows.some((w) => w.ticks > 0 && w.control_hz > 0), 'the loop ran');
   assert.ok(r.samples.length >= 10);
   for (const s of r.samples) assert.ok(s.rss_bytes > 0 && s.wasm_heap_bytes > 0 && s.open_handles > 0 && s.tensors > 0);
-  assert.ok(r.samples.at(-1)!.replay_buffer_bytes > 0, 'the learner holds a buffer');
+  assert.ok(r.samples.at(-1)!.replay_buffer_bytes > 0 && r.samples.at(-1)!.replay_buffer_frames > 0, 'the learner holds a buffer and frames in it');
   assert.ok(r.episodes >= 1 && r.learner_steps >= 0);
   assert.equal(r.learner_restarts, 0);
   assert.ok(r.bag.written > 0 && r.bag.bytes > 0 && r.bag.files >= 2 && r.bag.dropped >= 0);

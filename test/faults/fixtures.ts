@@ -15,7 +15,7 @@ import { SimWorld } from '../../src/agent/sources/SimWorld.js';
 import type { SensorSource } from '../../src/agent/Source.js';
 import { BagReader, BagRecorder, recordSource } from '../../src/bag/index.js';
 import type { BagRecording } from '../../src/bag/index.js';
-import { applyOverrides, parseConfig, Rng, toNanoseconds } from '../../src/core/index.js';
+import { applyOverrides, parseConfig, Rng } from '../../src/core/index.js';
 import type { Config, DepthImage, Modality, PointCloud, Proprioception, RgbImage } from '../../src/core/index.js';
 import { initBackend, WorldModel } from '../../src/model/index.js';
 import { getPlanner, plannerConfig } from '../../src/plan/index.js';
@@ -206,5 +206,3 @@ export async function readBack(dir: string): Promise<Recorded[]> {
 export function ticks(events: readonly LoopEvent[]): Array<Extract<LoopEvent, { type: 'tick' }>> {
   return events.filter((e): e is Extract<LoopEvent, { type: 'tick' }> => e.type === 'tick');
 }
-
-export { toNanoseconds };
