@@ -21,6 +21,10 @@ export interface LoopSummary {
   /** Synchronised observations never planned on because a newer one was taken or the loop was busy. */
   readonly droppedFrames: number;
   readonly safeStops: number;
+  /** Sensor messages the loop refused (non-finite joint states, sizes that disagree with the data). */
+  readonly rejectedMessages: number;
+  /** Times a sensor stream's clock jumped back and synchronisation started afresh. */
+  readonly clockJumps: number;
   /** Decisions on a frame with a joint state (pairs whose staleness is measured). */
   readonly pairs: number;
   /** Pairs whose joint state is older than the frame by more than `staleAfterMs`. */
@@ -70,6 +74,8 @@ export class LoopMetrics {
   #stalePairs = 0;
   #dropped = 0;
   #safeStops = 0;
+  #rejected = 0;
+  #clockJumps = 0;
   #predictionErrorSum = 0;
   #predictionErrors = 0;
 
@@ -112,6 +118,14 @@ export class LoopMetrics {
     this.#safeStops++;
   }
 
+  rejected(count = 1): void {
+    this.#rejected += count;
+  }
+
+  clockJump(): void {
+    this.#clockJumps++;
+  }
+
   summary(): LoopSummary {
     return {
       ticks: this.#ticks,
@@ -127,6 +141,8 @@ export class LoopMetrics {
       plans: this.#plans,
       droppedFrames: this.#dropped,
       safeStops: this.#safeStops,
+      rejectedMessages: this.#rejected,
+      clockJumps: this.#clockJumps,
       pairs: this.#pairs,
       stalePairs: this.#stalePairs,
       meanPredictionError: this.#predictionErrors > 0 ? this.#predictionErrorSum / this.#predictionErrors : null,

@@ -1,13 +1,14 @@
-import { asyncScheduler, defer, exhaustMap, from, identity, isObservable, map, Observable, of, share, startWith, switchMap, take, throttleTime, timer } from 'rxjs';
+import { asyncScheduler, defer, exhaustMap, filter, from, identity, isObservable, map, Observable, of, share, startWith, switchMap, take, throttleTime, timer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { clipAction } from '../core/Action.js';
 import type { AgentConfig } from '../core/config/agentConfig.js';
-import type { Observation } from '../core/Observation.js';
+import type { Modality, Observation } from '../core/Observation.js';
 import { secondsBetween } from '../core/Timestamp.js';
 import type { Controller, Decision } from './Controller.js';
 import { LoopMetrics } from './LoopMetrics.js';
 import type { ActionSink, AppliedAction } from './Sink.js';
 import type { SensorSource } from './Source.js';
+import { sensorMessageProblem } from './sensorMessageProblem.js';
 import { synchronize } from './synchronize.js';
 
 export type LoopEvent =
@@ -27,7 +28,13 @@ export type LoopEvent =
       readonly latencyMs: number;
     }
   | { readonly type: 'safe_stop'; readonly reason: string }
-  | { readonly type: 'goal'; readonly goal: Observation };
+  | { readonly type: 'goal'; readonly goal: Observation }
+  /**
+   * A sensor message the loop could not use (`rejected`: the message is dropped, see
+   * sensorMessageProblem), or a stream whose clock jumped back (`clock_jump`: synchronisation
+   * started afresh). Neither stops the loop.
+   */
+  | { readonly type: 'input_fault'; readonly fault: 'rejected' | 'clock_jump'; readonly modality: Modality; readonly reason: string };
 
 export interface ControlLoop {
   /** Events of the loop; subscribing starts it, unsubscribing stops it and frees what it took. */
@@ -45,6 +52,11 @@ export interface ControlLoop {
  * controller always works on fresh data. A watchdog commands a safe stop
  * when observations stop arriving or a decision overruns its budget (that decision is not
  * sent: it was made on stale data). The loop knows nothing of what the source and sink are.
+ *
+ * Bad input never stops the loop: a sensor message it cannot use (sensorMessageProblem: a
+ * non-finite joint state, an image whose size disagrees with its data) is dropped, counted and
+ * reported as an `input_fault` event, and so is a clock that jumps back (synchronisation starts
+ * afresh at the new time rather than waiting for the stamps to pass the old ones).
  */
 export function controlLoop(
   source: SensorSource,
@@ -66,11 +78,33 @@ export function controlLoop(
       subscriber.next({ type: 'safe_stop', reason });
     };
 
-    const observations$ = synchronize(source, {
+    const inputFault = (fault: 'rejected' | 'clock_jump', modality: Modality, reason: string): void => {
+      if (fault === 'rejected') metrics.rejected();
+      else metrics.clockJump();
+      subscriber.next({ type: 'input_fault', fault, modality, reason });
+    };
+    // Each stream through the check: a message the loop cannot use is dropped here, by name.
+    const checked = <T extends object>(modality: Modality, stream: Observable<T> | undefined): Observable<T> | undefined =>
+      stream?.pipe(
+        filter((message) => {
+          const problem = sensorMessageProblem(modality, message as never);
+          if (problem !== undefined) inputFault('rejected', modality, problem);
+          return problem === undefined;
+        }),
+      );
+    const streams: Pick<SensorSource, 'rgb$' | 'depth$' | 'points$' | 'proprio$'> = {
+      ...(source.rgb$ === undefined ? {} : { rgb$: checked('rgb', source.rgb$) }),
+      ...(source.depth$ === undefined ? {} : { depth$: checked('depth', source.depth$) }),
+      ...(source.points$ === undefined ? {} : { points$: checked('points', source.points$) }),
+      ...(source.proprio$ === undefined ? {} : { proprio$: checked('proprio', source.proprio$) }),
+    };
+    const observations$ = synchronize(streams, {
       slopS: config.syncSlopMs / 1000,
       required: config.requiredModalities,
       optional: (['rgb', 'depth', 'points', 'proprio'] as const).filter((m) => !config.requiredModalities.includes(m)),
       waitS: config.syncWaitMs / 1000,
+      onClockJump: (jump) =>
+        inputFault('clock_jump', jump.modality, `${jump.modality} stamps went back ${(jump.fromS - jump.toS).toFixed(3)} s (from ${jump.fromS.toFixed(3)} to ${jump.toS.toFixed(3)} s): synchronisation starts afresh`),
       scheduler,
     }).pipe(share());
 

@@ -20,7 +20,24 @@ export interface SyncOptions {
    * until that joint state arrives or a newer frame replaces it.
    */
   readonly waitS?: number;
+  /**
+   * A message stamped more than this many seconds before the newest of its own stream means
+   * the clock jumped back (a simulation or a bag restarted, /clock reset): every buffer is
+   * cleared and synchronisation starts afresh from that message. Default 1 s.
+   */
+  readonly jumpBackS?: number;
+  /** Told of each backward jump of the clock (the stream, its newest stamp before, the new one; seconds). */
+  readonly onClockJump?: (jump: ClockJump) => void;
   readonly scheduler?: SchedulerLike;
+}
+
+/** A stream's stamps went back in time. */
+export interface ClockJump {
+  readonly modality: Modality;
+  /** Newest stamp of the stream before the jump, seconds. */
+  readonly fromS: number;
+  /** The stamp that went back, seconds. */
+  readonly toS: number;
 }
 
 type Part = SensorHeader & object;
@@ -44,6 +61,10 @@ const PROPRIO_BUFFER = 64;
  * stale). A newer set replaces a waiting one. Without a required camera, joint states
  * trigger as frames do. Late messages never produce an older observation than one already
  * emitted. Messages of optional streams are attached when within the slop; they trigger nothing.
+ *
+ * A clock that jumps back (a message more than `jumpBackS` older than the newest of its own
+ * stream) would otherwise hold every later set back until the stamps passed the old newest:
+ * the buffers are cleared instead, `onClockJump` is told, and the sets go on from the new time.
  */
 export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'points$' | 'proprio$'>, options: SyncOptions): Observable<Observation> {
   const streams: Partial<Record<Modality, Observable<Part>>> = {
@@ -58,6 +79,8 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
   if (!(options.slopS >= 0)) throw new RangeError(`synchronize: slopS must be >= 0, got ${options.slopS}`);
   const waitS = options.waitS ?? 0;
   if (!(waitS >= 0)) throw new RangeError(`synchronize: waitS must be >= 0, got ${waitS}`);
+  const jumpBackS = options.jumpBackS ?? 1;
+  if (!(jumpBackS >= 0)) throw new RangeError(`synchronize: jumpBackS must be >= 0, got ${jumpBackS}`);
   const scheduler = options.scheduler ?? asyncScheduler;
   const optional = (options.optional ?? []).filter((m) => streams[m] && !options.required.includes(m));
   const used = [...options.required, ...optional];
@@ -69,6 +92,8 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
 
   return new Observable<Observation>((subscriber) => {
     const buffers = new Map<Modality, Part[]>(used.map((m) => [m, []]));
+    /** Newest stamp seen per stream, seconds. */
+    const newestOf = new Map<Modality, number>();
     let lastNewest = -Infinity;
     let pending: { set: Map<Modality, Part>; t: number; timer?: Subscription } | undefined;
 
@@ -153,6 +178,16 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
     };
 
     const onMessage = (m: Modality, msg: Part): void => {
+      const stampS = toSeconds(msg.stamp);
+      const newestS = newestOf.get(m);
+      if (newestS !== undefined && stampS < newestS - jumpBackS) {
+        dropPending();
+        for (const b of buffers.values()) b.length = 0;
+        newestOf.clear();
+        lastNewest = -Infinity;
+        options.onClockJump?.({ modality: m, fromS: newestS, toS: stampS });
+      }
+      newestOf.set(m, Math.max(newestOf.get(m) ?? -Infinity, stampS));
       const buffer = buffers.get(m)!;
       buffer.push(msg);
       if (buffer.length > (m === 'proprio' ? Math.max(bufferSize, PROPRIO_BUFFER) : bufferSize)) buffer.shift();
@@ -162,7 +197,7 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
       }
       // Only triggers emit: an optional sensor adds to the next set, never repeats one.
       if (!triggers.includes(m)) return;
-      const t = toSeconds(msg.stamp);
+      const t = stampS;
       const set = new Map<Modality, Part>([[m, msg]]);
       for (const r of triggers) {
         if (r === m) continue;

@@ -95,6 +95,7 @@ export class BagRecorder {
   static async start(options: BagRecorderOptions): Promise<BagRecorder> {
     const logger = (options.logger ?? silentLogger).child({ component: 'bag' });
     const { logger: _l, maxQueueBytes: _b, maxQueueMessages: _m, thread = 'worker', ...writerOptions } = options;
+    if (writerOptions.openFile !== undefined && thread !== 'inline') throw new Error("bag: openFile reaches the writer only with thread 'inline' (functions cannot cross to a worker thread)");
     // The sink reports to the recorder, which needs the sink to exist: tied through a holder.
     const holder: { recorder?: BagRecorder } = {};
     const onDone = (count: number, failures: readonly EntryFailure[]): void => holder.recorder!.#done(count, failures);
@@ -188,7 +189,13 @@ export class BagRecorder {
   close(): Promise<BagRecording> {
     this.#closing ??= (async () => {
       this.#flush();
-      const files = await this.#sink.close();
+      let files: BagFileSummaries;
+      try {
+        files = await this.#sink.close();
+      } catch (error) {
+        // The writer's first failure is the one that says what happened (closing only repeats it).
+        throw this.#failure ?? error;
+      }
       if (this.#failure !== undefined) throw this.#failure;
       const stats = this.stats();
       if (stats.dropped > 0) {

@@ -5,7 +5,7 @@ import type { BagEntry, EncodedEntry } from './BagEntry.js';
 import { loadChunkCompressor } from './compression.js';
 import type { ChunkCompression, CompressChunk } from './compression.js';
 import { McapFileWriter } from './McapFileWriter.js';
-import type { McapFileSummary } from './McapFileWriter.js';
+import type { McapFileSummary, McapFileWriterOptions } from './McapFileWriter.js';
 import { DEFAULT_OFFERED_QOS, metadataYaml } from './metadataYaml.js';
 
 export interface BagWriterOptions {
@@ -25,6 +25,11 @@ export interface BagWriterOptions {
   readonly splitSeconds?: number;
   /** Key/values stored as an MCAP Metadata record `jepa_agent` in every file (robot name, joint names...). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * How the MCAP files are created (default: exclusively, with node:fs). For tests that fill the
+   * disk; a function cannot reach the recorder's worker threads, so BagRecorder takes it inline only.
+   */
+  readonly openFile?: McapFileWriterOptions['openFile'];
 }
 
 export interface BagFileSummaries {
@@ -109,15 +114,22 @@ export class BagWriter {
     return this.#done.ros.length + this.#done.agent.length + Object.keys(this.#open).length;
   }
 
+  /** Closes every open file (each one even when another fails: no handle is left open), then writes metadata.yaml; throws the first failure. */
   async close(): Promise<BagFileSummaries> {
     if (this.#closed !== undefined) return this.#closed;
+    let failure: unknown;
     for (const role of ['ros', 'agent'] as const) {
       const file = this.#open[role];
       if (file !== undefined) {
-        this.#done[role].push(await file.close());
         delete this.#open[role];
+        try {
+          this.#done[role].push(await file.close());
+        } catch (error) {
+          failure ??= error;
+        }
       }
     }
+    if (failure !== undefined) throw failure;
     this.#writeMetadata();
     this.#closed = { dir: this.dir, ros: this.#done.ros, agent: this.#done.agent, chunks: this.chunkStats };
     return this.#closed;
@@ -133,6 +145,7 @@ export class BagWriter {
       ...(this.#compress === undefined ? {} : { compressChunk: this.#compressUnlessBehind }),
       channelMetadata: (_topic, encoding) => (encoding === 'cdr' ? new Map([['offered_qos_profiles', DEFAULT_OFFERED_QOS]]) : new Map()),
       ...(this.#options.metadata === undefined ? {} : { metadata: { jepa_agent: this.#options.metadata } }),
+      ...(this.#options.openFile === undefined ? {} : { openFile: this.#options.openFile }),
     });
     this.#open[role] = file;
     return file;

@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { McapWriter as EsmMcapWriter } from '@mcap/core';
-import { FileHandleWritable } from '@mcap/nodejs';
 import type { CompressChunk } from './compression.js';
 import type { EncodedEntry, SchemaInfo } from './BagEntry.js';
+import { FileWritable } from './FileWritable.js';
+import type { WritableFile } from './FileWritable.js';
 
 /**
  * McapWriter with native CRC32. McapWriter checksums every chunk twice (the uncompressed
@@ -38,6 +38,8 @@ export interface McapFileWriterOptions {
   readonly metadata?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Library string of the header. */
   readonly library?: string;
+  /** Creates the file (failing if it exists); default node:fs/promises' open(path, 'wx'). Tests put a full disk here. */
+  readonly openFile?: (path: string) => Promise<WritableFile>;
 }
 
 export interface TopicCount {
@@ -73,8 +75,8 @@ interface ChannelState {
  */
 export class McapFileWriter {
   readonly path: string;
-  readonly #handle: FileHandle;
-  readonly #writable: FileHandleWritable;
+  readonly #handle: WritableFile;
+  readonly #writable: FileWritable;
   readonly #writer: EsmMcapWriter;
   readonly #options: McapFileWriterOptions;
   readonly #schemas = new Map<string, number>();
@@ -85,11 +87,15 @@ export class McapFileWriter {
   #end = 0n;
   #closed: McapFileSummary | undefined;
 
-  private constructor(path: string, handle: FileHandle, options: McapFileWriterOptions) {
+  #failure: Error | undefined;
+  /** The file handle is closed. */
+  #released = false;
+
+  private constructor(path: string, handle: WritableFile, options: McapFileWriterOptions) {
     this.path = path;
     this.#handle = handle;
     this.#options = options;
-    this.#writable = new FileHandleWritable(handle);
+    this.#writable = new FileWritable(path, handle);
     this.#writer = new McapWriter({
       writable: this.#writable,
       chunkSize: options.chunkBytes,
@@ -99,16 +105,21 @@ export class McapFileWriter {
 
   /** Creates `path` (failing if it exists) and writes the header and metadata. */
   static async create(path: string, options: McapFileWriterOptions): Promise<McapFileWriter> {
-    let handle: FileHandle;
+    let handle: WritableFile;
     try {
-      handle = await open(path, 'wx');
+      handle = await (options.openFile ?? ((p: string) => open(p, 'wx')))(path);
     } catch (error) {
       throw new Error(`bag: cannot create ${path}: ${(error as Error).message}`, { cause: error });
     }
     const file = new McapFileWriter(path, handle, options);
-    await file.#writer.start({ profile: options.profile, library: options.library ?? 'jepa-agent' });
-    for (const [name, values] of Object.entries(options.metadata ?? {})) {
-      await file.#writer.addMetadata({ name, metadata: new Map(Object.entries(values)) });
+    try {
+      await file.#writer.start({ profile: options.profile, library: options.library ?? 'jepa-agent' });
+      for (const [name, values] of Object.entries(options.metadata ?? {})) {
+        await file.#writer.addMetadata({ name, metadata: new Map(Object.entries(values)) });
+      }
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
     }
     return file;
   }
@@ -134,14 +145,21 @@ export class McapFileWriter {
 
   async add(entry: EncodedEntry): Promise<void> {
     if (this.#closed !== undefined) throw new Error(`bag: ${this.path} is closed`);
+    // After a failed write the writer's state is unknown: nothing more goes into the file.
+    if (this.#failure !== undefined) throw this.#failure;
     const channel = await this.#channel(entry.topic, entry.schema, entry.messageEncoding);
-    await this.#writer.addMessage({
-      channelId: channel.id,
-      sequence: entry.sequence ?? channel.sequence,
-      logTime: entry.logTime,
-      publishTime: entry.publishTime,
-      data: entry.data,
-    });
+    try {
+      await this.#writer.addMessage({
+        channelId: channel.id,
+        sequence: entry.sequence ?? channel.sequence,
+        logTime: entry.logTime,
+        publishTime: entry.publishTime,
+        data: entry.data,
+      });
+    } catch (error) {
+      this.#failure = error as Error;
+      throw error;
+    }
     channel.sequence++;
     if (this.#messages === 0 || entry.logTime < this.#start) this.#start = entry.logTime;
     if (this.#messages === 0 || entry.logTime > this.#end) this.#end = entry.logTime;
@@ -149,13 +167,23 @@ export class McapFileWriter {
     this.#counts.set(entry.topic, (this.#counts.get(entry.topic) ?? 0) + 1);
   }
 
-  /** Writes the last chunk, the summary and the footer; idempotent. */
+  /**
+   * Writes the last chunk, the summary and the footer; idempotent. After a failed write only
+   * the file is closed (what reached it stays as it is) and the failure is thrown again.
+   */
   async close(): Promise<McapFileSummary> {
     if (this.#closed !== undefined) return this.#closed;
     try {
+      if (this.#failure !== undefined) throw this.#failure;
       await this.#writer.end();
+    } catch (error) {
+      this.#failure = error as Error;
+      throw error;
     } finally {
-      await this.#handle.close();
+      if (!this.#released) {
+        this.#released = true;
+        await this.#handle.close();
+      }
     }
     this.#closed = {
       path: this.path,

@@ -3,6 +3,7 @@ export * from './compression.js';
 export * from './agentRecords.js';
 export * from './BagEntry.js';
 export * from './McapFileWriter.js';
+export * from './FileWritable.js';
 export * from './metadataYaml.js';
 export * from './BagWriter.js';
 export type { EntryFailure } from './protocol.js';

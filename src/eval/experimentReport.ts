@@ -27,6 +27,9 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     `\`${meta.command}\` (jepa-agent ${meta.version}), seed ${report.seed}: ${(report.durationS / 60).toFixed(1)} min, ${report.practiceEpisodes} practice episodes, ${report.envSteps} environment steps.`,
     '',
+    ...(report.interrupted === undefined
+      ? []
+      : [`**Interrupted (${report.interrupted})** after ${report.practiceEpisodes} practice episodes: no final evaluation round and no final baselines; the tables show the last round that ran, if any.`, '']),
     meta.configSummary,
     '',
     '## Success at the end',
@@ -73,7 +76,7 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     '## Control loop',
     '',
-    `Control rate ${report.loop.controlHz.toFixed(1)} Hz; latency p50 ${report.loop.latencyMsP50.toFixed(1)} ms, p99 ${report.loop.latencyMsP99.toFixed(1)} ms; planning p50 ${report.loop.planMsP50.toFixed(1)} ms, p99 ${report.loop.planMsP99.toFixed(1)} ms; dropped frames ${report.loop.droppedFrames}; safe stops ${report.loop.safeStops}.`,
+    `Control rate ${report.loop.controlHz.toFixed(1)} Hz; latency p50 ${report.loop.latencyMsP50.toFixed(1)} ms, p99 ${report.loop.latencyMsP99.toFixed(1)} ms; planning p50 ${report.loop.planMsP50.toFixed(1)} ms, p99 ${report.loop.planMsP99.toFixed(1)} ms; dropped frames ${report.loop.droppedFrames}; safe stops ${report.loop.safeStops}; sensor messages refused ${report.loop.rejectedMessages}; clock jumps ${report.loop.clockJumps}; learner restarts after a crash ${report.learnerRestarts}.`,
     '',
     `Fusion weights at the end: ${Object.entries(report.fusionWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`,
     '',

@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { controlLoop } from '../agent/controlLoop.js';
 import { PlanningController } from '../agent/controllers/PlanningController.js';
 import { SimWorld } from '../agent/sources/SimWorld.js';
+import type { SimWorldEvent } from '../agent/sources/SimWorld.js';
 import type { Config } from '../core/config/Config.js';
 import type { SplitName, TaskName } from '../core/config/simConfig.js';
 import type { Logger } from '../core/Logger.js';
@@ -36,6 +37,8 @@ export interface LearnerProgress {
   readonly frames: number;
   readonly loss?: Readonly<Record<string, number | number[]>>;
   readonly weightUpdates: number;
+  /** Times the learner's worker crashed and was started again from its last checkpoint. */
+  readonly restarts: number;
 }
 
 export interface ExperimentOptions {
@@ -65,6 +68,12 @@ export interface ExperimentOptions {
   readonly finalBaselines?: boolean;
   readonly runDir: string;
   readonly onProgress?: (fraction: number, line: string) => void;
+  /**
+   * Ends the run early (the CLI aborts it on SIGINT/SIGTERM with the signal's name as reason):
+   * the episode under way is abandoned, no further evaluation or baseline runs, and the report
+   * says `interrupted` and holds what was done.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface EvaluationRound {
@@ -97,6 +106,10 @@ export interface ExperimentReport {
   /** Arm-object contact and object displacement over all practice episodes, per task. */
   readonly practiceInteraction: ReadonlyArray<TaskInteraction>;
   readonly loop: ReturnType<ReturnType<typeof controlLoop>['metrics']['summary']>;
+  /** Times the learner's worker crashed and started again from its last checkpoint (the loop acted on the last weights meanwhile). */
+  readonly learnerRestarts: number;
+  /** Why the run ended early (the abort reason, e.g. SIGINT); absent for a run that ran its budget. Then there is no final round and no final baselines. */
+  readonly interrupted?: string;
   readonly fusionWeights: Readonly<Record<string, number>>;
   /** Final round, rendered at 256 px: <task>_<split> (goal beside the end of the first episode) and <task>_sequence (every k-th tick of the first train episode). */
   readonly frames: ReadonlyArray<{ name: string; image: Bitmap }>;
@@ -121,6 +134,9 @@ interface EpisodeCapture {
 const SEQUENCE_TILES = 12;
 
 const EVAL_SEED_BASE = 7_000_000;
+
+/** The run was asked to stop (ExperimentOptions.signal). */
+class RunInterrupted extends Error {}
 
 /**
  * The main job: the agent learns online, from scratch, in the embedded simulation. Practice
@@ -172,6 +188,8 @@ export async function runOnlineExperiment(
         } else if (e.type === 'safe_stop') {
           // In lockstep nothing is ever late, so a safe stop means something is wrong: say so.
           logger.warn('safe stop', { reason: e.reason });
+        } else if (e.type === 'input_fault') {
+          logger.warn(`${e.fault === 'rejected' ? 'sensor message refused' : 'clock jump'}: ${e.reason}`, { modality: e.modality });
         }
       },
       error: (err: unknown) => logger.error(`control loop failed: ${(err as Error).message}`),
@@ -179,53 +197,85 @@ export async function runOnlineExperiment(
   );
 
   // Episode bookkeeping: frames to the learner (practice only), outcome to the driver.
-  let current: { resolve: (o: EpisodeOutcome) => void; feed: boolean; episodeId: number; success: boolean; capture?: EpisodeCapture } | undefined;
+  let current:
+    | { resolve: (o: EpisodeOutcome) => void; reject: (error: Error) => void; feed: boolean; episodeId: number; success: boolean; capture?: EpisodeCapture }
+    | undefined;
   let previous: Observation | undefined;
   let learnerEpisode = 0;
   let envSteps = 0;
   let practiceSteps = 0;
   // Measurement only: reads the true state the agent never sees.
   const meter = new InteractionMeter();
+  const onWorldEvent = (e: SimWorldEvent): void => {
+    if (!current) return;
+    const sequence = current.capture?.sequence;
+    if (e.type === 'reset') {
+      previous = e.observation;
+      meter.start(env.trueState());
+      sequence?.tiles.push(sceneFrame(env));
+      return;
+    }
+    const result = e.result!;
+    const state = env.trueState();
+    meter.step(state);
+    envSteps++;
+    const last = result.done || result.success;
+    if (sequence !== undefined && (result.step % sequence.every === 0 || last)) sequence.tiles.push(sceneFrame(env));
+    if (current.feed) practiceSteps++;
+    if (current.feed && previous) learner.add(previous, result.action.values, current.episodeId);
+    previous = result.observation;
+    current.success ||= result.success;
+    if (last) {
+      if (current.feed) learner.add(result.observation, undefined, current.episodeId);
+      // Rendered again from the simulator at the episode's end, not the model's small noisy images.
+      const capture = current.capture;
+      if (capture !== undefined) {
+        frames.push({ name: capture.frame, image: goalBesideAchieved(env) });
+        if (capture.sequence !== undefined) frames.push({ name: capture.sequence.name, image: sequenceSheet(capture.sequence.tiles) });
+      }
+      const outcome: EpisodeOutcome = { success: current.success, steps: result.step, finalDistance: goalDistance(state), interaction: meter.end() };
+      const done = current.resolve;
+      current = undefined;
+      done(outcome);
+    }
+  };
   subscriptions.push(
     world.events$.subscribe((e) => {
-      if (!current) return;
-      const sequence = current.capture?.sequence;
-      if (e.type === 'reset') {
-        previous = e.observation;
-        meter.start(env.trueState());
-        sequence?.tiles.push(sceneFrame(env));
-        return;
-      }
-      const result = e.result!;
-      const state = env.trueState();
-      meter.step(state);
-      envSteps++;
-      const last = result.done || result.success;
-      if (sequence !== undefined && (result.step % sequence.every === 0 || last)) sequence.tiles.push(sceneFrame(env));
-      if (current.feed) practiceSteps++;
-      if (current.feed && previous) learner.add(previous, result.action.values, current.episodeId);
-      previous = result.observation;
-      current.success ||= result.success;
-      if (last) {
-        if (current.feed) learner.add(result.observation, undefined, current.episodeId);
-        // Rendered again from the simulator at the episode's end, not the model's small noisy images.
-        const capture = current.capture;
-        if (capture !== undefined) {
-          frames.push({ name: capture.frame, image: goalBesideAchieved(env) });
-          if (capture.sequence !== undefined) frames.push({ name: capture.sequence.name, image: sequenceSheet(capture.sequence.tiles) });
-        }
-        const outcome: EpisodeOutcome = { success: current.success, steps: result.step, finalDistance: goalDistance(state), interaction: meter.end() };
-        const done = current.resolve;
+      try {
+        onWorldEvent(e);
+      } catch (error) {
+        // E.g. a learner that failed for good: the episode, and so the run, fails with its error.
+        const failed = current;
         current = undefined;
-        done(outcome);
+        failed?.reject(error as Error);
       }
     }),
   );
 
   const episodeRng = rng.fork('episodes');
   const finalEpisodes = options.finalEvalEpisodes ?? options.evalEpisodes;
+  const interrupted = (): boolean => options.signal?.aborted === true;
   const runEpisode = (seed: number, task: TaskName, split: SplitName, practice: boolean, capture?: EpisodeCapture): Promise<EpisodeOutcome> =>
-    new Promise((resolve) => {
+    new Promise((resolveEpisode, rejectEpisode) => {
+      if (interrupted()) {
+        rejectEpisode(new RunInterrupted());
+        return;
+      }
+      // Abandoned at once on abort: the world's next events find no episode.
+      const onAbort = (): void => {
+        current = undefined;
+        rejectEpisode(new RunInterrupted());
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (): void => options.signal?.removeEventListener('abort', onAbort);
+      const resolve = (outcome: EpisodeOutcome): void => {
+        settle();
+        resolveEpisode(outcome);
+      };
+      const reject = (error: Error): void => {
+        settle();
+        rejectEpisode(error);
+      };
       // Every episode starts with the freshest weights; an evaluation episode then keeps them to
       // its end, so it measures one model (weights changing mid-episode cost reach and push
       // success: the final checkpoint evaluated frozen did better than the run's final round).
@@ -238,12 +288,12 @@ export async function runOnlineExperiment(
       controller.babbleEpisode = practice && draw < babbleEpisodeFraction;
       controller.playEpisode = practice && draw >= babbleEpisodeFraction && draw < babbleEpisodeFraction + play.fraction;
       controller.resetEpisode();
-      current = { resolve, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false, ...(capture === undefined ? {} : { capture }) };
+      current = { resolve, reject, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false, ...(capture === undefined ? {} : { capture }) };
       world.reset(seed, { task, split });
     });
 
   logger.info('measuring the random-action baseline on the evaluation seeds');
-  const baseline = runBaselines(env, { ...config, seed: 0 }, {
+  const baseline = interrupted() ? [] : runBaselines(env, { ...config, seed: 0 }, {
     tasks: [...options.tasks],
     splits: [...options.evalSplits],
     episodes: Math.max(options.evalEpisodes, finalEpisodes),
@@ -261,6 +311,7 @@ export async function runOnlineExperiment(
   let practiceEpisodes = 0;
 
   const evaluate = async (final: boolean): Promise<void> => {
+    logger.info(final ? 'final evaluation' : 'evaluation round', { round: evaluations.length + 1 });
     const evalStart = elapsedS();
     const episodes = final ? finalEpisodes : options.evalEpisodes;
     const cells: EvaluationRound['cells'][number][] = [];
@@ -307,6 +358,7 @@ export async function runOnlineExperiment(
   const fraction = (): number =>
     Math.min(1, options.budgetSteps !== undefined ? practiceSteps / options.budgetSteps : (elapsedS() + finalEvalS()) / (options.budgetMinutes * 60));
 
+  let interruptedBy: string | undefined;
   try {
     while (!budgetDone()) {
       const task = options.tasks[practiceEpisodes % options.tasks.length];
@@ -335,13 +387,18 @@ export async function runOnlineExperiment(
       if (practiceEpisodes % options.evalEvery === 0 && !finalIsNear) await evaluate(false);
     }
     await evaluate(true);
+  } catch (error) {
+    if (!(error instanceof RunInterrupted)) throw error;
+    interruptedBy = String(options.signal?.reason ?? 'interrupted');
+    logger.warn(`run interrupted (${interruptedBy}) after ${practiceEpisodes} practice episodes: no final evaluation, no final baselines`);
   } finally {
     subscriptions.forEach((s) => s.unsubscribe());
     world.close();
   }
   // The world stands still now; the weights of the final round's last episode are still held.
+  if (options.finalBaselines !== false && interruptedBy === undefined) logger.info('final baselines on the final round\'s seeds');
   const finalBaselines =
-    options.finalBaselines === false
+    options.finalBaselines === false || interruptedBy !== undefined
       ? []
       : runBaselines(env, { ...config, seed: 0 }, {
           tasks: [...options.tasks],
@@ -368,6 +425,8 @@ export async function runOnlineExperiment(
     practiceSuccess,
     practiceInteraction: perTask(practiceInteractions),
     loop: loop.metrics.summary(),
+    learnerRestarts: learner.progress().restarts,
+    ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
     fusionWeights: { ...fusion },
     frames,
   };

@@ -1,17 +1,20 @@
 import type { Subscription } from 'rxjs';
 import { applyWeights } from '../learn/applyWeights.js';
 import type { InlineLearner, LearnerStats } from '../learn/InlineLearner.js';
-import type { LearnerHost } from '../learn/LearnerHost.js';
+import type { LearnerSupervisor } from '../learn/LearnerSupervisor.js';
 import type { WeightsUpdate } from '../learn/snapshotWeights.js';
 import type { WorldModel } from '../model/worldModel.js';
 import type { LearnerProgress, OnlineLearner } from './onlineExperiment.js';
+
+/** What workerLearner needs of a worker learner: a LearnerHost, or a LearnerSupervisor (which also counts restarts). */
+export type WorkerLearnerHost = Pick<LearnerSupervisor, 'weights$' | 'addObservation' | 'stats' | 'saveCheckpoint'> & { readonly restarts?: number };
 
 /**
  * The worker-thread learner as the experiment's learner: frames go to the worker, published
  * weights are written into the acting model between ticks (this is how the agent learns), or,
  * while held, kept until the hold ends (the latest only).
  */
-export function workerLearner(host: LearnerHost, acting: WorldModel): OnlineLearner & { close(): void } {
+export function workerLearner(host: WorkerLearnerHost, acting: WorldModel): OnlineLearner & { close(): void } {
   let weightUpdates = 0;
   let held = false;
   let pending: WeightsUpdate | undefined;
@@ -25,7 +28,7 @@ export function workerLearner(host: LearnerHost, acting: WorldModel): OnlineLear
   });
   return {
     add: (observation, action, episode) => host.addObservation(observation, action, episode),
-    progress: () => progressOf(host.stats, weightUpdates),
+    progress: () => progressOf(host.stats, weightUpdates, host.restarts ?? 0),
     saveCheckpoint: (dir) => host.saveCheckpoint(dir),
     holdWeights: (hold) => {
       held = hold;
@@ -47,7 +50,7 @@ export function inlineLearner(learner: InlineLearner, acting: WorldModel, stepsP
   let weightUpdates = 0;
   return {
     add: (observation, action, episode) => learner.addObservation(observation, action, episode),
-    progress: () => progressOf(learner.stats, weightUpdates),
+    progress: () => progressOf(learner.stats, weightUpdates, 0),
     saveCheckpoint: (dir) => learner.saveCheckpoint(dir),
     afterEpisode: () => {
       let trained = 0;
@@ -60,8 +63,8 @@ export function inlineLearner(learner: InlineLearner, acting: WorldModel, stepsP
   };
 }
 
-function progressOf(stats: LearnerStats, weightUpdates: number): LearnerProgress {
-  return { steps: stats.steps, frames: stats.framesAdded, weightUpdates, ...(stats.loss ? { loss: numericTerms(stats.loss) } : {}) };
+function progressOf(stats: LearnerStats, weightUpdates: number, restarts: number): LearnerProgress {
+  return { steps: stats.steps, frames: stats.framesAdded, weightUpdates, restarts, ...(stats.loss ? { loss: numericTerms(stats.loss) } : {}) };
 }
 
 /** The loss terms that are numbers or lists of numbers (what reports plot). */

@@ -35,7 +35,7 @@ export function compactFrameSizes(config: ModelConfig): { rgb: number; points: n
   return { rgb: config.image.size ** 2 * 3, points: config.points.count * 3, proprio: config.proprio.dim };
 }
 
-/** Throws a RangeError naming the field when a frame does not fit the model config. */
+/** Throws a RangeError naming the field when a frame does not fit the model config or holds a non-finite number. */
 export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, where = 'compact frame'): void {
   const sizes = compactFrameSizes(config);
   const check = (field: 'rgb' | 'points' | 'proprio', array: unknown, type: typeof Uint8Array | typeof Float32Array): void => {
@@ -46,6 +46,12 @@ export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, wher
     }
     if (array.length !== sizes[field]) {
       throw new RangeError(`${where}: ${field} has ${array.length} values, expected ${sizes[field]} for model.${sizeKey[field]}`);
+    }
+    // One non-finite value learned on would make every weight NaN.
+    if (array instanceof Float32Array) {
+      for (let i = 0; i < array.length; i++) {
+        if (!Number.isFinite(array[i])) throw new RangeError(`${where}: ${field}[${i}] is ${array[i]}, expected a finite number`);
+      }
     }
   };
   check('rgb', frame.rgb, Uint8Array);

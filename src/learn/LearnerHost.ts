@@ -29,6 +29,8 @@ export interface LearnerHostOptions {
   readonly resumeFrom?: string;
   /** Scheduled checkpoints (learn.checkpointEverySteps) and the one at close go here. */
   readonly checkpointDir?: string;
+  /** Told once when the learner fails after it started (a crashed worker, a failed training step); LearnerSupervisor restarts it. */
+  readonly onFailure?: (error: Error) => void;
 }
 
 interface Pending {
@@ -62,12 +64,15 @@ export class LearnerHost {
   #closing = false;
   #closed: Promise<void> | undefined;
 
-  private constructor(config: Readonly<Config>, worker: Worker, backend: string, stats: LearnerStats, logger: Logger) {
+  readonly #onFailure: ((error: Error) => void) | undefined;
+
+  private constructor(config: Readonly<Config>, worker: Worker, backend: string, stats: LearnerStats, logger: Logger, onFailure?: (error: Error) => void) {
     this.config = config;
     this.#worker = worker;
     this.backend = backend;
     this.#logger = logger;
     this.#stats = new BehaviorSubject(stats);
+    this.#onFailure = onFailure;
   }
 
   /** Starts the worker; resolves once it has its backend and model (and resumed checkpoint). */
@@ -96,7 +101,7 @@ export class LearnerHost {
         if (host !== undefined) return host.#onMessage(message);
         if (failed) return;
         if (message.type === 'ready') {
-          host = new LearnerHost(config, worker, message.backend, message.stats, logger);
+          host = new LearnerHost(config, worker, message.backend, message.stats, logger, options.onFailure);
           logger.info(`learner worker ready (tensor backend ${message.backend})`, { backend: message.backend, steps: message.stats.steps });
           for (const m of early) host.#onMessage(m);
           resolve(host);
@@ -164,6 +169,16 @@ export class LearnerHost {
   /** Stats after every message sent so far has been handled (e.g. the frames added). */
   requestStats(): Promise<LearnerStats> {
     return this.#request('requestStats', (id) => ({ type: 'stats', id }));
+  }
+
+  /**
+   * Fault injection (tests, `bench soak`): the worker throws `message` as an uncaught error, as
+   * a bug or a failed native call would end it. The host then fails as for any crash.
+   */
+  crash(message: string): void {
+    this.#assertRunning('crash');
+    const m: ToWorker = { type: 'crash', message };
+    this.#worker.postMessage(m);
   }
 
   /** The worker writes a checkpoint (model and step count) into `dir`. */
@@ -254,6 +269,8 @@ export class LearnerHost {
     for (const pending of this.#pending.values()) pending.reject(err);
     this.#pending.clear();
     this.#complete();
+    // A failure after close began is the close's to report.
+    if (!this.#closing) this.#onFailure?.(err);
   }
 
   #complete(): void {

@@ -4,3 +4,4 @@ export * from './snapshotWeights.js';
 export * from './applyWeights.js';
 export * from './InlineLearner.js';
 export * from './LearnerHost.js';
+export * from './LearnerSupervisor.js';

@@ -4,7 +4,7 @@
  * ready, one step per macrotask (setImmediate), so frames posted by the host are taken in
  * between steps rather than starved. Started by LearnerHost only.
  */
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { configSchema } from '../core/index.js';
@@ -45,7 +45,9 @@ function portLogger(port: MessagePort, base: Record<string, unknown> = {}): Logg
 /**
  * On Linux, setpriority(pid 0) applies to the calling thread only: the learner yields the CPU
  * to the main thread (the control loop) without slowing it. Elsewhere it would renice the
- * whole process, so it is skipped.
+ * whole process, so it is skipped. The thread starts at the process's own niceness and is
+ * never raised above it: under `nice -n 19` (as root, who may raise it) a learner set to
+ * learn.workerNice 10 would take the CPU from the loop, the opposite of the aim.
  */
 function lowerPriority(nice: number, logger: Logger): void {
   if (nice === 0) return;
@@ -54,6 +56,11 @@ function lowerPriority(nice: number, logger: Logger): void {
     return;
   }
   try {
+    const inherited = getPriority(0);
+    if (nice <= inherited) {
+      logger.info(`learner thread stays at the process's niceness ${inherited} (learn.workerNice ${nice} would not be lower)`);
+      return;
+    }
     setPriority(0, nice);
   } catch (err) {
     logger.warn(`learner thread priority unchanged (learn.workerNice ${nice}): ${(err as Error).message}`);
@@ -133,6 +140,12 @@ async function main(port: MessagePort, data: LearnerWorkerData): Promise<void> {
           () => post(port, { type: 'reply', id: message.id, stats: learner.stats }),
           (err: unknown) => post(port, { type: 'failed', id: message.id, error: toWorkerError(err) }),
         );
+        return;
+      case 'crash':
+        // Outside any handler's try, as an uncaught error would be: the thread ends with it.
+        setImmediate(() => {
+          throw new Error(message.message);
+        });
         return;
       case 'close': {
         stopped = true;

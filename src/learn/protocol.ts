@@ -15,7 +15,9 @@ export type ToWorker =
   | { readonly type: 'add'; readonly frame: CompactFrame; readonly action?: Float32Array; readonly episode: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'save'; readonly id: number; readonly dir: string }
-  | { readonly type: 'close'; readonly id: number; readonly checkpoint: boolean };
+  | { readonly type: 'close'; readonly id: number; readonly checkpoint: boolean }
+  /** Fault injection: the worker throws `message` as an uncaught error (LearnerHost.crash). */
+  | { readonly type: 'crash'; readonly message: string };
 
 /** An error as it crosses the thread boundary. */
 export interface WorkerError {

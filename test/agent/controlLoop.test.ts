@@ -195,3 +195,26 @@ test('stale pairs: decisions whose joint state is older than the frame by more t
     assert.equal(summary.stalePairs, 1);
   });
 });
+
+test('a sensor message the loop cannot use is refused by name and counted; the loop goes on', () => {
+  const ts = scheduler();
+  ts.run(({ cold }) => {
+    const frames = { a: 0, b: 10, c: 20 };
+    const rgb$ = cold('a 9ms b 9ms c 99ms |', frames).pipe(map(rgbAt));
+    // The joint state at 10 ms reads NaN.
+    const proprio$ = cold('a 9ms b 9ms c 99ms |', frames).pipe(map((ms) => (ms === 10 ? { ...proprioAt(ms), positions: Float64Array.of(NaN) } : proprioAt(ms))));
+    const controller = slowController(ts, 0);
+    const loop = controlLoop(testSource({ rgb$, proprio$ }), new RecordingSink(), controller, config, ts);
+    const events: LoopEvent[] = [];
+    loop.events$.subscribe((e) => events.push(e));
+    ts.flush();
+    assert.deepEqual(
+      events.filter((e) => e.type === 'input_fault'),
+      [{ type: 'input_fault', fault: 'rejected', modality: 'proprio', reason: "joint state: position of joint 'j' is NaN" }],
+    );
+    // The frame at 10 ms has no joint state within the slop: only 0 and 20 are decided on.
+    assert.deepEqual(controller.seen, [0, 20]);
+    assert.equal(loop.metrics.summary().rejectedMessages, 1);
+    assert.equal(loop.metrics.summary().clockJumps, 0);
+  });
+});

@@ -142,3 +142,35 @@ test('an optional joint state: frames go on without one when none flows, and are
 test('a required modality without a stream is a named error', () => {
   assert.throws(() => synchronize(testSource({}), { slopS: 0, required: ['points'] }), /required modality 'points' has no stream/);
 });
+
+test('a clock that jumps back: reported once, the buffers start afresh, and sets go on at the new time', () => {
+  const jumps: string[] = [];
+  scheduler().run(({ cold, expectObservable }) => {
+    // Stamps (ms) 5000 and 5010, then the clock restarts near 0 (a simulation reset, a bag that loops).
+    const stamps = { a: 5000, b: 5010, c: 20, d: 30 };
+    const rgb$ = cold('a 9ms b 9ms c 9ms d 9ms |', stamps).pipe(map(rgbAt));
+    const proprio$ = cold('a 9ms b 9ms c 9ms d 9ms |', stamps).pipe(map(proprioAt));
+    const synced$ = synchronize(testSource({ rgb$, proprio$ }), {
+      slopS: 0.005,
+      required: ['rgb', 'proprio'],
+      onClockJump: (j) => jumps.push(`${j.modality} ${j.fromS} -> ${j.toS}`),
+    }).pipe(map((o) => toSeconds(o.stamp) * 1000));
+    // Without the reset, 20 and 30 would wait until the stamps passed 5010.
+    expectObservable(synced$).toBe('a 9ms b 9ms c 9ms d 9ms |', stamps);
+  });
+  // The stream that went back first reports it; the other's next message finds the buffers fresh.
+  assert.deepEqual(jumps, ['rgb 5.01 -> 0.02']);
+});
+
+test('a stamp older than the newest of its stream by less than jumpBackS is a late message, not a jump', () => {
+  const jumps: string[] = [];
+  scheduler().run(({ cold, expectObservable }) => {
+    const rgb$ = cold('a 9ms b 9ms c|', { a: 1000, b: 1010, c: 500 }).pipe(map(rgbAt));
+    const proprio$ = cold('a 9ms b 9ms c|', { a: 1000, b: 1010, c: 500 }).pipe(map(proprioAt));
+    const synced$ = synchronize(testSource({ rgb$, proprio$ }), { slopS: 0.005, required: ['rgb', 'proprio'], onClockJump: (j) => jumps.push(j.modality) }).pipe(
+      map((o) => toSeconds(o.stamp) * 1000),
+    );
+    expectObservable(synced$).toBe('a 9ms b 10ms |', { a: 1000, b: 1010 });
+  });
+  assert.deepEqual(jumps, []);
+});

@@ -13,7 +13,7 @@ import { repairBag } from '../../src/bag/repairBag.js';
 import { makeActionSpace, toNanoseconds } from '../../src/core/index.js';
 import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../../src/core/index.js';
 import { getMessageCodec, rgbImageToRos } from '../../src/ros/index.js';
-import { frame, recordingLogger, tempDir } from './fixtures.js';
+import { frame, fullDisk, recordingLogger, tempDir } from './fixtures.js';
 
 async function readAll(path: string, topics?: string[]): Promise<{ reader: BagReader; messages: BagMessage[] }> {
   const reader = await BagReader.open(path);
@@ -144,6 +144,13 @@ describe('BagRecorder', () => {
     const dir = join(root, 'source');
     // Leaked worker threads would keep this test file from ending.
     await assert.rejects(BagRecorder.start({ dir }), /bag: .*source already holds source_0\.mcap.*record into a new folder/);
+  });
+
+  test('a file opener (a test\'s full disk) cannot reach the worker threads: refused by name', async () => {
+    await assert.rejects(
+      BagRecorder.start({ dir: join(root, 'opener'), openFile: fullDisk(0).openFile }),
+      /bag: openFile reaches the writer only with thread 'inline'/,
+    );
   });
 
   test('kill -9 while recording: every completed chunk is readable', async () => {

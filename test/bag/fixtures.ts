@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DepthImage, PointCloud, Proprioception, RgbImage, Timestamp } from '../../src/core/index.js';
 import { toNanoseconds } from '../../src/core/index.js';
 import { BagRecorder } from '../../src/bag/BagRecorder.js';
+import type { WritableFile } from '../../src/bag/FileWritable.js';
 import type { RosMessageMap, RosMessageType } from '../../src/ros/index.js';
 import { getMessageCodec } from '../../src/ros/index.js';
 
@@ -109,3 +111,42 @@ export async function writePlainBag(dir: string, command: 'twist' | 'trajectory'
   return sent;
 }
 
+
+/**
+ * A disk with `freeBytes` left, shared by every file opened through it: files are real (created
+ * with node:fs), a write takes what still fits (a short count, as write(2) does) and then fails
+ * with ENOSPC as Node reports it.
+ */
+export function fullDisk(
+  freeBytes: number,
+  /** Each write that took bytes, in order: which file and how many. */
+  trace: Array<{ path: string; bytes: number }> = [],
+): { openFile: (path: string) => Promise<WritableFile>; readonly free: number; readonly open: number } {
+  let free = freeBytes;
+  let openFiles = 0;
+  return {
+    get free() {
+      return free;
+    },
+    get open() {
+      return openFiles;
+    },
+    openFile: async (path) => {
+      const handle = await openFile(path, 'wx');
+      openFiles++;
+      return {
+        write: async (buffer, offset, length) => {
+          if (free === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { errno: -28, code: 'ENOSPC', syscall: 'write' });
+          const { bytesWritten } = await handle.write(buffer, offset, Math.min(length, free));
+          free -= bytesWritten;
+          trace.push({ path, bytes: bytesWritten });
+          return { bytesWritten };
+        },
+        close: async () => {
+          await handle.close();
+          openFiles--;
+        },
+      };
+    },
+  };
+}

@@ -66,5 +66,9 @@ describe('compactFrame', () => {
     assert.doesNotThrow(() => checkCompactFrame(markedFrame(model, 2), model));
     assert.throws(() => checkCompactFrame({ proprio: new Float32Array(3) }, model, 'here'), /here: proprio has 3 values, expected 14 for model.proprio.dim/);
     assert.throws(() => checkCompactFrame({ rgb: new Float32Array(768) as unknown as Uint8Array }, model), /rgb is a Float32Array, expected a Uint8Array/);
+    // A non-finite value learned on would make every weight NaN.
+    const frame = markedFrame(model, 2);
+    frame.proprio![5] = NaN;
+    assert.throws(() => checkCompactFrame(frame, model, 'learner.add'), /learner.add: proprio\[5\] is NaN, expected a finite number/);
   });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { test } from 'node:test';
 import type { FromWorker, LearnerWorkerData, ToWorker } from '../../src/learn/protocol.js';
@@ -43,6 +45,37 @@ test('speaks the protocol: ready, adds, a stats request, close', async () => {
     const closed = next(worker, 'reply');
     send({ type: 'close', id: 8, checkpoint: false });
     assert.equal((await closed).id, 8);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('crash: the worker throws the message as an uncaught error and ends', async () => {
+  const worker = new Worker(workerUrl, { workerData: { config: tinyConfig() } satisfies LearnerWorkerData });
+  try {
+    await next(worker, 'ready');
+    const failed = new Promise<Error>((resolve) => worker.once('error', resolve));
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ type: 'crash', message: 'injected fault' } satisfies ToWorker);
+    assert.equal((await failed).message, 'injected fault');
+    assert.equal(await exited, 1);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('the learner thread is niced below the loop, never above the process (Linux)', { skip: process.platform !== 'linux' && 'thread priorities are per thread on Linux only' }, async () => {
+  const threadNices = (): number[] =>
+    readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+  const own = getPriority(0);
+  const before = new Set(readdirSync('/proc/self/task'));
+  const worker = new Worker(workerUrl, { workerData: { config: tinyConfig('learn.workerNice=10') } satisfies LearnerWorkerData });
+  try {
+    await next(worker, 'ready');
+    const learnerThreads = readdirSync('/proc/self/task').filter((t) => !before.has(t));
+    const nices = learnerThreads.map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+    assert.ok(threadNices().every((n) => n >= own), `no thread above the process's niceness ${own}: ${threadNices().join(' ')}`);
+    assert.ok(nices.includes(Math.max(own, 10)), `the learner thread at niceness ${Math.max(own, 10)}: ${nices.join(' ')}`);
   } finally {
     await worker.terminate();
   }

@@ -9,6 +9,7 @@ import { SimEnv } from '../../sim/SimEnv.js';
 import { ARM_JOINTS } from '../../sim/ArmKinematics.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
+import { stopOnSignal } from './stopOnSignal.js';
 
 export interface RecordSimOptions {
   readonly episodes: number;
@@ -19,6 +20,8 @@ export interface RecordSimOptions {
   readonly holdSteps: number;
   readonly rng: Rng;
   readonly onEpisode?: (done: number, total: number) => void;
+  /** Stops the recording after the step under way: the episode gets its end marker (steps so far). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -28,14 +31,20 @@ export interface RecordSimOptions {
  * which SimWorld does not publish, is recorded from the step result so every transition has
  * its next observation in the bag.
  */
-export async function recordSimEpisodes(world: SimWorld, recorder: BagRecorder, options: RecordSimOptions): Promise<{ episodes: number; steps: number }> {
+export async function recordSimEpisodes(
+  world: SimWorld,
+  recorder: BagRecorder,
+  options: RecordSimOptions,
+): Promise<{ episodes: number; steps: number; interrupted: boolean }> {
   const env = world.env;
   const period = 1 / env.config.controlHz;
   let episode = -1;
   let steps = 0;
+  let episodes = 0;
+  const stopped = (): boolean => options.signal?.aborted === true;
   const sub = recordSource(recorder, world, { episode: () => episode });
   try {
-    for (let e = 0; e < options.episodes; e++) {
+    for (let e = 0; e < options.episodes && !stopped(); e++) {
       const seed = options.seedBase + e;
       const task = options.tasks[e % options.tasks.length];
       const babbler = new Babbler(world.actionSpace, options.holdSteps, options.rng.fork(`babble:${seed}`));
@@ -66,6 +75,8 @@ export async function recordSimEpisodes(world: SimWorld, recorder: BagRecorder, 
               }
               const result = ev.result!;
               steps++;
+              // Stopped: this step ends the episode (its observation was published, so it is recorded).
+              const ending = result.done || stopped();
               recorder.writeAgent('/agent/transition', {
                 stamp: last!.stamp,
                 episode,
@@ -75,12 +86,13 @@ export async function recordSimEpisodes(world: SimWorld, recorder: BagRecorder, 
                 action: [...decided!],
                 appliedAction: [...result.action.values],
                 cost: Number.NaN,
-                done: result.done,
+                done: ending,
                 success: result.success,
                 nextStamp: result.observation.stamp,
               });
-              if (result.done) {
-                recordObservation(recorder, result.observation);
+              if (ending) {
+                // At the step limit SimWorld does not publish the last observation: recorded from the result.
+                if (result.done) recordObservation(recorder, result.observation);
                 recorder.writeAgent('/agent/episode', { stamp: result.observation.stamp, kind: 1, episode, seed, task, split: options.split, steps: ev.step, success: result.success });
                 events.unsubscribe();
                 resolveEpisode();
@@ -97,12 +109,13 @@ export async function recordSimEpisodes(world: SimWorld, recorder: BagRecorder, 
         });
         world.reset(seed, { task, split: options.split });
       });
+      episodes++;
       options.onEpisode?.(e + 1, options.episodes);
     }
   } finally {
     sub.unsubscribe();
   }
-  return { episodes: options.episodes, steps };
+  return { episodes, steps, interrupted: stopped() };
 }
 
 /** The MCAP Metadata every sim bag carries: who recorded it and with which arm and action space. */
@@ -126,9 +139,24 @@ export interface RecordCommandOptions {
   readonly splitSeconds?: string;
 }
 
-/** `jepa-agent record --source sim --episodes N --out DIR`. */
+/**
+ * `jepa-agent record --source sim --episodes N --out DIR`. SIGINT or SIGTERM stops it in order
+ * at any phase: the episode under way ends after its step, the bag is closed (summary, indexes,
+ * metadata.yaml) and the process exits with 128 + the signal's number.
+ */
 export async function recordCommandBody(runtime: Runtime, options: RecordCommandOptions): Promise<BagRecording> {
+  const stop = stopOnSignal(runtime.logger, 'the recording');
+  try {
+    return await record(runtime, options, stop.signal);
+  } finally {
+    stop.dispose();
+    if (stop.exitCode !== undefined) process.exitCode = stop.exitCode;
+  }
+}
+
+async function record(runtime: Runtime, options: RecordCommandOptions, signal: AbortSignal): Promise<BagRecording> {
   const { config, logger } = runtime;
+  logger.info('starting: simulation and recorder', { out: options.out });
   if (options.source !== 'sim') {
     throw new Error(`record: --source ${options.source} is not available here; use --source sim (a live ROS 2 node records through BagRecorder.writeRaw)`);
   }
@@ -148,22 +176,32 @@ export async function recordCommandBody(runtime: Runtime, options: RecordCommand
     logger,
   });
   const bar = progressBar('record');
+  let done = { episodes: 0, interrupted: false };
   try {
-    await recordSimEpisodes(world, recorder, {
+    done = await recordSimEpisodes(world, recorder, {
       episodes,
       seedBase: config.seed,
       tasks,
       split: (options.split ?? config.sim.split) as SplitName,
       holdSteps: config.agent.exploration.babbleHoldSteps,
       rng: new Rng(config.seed).fork('record'),
-      onEpisode: (done, total) => bar(done, total, `${recorder.stats().written} msgs written`),
+      onEpisode: (n, total) => bar(n, total, `${recorder.stats().written} msgs written`),
+      signal,
     });
-  } finally {
+  } catch (error) {
+    // What was recorded stays readable: the bag is closed before the error is reported.
     world.close();
+    await recorder.close().catch(() => undefined);
+    env.close();
+    throw error;
   }
+  world.close();
   const recording = await recorder.close();
   env.close();
   const s = recording.stats;
-  process.stdout.write(`recorded ${episodes} episodes into ${out}: ${s.written} messages (${s.dropped} dropped, ${s.failed} failed) in ${recording.files.ros.length + recording.files.agent.length} files\n`);
+  const stopped = signal.aborted ? ` (stopped by ${String(signal.reason)}${done.interrupted ? ', the last one cut short' : ''})` : '';
+  process.stdout.write(
+    `recorded ${done.episodes} episodes${stopped} into ${out}: ${s.written} messages (${s.dropped} dropped, ${s.failed} failed) in ${recording.files.ros.length + recording.files.agent.length} files\n`,
+  );
   return recording;
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
+import type { LoopEvent } from '../../agent/controlLoop.js';
 import { PlanningController } from '../../agent/controllers/PlanningController.js';
 import { applyOverrides, parseConfig } from '../../core/config/Config.js';
 import type { Config } from '../../core/config/Config.js';
 import { Rng } from '../../core/Rng.js';
 import { workerLearner } from '../../eval/onlineLearners.js';
-import { LearnerHost } from '../../learn/LearnerHost.js';
+import { LearnerSupervisor } from '../../learn/LearnerSupervisor.js';
 import { saveCheckpoint, loadCheckpoint } from '../../model/checkpoint.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { WorldModel } from '../../model/worldModel.js';
@@ -16,7 +17,8 @@ import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, load
 import type { AgentNodeParams } from '../../ros/node/index.js';
 import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
 import type { Runtime } from '../runtime.js';
-import { untilSignal } from './untilSignal.js';
+import { stopOnSignal } from './stopOnSignal.js';
+import type { SignalStop } from './stopOnSignal.js';
 
 export interface RosRunOptions {
   readonly params?: string;
@@ -29,8 +31,9 @@ export interface RosRunOptions {
 /**
  * `jepa-agent run`: the agent as the ROS 2 node `jepa_agent`. Checks ROS 2 before loading
  * anything heavy; builds the world model (new or from `checkpoint`), the planning controller,
- * the online learner, and the node; runs until SIGINT/SIGTERM, then sends a safe stop, saves
- * a checkpoint, destroys the node and returns (exit code 0).
+ * the online learner, and the node; runs until SIGINT/SIGTERM, then sends a safe stop, closes
+ * the bag, saves a checkpoint, destroys the node and returns (exit code 0). A signal during
+ * start-up skips what is not started yet and stops the same way; a second signal quits at once.
  */
 export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<void> {
   const { logger } = runtime;
@@ -38,7 +41,59 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     ...options.param,
     ...(options.record === undefined ? [] : [`record.dir=${options.record}`]),
   ]);
+  // Before rclnodejs loads: its own SIGINT handler (removed below) would shut ROS down before the safe stop.
+  const stop = stopOnSignal(logger, 'the node');
+  logger.info('starting: ROS 2, tensor backend, model, learner, node');
+  const parts: NodeParts = {};
+  try {
+    await startNode(runtime, options, params, stop, parts);
+    const signal = await stop.stopped;
+    logger.info(`${signal}: safe stop, checkpoint, shutdown`);
+    parts.node?.shutdown();
+    // A bag that fails to close must not cost the checkpoint: it is reported after the save.
+    let bagError: unknown;
+    const recorder = parts.recorder;
+    if (recorder !== undefined) {
+      try {
+        const { stats } = await recorder.close();
+        logger.info(`bag ${recorder.dir}: ${stats.written} messages written, ${stats.dropped} dropped`);
+      } catch (error) {
+        bagError = error;
+        logger.error(`bag ${recorder.dir}: closing failed: ${error instanceof Error ? error.message : String(error)} (jepa-agent bag repair ${recorder.dir} recovers the complete chunks)`);
+      }
+    }
+    if (parts.learner !== undefined) await parts.learner.saveCheckpoint(parts.out!);
+    else if (parts.model !== undefined) await saveCheckpoint(parts.model, parts.out!, { savedBy: 'jepa-agent run' });
+    if (parts.model !== undefined) logger.info(`checkpoint saved to ${parts.out}`);
+    if (bagError !== undefined) throw bagError;
+  } finally {
+    stop.dispose();
+    parts.transport?.close();
+    parts.learner?.close();
+    await parts.host?.close({ checkpoint: false }).catch(() => undefined);
+    // A start-up that failed after the recorder started: its bag is closed all the same.
+    await parts.recorder?.close().catch(() => undefined);
+    parts.model?.dispose();
+  }
+}
+
+/** What `run` has started so far; the shutdown stops what is there. */
+interface NodeParts {
+  out?: string;
+  model?: WorldModel;
+  host?: LearnerSupervisor;
+  learner?: ReturnType<typeof workerLearner>;
+  transport?: RclnodejsTransport;
+  recorder?: BagRecorder;
+  node?: AgentNode;
+}
+
+/** Starts the node's parts one after another, into `parts`; returns early once a signal arrived. */
+async function startNode(runtime: Runtime, options: RosRunOptions, params: AgentNodeParams, stop: SignalStop, parts: NodeParts): Promise<void> {
+  const { logger } = runtime;
+  const stopping = (): boolean => stop.signal.aborted;
   const rcl = await loadRclnodejs('`run`');
+  rcl.removeSignalHandlers?.();
   const config = withNodeParams(runtime.config, params);
   const space = actionSpaceFor(params);
   if (config.model.actionDim !== space.names.length) {
@@ -47,12 +102,16 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     );
   }
   const engine = await initBackend({ backend: config.engine.backend, logger });
+  parts.out = resolve(params.checkpoint_out !== '' ? params.checkpoint_out : `runs/ros-${new Date().toISOString().replace(/[:.]/g, '-')}/checkpoint`);
   const model = params.checkpoint !== '' ? await loadCheckpoint(params.checkpoint, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
-  const out = resolve(params.checkpoint_out !== '' ? params.checkpoint_out : `runs/ros-${new Date().toISOString().replace(/[:.]/g, '-')}/checkpoint`);
-  const host = params.learn
-    ? await LearnerHost.start(config, { logger, checkpointDir: out, ...(params.checkpoint !== '' ? { resumeFrom: params.checkpoint } : {}) })
-    : undefined;
-  const learner = host === undefined ? undefined : workerLearner(host, model);
+  parts.model = model;
+  if (stopping()) return;
+  if (params.learn) {
+    parts.host = await LearnerSupervisor.start(config, { logger, checkpointDir: parts.out, ...(params.checkpoint !== '' ? { resumeFrom: params.checkpoint } : {}) });
+    parts.learner = workerLearner(parts.host, model);
+  }
+  const learner = parts.learner;
+  if (stopping()) return;
   const controller = new PlanningController(
     model,
     getPlanner(config.plan.planner),
@@ -64,10 +123,25 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   );
   controller.explore = params.learn;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
+  parts.transport = transport;
+  if (stopping()) return;
   const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
-  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop or a new goal
-  // starts another. Only decisions that went out: a held-back one is not what the arm did.
+  parts.recorder = recorder;
+  if (stopping()) return;
+  // Frames go to the learner as one episode per unbroken run of ticks: a safe stop, a new goal
+  // or a jump of the clock starts another. Only decisions that went out: a held-back one is not what the arm did.
   let episode = 0;
+  // A learner that failed for good (after learn.maxRestarts restarts) stops learning, not the node.
+  let learnerFailed = false;
+  const feed = (event: Extract<LoopEvent, { type: 'tick' }>): void => {
+    if (learner === undefined || learnerFailed) return;
+    try {
+      learner.add(event.observation, event.action.values, episode);
+    } catch (error) {
+      learnerFailed = true;
+      logger.error(`learner stopped, the node acts on its last weights: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const node = new AgentNode(transport, {
     params,
     controller,
@@ -79,42 +153,18 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     ...(recorder === undefined ? {} : { recording: { recorder, exclude: params.record.exclude } }),
     onEvent: (event) => {
       if (event.type === 'tick') {
-        if (event.sent) learner?.add(event.observation, event.action.values, episode);
-      } else episode++;
+        if (event.sent) feed(event);
+      } else if (event.type !== 'input_fault' || event.fault === 'clock_jump') episode++;
     },
   });
+  parts.node = node;
   if (params.lifecycle && transport.bindLifecycle !== undefined) {
     transport.bindLifecycle(node.lifecycle.callbacks());
     logger.info(`${transport.nodeName} is a lifecycle node: configure and activate it (ros2 lifecycle set ${transport.nodeName} configure)`);
   } else {
     node.start();
   }
-  logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: out, ...(recorder === undefined ? {} : { recording: recorder.dir }) });
-  const signal = await untilSignal();
-  logger.info(`${signal}: safe stop, checkpoint, shutdown`);
-  try {
-    node.shutdown();
-    // A bag that fails to close must not cost the checkpoint: it is reported after the save.
-    let bagError: unknown;
-    if (recorder !== undefined) {
-      try {
-        const { stats } = await recorder.close();
-        logger.info(`bag ${recorder.dir}: ${stats.written} messages written, ${stats.dropped} dropped`);
-      } catch (error) {
-        bagError = error;
-        logger.error(`bag ${recorder.dir}: closing failed: ${error instanceof Error ? error.message : String(error)} (jepa-agent bag repair ${recorder.dir} recovers the complete chunks)`);
-      }
-    }
-    if (learner !== undefined) await learner.saveCheckpoint(out);
-    else await saveCheckpoint(model, out, { savedBy: 'jepa-agent run' });
-    logger.info(`checkpoint saved to ${out}`);
-    if (bagError !== undefined) throw bagError;
-  } finally {
-    transport.close();
-    learner?.close();
-    await host?.close({ checkpoint: false }).catch(() => undefined);
-    model.dispose();
-  }
+  logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: parts.out, ...(recorder === undefined ? {} : { recording: recorder.dir }) });
 }
 
 /** The run's config with the node's planner and seed. */

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPLIT_NAMES, TASK_NAMES } from '../../core/config/simConfig.js';
+import type { SplitName, TaskName } from '../../core/config/simConfig.js';
 import { experimentPlots } from '../../eval/experimentPlots.js';
 import { experimentMarkdown } from '../../eval/experimentReport.js';
 import { runOnlineExperiment } from '../../eval/onlineExperiment.js';
 import { writeRunFolder } from '../../eval/common/runFolder.js';
 import { workerLearner } from '../../eval/onlineLearners.js';
-import { LearnerHost } from '../../learn/LearnerHost.js';
+import { LearnerSupervisor } from '../../learn/LearnerSupervisor.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { loadCheckpoint } from '../../model/checkpoint.js';
 import { WorldModel } from '../../model/worldModel.js';
@@ -14,6 +15,8 @@ import { SimEnv } from '../../sim/SimEnv.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 import { parseList, positiveInt } from './parseList.js';
+import { stopOnSignal } from './stopOnSignal.js';
+import type { SignalStop } from './stopOnSignal.js';
 
 export interface SimExperimentOptions {
   tasks: string;
@@ -32,10 +35,12 @@ export interface SimExperimentOptions {
 /**
  * `jepa-agent sim` (the main job): the agent learns online from scratch in the embedded
  * simulation; the run folder gets report.json, report.md, report.html, plots/, frames/,
- * checkpoint/ and the log.
+ * checkpoint/ and the log. SIGINT or SIGTERM stops it in order at any phase: the episode under
+ * way is abandoned, the learner writes its final checkpoint, the report says `interrupted` and
+ * holds what was done, and the process exits with 128 + the signal's number.
  */
 export async function simExperiment(runtime: Runtime, options: SimExperimentOptions): Promise<string> {
-  const { config, logger } = runtime;
+  const { logger } = runtime;
   const tasks = parseList(options.tasks, TASK_NAMES, 'task');
   const splits = parseList(options.splits, SPLIT_NAMES, 'split');
   const minutes = Number(options.minutes);
@@ -47,7 +52,31 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
   const finalEvalEpisodes = positiveInt(options.finalEvalEpisodes, '--final-eval-episodes');
   const runDir = options.runDir;
   mkdirSync(runDir, { recursive: true });
+  // From here on a signal stops the run in order; the start-up below finishes first (seconds).
+  const stop = stopOnSignal(logger, 'the run');
+  try {
+    return await runExperiment(runtime, options, { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir }, stop);
+  } finally {
+    stop.dispose();
+    if (stop.exitCode !== undefined) process.exitCode = stop.exitCode;
+  }
+}
 
+interface ParsedOptions {
+  readonly tasks: readonly TaskName[];
+  readonly splits: readonly SplitName[];
+  readonly minutes: number;
+  readonly steps: number | undefined;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly finalEvalEpisodes: number;
+  readonly runDir: string;
+}
+
+async function runExperiment(runtime: Runtime, options: SimExperimentOptions, parsed: ParsedOptions, stop: SignalStop): Promise<string> {
+  const { config, logger } = runtime;
+  const { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir } = parsed;
+  logger.info('starting: tensor backend, simulation, learner', { runDir });
   const engine = await initBackend({ backend: config.engine.backend, logger });
   const env = await SimEnv.create(config.sim, { logger });
   const actionDim = env.actionSpace.names.length;
@@ -55,7 +84,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
     throw new RangeError(`model.actionDim is ${config.model.actionDim} but sim.actionSpace '${config.sim.actionSpace}' has ${actionDim} components: set --set model.actionDim=${actionDim}`);
   }
   const model = options.resume ? await loadCheckpoint(options.resume, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
-  const learner = await LearnerHost.start(config, {
+  const learner = await LearnerSupervisor.start(config, {
     logger,
     checkpointDir: join(runDir, 'checkpoint'),
     ...(options.resume ? { resumeFrom: options.resume } : {}),
@@ -79,6 +108,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
         finalEvalEpisodes,
         runDir,
         onProgress: (fraction, line) => bar(Math.round(fraction * 1000), 1000, line),
+        signal: stop.signal,
       },
       logger,
     );
@@ -96,6 +126,7 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
       frames: Object.fromEntries(frames.map((f) => [f.name, f.image])),
     });
     process.stdout.write(markdown);
+    if (stop.received !== undefined) logger.warn(`${stop.received}: the run stopped early; checkpoint and report written`, { runDir, interrupted: report.interrupted ?? 'after it had finished' });
     logger.info(`run folder: ${runDir}`);
     return runDir;
   } finally {

@@ -139,6 +139,43 @@ export function registerBenchCommands(program: Command): void {
 
   addGlobalOptions(
     bench
+      .command('soak')
+      .description('the main job\'s loop with the learner and a recorder for a long time: slopes of RSS, wasm heap, tensors, replay buffer and open handles per 10 minutes after warm-up; control rate and latency per window')
+      .option('--json', 'print only the JSON result on stdout')
+      .option('--minutes <m>', 'how long to run', '60')
+      .option('--window-minutes <m>', 'length of each window of control rate and latency', '10')
+      .option('--warmup-minutes <m>', 'samples before this are left out of the slopes', '10')
+      .option('--sample-seconds <s>', 'seconds between memory samples', '10')
+      .option('--split-mb <mb>', 'start a new bag file every this many MiB', '64')
+      .option('--bag-dir <dir>', 'where the bag goes (default a temporary folder, removed at the end)')
+      .option('--keep-bag', 'keep the temporary bag'),
+  ).action(
+    async (opts: GlobalOptions & { json?: boolean; minutes: string; windowMinutes: string; warmupMinutes: string; sampleSeconds: string; splitMb: string; bagDir?: string; keepBag?: boolean }) => {
+      const { benchSoak } = await import('../../../bench/soak.js');
+      await withRuntime(
+        opts,
+        [],
+        async (rt) => {
+          const result = await benchSoak(rt.config, {
+            minutes: Number(opts.minutes),
+            windowMinutes: Number(opts.windowMinutes),
+            warmupMinutes: Number(opts.warmupMinutes),
+            sampleSeconds: Number(opts.sampleSeconds),
+            splitMb: Number(opts.splitMb),
+            keepBag: opts.keepBag === true,
+            logger: rt.logger,
+            ...(opts.bagDir === undefined ? {} : { bagDir: opts.bagDir }),
+            ...(opts.json ? {} : { onSample: (s, m) => process.stderr.write(`soak ${m.toFixed(1)} min: rss ${(s.rss_bytes / 2 ** 20).toFixed(0)} MiB, wasm ${(s.wasm_heap_bytes / 2 ** 20).toFixed(0)} MiB, tensors ${s.tensors}, handles ${s.open_handles}\n`) }),
+          });
+          process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+        },
+        { console: !opts.json },
+      );
+    },
+  );
+
+  addGlobalOptions(
+    bench
       .command('loop')
       .description('control rate and latency of the perception-action loop with the learner training in its worker')
       .option('--json', 'print only the JSON result on stdout')

@@ -22,6 +22,11 @@ export const learnConfigSchema = z
      * CPU first when cores are scarce. Linux only: elsewhere it would lower the whole process.
      */
     workerNice: z.number().int().min(0).max(19).default(10),
+    /**
+     * A learner worker that crashes is started again from its last checkpoint (the loop acts on
+     * the last weights meanwhile), at most this many times in a run; the next crash ends the run.
+     */
+    maxRestarts: z.number().int().min(0).max(1000).default(5),
   })
   .refine((v) => v.minFrames <= v.capacityFrames, {
     message: 'learn.minFrames must not exceed learn.capacityFrames',

@@ -6,7 +6,7 @@ import type { LoopMetrics } from '../../agent/LoopMetrics.js';
 import { controlLoop } from '../../agent/controlLoop.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { BagRecorder } from '../../bag/BagRecorder.js';
-import type { Logger } from '../../core/index.js';
+import type { Logger, Modality } from '../../core/index.js';
 import { Rng } from '../../core/index.js';
 import type { AgentStatusMsg, HeaderMsg } from '../messages/index.js';
 import { timestampToRos } from '../messages/index.js';
@@ -296,11 +296,30 @@ export class AgentNode {
     } else if (event.type === 'safe_stop') {
       this.#lastSafeStop = event.reason;
       this.#logger.warn(`safe stop: ${event.reason}`);
+    } else if (event.type === 'input_fault') {
+      // Counted with the topic's bad messages (AgentStatus.bad_messages), logged without flooding.
+      if (event.fault === 'rejected') this.bad.record(this.#topicOf(event.modality), event.reason);
+      else this.#logger.warn(`clock jump: ${event.reason}`);
     } else {
       this.#logger.info('new goal');
     }
     this.#recording?.onEvent(event);
     this.#options.onEvent?.(event);
+  }
+
+  /** The topic a modality's messages come from. */
+  #topicOf(modality: Modality): string {
+    const topics = this.#options.params.topics;
+    switch (modality) {
+      case 'rgb':
+        return topics.rgb_compressed !== '' ? topics.rgb_compressed : topics.rgb;
+      case 'depth':
+        return topics.depth;
+      case 'points':
+        return topics.points;
+      case 'proprio':
+        return topics.joint_states;
+    }
   }
 
   #deactivate(reason: string): boolean {

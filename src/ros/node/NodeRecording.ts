@@ -59,6 +59,9 @@ export class NodeRecording {
       this.#pending = event;
     } else if (event.type === 'safe_stop') {
       this.endEpisode();
+    } else if (event.type === 'input_fault') {
+      // A transition across a jump of the clock would join two unrelated instants.
+      if (event.fault === 'clock_jump') this.endEpisode();
     } else {
       this.endEpisode();
       const goal = event.goal;

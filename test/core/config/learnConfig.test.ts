@@ -10,6 +10,7 @@ test('learn config defaults: a bounded buffer, training from minFrames, weights 
   assert.equal(learn.publishEverySteps, 10);
   assert.equal(learn.checkpointEverySteps, 500);
   assert.equal(learn.workerNice, 10);
+  assert.equal(learn.maxRestarts, 5);
   assert.ok(Object.isFrozen(learn));
 });
 
@@ -23,5 +24,6 @@ test('learn config names bad keys and values', () => {
   assert.throws(() => parseConfig({ learn: { batchSize: 1 } }), (e: unknown) => e instanceof ConfigError && /'learn\.batchSize'.*\(got 1\)/.test(e.message));
   assert.throws(() => parseConfig({ learn: { capacityFrames: 10, minFrames: 20 } }), /'learn\.minFrames': learn.minFrames must not exceed learn.capacityFrames/);
   assert.throws(() => parseConfig({ learn: { workerNice: 20 } }), /'learn\.workerNice'/);
+  assert.throws(() => parseConfig({ learn: { maxRestarts: -1 } }), /'learn\.maxRestarts'/);
   assert.throws(() => parseConfig({ learn: { horizon: 3 } }), /unknown key 'learn\.horizon'/);
 });

@@ -117,6 +117,17 @@ describe('AgentNode', () => {
     node.shutdown();
   });
 
+  test('a joint state with a NaN position is refused by the loop, counted with the topic\'s bad messages and logged by name', async () => {
+    const { node, send, listen, logger } = setup(['joint_names=[a, b]']);
+    const statuses = listen('/jepa_agent/status', 'jepa_agent_msgs/msg/AgentStatus');
+    node.start();
+    send('/joint_states', 'sensor_msgs/msg/JointState', { header: { stamp: { sec: 100, nanosec: 0 }, frame_id: '' }, name: ['a', 'b'], position: Float64Array.of(0, NaN), velocity: new Float64Array(0), effort: new Float64Array(0) });
+    await waitFor(() => statuses.some((s) => s.bad_messages === 1), 'a status counting the refused joint state');
+    assert.equal(node.bad.count('/joint_states'), 1);
+    assert.ok(logger.lines.some((l) => l.message === "bad message on /joint_states, skipped: joint state: position of joint 'b' is NaN"), logger.lines.map((l) => l.message).join('\n'));
+    node.shutdown();
+  });
+
   test('status as JSON strings when the msgs package is missing', async () => {
     const { node, listen, logger } = setup([], (t) => !t.startsWith('jepa_agent_msgs/'));
     const statuses = listen('/jepa_agent/status', 'std_msgs/msg/String');
