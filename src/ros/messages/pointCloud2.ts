@@ -34,6 +34,7 @@ type FieldReader = (view: DataView, offset: number) => number;
  */
 export function pointCloudFromRos(msg: PointCloud2Msg, options: PointCloudFromRosOptions = {}): PointCloud {
   const label = sourceLabel(TYPE, msg.header, options.topic);
+  const header = sensorHeaderFromRos(msg.header, label);
   const little = !msg.is_bigendian;
   const byName = new Map<string, PointFieldMsg>();
   for (const f of msg.fields) if (!byName.has(f.name)) byName.set(f.name, f);
@@ -131,7 +132,6 @@ export function pointCloudFromRos(msg: PointCloud2Msg, options: PointCloudFromRo
     // UINT32 ids above 2^31 wrap to negative; ids that large do not occur in practice.
     for (let i = 0; i < count; i++) segments[i] = readSegment(view, offsets[at(i)]);
   }
-  const header = sensorHeaderFromRos(msg.header);
   return {
     ...header,
     count,
