@@ -24,6 +24,8 @@ export interface BagMessage {
   readonly data: Uint8Array;
   /** Index into `BagReader.files`. */
   readonly file: number;
+  /** Byte offset in that file of the chunk (or record) it was read from, for messages that name where a problem is. */
+  readonly chunkOffset: number;
 }
 
 export interface BagFile {
@@ -156,7 +158,7 @@ export class BagReader {
           if (h !== undefined && (best < 0 || h.message.logTime < heads[best]!.message.logTime)) best = i;
         }
         if (best < 0) break;
-        const { channel, schema, message } = heads[best]!;
+        const { channel, schema, message, chunkOffset } = heads[best]!;
         yield {
           topic: channel.topic,
           schemaName: schema?.name ?? '',
@@ -168,6 +170,7 @@ export class BagReader {
           sequence: message.sequence,
           data: message.data,
           file: best,
+          chunkOffset,
         };
         heads[best] = (await streams[best].next()).value ?? undefined;
       }
@@ -191,6 +194,34 @@ export function bagFilePaths(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/**
+ * A readable that refuses reads past the end of the file before they happen: the indexed
+ * reader takes offsets and lengths from the file (a metadata index, the summary start), and
+ * FileHandleReadable allocates twice the length asked for before reading.
+ */
+class BoundedReadable implements McapTypes.IReadable {
+  readonly #inner: McapTypes.IReadable;
+  readonly #size: bigint;
+  readonly #path: string;
+
+  constructor(inner: McapTypes.IReadable, size: bigint, path: string) {
+    this.#inner = inner;
+    this.#size = size;
+    this.#path = path;
+  }
+
+  size(): Promise<bigint> {
+    return Promise.resolve(this.#size);
+  }
+
+  read(offset: bigint, length: bigint): Promise<Uint8Array> {
+    if (offset < 0n || length < 0n || offset + length > this.#size) {
+      return Promise.reject(new RangeError(`${this.#path}: a read of ${length} bytes at byte ${offset} runs past the end of the ${this.#size}-byte file (a damaged offset or length)`));
+    }
+    return this.#inner.read(offset, length);
+  }
+}
+
 async function openFile(path: string, decompressHandlers: DecompressHandlers): Promise<BagFile> {
   const bytes = statSync(path).size;
   const handle = await open(path, 'r');
@@ -198,10 +229,18 @@ async function openFile(path: string, decompressHandlers: DecompressHandlers): P
   let indexError: string | undefined;
   let metadata: Record<string, string> | undefined;
   try {
-    summary = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers });
-    for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
-  } catch (error) {
-    indexError = (error as Error).message;
+    const readable = new BoundedReadable(new FileHandleReadable(handle), BigInt(bytes), path);
+    try {
+      summary = await McapIndexedReader.Initialize({ readable, decompressHandlers });
+    } catch (error) {
+      indexError = (error as Error).message;
+    }
+    try {
+      // The Metadata record sits in the data section, which no CRC covers: a damaged one costs the metadata, not the summary.
+      if (summary !== undefined) for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
+    } catch {
+      metadata = undefined;
+    }
   } finally {
     // The summary is kept in memory; messages are read by the scanner through its own handle.
     await handle.close();
