@@ -15,7 +15,7 @@ export const PROPERTY_SEED = Number.isInteger(envSeed) ? envSeed : 0x17_5eed;
 /** fast-check parameters: the fixed seed and `numRuns` runs (times JEPA_PROPERTY_RUNS when set). */
 export function runs<T = unknown>(numRuns: number): fc.Parameters<T> {
   const scale = Number.isFinite(envScale) && envScale > 0 ? envScale : 1;
-  return { seed: PROPERTY_SEED, numRuns: Math.max(1, Math.round(numRuns * scale)) };
+  return { seed: PROPERTY_SEED, numRuns: Math.max(1, Math.round(numRuns * scale)), includeErrorInReport: true };
 }
 
 /** One way of damaging bytes, at a position taken modulo the length. */

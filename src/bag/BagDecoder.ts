@@ -153,9 +153,14 @@ export class BagDecoder {
     if (m.messageEncoding !== 'protobuf') throw new TypeError(`bag: topic ${m.topic}: encoding '${m.messageEncoding}', expected protobuf ${type}`);
     const schema = m.schemaEncoding === 'protobuf' ? m.schemaData : undefined;
     switch (type) {
-      case 'jepa_agent.ArmState':
-        this.#arms.push(decodeAgentRecord(type, m.data, schema));
+      case 'jepa_agent.ArmState': {
+        const arm = decodeAgentRecord(type, m.data, schema);
+        if (arm.position?.length !== 3 || arm.quaternion?.length !== 4) {
+          throw new RangeError(`bag: topic ${m.topic}: an arm state needs a position of 3 and a quaternion of 4 values, got ${arm.position?.length ?? 'none'} and ${arm.quaternion?.length ?? 'none'}`);
+        }
+        this.#arms.push(arm);
         return [];
+      }
       case 'jepa_agent.Transition':
         return [{ kind: 'transition', value: decodeAgentRecord(type, m.data, schema) }];
       case 'jepa_agent.GoalMarker': {

@@ -39,6 +39,8 @@ export interface BagFile {
   readonly indexError?: string;
   /** The `jepa_agent` Metadata record, read with the summary. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Why the metadata could not be read through the summary's index (it is then looked for by a scan). */
+  readonly metadataError?: string;
 }
 
 export interface ReadOptions {
@@ -79,9 +81,18 @@ export class BagReader {
     return new BagReader(full, files, decompressHandlers);
   }
 
-  /** Problems found by reads so far (each once), plus files whose summary could not be read. */
+  /**
+   * Problems found by reads so far (each once), plus files whose summary could not be read
+   * when nothing else found explains it (a damaged summary in a file whose data is whole).
+   */
   get problems(): readonly McapProblem[] {
-    return [...this.#problems.values()];
+    const found = [...this.#problems.values()];
+    for (const f of this.files) {
+      // A file written without a summary is valid MCAP (readable front to back), not a damaged one.
+      if (f.indexError === undefined || /File is not indexed/.test(f.indexError) || found.some((p) => p.message.startsWith(f.path))) continue;
+      found.push({ kind: 'bad-record', offset: 0, message: `${f.path}: its summary (indexes, statistics) cannot be read: ${f.indexError.replace(/ \[(library=[^\]]*|no header)\]$/, '')}`, lost: new Map() });
+    }
+    return found;
   }
 
   /** Throws an error listing every problem, after a full read. */
@@ -122,7 +133,7 @@ export class BagReader {
   async metadata(): Promise<Readonly<Record<string, string>> | undefined> {
     for (const f of this.files) {
       if (f.metadata !== undefined) return f.metadata;
-      if (f.summary === undefined) {
+      if (f.summary === undefined || f.metadataError !== undefined) {
         const scanner = new McapScanner(f.path);
         const it = scanner.messages({ decompressHandlers: this.decompressHandlers, topics: new Set() });
         // The metadata record follows the header: reading the first records is enough.
@@ -228,6 +239,7 @@ async function openFile(path: string, decompressHandlers: DecompressHandlers): P
   let summary: McapIndexedReader | undefined;
   let indexError: string | undefined;
   let metadata: Record<string, string> | undefined;
+  let metadataError: string | undefined;
   try {
     const readable = new BoundedReadable(new FileHandleReadable(handle), BigInt(bytes), path);
     try {
@@ -238,8 +250,9 @@ async function openFile(path: string, decompressHandlers: DecompressHandlers): P
     try {
       // The Metadata record sits in the data section, which no CRC covers: a damaged one costs the metadata, not the summary.
       if (summary !== undefined) for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
-    } catch {
+    } catch (error) {
       metadata = undefined;
+      metadataError = (error as Error).message;
     }
   } finally {
     // The summary is kept in memory; messages are read by the scanner through its own handle.
@@ -253,5 +266,6 @@ async function openFile(path: string, decompressHandlers: DecompressHandlers): P
     ...(summary === undefined ? {} : { summary }),
     ...(indexError === undefined ? {} : { indexError }),
     ...(metadata === undefined ? {} : { metadata }),
+    ...(metadataError === undefined ? {} : { metadataError }),
   };
 }

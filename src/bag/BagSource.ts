@@ -110,7 +110,16 @@ export class BagSource implements SensorSource {
     const metadata = (await reader.metadata()) ?? {};
     const bagTopics = options.bagTopics ?? bagTopicsFromMetadata(metadata, path);
     const decoder = new BagDecoder({ topics: bagTopics });
-    for (const c of await reader.channels()) decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
+    for (const c of await reader.channels()) {
+      try {
+        decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
+      } catch (error) {
+        const text = `bag ${reader.path}: ${(error as Error).message.replace(/^bag: /, '')}`;
+        // A schema lost with a damaged chunk costs that topic's messages (each skipped with a warning), not the bag.
+        if (c.schemaName !== '' || reader.problems.length === 0) throw new TypeError(text, { cause: error });
+        logger.warn(`${text}; the file is damaged, so its messages will be skipped`);
+      }
+    }
     const topic = decoder.topics.jointStates;
     const recorded = recordedJointNames(metadata);
     const carried = options.jointNames !== undefined || recorded !== undefined ? await jointStateNames(reader, topic) : undefined;

@@ -108,6 +108,12 @@ export class McapScanner {
       for (const [id, s] of givenSchemas ?? []) this.schemas.set(id, s);
       for (const [id, c] of givenChannels ?? []) this.channels.set(id, c);
       const magic = await readAt(handle, 0, MCAP_MAGIC.length + RECORD_HEADER);
+      if (magic.byteLength < MCAP_MAGIC.length && magic.every((b, i) => MCAP_MAGIC[i] === b)) {
+        // Cut before anything was written (a recorder killed as it opened the file): empty, not foreign.
+        this.#truncated(0, `the file ends at byte ${magic.byteLength}, inside the MCAP magic bytes`);
+        this.validEnd = 0;
+        return;
+      }
       if (magic.byteLength < MCAP_MAGIC.length || !MCAP_MAGIC.every((b, i) => magic[i] === b)) {
         // Damaged magic bytes in an MCAP file (its header record follows, or its footer ends it) cost nothing else.
         const header = magic.byteLength === MCAP_MAGIC.length + RECORD_HEADER && magic[MCAP_MAGIC.length] === Opcode.HEADER && new DataView(magic.buffer, magic.byteOffset).getBigUint64(MCAP_MAGIC.length + 1, true) < 1n << 20n;
