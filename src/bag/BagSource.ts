@@ -231,8 +231,8 @@ export class BagSource implements SensorSource {
       }
       loops++;
       for (const p of this.reader.problems) this.#logger.warn(p.message);
-      for (const [topic, n] of Object.entries(skipped)) this.#logger.warn(`bag replay: ${n} messages on ${topic} could not be decoded and were skipped`);
     } while (loop && !this.#stopped && messages > 0);
+    for (const [topic, n] of Object.entries(skipped)) this.#logger.warn(`bag replay: ${n} messages on ${topic} could not be decoded and were skipped`);
     return {
       messages,
       skipped,

@@ -155,7 +155,7 @@ export class McapScanner {
             offset = next;
             continue;
           }
-          if ((await this.#endsWithFooter(handle))) {
+          if (await this.#endsWithFooter(handle)) {
             // The end of the file is intact: what is damaged is the summary (or the data end), which the scan does not need.
             flushCorrupt();
             this.problems.push({ kind: 'bad-record', offset, message: `${this.path}: damaged record header at byte ${offset} (${what}); no chunk follows, so the rest up to the footer (the summary) is skipped`, lost: new Map() });
@@ -249,6 +249,9 @@ export class McapScanner {
           if (opcode === Opcode.CHUNK) {
             this.goodChunks++;
             chunked = true;
+            trusted = end;
+          } else if (opcode === Opcode.MESSAGE && !chunked) {
+            // A file without chunks (other writers) has no chunk to search for: its messages are the boundaries to trust.
             trusted = end;
           }
         } catch (error) {
