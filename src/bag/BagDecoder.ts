@@ -2,6 +2,7 @@ import type { CameraIntrinsics, DepthImage, Observation, PointCloud, Propriocept
 import { compareTimestamps } from '../core/index.js';
 import {
   depthImageFromRos,
+  getMessageCodec,
   intrinsicsFromCameraInfo,
   jointVectorsFromRos,
   MessageCodec,
@@ -10,7 +11,7 @@ import {
   rgbImageFromRos,
   ROS2MSG_SCHEMA_ENCODING,
 } from '../ros/index.js';
-import type { CameraInfoMsg, CompressedImageMsg, ImageMsg, JointStateMsg, PointCloud2Msg } from '../ros/index.js';
+import type { CameraInfoMsg, CompressedImageMsg, ImageMsg, JointStateMsg, PointCloud2Msg, RosMessageType } from '../ros/index.js';
 import { decodeAgentRecord } from './agentRecords.js';
 import type { ArmStateRecord, TransitionRecord } from './agentRecords.js';
 import type { BagMessage } from './BagReader.js';
@@ -87,12 +88,28 @@ export class BagDecoder {
     if (!allowed.includes(schemaName)) throw new TypeError(`bag: topic ${topic} carries ${schemaName}, expected ${wanted}`);
   }
 
+  /**
+   * The events of one bag message. A message that cannot be decoded or converted (damaged
+   * bytes, a schema that does not fit) is an error naming its topic; the decoder's state is
+   * unchanged by it, so the caller may skip it and go on.
+   */
   decode(m: BagMessage): DecodedEvent[] {
+    try {
+      return this.#decode(m);
+    } catch (error) {
+      const text = (error as Error).message;
+      throw text.includes(m.topic) ? error : new (error instanceof TypeError ? TypeError : RangeError)(`bag: topic ${m.topic}: ${text}`, { cause: error });
+    }
+  }
+
+  #decode(m: BagMessage): DecodedEvent[] {
     if (isAgentTopic(m.topic)) return this.#agent(m, AGENT_TOPICS[m.topic]);
     const role = this.#roles.get(m.topic);
     if (role === undefined || EXPECTED[role] === undefined) return [];
     this.checkChannel(m.topic, m.schemaName, m.schemaEncoding);
     const msg = this.#codec(m).decode(m.data);
+    // Decoded with the file's own schema: it must have the fields the agent reads, of their types.
+    getMessageCodec(m.schemaName as RosMessageType).check(msg);
     switch (role) {
       case 'rgb':
         return [
@@ -122,7 +139,8 @@ export class BagDecoder {
   }
 
   #codec(m: BagMessage): MessageCodec {
-    const data = m.schemaData!;
+    const data = m.schemaData;
+    if (data === undefined) throw new TypeError(`bag: topic ${m.topic}: its channel refers to a schema the file does not define`);
     let codec = this.#codecs.get(data);
     if (codec === undefined) {
       codec = new MessageCodec(m.schemaName, new TextDecoder().decode(data));
@@ -135,9 +153,14 @@ export class BagDecoder {
     if (m.messageEncoding !== 'protobuf') throw new TypeError(`bag: topic ${m.topic}: encoding '${m.messageEncoding}', expected protobuf ${type}`);
     const schema = m.schemaEncoding === 'protobuf' ? m.schemaData : undefined;
     switch (type) {
-      case 'jepa_agent.ArmState':
-        this.#arms.push(decodeAgentRecord(type, m.data, schema));
+      case 'jepa_agent.ArmState': {
+        const arm = decodeAgentRecord(type, m.data, schema);
+        if (arm.position?.length !== 3 || arm.quaternion?.length !== 4) {
+          throw new RangeError(`bag: topic ${m.topic}: an arm state needs a position of 3 and a quaternion of 4 values, got ${arm.position?.length ?? 'none'} and ${arm.quaternion?.length ?? 'none'}`);
+        }
+        this.#arms.push(arm);
         return [];
+      }
       case 'jepa_agent.Transition':
         return [{ kind: 'transition', value: decodeAgentRecord(type, m.data, schema) }];
       case 'jepa_agent.GoalMarker': {

@@ -24,6 +24,8 @@ export interface BagMessage {
   readonly data: Uint8Array;
   /** Index into `BagReader.files`. */
   readonly file: number;
+  /** Byte offset in that file of the chunk (or record) it was read from, for messages that name where a problem is. */
+  readonly chunkOffset: number;
 }
 
 export interface BagFile {
@@ -37,6 +39,8 @@ export interface BagFile {
   readonly indexError?: string;
   /** The `jepa_agent` Metadata record, read with the summary. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Why the metadata could not be read through the summary's index (it is then looked for by a scan). */
+  readonly metadataError?: string;
 }
 
 export interface ReadOptions {
@@ -77,9 +81,18 @@ export class BagReader {
     return new BagReader(full, files, decompressHandlers);
   }
 
-  /** Problems found by reads so far (each once), plus files whose summary could not be read. */
+  /**
+   * Problems found by reads so far (each once), plus files whose summary could not be read
+   * when nothing else found explains it (a damaged summary in a file whose data is whole).
+   */
   get problems(): readonly McapProblem[] {
-    return [...this.#problems.values()];
+    const found = [...this.#problems.values()];
+    for (const f of this.files) {
+      // A file written without a summary is valid MCAP (readable front to back), not a damaged one.
+      if (f.indexError === undefined || /File is not indexed/.test(f.indexError) || found.some((p) => p.message.startsWith(f.path))) continue;
+      found.push({ kind: 'bad-record', offset: 0, message: `${f.path}: its summary (indexes, statistics) cannot be read: ${f.indexError.replace(/ \[(library=[^\]]*|no header)\]$/, '')}`, lost: new Map() });
+    }
+    return found;
   }
 
   /** Throws an error listing every problem, after a full read. */
@@ -120,7 +133,7 @@ export class BagReader {
   async metadata(): Promise<Readonly<Record<string, string>> | undefined> {
     for (const f of this.files) {
       if (f.metadata !== undefined) return f.metadata;
-      if (f.summary === undefined) {
+      if (f.summary === undefined || f.metadataError !== undefined) {
         const scanner = new McapScanner(f.path);
         const it = scanner.messages({ decompressHandlers: this.decompressHandlers, topics: new Set() });
         // The metadata record follows the header: reading the first records is enough.
@@ -156,7 +169,7 @@ export class BagReader {
           if (h !== undefined && (best < 0 || h.message.logTime < heads[best]!.message.logTime)) best = i;
         }
         if (best < 0) break;
-        const { channel, schema, message } = heads[best]!;
+        const { channel, schema, message, chunkOffset } = heads[best]!;
         yield {
           topic: channel.topic,
           schemaName: schema?.name ?? '',
@@ -168,6 +181,7 @@ export class BagReader {
           sequence: message.sequence,
           data: message.data,
           file: best,
+          chunkOffset,
         };
         heads[best] = (await streams[best].next()).value ?? undefined;
       }
@@ -191,17 +205,55 @@ export function bagFilePaths(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/**
+ * A readable that refuses reads past the end of the file before they happen: the indexed
+ * reader takes offsets and lengths from the file (a metadata index, the summary start), and
+ * FileHandleReadable allocates twice the length asked for before reading.
+ */
+class BoundedReadable implements McapTypes.IReadable {
+  readonly #inner: McapTypes.IReadable;
+  readonly #size: bigint;
+  readonly #path: string;
+
+  constructor(inner: McapTypes.IReadable, size: bigint, path: string) {
+    this.#inner = inner;
+    this.#size = size;
+    this.#path = path;
+  }
+
+  size(): Promise<bigint> {
+    return Promise.resolve(this.#size);
+  }
+
+  read(offset: bigint, length: bigint): Promise<Uint8Array> {
+    if (offset < 0n || length < 0n || offset + length > this.#size) {
+      return Promise.reject(new RangeError(`${this.#path}: a read of ${length} bytes at byte ${offset} runs past the end of the ${this.#size}-byte file (a damaged offset or length)`));
+    }
+    return this.#inner.read(offset, length);
+  }
+}
+
 async function openFile(path: string, decompressHandlers: DecompressHandlers): Promise<BagFile> {
   const bytes = statSync(path).size;
   const handle = await open(path, 'r');
   let summary: McapIndexedReader | undefined;
   let indexError: string | undefined;
   let metadata: Record<string, string> | undefined;
+  let metadataError: string | undefined;
   try {
-    summary = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers });
-    for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
-  } catch (error) {
-    indexError = (error as Error).message;
+    const readable = new BoundedReadable(new FileHandleReadable(handle), BigInt(bytes), path);
+    try {
+      summary = await McapIndexedReader.Initialize({ readable, decompressHandlers });
+    } catch (error) {
+      indexError = (error as Error).message;
+    }
+    try {
+      // The Metadata record sits in the data section, which no CRC covers: a damaged one costs the metadata, not the summary.
+      if (summary !== undefined) for await (const m of summary.readMetadata({ name: 'jepa_agent' })) metadata = Object.fromEntries(m.metadata);
+    } catch (error) {
+      metadata = undefined;
+      metadataError = (error as Error).message;
+    }
   } finally {
     // The summary is kept in memory; messages are read by the scanner through its own handle.
     await handle.close();
@@ -214,5 +266,6 @@ async function openFile(path: string, decompressHandlers: DecompressHandlers): P
     ...(summary === undefined ? {} : { summary }),
     ...(indexError === undefined ? {} : { indexError }),
     ...(metadata === undefined ? {} : { metadata }),
+    ...(metadataError === undefined ? {} : { metadataError }),
   };
 }

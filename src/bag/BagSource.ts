@@ -5,12 +5,18 @@ import { silentLogger } from '../core/index.js';
 import type { ActionSpace, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
 import { getMessageCodec } from '../ros/index.js';
 import { BagDecoder } from './BagDecoder.js';
+import type { DecodedEvent } from './BagDecoder.js';
 import type { TransitionRecord } from './agentRecords.js';
 import { actionSpaceFromMetadata, recordedJointNames } from './bagMetadata.js';
 import { BagReader } from './BagReader.js';
 import type { BagMessage } from './BagReader.js';
 import { bagTopicsFromMetadata, DEFAULT_BAG_TOPICS } from './topics.js';
 import type { BagTopics } from './topics.js';
+
+// Warnings per topic about messages skipped in one pass; the rest are counted in the summary.
+const SKIP_WARNINGS_PER_TOPIC = 5;
+// Joint states tried for their names at open, past damaged ones.
+const JOINT_STATE_TRIES = 20;
 
 export interface BagSourceOptions {
   /** 1 = real time (default), N = N times faster, 'max' = as fast as possible. */
@@ -33,6 +39,8 @@ export interface BagSourceOptions {
 
 export interface ReplaySummary {
   readonly messages: number;
+  /** Messages that could not be decoded (damaged, or of a schema that does not fit), per topic: skipped with a warning. */
+  readonly skipped: Readonly<Record<string, number>>;
   /** Log-time span replayed, seconds. */
   readonly spanS: number;
   readonly wallS: number;
@@ -91,17 +99,38 @@ export class BagSource implements SensorSource {
   /**
    * Opens a bag and checks it against the agent before anything plays: every sensor topic
    * must carry the expected type, and the joint states must name the configured joints.
+   * Joint states are read in the configured order, else in the order the recording robot
+   * declared in the bag's metadata, unless the joint states themselves contradict it (the
+   * metadata record is the one part of a file no CRC covers): then in their own order, with a
+   * warning.
    */
   static async open(path: string, options: BagSourceOptions = {}): Promise<BagSource> {
+    const logger = (options.logger ?? silentLogger).child({ component: 'bag-source' });
     const reader = await BagReader.open(path);
     const metadata = (await reader.metadata()) ?? {};
     const bagTopics = options.bagTopics ?? bagTopicsFromMetadata(metadata, path);
     const decoder = new BagDecoder({ topics: bagTopics });
-    for (const c of await reader.channels()) decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
-    if (options.jointNames !== undefined) await checkJoints(reader, decoder.topics.jointStates, options.jointNames, metadata);
+    for (const c of await reader.channels()) {
+      try {
+        decoder.checkChannel(c.topic, c.schemaName, c.schemaEncoding);
+      } catch (error) {
+        const text = `bag ${reader.path}: ${(error as Error).message.replace(/^bag: /, '')}`;
+        // A schema lost with a damaged chunk costs that topic's messages (each skipped with a warning), not the bag.
+        if (c.schemaName !== '' || reader.problems.length === 0) throw new TypeError(text, { cause: error });
+        logger.warn(`${text}; the file is damaged, so its messages will be skipped`);
+      }
+    }
+    const topic = decoder.topics.jointStates;
+    const recorded = recordedJointNames(metadata);
+    const carried = options.jointNames !== undefined || recorded !== undefined ? await jointStateNames(reader, topic) : undefined;
+    if (options.jointNames !== undefined) checkJoints(reader.path, topic, options.jointNames, carried ?? recorded);
     const actionSpace = options.actionSpace ?? actionSpaceFromMetadata(metadata, path);
-    // Joint states are read in the configured order, else in the order the recording robot declared.
-    const jointNames = options.jointNames ?? recordedJointNames(metadata);
+    let jointNames = options.jointNames ?? recorded;
+    const contradicted = recorded !== undefined && carried !== undefined && (new Set(recorded).size !== recorded.length || recorded.some((j) => !carried.includes(j)));
+    if (options.jointNames === undefined && contradicted) {
+      logger.warn(`bag ${reader.path}: its metadata names joints [${recorded.join(', ')}], but ${topic} carries [${carried.join(', ')}]: the metadata looks damaged; joint states are read in their own order`);
+      jointNames = undefined;
+    }
     return new BagSource(reader, actionSpace, { ...options, bagTopics, ...(jointNames === undefined ? {} : { jointNames }) });
   }
 
@@ -134,6 +163,7 @@ export class BagSource implements SensorSource {
     const { rate = 1, loop = false } = this.#options;
     if (rate !== 'max' && !(rate > 0)) throw new RangeError(`bag replay: rate must be > 0 or 'max', got ${rate}`);
     const wallStart = performance.now();
+    const skipped: Record<string, number> = {};
     let messages = 0;
     let loops = 0;
     let first: bigint | undefined;
@@ -164,7 +194,19 @@ export class BagSource implements SensorSource {
         }
         messages++;
         this.#messages.next(m);
-        for (const e of decoder.decode(m)) {
+        let events: DecodedEvent[];
+        try {
+          events = decoder.decode(m);
+        } catch (error) {
+          // One bad message (damage a CRC did not cover, a schema that does not fit) costs that message, not the replay.
+          const n = (skipped[m.topic] = (skipped[m.topic] ?? 0) + 1);
+          if (n <= SKIP_WARNINGS_PER_TOPIC) {
+            const where = `${this.reader.files[m.file].path}, chunk at byte ${m.chunkOffset}`;
+            this.#logger.warn(`bag replay: skipped a message on ${m.topic} logged at ${m.logTime} ns (${where}): ${(error as Error).message}${n === SKIP_WARNINGS_PER_TOPIC ? ` (further ones on ${m.topic} are only counted)` : ''}`);
+          }
+          continue;
+        }
+        for (const e of events) {
           switch (e.kind) {
             case 'rgb':
               this.#rgb.next(e.value);
@@ -190,8 +232,10 @@ export class BagSource implements SensorSource {
       loops++;
       for (const p of this.reader.problems) this.#logger.warn(p.message);
     } while (loop && !this.#stopped && messages > 0);
+    for (const [topic, n] of Object.entries(skipped)) this.#logger.warn(`bag replay: ${n} messages on ${topic} could not be decoded and were skipped`);
     return {
       messages,
+      skipped,
       spanS: first === undefined ? 0 : Number(last! - first) / 1e9,
       wallS: (performance.now() - wallStart) / 1000,
       loops,
@@ -208,20 +252,29 @@ export class BagSource implements SensorSource {
   }
 }
 
-async function checkJoints(reader: BagReader, topic: string, configured: readonly string[], metadata: Readonly<Record<string, string>>): Promise<void> {
-  let names: readonly string[] | undefined = recordedJointNames(metadata);
-  if (names === undefined) {
-    for await (const m of reader.messages({ topics: [topic] })) {
-      if (m.schemaName !== 'sensor_msgs/msg/JointState') break;
-      names = getMessageCodec('sensor_msgs/msg/JointState').decode(m.data).name;
-      break;
+/** Names of the first joint state on `topic` that decodes (undefined when none of the first few does). */
+async function jointStateNames(reader: BagReader, topic: string): Promise<readonly string[] | undefined> {
+  const codec = getMessageCodec('sensor_msgs/msg/JointState');
+  let tries = 0;
+  for await (const m of reader.messages({ topics: [topic] })) {
+    if (m.schemaName !== 'sensor_msgs/msg/JointState' || ++tries > JOINT_STATE_TRIES) break;
+    try {
+      const msg = codec.decode(m.data);
+      codec.check(msg);
+      return msg.name;
+    } catch {
+      // a damaged one: try the next
     }
   }
+  return undefined;
+}
+
+function checkJoints(path: string, topic: string, configured: readonly string[], names: readonly string[] | undefined): void {
   if (names === undefined) return;
-  const missing = configured.filter((j) => !names!.includes(j));
+  const missing = configured.filter((j) => !names.includes(j));
   if (missing.length > 0) {
     throw new RangeError(
-      `bag ${reader.path} was recorded on another robot: its ${topic} names joints [${names.join(', ')}], ` +
+      `bag ${path} was recorded on another robot: its ${topic} names joints [${names.join(', ')}], ` +
         `the configured arm has [${configured.join(', ')}] (missing: ${missing.join(', ')})`,
     );
   }

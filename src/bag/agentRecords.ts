@@ -168,10 +168,43 @@ export function decodeAgentRecord<T extends AgentRecordType>(type: T, bytes: Uin
   } catch (error) {
     throw new TypeError(`agent record: the schema has no type ${type}`, { cause: error });
   }
+  let record: Record<string, unknown>;
   try {
-    return t.toObject(t.decode(bytes), { longs: Number, enums: Number, defaults: true, arrays: true }) as AgentRecordMap[T];
+    record = t.toObject(t.decode(bytes), { longs: Number, enums: Number, defaults: true, arrays: true });
   } catch (error) {
     throw new RangeError(`agent record ${type}: cannot decode ${bytes.byteLength} bytes: ${(error as Error).message}`, { cause: error });
+  }
+  checkRecord(agentProtoRoot().lookupType(type), record, type, '');
+  return record as unknown as AgentRecordMap[T];
+}
+
+/**
+ * Throws when a decoded record (with the file's schema, perhaps of another version, perhaps
+ * damaged bytes a CRC did not cover) does not fit `t`, the agent's own type, as its readers use
+ * it: every field of the right type, every `stamp` present and a valid time.
+ */
+function checkRecord(t: protobuf.Type, record: Record<string, unknown>, type: string, path: string): void {
+  const problem = t.verify(record);
+  if (problem !== null) throw new TypeError(`agent record ${type}: ${path}${problem}`);
+  for (const f of t.fieldsArray) {
+    const value = record[f.name];
+    const at = `${path}${f.name}`;
+    if (f.name === 'stamp' && (value === null || value === undefined)) throw new RangeError(`agent record ${type}: ${at} is missing`);
+    if (!(f.resolvedType instanceof protobuf.Type) || value === null || value === undefined) continue;
+    const nested = f.resolvedType;
+    const items = f.repeated ? (value as unknown[]) : [value];
+    items.forEach((item, i) => {
+      const where = f.repeated ? `${at}[${i}]` : at;
+      if (item === null || typeof item !== 'object') throw new RangeError(`agent record ${type}: ${where} is missing`);
+      checkRecord(nested, item as Record<string, unknown>, type, `${where}.`);
+    });
+    if (nested.name === 'Time') {
+      for (const item of items) {
+        const { sec, nanosec } = item as { sec?: unknown; nanosec?: unknown };
+        if (!Number.isInteger(sec)) throw new RangeError(`agent record ${type}: ${at}.sec is ${String(sec)}, not an integer`);
+        if (!(Number.isInteger(nanosec) && (nanosec as number) >= 0 && (nanosec as number) < 1e9)) throw new RangeError(`agent record ${type}: ${at}.nanosec is ${String(nanosec)}, not an integer in [0, 1e9)`);
+      }
+    }
   }
 }
 

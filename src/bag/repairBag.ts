@@ -81,6 +81,8 @@ export async function repairBag(path: string, options: RepairOptions = {}): Prom
       });
     }
     const problems = scanner.problems.map((p) => p.message);
+    const indexError = reader.files[0].indexError;
+    if (summary === undefined && problems.length === 0 && indexError !== undefined && !/File is not indexed/.test(indexError)) problems.push(`${file}: its summary (indexes, statistics) cannot be read: ${indexError.replace(/ \[(library=[^\]]*|no header)\]$/, '')}`);
     const lost: Record<string, number> = {};
     for (const p of scanner.problems) for (const [t, n] of p.lost) lost[t] = (lost[t] ?? 0) + n;
     const isRos = (scanner.header?.profile ?? '') === 'ros2';

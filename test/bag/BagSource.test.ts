@@ -1,6 +1,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { McapRecordBuilder } from '@mcap/core';
 import { SimWorld } from '../../src/agent/sources/SimWorld.js';
@@ -14,7 +15,8 @@ import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } fr
 import { depthImageToRos, getMessageCodec, pointCloudToRos, rgbImageToRos, ros2msgSchema } from '../../src/ros/index.js';
 import type { SimEnv } from '../../src/sim/SimEnv.js';
 import { makeEnv } from '../sim/fixtures.js';
-import { frame, tempDir } from './fixtures.js';
+import { mutate, mutations, runs } from '../property.js';
+import { frame, recordingLogger, tempDir } from './fixtures.js';
 
 interface Seen {
   rgb: RgbImage[];
@@ -172,6 +174,74 @@ describe('BagSource', () => {
     await writer.write({ topic: '/joint_states', logTime: 1n, publishTime: 1n, payload: { kind: 'joints', joints: f.proprio } });
     await writer.close();
     await assert.rejects(BagSource.open(other, { jointNames: ['a'] }), /names joints \[j1, j2, j3\].*\(missing: a\)/);
+  });
+
+  test('metadata naming joints the joint states lack (a damaged metadata record): replayed in the joint states own order, with a warning', async () => {
+    const copy = join(root, 'bad-metadata');
+    cpSync(bag, copy, { recursive: true });
+    // The agent's file comes first, so its metadata is the one read.
+    const file = join(copy, readdirSync(copy).find((f) => f.endsWith('_agent_0.mcap'))!);
+    const bytes = readFileSync(file);
+    // The one bit flip of the crash in issue 17: 'shoulder_pan' in the jointNames metadata becomes 'shoulter_pan'.
+    const at = bytes.indexOf('shoulder_pan') + 'shoul'.length;
+    bytes[at] ^= 0x10;
+    writeFileSync(file, bytes);
+    const logger = recordingLogger();
+    const source = await BagSource.open(copy, { rate: 'max', logger });
+    const seen = collect(source);
+    const summary = await source.start();
+    assert.deepEqual(summary.skipped, {});
+    assert.equal(seen.proprio.length, 10, 'every joint state, none lost');
+    assert.deepEqual(seen.proprio[0].jointNames, ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist_pitch', 'wrist_roll']);
+    assert.match(logger.lines.find((l) => l.level === 'warn')?.message ?? '', /its metadata names joints \[shoulter_pan, shoulder_lift, elbow, wrist_pitch, wrist_roll\], but \/joint_states carries \[shoulder_pan, .*\]: the metadata looks damaged; joint states are read in their own order/);
+  });
+
+  test('a message that cannot be decoded is skipped with a warning naming its file, chunk, topic and log time; the replay goes on', async () => {
+    const copy = join(root, 'bad-schema');
+    cpSync(bag, copy, { recursive: true });
+    // A joint state schema whose 'name' field is called otherwise: every joint state decodes, none fits.
+    const source = await BagSource.open(copy, { rate: 'max', logger: recordingLogger() });
+    const { BagDecoder } = await import('../../src/bag/BagDecoder.js');
+    const decoder = new BagDecoder({ topics: source.bagTopics });
+    const reader = (await import('../../src/bag/BagReader.js')).BagReader;
+    const r = await reader.open(copy);
+    for await (const m of r.messages({ topics: ['/joint_states'] })) {
+      const schemaData = new TextEncoder().encode(new TextDecoder().decode(m.schemaData).replace('string[] name', 'string[] nmae'));
+      assert.throws(() => decoder.decode({ ...m, schemaData }), /^TypeError: bag: topic \/joint_states: sensor_msgs\/msg\/JointState: field 'name' must be an array of string, got undefined \(missing\)$/);
+      assert.throws(() => decoder.decode({ ...m, data: m.data.subarray(0, 20) }), /^RangeError: bag: topic \/joint_states: MessageCodec sensor_msgs\/msg\/JointState: cannot decode 20 bytes: /);
+      break;
+    }
+  });
+
+  test('a recorded sim bag damaged anywhere (seeded: bit flips, truncations, zeroed spans, huge lengths, in either file): the replay ends, every message read either plays or is counted as skipped, never an uncaught error', async () => {
+    const files = readdirSync(bag).filter((f) => f.endsWith('.mcap'));
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...files), mutations(4), async (file, damage) => {
+        const copy = join(root, `damaged-${n++}`);
+        cpSync(bag, copy, { recursive: true });
+        writeFileSync(join(copy, file), mutate(readFileSync(join(copy, file)), damage));
+        const logger = recordingLogger();
+        let source: BagSource;
+        try {
+          source = await BagSource.open(copy, { rate: 'max', logger });
+        } catch (error) {
+          // Refused at open only with a reason that names the bag (its metadata unreadable as an action space, say).
+          assert.ok(error instanceof Error && error.message.includes(copy), `open: ${String(error)}`);
+          return;
+        }
+        // Subscribed as the CLI subscribes, without error handlers: an error here would be uncaught.
+        const seen = collect(source);
+        const read: Record<string, number> = {};
+        source.messages$.subscribe((m) => void (read[m.topic] = (read[m.topic] ?? 0) + 1));
+        const summary = await source.start();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const played = { '/camera/color/image_raw': seen.rgb.length, '/camera/depth/image_raw': seen.depth.length, '/camera/depth/points': seen.points.length, '/joint_states': seen.proprio.length };
+        for (const [topic, count] of Object.entries(played)) assert.equal(count + (summary.skipped[topic] ?? 0), read[topic] ?? 0, `${topic}: every message read plays or is counted as skipped`);
+        for (const line of logger.lines.filter((l) => l.level === 'warn')) assert.match(line.message, /byte \d+|could not be decoded|metadata|its summary|the file is damaged/, line.message);
+      }),
+      runs(40),
+    );
   });
 
   test('unknown schema and wrong type on a sensor topic: clear errors; the other topics still read', async () => {

@@ -1,5 +1,6 @@
 import { test, describe, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { cpSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { parse } from 'yaml';
 import { BagWriter } from '../../src/bag/BagWriter.js';
 import { formatRepairReport, repairBag } from '../../src/bag/repairBag.js';
 import { toNanoseconds } from '../../src/core/index.js';
+import { BagReader } from '../../src/bag/BagReader.js';
+import { mutate, mutations, runs } from '../property.js';
 import { frame, tempDir } from './fixtures.js';
 
 async function indexed(path: string): Promise<{ reader: McapIndexedReader; messages: McapTypes.Message[]; metadata: McapTypes.Metadata[] }> {
@@ -104,5 +107,47 @@ describe('repairBag', () => {
     assert.deepEqual(report.files.map((f) => f.status), ['intact', 'intact']);
     assert.deepEqual(readFileSync(join(bag, 'pristine_0.mcap')), before);
     assert.equal(existsSync(join(bag, 'pristine_0.mcap.repair-tmp')), false);
+  });
+});
+
+describe('repairBag properties', () => {
+  const { dir: root, cleanup } = tempDir();
+  after(cleanup);
+  const pristine = join(root, 'pristine');
+  let n = 0;
+
+  test('any damage to either file: the repair ends, every file it rewrites is valid and indexed and holds exactly what a reader recovers from the damaged one, and a second repair finds the bag intact', async () => {
+    const writer = await BagWriter.create({ dir: pristine, chunkBytes: 3000, compression: 'zstd', metadata: { robot: 'test' } });
+    for (let k = 0; k < 10; k++) {
+      const f = frame(k, 12);
+      const t = toNanoseconds(f.stamp);
+      await writer.write({ topic: '/rgb', logTime: t, publishTime: t, payload: { kind: 'rgb', image: f.rgb } });
+      await writer.write({ topic: '/joint_states', logTime: t, publishTime: t, payload: { kind: 'joints', joints: f.proprio } });
+      await writer.write({ topic: '/agent/arm_state', logTime: t, publishTime: t, payload: { kind: 'agent', type: 'jepa_agent.ArmState', record: { stamp: f.stamp, frameId: 'b', position: [0, 0, 0], quaternion: [1, 0, 0, 0], gripper: 1 } } });
+    }
+    await writer.close();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('pristine_0.mcap', 'pristine_agent_0.mcap'), mutations(3), async (file, damage) => {
+        const bag = join(root, `copy${n++}`);
+        cpSync(pristine, bag, { recursive: true });
+        writeFileSync(join(bag, file), mutate(readFileSync(join(bag, file)), damage));
+        const read: Record<string, number> = {};
+        const reader = await BagReader.open(bag);
+        for await (const m of reader.messages()) read[m.topic] = (read[m.topic] ?? 0) + 1;
+        const report = await repairBag(bag);
+        const recovered: Record<string, number> = {};
+        for (const f of report.files) {
+          for (const [topic, count] of Object.entries(f.recovered)) recovered[topic] = (recovered[topic] ?? 0) + count;
+          if (f.status === 'intact') continue;
+          assert.ok(f.problems.length > 0, `${f.path} rewritten without a problem named`);
+          const { messages } = await indexed(f.path);
+          assert.equal(messages.length, Object.values(f.recovered).reduce((a, b) => a + b, 0));
+        }
+        assert.deepEqual(recovered, read, 'the repair keeps every message a reader recovers');
+        const again = await repairBag(bag);
+        assert.deepEqual(again.files.map((f) => f.status), again.files.map(() => 'intact'));
+      }),
+      runs(30),
+    );
   });
 });

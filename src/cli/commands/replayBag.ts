@@ -101,12 +101,14 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     const convert = model === undefined ? (): CompactFrame => ({}) : (o: Parameters<typeof compactFrame>[0]): CompactFrame => compactFrame(o, model!.config);
     const assembler = new EpisodeAssembler<CompactFrame>(options.bag, convert);
     const topics: Record<string, number> = {};
-    source.messages$.subscribe((m) => void (topics[m.topic] = (topics[m.topic] ?? 0) + 1));
-    source.rgb$.subscribe((value) => assembler.add({ kind: 'rgb', value }));
-    source.depth$.subscribe((value) => assembler.add({ kind: 'depth', value }));
-    source.points$.subscribe((value) => assembler.add({ kind: 'points', value }));
-    source.proprio$.subscribe((value) => assembler.add({ kind: 'proprio', value }));
-    source.transitions$.subscribe((value) => assembler.add({ kind: 'transition', value }));
+    // A failed replay rejects `start()`, which reports it; the streams end with the same error, not reported again.
+    const quiet = { error: (): void => undefined };
+    source.messages$.subscribe({ ...quiet, next: (m) => void (topics[m.topic] = (topics[m.topic] ?? 0) + 1) });
+    source.rgb$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'rgb', value }) });
+    source.depth$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'depth', value }) });
+    source.points$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'points', value }) });
+    source.proprio$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'proprio', value }) });
+    source.transitions$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'transition', value }) });
     if (rcl !== undefined) {
       transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName ?? 'jepa_agent_replay' });
       const topics = source.bagTopics;

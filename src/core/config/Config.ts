@@ -8,6 +8,7 @@ import { agentConfigSchema } from './agentConfig.js';
 import { learnConfigSchema } from './learnConfig.js';
 import { baselinesConfigSchema } from './baselinesConfig.js';
 import { describeZodIssues } from './describeZodIssues.js';
+import { isUnsafeKey } from './isUnsafeKey.js';
 
 /**
  * The one typed configuration of a run, grouped by concern. Every key has a default; an
@@ -67,6 +68,8 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
     if (eq <= 0) throw new ConfigError(`override '${override}': expected key.path=value`);
     const path = override.slice(0, eq).split('.');
     if (path.some((p) => p === '')) throw new ConfigError(`override '${override}': empty key segment`);
+    const unsafe = path.find(isUnsafeKey);
+    if (unsafe !== undefined) throw new ConfigError(`override '${override}': '${unsafe}' is not a config key`);
     const text = override.slice(eq + 1);
     let value: unknown = text;
     try {
@@ -76,7 +79,8 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
     }
     let node: Record<string, unknown> = out;
     for (const segment of path.slice(0, -1)) {
-      const next = node[segment];
+      // Own keys only: an inherited one (toString, hasOwnProperty) is no group of the config.
+      const next = Object.hasOwn(node, segment) ? node[segment] : undefined;
       if (next === undefined) node[segment] = {};
       else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
         throw new ConfigError(`override '${override}': '${segment}' is not a group of keys`);

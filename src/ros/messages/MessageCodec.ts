@@ -1,5 +1,6 @@
 import { parse } from '@foxglove/rosmsg';
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
+import { boundCdrReads } from './boundCdrReads.js';
 import { checkMessage, type ParsedDefinition } from './checkMessage.js';
 import { ros2msgSchema, rosSchemaName } from './ros2msgSchema.js';
 import type { RosMessageMap, RosMessageType } from './rosTypes.js';
@@ -7,6 +8,8 @@ import type { RosMessageMap, RosMessageType } from './rosTypes.js';
 // DDS pads serialised payloads to a multiple of 4 bytes; more left over than that means
 // the bytes were written with another schema.
 const MAX_PADDING = 3;
+
+boundCdrReads();
 
 /**
  * CDR encoder and decoder for one ROS 2 message type, built from its `ros2msg` schema text
@@ -45,6 +48,15 @@ export class MessageCodec<T = unknown> {
   encode(message: T): Uint8Array {
     checkMessage(this.#definitions, message, this.type);
     return this.#writer.writeMessage(message);
+  }
+
+  /**
+   * Throws a TypeError naming the first field of `message` that does not fit this type: a
+   * message decoded with another schema (a bag's own, perhaps damaged) is checked against the
+   * definition the agent reads it by before any field is used.
+   */
+  check(message: unknown): void {
+    checkMessage(this.#definitions, message, this.type, { purpose: 'read' });
   }
 
   /**

@@ -34,6 +34,15 @@ const TYPED_ARRAYS: Readonly<Record<string, readonly (abstract new (...args: nev
   float64: [Float64Array],
 };
 
+export interface CheckMessageOptions {
+  /**
+   * What the message is checked for: `write` (default) also refuses what the CDR writer would
+   * mangle (non-ASCII strings); `read` checks a decoded message's shape only (a message decoded
+   * with a bag's own schema, against the definition the agent reads it by).
+   */
+  readonly purpose?: 'write' | 'read';
+}
+
 /**
  * Throws a TypeError naming the first field of `message` that the CDR writer would not
  * serialise faithfully. @foxglove/rosmsg2-serialization writes a default (0, "", empty) for
@@ -41,21 +50,22 @@ const TYPED_ARRAYS: Readonly<Record<string, readonly (abstract new (...args: nev
  * out-of-range integers, all silently: checked here so that a bad message fails loudly.
  * Extra properties are ignored, as the writer ignores them.
  */
-export function checkMessage(definitions: readonly ParsedDefinition[], message: unknown, type: string): void {
+export function checkMessage(definitions: readonly ParsedDefinition[], message: unknown, type: string, options: CheckMessageOptions = {}): void {
   const byName = new Map<string, ParsedDefinition>();
   for (const def of definitions) byName.set(def.name ?? '', def);
   const root = definitions.find((d) => d.name === undefined) ?? definitions[0];
   if (root === undefined) throw new RangeError(`${type}: no message definition to check against`);
-  checkStruct(root, message, '', byName, type);
+  checkStruct(root, message, '', { byName, type, writing: (options.purpose ?? 'write') === 'write' });
 }
 
-function checkStruct(
-  def: ParsedDefinition,
-  value: unknown,
-  path: string,
-  byName: ReadonlyMap<string, ParsedDefinition>,
-  type: string,
-): void {
+interface Context {
+  readonly byName: ReadonlyMap<string, ParsedDefinition>;
+  readonly type: string;
+  readonly writing: boolean;
+}
+
+function checkStruct(def: ParsedDefinition, value: unknown, path: string, ctx: Context): void {
+  const { type } = ctx;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw fieldError(type, path, `a ${def.name ?? type} message object`, value);
   }
@@ -64,18 +74,13 @@ function checkStruct(
     if (field.isConstant === true) continue;
     const fieldPath = path === '' ? field.name : `${path}.${field.name}`;
     const v = record[field.name];
-    if (field.isArray === true) checkArray(field, v, fieldPath, byName, type);
-    else checkOne(field, v, fieldPath, byName, type);
+    if (field.isArray === true) checkArray(field, v, fieldPath, ctx);
+    else checkOne(field, v, fieldPath, ctx);
   }
 }
 
-function checkArray(
-  field: ParsedField,
-  value: unknown,
-  path: string,
-  byName: ReadonlyMap<string, ParsedDefinition>,
-  type: string,
-): void {
+function checkArray(field: ParsedField, value: unknown, path: string, ctx: Context): void {
+  const { type } = ctx;
   const typed = TYPED_ARRAYS[field.type];
   const isTyped = typed !== undefined && typed.some((cls) => value instanceof cls);
   if (!isTyped && !Array.isArray(value)) {
@@ -90,20 +95,15 @@ function checkArray(
     throw new RangeError(`${type}: field '${path}' is ${field.type}[<=${field.arrayUpperBound}] but has ${items.length} items`);
   }
   if (isTyped) return;
-  for (let i = 0; i < items.length; i++) checkOne(field, items[i], `${path}[${i}]`, byName, type);
+  for (let i = 0; i < items.length; i++) checkOne(field, items[i], `${path}[${i}]`, ctx);
 }
 
-function checkOne(
-  field: ParsedField,
-  value: unknown,
-  path: string,
-  byName: ReadonlyMap<string, ParsedDefinition>,
-  type: string,
-): void {
+function checkOne(field: ParsedField, value: unknown, path: string, ctx: Context): void {
+  const { type } = ctx;
   if (field.isComplex === true) {
-    const nested = byName.get(field.type);
+    const nested = ctx.byName.get(field.type);
     if (nested === undefined) throw new RangeError(`${type}: field '${path}' has type ${field.type}, which the schema does not define`);
-    checkStruct(nested, value, path, byName, type);
+    checkStruct(nested, value, path, ctx);
     return;
   }
   const t = field.type;
@@ -116,7 +116,7 @@ function checkOne(
       if (typeof value !== 'string') throw fieldError(type, path, 'a string', value);
       // @foxglove/cdr 3.5's writer takes the UTF-16 length for the UTF-8 byte count, which
       // truncates any non-ASCII string: refuse it here rather than send corrupt bytes.
-      if (NON_ASCII.test(value)) {
+      if (ctx.writing && NON_ASCII.test(value)) {
         throw new TypeError(`${type}: field '${path}' must be ASCII (the CDR writer mis-sizes UTF-8), got ${describeValue(value)}`);
       }
       if (field.upperBound !== undefined && value.length > field.upperBound) {

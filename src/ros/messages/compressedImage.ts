@@ -10,6 +10,9 @@ const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 // Refuse absurd sizes before decoding allocates for them.
 const MAX_MEGAPIXELS = 64;
+// Deflate expands at most 1032:1, and a PNG pixel takes at least 1 bit: more pixels than this
+// per byte of file cannot be in it (pngjs would allocate for the claimed size and pad).
+const PNG_MAX_PIXELS_PER_BYTE = 8 * 1032;
 
 /**
  * sensor_msgs/CompressedImage (PNG or JPEG) to a core RGB image. The codec is read from the
@@ -20,6 +23,7 @@ const MAX_MEGAPIXELS = 64;
  */
 export function rgbImageFromCompressed(msg: CompressedImageMsg, topic?: string): RgbImage {
   const label = sourceLabel(TYPE, msg.header, topic);
+  const header = sensorHeaderFromRos(msg.header, label);
   if (msg.format.includes('compressedDepth')) {
     throw new RangeError(`${label}: format '${msg.format}' is compressed depth, not a colour image`);
   }
@@ -29,6 +33,7 @@ export function rgbImageFromCompressed(msg: CompressedImageMsg, topic?: string):
   let rgba: Uint8Array;
   if (startsWith(bytes, PNG_MAGIC)) {
     try {
+      checkPngSize(bytes);
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       ({ width, height } = png);
       rgba = png.data;
@@ -53,7 +58,20 @@ export function rgbImageFromCompressed(msg: CompressedImageMsg, topic?: string):
     out[i + 1] = rgba[j + 1];
     out[i + 2] = rgba[j + 2];
   }
-  return { ...sensorHeaderFromRos(msg.header), width, height, data: out };
+  return { ...header, width, height, data: out };
+}
+
+/** Throws when the IHDR claims more pixels than allowed or than the file can hold. */
+function checkPngSize(bytes: Uint8Array): void {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw new RangeError('its first chunk is not IHDR');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const pixels = width * height;
+  if (pixels > MAX_MEGAPIXELS * 1e6) throw new RangeError(`its IHDR claims ${width}x${height} is more than ${MAX_MEGAPIXELS} megapixels`);
+  if (pixels > PNG_MAX_PIXELS_PER_BYTE * bytes.length) {
+    throw new RangeError(`its IHDR claims ${width}x${height}, more pixels than ${bytes.length} bytes of PNG can hold (at most ${PNG_MAX_PIXELS_PER_BYTE} per byte)`);
+  }
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {

@@ -23,6 +23,7 @@ const DEPTH_ENCODINGS = ['16UC1', '32FC1'] as const;
  */
 export function rgbImageFromRos(msg: ImageMsg, topic?: string): RgbImage {
   const label = sourceLabel(TYPE, msg.header, topic);
+  const header = sensorHeaderFromRos(msg.header, label);
   const layout = COLOUR_LAYOUTS[msg.encoding];
   if (layout === undefined) {
     throw new RangeError(
@@ -42,7 +43,7 @@ export function rgbImageFromRos(msg: ImageMsg, topic?: string): RgbImage {
       out[o + 2] = src[s + layout.b];
     }
   }
-  return { ...sensorHeaderFromRos(msg.header), width, height, data: out };
+  return { ...header, width, height, data: out };
 }
 
 /** A core RGB image as sensor_msgs/Image, rgb8 without row padding. */
@@ -73,6 +74,7 @@ export interface DepthFromRosOptions {
  */
 export function depthImageFromRos(msg: ImageMsg, options: DepthFromRosOptions = {}): DepthImage {
   const label = sourceLabel(TYPE, msg.header, options.topic);
+  const header = sensorHeaderFromRos(msg.header, label);
   const encoding = msg.encoding as (typeof DEPTH_ENCODINGS)[number];
   if (!DEPTH_ENCODINGS.includes(encoding)) {
     throw new RangeError(`${label}: unsupported depth encoding '${msg.encoding}' (supported: ${DEPTH_ENCODINGS.join(', ')})`);
@@ -98,7 +100,6 @@ export function depthImageFromRos(msg: ImageMsg, options: DepthFromRosOptions = 
       }
     }
   }
-  const header = sensorHeaderFromRos(msg.header);
   return options.intrinsics === undefined
     ? { ...header, width, height, data: out }
     : { ...header, width, height, data: out, intrinsics: options.intrinsics };

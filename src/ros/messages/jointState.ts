@@ -51,7 +51,7 @@ export function jointVectorsFromRos(msg: JointStateMsg, jointNames: readonly str
     if (efforts !== undefined) efforts[j] = msg.effort[i];
   });
   return {
-    ...sensorHeaderFromRos(msg.header),
+    ...sensorHeaderFromRos(msg.header, label),
     jointNames: [...jointNames],
     positions,
     ...(velocities === undefined ? {} : { velocities }),

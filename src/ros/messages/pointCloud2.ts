@@ -34,6 +34,7 @@ type FieldReader = (view: DataView, offset: number) => number;
  */
 export function pointCloudFromRos(msg: PointCloud2Msg, options: PointCloudFromRosOptions = {}): PointCloud {
   const label = sourceLabel(TYPE, msg.header, options.topic);
+  const header = sensorHeaderFromRos(msg.header, label);
   const little = !msg.is_bigendian;
   const byName = new Map<string, PointFieldMsg>();
   for (const f of msg.fields) if (!byName.has(f.name)) byName.set(f.name, f);
@@ -82,12 +83,13 @@ export function pointCloudFromRos(msg: PointCloud2Msg, options: PointCloudFromRo
     throw new RangeError(`${label}: data has ${msg.data.length} bytes, expected at least ${needed} for ${width}x${height} points of ${pointStep} bytes (row_step ${rowStep})`);
   }
 
-  // Pass 1: the byte offset and position of every finite point.
+  // Pass 1: the byte offset and position of every finite point. A cloud of no point may still
+  // claim billions of empty rows: the rows are walked only when they hold points.
   const view = new DataView(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
   const offsets = new Float64Array(total);
   const xyz = new Float32Array(total * 3);
   let valid = 0;
-  for (let row = 0; row < height; row++) {
+  for (let row = 0; row < (total === 0 ? 0 : height); row++) {
     for (let col = 0, offset = row * rowStep; col < width; col++, offset += pointStep) {
       const x = Math.fround(readX(view, offset));
       const y = Math.fround(readY(view, offset));
@@ -131,7 +133,6 @@ export function pointCloudFromRos(msg: PointCloud2Msg, options: PointCloudFromRo
     // UINT32 ids above 2^31 wrap to negative; ids that large do not occur in practice.
     for (let i = 0; i < count; i++) segments[i] = readSegment(view, offsets[at(i)]);
   }
-  const header = sensorHeaderFromRos(msg.header);
   return {
     ...header,
     count,

@@ -26,7 +26,7 @@ export function stampedPoseFromRos(msg: PoseStampedMsg, topic?: string): Stamped
     throw new RangeError(`${label}: pose.orientation has norm ${norm}, expected a unit quaternion (x ${q.x}, y ${q.y}, z ${q.z}, w ${q.w})`);
   }
   return {
-    ...sensorHeaderFromRos(msg.header),
+    ...sensorHeaderFromRos(msg.header, label),
     pose: { position: [p.x, p.y, p.z], quaternion: [q.w / norm, q.x / norm, q.y / norm, q.z / norm] },
   };
 }

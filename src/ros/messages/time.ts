@@ -8,9 +8,10 @@ const INT32_MAX = 2147483647;
 /**
  * builtin_interfaces/Time to a core Timestamp. The two are the same pair of integers; the
  * check keeps a malformed stamp (nanosec >= 1e9) from spreading into secondsBetween maths.
+ * `what` names the stamp in the error (default 'builtin_interfaces/Time').
  */
-export function timestampFromRos(t: TimeMsg): Timestamp {
-  checkTime(t.sec, t.nanosec, 'builtin_interfaces/Time');
+export function timestampFromRos(t: TimeMsg, what = 'builtin_interfaces/Time'): Timestamp {
+  checkTime(t.sec, t.nanosec, what);
   return { sec: t.sec, nanosec: t.nanosec };
 }
 

@@ -26,7 +26,10 @@ export function twistStampedFromAction(action: Action, options: TwistStampedOpti
   }
   const [x, y, z] = [v[0], v[1], v[2]].map((d, i) => {
     if (!Number.isFinite(d)) throw new RangeError(`twist command: component ${'xyz'[i]} is ${d}`);
-    return d / options.period;
+    const velocity = d / options.period;
+    // A tiny period can overflow a finite delta: never send an infinite velocity.
+    if (!Number.isFinite(velocity)) throw new RangeError(`twist command: component ${'xyz'[i]} is ${d} over a period of ${options.period} s, a velocity of ${velocity}`);
+    return velocity;
   });
   return {
     header: { stamp: timestampToRos(options.stamp), frame_id: options.frameId },

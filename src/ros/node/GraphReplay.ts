@@ -72,12 +72,16 @@ export class GraphReplay {
       replay.#published[c.topic] = 0;
     }
     logger.info(`publishing ${replay.#publishers.size} topics${clock === undefined ? '' : ` and /clock at ${clockHz} Hz`}`, { skipped: replay.#skipped });
-    replay.#subscription = source.messages$.subscribe((m) => {
-      const publisher = replay.#publishers.get(m.topic);
-      if (publisher === undefined) return;
-      replay.#tick(m.logTime);
-      publisher.publish(m.data);
-      replay.#published[m.topic]++;
+    replay.#subscription = source.messages$.subscribe({
+      next: (m) => {
+        const publisher = replay.#publishers.get(m.topic);
+        if (publisher === undefined) return;
+        replay.#tick(m.logTime);
+        publisher.publish(m.data);
+        replay.#published[m.topic]++;
+      },
+      // A failed replay rejects the source's `start()`, which reports it; not reported again from here.
+      error: () => undefined,
     });
     return replay;
   }

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ParameterDeclaration, ParameterKind, ParameterValue } from '../transport/index.js';
 import { describeZodIssues } from '../../core/config/describeZodIssues.js';
+import { isUnsafeKey } from '../../core/config/isUnsafeKey.js';
 
 /** A params file or override that does not fit the node's parameters; the message names file and key. */
 export class RosParamsError extends Error {
@@ -55,7 +56,12 @@ export function parseRosParams<S extends Schema>(
     if (eq <= 0) throw new RosParamsError(`parameter override '${override}': expected name=value (e.g. topics.rgb=/cam/image)`);
     const text = override.slice(eq + 1);
     // An empty value is an empty string (a topic turned off), not YAML's null.
-    const value: unknown = text === '' ? '' : parseYaml(text);
+    let value: unknown = '';
+    try {
+      if (text !== '') value = parseYaml(text);
+    } catch (error) {
+      throw new RosParamsError(`parameter override '${override}': its value is not valid YAML: ${(error as Error).message}`, { cause: error });
+    }
     deepMerge(merged, expandDotted({ [override.slice(0, eq)]: value }));
   }
   const result = schema.safeParse(merged);
@@ -129,28 +135,40 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-/** `{ "a.b": 1 }` -> `{ a: { b: 1 } }` (ROS params files may use either). */
+/**
+ * `{ "a.b": 1 }` -> `{ a: { b: 1 } }` (ROS params files may use either). A key that would
+ * write to a prototype (`__proto__.x`) is refused, naming it.
+ */
 function expandDotted(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const path = key.split('.');
+    const unsafe = path.find(isUnsafeKey);
+    if (unsafe !== undefined) throw new RosParamsError(`parameter '${key}': '${unsafe}' is not a parameter name`);
     let node = out;
     for (const segment of path.slice(0, -1)) {
-      if (!isRecord(node[segment])) node[segment] = {};
+      if (!isRecord(own(node, segment))) node[segment] = {};
       node = node[segment] as Record<string, unknown>;
     }
     const last = path[path.length - 1];
-    node[last] = isRecord(v) ? deepMerge(isRecord(node[last]) ? (node[last] as Record<string, unknown>) : {}, expandDotted(v)) : v;
+    const existing = own(node, last);
+    node[last] = isRecord(v) ? deepMerge(isRecord(existing) ? existing : {}, expandDotted(v)) : v;
   }
   return out;
 }
 
 function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   for (const [key, v] of Object.entries(source)) {
-    const t = target[key];
+    if (isUnsafeKey(key)) throw new RosParamsError(`parameter '${key}' is not a parameter name`);
+    const t = own(target, key);
     target[key] = isRecord(v) && isRecord(t) ? deepMerge(t, v) : v;
   }
   return target;
+}
+
+/** `node[key]` when `node` has it itself, not through its prototype. */
+function own(node: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(node, key) ? node[key] : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   MessageCodec,
   ROS2_MSG_DEFINITIONS,
@@ -7,6 +8,9 @@ import {
   getMessageCodec,
   ros2msgSchema,
 } from '../../../src/ros/index.js';
+import type { JointStateMsg, RosMessageType } from '../../../src/ros/index.js';
+import { mutate, mutations, runs, timed, valueOrNamedError, withTypedArrayLimit } from '../../property.js';
+import { arbitraryMessage } from './arbitraryMessage.js';
 import { sampleMessages } from './fixtures.js';
 
 // A tf2_msgs/TFMessage captured from turtlesim on ROS 2 (the fixture of
@@ -123,5 +127,90 @@ describe('MessageCodec', () => {
   test('a schema that does not parse is an error naming the type', () => {
     assert.throws(() => new MessageCodec('pkg/msg/Bad', 'int32[ x\n'), /MessageCodec pkg\/msg\/Bad: cannot parse its ros2msg schema/);
     assert.throws(() => new MessageCodec('not a type', 'int32 x\n'), /ROS type name 'not a type' is not pkg\/msg\/Type/);
+  });
+});
+
+describe('MessageCodec properties', () => {
+  // A decode that allocated by a damaged length (up to 32 GiB) or looped on it would take far longer.
+  const DECODE_MS = 1000;
+  const escape = (t: string): string => t.replace(/\//g, '\\/');
+
+  /** `bytes` at a random offset inside a larger buffer whose other bytes are 0xff, as a message sits in an MCAP chunk. */
+  const embedded = (bytes: Uint8Array, before: number, after: number): Uint8Array => {
+    const buffer = new Uint8Array(before + bytes.length + after).fill(0xff);
+    buffer.set(bytes, before);
+    return buffer.subarray(before, before + bytes.length);
+  };
+
+  for (const type of ROS_MESSAGE_TYPES) {
+    test(`${type}: any message round-trips through CDR, also read from inside a larger buffer`, () => {
+      const codec = getMessageCodec(type);
+      fc.assert(
+        fc.property(arbitraryMessage(type), fc.nat({ max: 64 }), fc.nat({ max: 64 }), (msg, before, after) => {
+          const bytes = codec.encode(msg);
+          assert.deepEqual(codec.decode(bytes), msg);
+          assert.deepEqual(codec.decode(embedded(bytes, before, after)), msg);
+        }),
+        runs(20),
+      );
+    });
+  }
+
+  for (const type of ROS_MESSAGE_TYPES) {
+    test(`${type}: damaged bytes decode to a message of the type or a RangeError naming it, quickly, never reading past the message`, () => {
+      const codec: MessageCodec = getMessageCodec(type) as MessageCodec;
+      const named = new RegExp(`MessageCodec ${escape(type)}: (cannot decode \\d+ bytes|decoded \\d+ of \\d+ bytes)`);
+      fc.assert(
+        fc.property(arbitraryMessage(type), mutations(), fc.boolean(), (msg, damage, bigEndian) => {
+          const bytes = mutate(codec.encode(msg), damage);
+          // Big-endian CDR makes the reader copy element by element, sized by the length it read.
+          if (bigEndian && bytes.length > 1) bytes[1] = 0;
+          const decode = (view: Uint8Array): unknown => withTypedArrayLimit(Math.max(64, bytes.length), () => valueOrNamedError(() => codec.decode(view), named));
+          const { value, ms } = timed(() => decode(Uint8Array.from(bytes)));
+          assert.ok(ms < DECODE_MS, `decoding ${bytes.length} damaged bytes took ${ms.toFixed(0)} ms`);
+          if (value !== undefined) codec.check(value);
+          // The same bytes inside a larger buffer (an MCAP chunk) give the same answer: nothing is read past them.
+          assert.deepEqual(decode(embedded(bytes, 8, 64)), value);
+        }),
+        runs(40),
+      );
+    });
+  }
+
+  test('a sequence length claiming more than the bytes hold is refused before anything is sized by it, naming the byte offset', () => {
+    const types: RosMessageType[] = ['sensor_msgs/msg/JointState', 'sensor_msgs/msg/Image', 'sensor_msgs/msg/PointCloud2', 'trajectory_msgs/msg/JointTrajectory'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...types).chain((type) => fc.tuple(fc.constant(type), arbitraryMessage(type))),
+        fc.nat(),
+        fc.integer({ min: 1 << 20, max: 0xffff_ffff }),
+        fc.boolean(),
+        ([type, msg], where, claim, bigEndian) => {
+          const codec = getMessageCodec(type);
+          const bytes = Uint8Array.from(codec.encode(msg as never));
+          if (bigEndian) bytes[1] = 0;
+          // Any 4-aligned word after the encapsulation header may be a length.
+          const words = (bytes.length - 4) >> 2;
+          if (words === 0) return;
+          new DataView(bytes.buffer).setUint32(4 + 4 * (where % words), claim, !bigEndian);
+          const { ms } = timed(() => withTypedArrayLimit(bytes.length, () => valueOrNamedError(() => codec.decode(bytes), new RegExp(escape(type)))));
+          assert.ok(ms < DECODE_MS, `took ${ms.toFixed(0)} ms`);
+        },
+      ),
+      runs(150),
+    );
+    const joint = getMessageCodec('sensor_msgs/msg/JointState');
+    const bytes = Uint8Array.from(joint.encode({ header: { stamp: { sec: 1, nanosec: 2 }, frame_id: '' }, name: [], position: Float64Array.of(1, 2), velocity: new Float64Array(0), effort: new Float64Array(0) }));
+    bytes[1] = 0;
+    assert.throws(() => joint.decode(bytes), /cannot decode 52 bytes: CDR: a string at byte 12 claims 16777216 bytes, but only 36 follow/);
+  });
+
+  test('check names the first field that does not fit the type (a message decoded with another schema)', () => {
+    const codec: MessageCodec<JointStateMsg> = getMessageCodec('sensor_msgs/msg/JointState');
+    const other = new MessageCodec('sensor_msgs/msg/JointState', codec.schema.replace('string[] name', 'string[] nbme'));
+    const msg = other.decode(codec.encode(sampleMessages()['sensor_msgs/msg/JointState']));
+    assert.throws(() => codec.check(msg), /sensor_msgs\/msg\/JointState: field 'name' must be an array of string, got undefined \(missing\)/);
+    // Non-ASCII text is fine in a message read (only the writer mis-sizes it).
+    codec.check({ ...sampleMessages()['sensor_msgs/msg/JointState'], name: ['épaule'], position: Float64Array.of(0), effort: new Float64Array(0) });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { DepthImage, RgbImage } from '../../../src/core/index.js';
 import {
   type ImageMsg,
@@ -9,6 +10,8 @@ import {
   rgbImageFromRos,
   rgbImageToRos,
 } from '../../../src/ros/index.js';
+import { mutate, mutations, runs, valueOrNamedError, withTypedArrayLimit } from '../../property.js';
+import { arbitraryMessage } from './arbitraryMessage.js';
 import { header } from './fixtures.js';
 
 const codec = getMessageCodec('sensor_msgs/msg/Image');
@@ -114,6 +117,105 @@ describe('sensor_msgs/Image <-> DepthImage', () => {
     assert.throws(
       () => depthImageFromRos(image('rgb8', 1, 1, 3, new Uint8Array(3)), { topic: '/depth' }),
       /sensor_msgs\/Image on \/depth: unsupported depth encoding 'rgb8' \(supported: 16UC1, 32FC1\)/,
+    );
+  });
+});
+
+describe('sensor_msgs/Image properties', () => {
+  const COLOUR: Record<string, { bytes: number; r: number; g: number; b: number }> = {
+    rgb8: { bytes: 3, r: 0, g: 1, b: 2 },
+    bgr8: { bytes: 3, r: 2, g: 1, b: 0 },
+    rgba8: { bytes: 4, r: 0, g: 1, b: 2 },
+    bgra8: { bytes: 4, r: 2, g: 1, b: 0 },
+    mono8: { bytes: 1, r: 0, g: 0, b: 0 },
+  };
+  const ENCODINGS = [...Object.keys(COLOUR), '16UC1', '32FC1'];
+  const size = fc.record({ width: fc.integer({ min: 1, max: 7 }), height: fc.integer({ min: 1, max: 5 }), pad: fc.nat({ max: 6 }), lastRowPadded: fc.boolean() });
+  const validStamp = (h: ImageMsg['header']): ImageMsg['header'] => ({ ...h, stamp: { sec: h.stamp.sec, nanosec: h.stamp.nanosec % 1_000_000_000 } });
+  const stampArb = fc.record({ sec: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), nanosec: fc.integer({ min: 0, max: 999_999_999 }) }, { noNullPrototype: true });
+
+  /** Row-padded bytes (padding 0xab) holding one `bytes`-sized pixel per call of `put`. */
+  function layout(width: number, height: number, bytes: number, pad: number, lastRowPadded: boolean, put: (view: DataView, offset: number, index: number) => void): { step: number; data: Uint8Array } {
+    const step = width * bytes + pad;
+    const data = new Uint8Array(step * (height - 1) + width * bytes + (lastRowPadded ? pad : 0)).fill(0xab);
+    const view = new DataView(data.buffer);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) put(view, y * step + x * bytes, y * width + x);
+    return { step, data };
+  }
+
+  test('every colour encoding, any size, row padding and byte values: the RGB the bytes hold', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(COLOUR)), size, fc.uint8Array({ minLength: 4 * 35, maxLength: 4 * 35 }), (encoding, { width, height, pad, lastRowPadded }, source) => {
+        const c = COLOUR[encoding];
+        const { step, data } = layout(width, height, c.bytes, pad, lastRowPadded, (view, o, i) => {
+          for (let k = 0; k < c.bytes; k++) view.setUint8(o + k, source[i * 4 + k]);
+        });
+        const rgb = rgbImageFromRos(viaCdr(image(encoding, width, height, step, data)), '/cam');
+        const expected: number[] = [];
+        for (let i = 0; i < width * height; i++) expected.push(source[i * 4 + c.r], source[i * 4 + c.g], source[i * 4 + c.b]);
+        assert.deepEqual([...rgb.data], expected);
+        assert.deepEqual([rgb.width, rgb.height], [width, height]);
+      }),
+      runs(60),
+    );
+  });
+
+  test('every depth encoding, either byte order: metres, and NaN for no return', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('16UC1', '32FC1'), size, fc.boolean(), fc.array(fc.oneof(fc.float(), fc.integer({ min: 0, max: 65535 })), { minLength: 35, maxLength: 35 }), (encoding, { width, height, pad, lastRowPadded }, bigEndian, values) => {
+        const bytes = encoding === '16UC1' ? 2 : 4;
+        const expected: number[] = [];
+        const { step, data } = layout(width, height, bytes, pad, lastRowPadded, (view, o, i) => {
+          if (encoding === '16UC1') {
+            const mm = Math.abs(Math.trunc(values[i])) % 65536 || 0;
+            view.setUint16(o, mm, !bigEndian);
+            expected.push(mm === 0 ? NaN : Math.fround(mm / 1000));
+          } else {
+            const m = Math.fround(values[i]);
+            view.setFloat32(o, m, !bigEndian);
+            expected.push(Number.isFinite(m) && m > 0 ? m : NaN);
+          }
+        });
+        const depth = depthImageFromRos(viaCdr(image(encoding, width, height, step, data, bigEndian ? 1 : 0)), { topic: '/depth' });
+        assert.deepEqual([...depth.data], expected);
+      }),
+      runs(60),
+    );
+  });
+
+  test('any core RGB or depth image round-trips through rgb8 / 32FC1 and CDR', () => {
+    fc.assert(
+      fc.property(stampArb, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.uint8Array({ minLength: 108, maxLength: 108 }), fc.float32Array({ minLength: 36, maxLength: 36 }), (stamp, width, height, bytes, floats) => {
+        const rgb: RgbImage = { stamp, frameId: 'cam', width, height, data: bytes.slice(0, width * height * 3) };
+        assert.deepEqual(rgbImageFromRos(viaCdr(rgbImageToRos(rgb))), rgb);
+        const data = floats.slice(0, width * height).map((v) => (Number.isFinite(v) && v > 0 ? v : NaN));
+        const depth: DepthImage = { stamp, frameId: 'cam', width, height, data };
+        assert.deepEqual(depthImageFromRos(viaCdr(depthImageToRos(depth))), depth);
+      }),
+      runs(60),
+    );
+  });
+
+  test('any Image message, also with damaged CDR: an image of its size or a RangeError naming the topic, never sized beyond its data', () => {
+    const encodingArb = fc.oneof(fc.constantFrom(...ENCODINGS), fc.string({ maxLength: 6 }));
+    const msgArb = fc.tuple(arbitraryMessage('sensor_msgs/msg/Image', { bytes: 96 }), encodingArb, fc.nat({ max: 12 }), fc.nat({ max: 12 }), fc.nat({ max: 40 })).map(([m, encoding, w, h, step]) =>
+      // Mostly small plausible sizes and a valid stamp, sometimes the arbitrary uint32s as they are.
+      w % 5 === 0 ? { ...m, encoding } : { ...m, header: validStamp(m.header), encoding, width: w, height: h, step },
+    );
+    fc.assert(
+      fc.property(msgArb, fc.option(mutations(), { nil: undefined }), (msg, damage) => {
+        let input: ImageMsg | undefined = msg;
+        if (damage !== undefined) {
+          input = valueOrNamedError(() => codec.decode(mutate(codec.encode(msg), damage)), /MessageCodec sensor_msgs\/msg\/Image/);
+          if (input === undefined) return;
+        }
+        const limit = 4 * input.data.length + 64;
+        const rgb = withTypedArrayLimit(limit, () => valueOrNamedError(() => rgbImageFromRos(input, '/camera/image_raw'), /^sensor_msgs\/Image on \/camera\/image_raw: /));
+        if (rgb !== undefined) assert.equal(rgb.data.length, 3 * input.width * input.height);
+        const depth = withTypedArrayLimit(limit, () => valueOrNamedError(() => depthImageFromRos(input, { topic: '/camera/depth' }), /^sensor_msgs\/Image on \/camera\/depth: /));
+        if (depth !== undefined) assert.equal(depth.data.length, input.width * input.height);
+      }),
+      runs(300),
     );
   });
 });

@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { type JointStateMsg, type JointVectors, getMessageCodec, jointStateToRos, jointVectorsFromRos } from '../../../src/ros/index.js';
 import { header } from './fixtures.js';
+import { mutate, mutations, runs, valueOrNamedError } from '../../property.js';
+import { arbitraryMessage } from './arbitraryMessage.js';
 
 const codec = getMessageCodec('sensor_msgs/msg/JointState');
 const ARM = ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist'];
@@ -64,5 +67,50 @@ describe('sensor_msgs/JointState <-> joint vectors', () => {
     assert.equal(msg.velocity.length, 0);
     assert.deepEqual(jointVectorsFromRos(viaCdr(msg), ARM), positionsOnly);
     assert.throws(() => jointStateToRos({ ...full, velocities: Float64Array.of(1) }), /4 joint names but 1 velocities/);
+  });
+});
+
+describe('sensor_msgs/JointState properties', () => {
+  const name = fc.string({ unit: fc.constantFrom(...'abcdefghij_0123'), minLength: 1, maxLength: 6 });
+  const vectors = fc.uniqueArray(name, { maxLength: 7 }).chain((names) =>
+    fc.record({
+      names: fc.constant(names),
+      positions: fc.float64Array({ minLength: names.length, maxLength: names.length }),
+      velocities: fc.option(fc.float64Array({ minLength: names.length, maxLength: names.length }), { nil: undefined }),
+      efforts: fc.option(fc.float64Array({ minLength: names.length, maxLength: names.length }), { nil: undefined }),
+      configured: fc.shuffledSubarray(names),
+    }),
+  );
+
+  test('any joint vectors, read back in any configured order and subset, give each joint its own values', () => {
+    fc.assert(
+      fc.property(vectors, ({ names, positions, velocities, efforts, configured }) => {
+        const joints: JointVectors = { stamp: { sec: 3, nanosec: 4 }, frameId: 'base', jointNames: names, positions, ...(velocities === undefined ? {} : { velocities }), ...(efforts === undefined ? {} : { efforts }) };
+        const back = jointVectorsFromRos(viaCdr(jointStateToRos(joints)), configured, '/joint_states');
+        assert.deepEqual(back.jointNames, configured);
+        // An empty array means "not reported" in ROS: no joints, no velocities either.
+        const pick = (values: Float64Array | undefined): number[] | undefined => (values === undefined || values.length === 0 ? undefined : configured.map((n) => values[names.indexOf(n)]));
+        assert.deepEqual([...back.positions], pick(positions) ?? []);
+        assert.deepEqual(back.velocities === undefined ? undefined : [...back.velocities], pick(velocities));
+        assert.deepEqual(back.efforts === undefined ? undefined : [...back.efforts], pick(efforts));
+      }),
+      runs(80),
+    );
+  });
+
+  test('any JointState, also with damaged CDR, against any configured joints: vectors in that order or a RangeError naming the topic', () => {
+    fc.assert(
+      fc.property(arbitraryMessage('sensor_msgs/msg/JointState'), fc.array(name, { maxLength: 4 }), fc.boolean(), fc.option(mutations(), { nil: undefined }), (msg, configured, ownOrder, damage) => {
+        let input: JointStateMsg | undefined = { ...msg, header: header() };
+        if (damage !== undefined) {
+          input = valueOrNamedError(() => codec.decode(mutate(codec.encode(msg), damage)), /MessageCodec sensor_msgs\/msg\/JointState/);
+          if (input === undefined) return;
+        }
+        const names = ownOrder ? input.name : configured;
+        const value = valueOrNamedError(() => jointVectorsFromRos(input, names, '/joint_states'), /^sensor_msgs\/JointState on \/joint_states: /);
+        if (value !== undefined) assert.equal(value.positions.length, names.length);
+      }),
+      runs(200),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Rng, type PointCloud } from '../../../src/core/index.js';
 import {
   POINT_FIELD_DATATYPE as DT,
@@ -9,6 +10,8 @@ import {
   pointCloudFromRos,
   pointCloudToRos,
 } from '../../../src/ros/index.js';
+import { mutate, mutations, runs, timed, valueOrNamedError, withTypedArrayLimit } from '../../property.js';
+import { arbitraryMessage } from './arbitraryMessage.js';
 import { header } from './fixtures.js';
 
 const codec = getMessageCodec('sensor_msgs/msg/PointCloud2');
@@ -217,5 +220,166 @@ describe('PointCloud -> sensor_msgs/PointCloud2', () => {
     assert.equal(pointCloudFromRos(withNaN).count, 1);
     assert.throws(() => pointCloudToRos({ ...empty, count: 2 }), /point cloud: 2 points need 6 positions, got 0/);
     assert.throws(() => pointCloudToRos({ ...empty, segments: Int32Array.of(1) }), /0 points need 0 segment ids, got 1/);
+  });
+});
+
+describe('sensor_msgs/PointCloud2 properties', () => {
+  const SIZES = [0, 1, 1, 2, 2, 4, 4, 4, 8];
+  const INTEGER = [DT.INT8, DT.UINT8, DT.INT16, DT.UINT16, DT.INT32, DT.UINT32];
+  interface Spec {
+    name: string;
+    datatype: number;
+  }
+  const coordinate = fc.constantFrom(DT.FLOAT32, DT.FLOAT64);
+  /** The fields of a layout: x, y, z, maybe a colour (packed or split), maybe a segment id, maybe unused fields. */
+  const specs: fc.Arbitrary<Spec[]> = fc
+    .tuple(
+      coordinate,
+      coordinate,
+      coordinate,
+      fc.constantFrom('none', 'rgb', 'rgba', 'split'),
+      fc.constantFrom(DT.FLOAT32, DT.UINT32, DT.INT32),
+      fc.option(fc.tuple(fc.constantFrom('segment', 'label', 'segment_id', 'instance_id'), fc.constantFrom(...INTEGER)), { nil: undefined }),
+      fc.array(fc.tuple(fc.constantFrom('intensity', 'ring', 'time', 'normal_x'), fc.integer({ min: 1, max: 8 })), { maxLength: 2 }),
+    )
+    .map(([x, y, z, colour, packedType, segment, extra]) => [
+      { name: 'x', datatype: x },
+      { name: 'y', datatype: y },
+      { name: 'z', datatype: z },
+      ...(colour === 'none' ? [] : colour === 'split' ? ['r', 'g', 'b'].map((name) => ({ name, datatype: DT.UINT8 })) : [{ name: colour, datatype: packedType }]),
+      ...(segment === undefined ? [] : [{ name: segment[0], datatype: segment[1] }]),
+      ...extra.map(([name, datatype]) => ({ name, datatype })),
+    ]);
+  const layoutArb = fc.record({
+    specs: specs.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }), fc.array(fc.nat({ max: 5 }), { minLength: list.length, maxLength: list.length }))),
+    width: fc.nat({ max: 5 }),
+    height: fc.integer({ min: 1, max: 3 }),
+    pointPad: fc.nat({ max: 6 }),
+    rowPad: fc.nat({ max: 9 }),
+    bigEndian: fc.boolean(),
+    values: fc.array(fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 1e39)), { minLength: 3 * 15, maxLength: 3 * 15 }),
+    bytes: fc.uint8Array({ minLength: 8 * 15, maxLength: 8 * 15 }),
+  });
+
+  function write(view: DataView, offset: number, datatype: number, value: number, little: boolean): void {
+    switch (datatype) {
+      case DT.INT8: return view.setInt8(offset, value);
+      case DT.UINT8: return view.setUint8(offset, value);
+      case DT.INT16: return view.setInt16(offset, value, little);
+      case DT.UINT16: return view.setUint16(offset, value, little);
+      case DT.INT32: return view.setInt32(offset, value, little);
+      case DT.UINT32: return view.setUint32(offset, value, little);
+      case DT.FLOAT32: return view.setFloat32(offset, value, little);
+      default: return view.setFloat64(offset, value, little);
+    }
+  }
+
+  test('any layout (FLOAT32/FLOAT64 xyz at any offsets, packed or split colour, any integer segment id, padding, organised, either byte order): the points it holds', () => {
+    fc.assert(
+      fc.property(layoutArb, ({ specs: [list, order, gaps], width, height, pointPad, rowPad, bigEndian, values, bytes }) => {
+        const little = !bigEndian;
+        let offset = 0;
+        const fields: PointFieldMsg[] = order.map((spec, i) => {
+          offset += gaps[i];
+          const f = { name: spec.name, offset, datatype: spec.datatype, count: 1 };
+          offset += SIZES[spec.datatype];
+          return f;
+        });
+        const byName = new Map(fields.map((f) => [f.name, f]));
+        const pointStep = offset + pointPad;
+        const rowStep = width * pointStep + rowPad;
+        const data = new Uint8Array(rowStep * height).fill(0xab);
+        const view = new DataView(data.buffer);
+        const expected = { positions: [] as number[], colors: [] as number[], segments: [] as number[] };
+        for (let i = 0; i < width * height; i++) {
+          const at = Math.floor(i / width) * rowStep + (i % width) * pointStep;
+          const xyz = [values[3 * i], values[3 * i + 1], values[3 * i + 2]];
+          ['x', 'y', 'z'].forEach((n, k) => write(view, at + byName.get(n)!.offset, byName.get(n)!.datatype, xyz[k], little));
+          const b = bytes.subarray(8 * i, 8 * i + 8);
+          const packed = byName.get('rgb') ?? byName.get('rgba');
+          if (packed !== undefined) view.setUint32(at + packed.offset, (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3], little);
+          for (const [k, n] of ['r', 'g', 'b'].entries()) if (byName.has(n)) view.setUint8(at + byName.get(n)!.offset, b[k]);
+          const segment = list.find((s) => ['segment', 'label', 'segment_id', 'instance_id'].includes(s.name));
+          const raw = new DataView(b.buffer, b.byteOffset + 4, 4);
+          const id = segment === undefined ? 0 : [0, raw.getInt8(0), raw.getUint8(0), raw.getInt16(0), raw.getUint16(0), raw.getInt32(0), raw.getUint32(0)][segment.datatype];
+          if (segment !== undefined) write(view, at + byName.get(segment.name)!.offset, segment.datatype, id, little);
+          const f = xyz.map((v, k) => Math.fround(byName.get('xyz'[k])!.datatype === DT.FLOAT32 ? Math.fround(v) : v));
+          if (!f.every(Number.isFinite)) continue;
+          expected.positions.push(...f);
+          if (packed !== undefined) expected.colors.push(b[1], b[2], b[3]);
+          else if (byName.has('r')) expected.colors.push(b[0], b[1], b[2]);
+          if (segment !== undefined) expected.segments.push(id | 0);
+        }
+        const msg: PointCloud2Msg = { header: header(), height, width, fields, is_bigendian: bigEndian, point_step: pointStep, row_step: rowStep, data, is_dense: false };
+        const cloud = pointCloudFromRos(viaCdr(msg), { topic: '/points' });
+        assert.equal(cloud.count, expected.positions.length / 3);
+        assert.deepEqual([...cloud.positions], expected.positions);
+        assert.deepEqual(cloud.colors === undefined ? undefined : [...cloud.colors], byName.has('rgb') || byName.has('rgba') || byName.has('r') ? expected.colors : undefined);
+        assert.deepEqual(cloud.segments === undefined ? undefined : [...cloud.segments], list.some((s) => ['segment', 'label', 'segment_id', 'instance_id'].includes(s.name)) ? expected.segments : undefined);
+      }),
+      runs(150),
+    );
+  });
+
+  test('any core cloud round-trips through PointCloud2 and CDR', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 12 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (n, colours, segments, seed) => {
+        const full = cloudOf(n, seed);
+        const cloud: PointCloud = { stamp: full.stamp, frameId: full.frameId, count: n, positions: full.positions, ...(colours ? { colors: full.colors } : {}), ...(segments ? { segments: full.segments } : {}) };
+        assert.deepEqual(pointCloudFromRos(viaCdr(pointCloudToRos(cloud))), cloud);
+      }),
+      runs(40),
+    );
+  });
+
+  test('any PointCloud2 message, also with damaged CDR: a cloud no larger than its data or a RangeError naming the topic, never sized beyond its data', () => {
+    const fieldArb = fc.record(
+      { name: fc.constantFrom('x', 'y', 'z', 'rgb', 'rgba', 'r', 'g', 'b', 'segment', 'label', 'intensity', ''), offset: fc.oneof(fc.nat({ max: 24 }), fc.nat()), datatype: fc.nat({ max: 10 }), count: fc.nat({ max: 3 }) },
+      { noNullPrototype: true },
+    );
+    const msgArb = fc
+      .tuple(arbitraryMessage('sensor_msgs/msg/PointCloud2', { bytes: 160 }), fc.array(fieldArb, { maxLength: 8 }), fc.nat({ max: 8 }), fc.nat({ max: 4 }), fc.nat({ max: 40 }), fc.nat({ max: 200 }), fc.boolean())
+      .map(([m, fields, w, h, step, row, plausible]) => (plausible ? { ...m, header: header(), fields, width: w, height: h, point_step: step, row_step: row } : { ...m, fields: [...fields, ...m.fields] }));
+    fc.assert(
+      fc.property(msgArb, fc.option(mutations(), { nil: undefined }), (msg, damage) => {
+        let input: PointCloud2Msg | undefined = msg;
+        if (damage !== undefined) {
+          input = valueOrNamedError(() => codec.decode(mutate(codec.encode(msg), damage)), /MessageCodec sensor_msgs\/msg\/PointCloud2/);
+          if (input === undefined) return;
+        }
+        const { value, ms } = timed(() =>
+          withTypedArrayLimit(12 * input.data.length + 64, () => valueOrNamedError(() => pointCloudFromRos(input, { topic: '/points' }), /^sensor_msgs\/PointCloud2 on \/points: /)),
+        );
+        assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+        if (value !== undefined) {
+          assert.ok(value.count <= input.width * input.height);
+          assert.equal(value.positions.length, 3 * value.count);
+        }
+      }),
+      runs(300),
+    );
+  });
+
+  test('a cloud of no point claiming a billion empty rows (found by bench/fuzz.ts: 1.3 s for a 258-byte message) is empty at once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1 << 28, max: 0xffff_ffff }), fc.boolean(), (rows, transpose) => {
+        const msg: PointCloud2Msg = { ...pointCloudToRos(cloudOf(2, 1)), width: transpose ? rows : 0, height: transpose ? 0 : rows, row_step: 100 };
+        const { value, ms } = timed(() => pointCloudFromRos(viaCdr(msg), { topic: '/points' }));
+        assert.equal(value.count, 0);
+        assert.ok(ms < 100, `took ${ms.toFixed(0)} ms`);
+      }),
+      runs(10),
+    );
+  });
+
+  test('a cloud claiming gigabytes of points in a few bytes is refused at once, naming the sizes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1 << 16, max: 0xffff_ffff }), fc.integer({ min: 1, max: 0xffff_ffff }), fc.integer({ min: 12, max: 0xffff_ffff }), (width, height, pointStep) => {
+        const msg: PointCloud2Msg = { ...pointCloudToRos(cloudOf(2, 1)), width, height, point_step: pointStep, row_step: Math.min(width * pointStep, 0xffff_ffff) };
+        const { ms } = timed(() => withTypedArrayLimit(1024, () => assert.throws(() => pointCloudFromRos(viaCdr(msg), { topic: '/points' }), /^RangeError: sensor_msgs\/PointCloud2 on \/points: (data has \d+ bytes, expected at least|row_step|point_step)/)));
+        assert.ok(ms < 100, `took ${ms.toFixed(0)} ms`);
+      }),
+      runs(40),
+    );
   });
 });

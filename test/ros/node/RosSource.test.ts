@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { Rng, silentLogger } from '../../../src/core/index.js';
 import type { RosMessageMap, RosMessageType } from '../../../src/ros/index.js';
-import { DEFAULT_QOS, getMessageCodec, InProcessBus, InProcessTransport, pointCloudToRos } from '../../../src/ros/index.js';
+import { DEFAULT_QOS, getMessageCodec, InProcessBus, InProcessTransport, pointCloudToRos, rgbImageFromRos, rgbImageToRos } from '../../../src/ros/index.js';
 import { BadMessageLog, RosSource } from '../../../src/ros/node/index.js';
+import { mutate, mutations, runs } from '../../property.js';
 import { nodeParams, recordingLogger } from './fixtures.js';
 
 const header = (frame = 'cam') => ({ stamp: { sec: 10, nanosec: 500 }, frame_id: frame });
@@ -127,5 +129,38 @@ describe('RosSource', () => {
     assert.equal(source.actionSpace.kind, 'joint_delta');
     assert.deepEqual(source.actionSpace.names, ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist_pitch', 'wrist_roll', 'gripper']);
     void silentLogger;
+  });
+});
+
+describe('RosSource goal image properties', () => {
+  test('any run of goal images, some damaged: every one that decodes becomes a goal, in order, the others are counted; the stream never fails', async () => {
+    const codec = getMessageCodec('sensor_msgs/msg/Image');
+    const goal = fc.record({ width: fc.integer({ min: 1, max: 4 }), height: fc.integer({ min: 1, max: 3 }), pixels: fc.uint8Array({ minLength: 36, maxLength: 36 }), damage: fc.option(mutations(), { nil: undefined }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(goal, { minLength: 1, maxLength: 6 }), async (goals) => {
+        const { source, sendRaw, bad } = setup();
+        const seen: number[][] = [];
+        let failed: unknown;
+        const sub = source.goal$.subscribe({ next: (g) => seen.push([...g.rgb!.data]), error: (e: unknown) => (failed = e) });
+        const expected: number[][] = [];
+        let rejected = 0;
+        for (const { width, height, pixels, damage } of goals) {
+          const clean = codec.encode(rgbImageToRos({ stamp: { sec: 1, nanosec: 2 }, frameId: 'goal', width, height, data: pixels.slice(0, 3 * width * height) }));
+          const bytes = damage === undefined ? clean : mutate(clean, damage);
+          try {
+            expected.push([...rgbImageFromRos(codec.decode(bytes), '/jepa_agent/goal_image').data]);
+          } catch {
+            rejected++;
+          }
+          sendRaw('/jepa_agent/goal_image', 'sensor_msgs/msg/Image', bytes);
+        }
+        await new Promise((r) => setTimeout(r, 2));
+        sub.unsubscribe();
+        assert.equal(failed, undefined);
+        assert.deepEqual(seen, expected);
+        assert.equal(bad.count('~/goal_image'), rejected);
+      }),
+      runs(40),
+    );
   });
 });

@@ -1,9 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentNodeParamsSchema, loadRosParams, parameterDeclarations, parseRosParams, simRobotParamsSchema } from '../../../src/ros/node/index.js';
+import { agentNodeParamsSchema, loadRosParams, parameterDeclarations, parseRosParams, RosParamsError, simRobotParamsSchema } from '../../../src/ros/node/index.js';
+import { runs, timed, valueOrNamedError } from '../../property.js';
 
 const YAML = `
 /**:
@@ -92,5 +95,53 @@ describe('parameterDeclarations', () => {
     assert.equal(decl.get('action_interface')?.kind, 'string');
     assert.match(decl.get('topics.estop')?.description ?? '', /e-stop|stops the arm/);
     assert.ok([...decl.values()].every((d) => d.description !== ''), 'every parameter is described');
+  });
+});
+
+describe('parseRosParams properties', () => {
+  const BUILTIN = new Set(Object.getOwnPropertyNames(Object.prototype));
+  const polluted = (): string[] => Object.getOwnPropertyNames(Object.prototype).filter((k) => !BUILTIN.has(k));
+  const key = fc.oneof(
+    fc.constantFrom('control_rate_hz', 'topics', 'rgb', 'topics.rgb', 'joint_names', 'qos', 'qos.sensor_depth', 'limits', 'limits.max_ee_delta', 'action_interface', '__proto__', '__proto__.polluted', 'constructor', 'constructor.prototype.polluted', 'toString'),
+    fc.string({ maxLength: 8 }),
+  );
+  const leaf = fc.oneof(fc.double(), fc.integer(), fc.boolean(), fc.string({ maxLength: 8 }), fc.constantFrom('/cam/image', 'twist', ''), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }));
+  const params = fc.letrec<{ tree: unknown }>((tie) => ({ tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.dictionary(key, tie('tree'), { maxKeys: 4 })) })).tree;
+  const section = fc.oneof(fc.record({ ros__parameters: params }), params);
+  const doc = fc.dictionary(fc.constantFrom('/**', 'jepa_agent', '/jepa_agent', '/ns/jepa_agent', 'other_node', '__proto__'), section, { maxKeys: 3 });
+  const text = fc.oneof(doc.map((d) => stringify(d)), fc.string({ maxLength: 60 }), fc.constantFrom('[', 'a: b: c', '/**: 3', '{', '- 1\n- 2'));
+  const override = fc.oneof(fc.tuple(key, fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('[', '{a: 1', '1.5', '!!binary x', '*x'))).map(([k, v]) => `${k}=${v}`), fc.string({ maxLength: 10 }));
+
+  test('any params text and overrides: valid parameters or a RosParamsError naming the file, section or parameter; nothing global changes', () => {
+    fc.assert(
+      fc.property(text, fc.array(override, { maxLength: 3 }), (yaml, overrides) => {
+        try {
+          const { value, ms } = timed(() =>
+            valueOrNamedError(() => {
+              try {
+                return parseRosParams(agentNodeParamsSchema, 'jepa_agent', yaml, overrides, 'params.yaml');
+              } catch (error) {
+                assert.ok(error instanceof RosParamsError, `a ${(error as Error).name}, not a RosParamsError: ${(error as Error).message}`);
+                throw error;
+              }
+            }, /params\.yaml|parameter( override)? '/),
+          );
+          assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+          if (value !== undefined) assert.equal(agentNodeParamsSchema.safeParse(value).success, true);
+          assert.deepEqual(polluted(), [], 'Object.prototype gained keys');
+        } finally {
+          for (const k of polluted()) delete (Object.prototype as Record<string, unknown>)[k];
+        }
+      }),
+      runs(400),
+    );
+  });
+
+  test('a YAML alias bomb is refused at once, naming the file', () => {
+    const lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    for (let i = 0; i < 9; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    lines.push('jepa_agent:\n  ros__parameters:\n    topics:\n      rgb: *j');
+    const { ms } = timed(() => assert.throws(() => parseRosParams(agentNodeParamsSchema, 'jepa_agent', lines.join('\n'), [], 'bomb.yaml'), /^RosParamsError: bomb\.yaml is not valid YAML: .*alias/i));
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   });
 });
