@@ -63,7 +63,7 @@ describe('LearnerHost', () => {
     await withHost(config, {}, async (host) => {
       assert.equal(host.backend, 'wasm');
       host.stats$.subscribe((s) => {
-        if (s.loss !== undefined && s.steps > losses.length) losses.push(s.loss.total);
+        if (s.loss !== undefined && s.steps > losses.length) losses.push(s.loss.prediction);
       });
       const probe = { count: 1, ...frames[0].frame };
       const before = take(acting.encodeFrames(probe));
@@ -86,10 +86,10 @@ describe('LearnerHost', () => {
       assert.throws(() => host.add(copyFrame(frames[0].frame), undefined, 0), /learner.add: the learner is closed/);
     });
     acting.dispose();
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const early = mean(losses.slice(0, 10));
-    const late = mean(losses.slice(-10));
-    assert.ok(late < 0.8 * early, `loss went from ${early.toFixed(3)} to ${late.toFixed(3)}`);
+    // The prediction term, not the total: the covariance term rises as the embedding spreads
+    // out, and frames still arriving while it trains make the total's path differ per run.
+    const late = losses.slice(-20).reduce((a, b) => a + b, 0) / 20;
+    assert.ok(late < 0.75 * losses[0], `prediction loss went from ${losses[0].toFixed(3)} to ${late.toFixed(3)}`);
   });
 
   test('as the experiment\'s learner: held weights wait, and the latest is applied when the hold ends', async () => {
