@@ -1,5 +1,6 @@
 import type { ModelConfig, Observation } from '../core/index.js';
 import { framesFromObservations } from '../model/index.js';
+import type { ModelModality } from '../model/index.js';
 
 /**
  * One observation as the model consumes it, in a few typed arrays: RGB resampled to the
@@ -14,6 +15,8 @@ export interface CompactFrame {
   readonly points?: Float32Array;
   /** [proprio.dim], proprioLayout order. */
   readonly proprio?: Float32Array;
+  /** [objectView.count, 3] the perceived object's points relative to its middle, metres. */
+  readonly object?: Float32Array;
   /** [3] where perception saw the object (model.objectHead's label), base frame, metres; absent where it saw none. */
   readonly objectPlace?: Float32Array;
 }
@@ -26,19 +29,20 @@ export function compactFrame(observation: Observation, config: ModelConfig): Com
     ...(frames.rgb !== undefined && present?.rgb?.[0] === 1 ? { rgb: frames.rgb } : {}),
     ...(frames.points !== undefined && present?.points?.[0] === 1 ? { points: frames.points } : {}),
     ...(frames.proprio !== undefined && present?.proprio?.[0] === 1 ? { proprio: frames.proprio } : {}),
+    ...(frames.object !== undefined && present?.object?.[0] === 1 ? { object: frames.object } : {}),
     ...(frames.objectPlace !== undefined && frames.objectPlace.every(Number.isFinite) ? { objectPlace: frames.objectPlace } : {}),
   };
 }
 
 /** Number of values each modality of a frame holds under `config`. */
-export function compactFrameSizes(config: ModelConfig): { rgb: number; points: number; proprio: number } {
-  return { rgb: config.image.size ** 2 * 3, points: config.points.count * 3, proprio: config.proprio.dim };
+export function compactFrameSizes(config: ModelConfig): Record<ModelModality, number> {
+  return { rgb: config.image.size ** 2 * 3, points: config.points.count * 3, proprio: config.proprio.dim, object: config.objectView.count * 3 };
 }
 
 /** Throws a RangeError naming the field when a frame does not fit the model config or holds a non-finite number. */
 export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, where = 'compact frame'): void {
   const sizes = compactFrameSizes(config);
-  const check = (field: 'rgb' | 'points' | 'proprio', array: unknown, type: typeof Uint8Array | typeof Float32Array): void => {
+  const check = (field: ModelModality, array: unknown, type: typeof Uint8Array | typeof Float32Array): void => {
     if (array === undefined) return;
     if (!(array instanceof type)) {
       const got = typeof array === 'object' && array !== null ? array.constructor.name : typeof array;
@@ -57,6 +61,7 @@ export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, wher
   check('rgb', frame.rgb, Uint8Array);
   check('points', frame.points, Float32Array);
   check('proprio', frame.proprio, Float32Array);
+  check('object', frame.object, Float32Array);
   const place = frame.objectPlace;
   if (place !== undefined && (!(place instanceof Float32Array) || place.length !== 3 || !place.every(Number.isFinite))) {
     throw new RangeError(`${where}: objectPlace must be 3 finite metres (x, y, z) in a Float32Array, got ${describe(place)}`);
@@ -68,7 +73,7 @@ function describe(value: unknown): string {
   return typeof value === 'object' && value !== null ? `a ${value.constructor.name}` : typeof value;
 }
 
-const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.dim' } as const;
+const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.dim', object: 'objectView.count' } as const;
 
 /**
  * The buffers to transfer when posting `frame` to a worker. Arrays that are views on a larger
@@ -77,7 +82,7 @@ const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.d
  */
 export function compactFrameTransferList(frame: CompactFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const array of [frame.rgb, frame.points, frame.proprio, frame.objectPlace]) {
+  for (const array of [frame.rgb, frame.points, frame.proprio, frame.object, frame.objectPlace]) {
     if (array === undefined) continue;
     const buffer = array.buffer;
     if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && !out.includes(buffer)) {

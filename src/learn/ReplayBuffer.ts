@@ -28,8 +28,8 @@ export interface StoredFrame {
 export class ReplayBuffer {
   readonly capacity: number;
   readonly #config: ModelConfig;
-  readonly #sizes: { rgb: number; points: number; proprio: number };
-  readonly #data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array };
+  readonly #sizes: Record<ModelModality, number>;
+  readonly #data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array; object?: Float32Array };
   readonly #present: Partial<Record<ModelModality, Uint8Array>> = {};
   /** [capacity, 3] the object head's labels, NaN where perception saw no object; only with model.objectHead. */
   readonly #objectPlace: Float32Array | undefined;
@@ -54,6 +54,7 @@ export class ReplayBuffer {
       ...(on.rgb ? { rgb: new Uint8Array(capacity * this.#sizes.rgb) } : {}),
       ...(on.points ? { points: new Float32Array(capacity * this.#sizes.points) } : {}),
       ...(on.proprio ? { proprio: new Float32Array(capacity * this.#sizes.proprio) } : {}),
+      ...(on.object ? { object: new Float32Array(capacity * this.#sizes.object) } : {}),
     };
     for (const m of MODEL_MODALITIES) if (on[m]) this.#present[m] = new Uint8Array(capacity);
     this.#objectPlace = config.objectHead ? new Float32Array(capacity * 3).fill(Number.NaN) : undefined;
@@ -135,10 +136,11 @@ export class ReplayBuffer {
     const rgb = copy(this.#data.rgb, 'rgb');
     const points = copy(this.#data.points, 'points');
     const proprio = copy(this.#data.proprio, 'proprio');
+    const object = copy(this.#data.object, 'object');
     const place = this.#objectPlace?.slice(slot * 3, slot * 3 + 3);
     const objectPlace = place !== undefined && place.every(Number.isFinite) ? place : undefined;
     return {
-      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}), ...(objectPlace ? { objectPlace } : {}) },
+      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}), ...(object ? { object } : {}), ...(objectPlace ? { objectPlace } : {}) },
       action: this.#hasAction[slot] === 1 ? this.#actions.slice(slot * a, (slot + 1) * a) : undefined,
       episode: this.#episode[slot],
     };
@@ -174,6 +176,7 @@ export class ReplayBuffer {
       rgb: this.#data.rgb && take(into?.rgb, frames * this.#sizes.rgb, (n) => new Uint8Array(n)),
       points: this.#data.points && take(into?.points, frames * this.#sizes.points, (n) => new Float32Array(n)),
       proprio: this.#data.proprio && take(into?.proprio, frames * this.#sizes.proprio, (n) => new Float32Array(n)),
+      object: this.#data.object && take(into?.object, frames * this.#sizes.object, (n) => new Float32Array(n)),
     };
     const present: Partial<Record<ModelModality, Uint8Array>> = {};
     for (const m of MODEL_MODALITIES) if (this.#present[m] !== undefined) present[m] = take(into?.present?.[m], frames, (n) => new Uint8Array(n));
@@ -202,6 +205,7 @@ export class ReplayBuffer {
       ...(out.rgb ? { rgb: out.rgb } : {}),
       ...(out.points ? { points: out.points, pointCount: this.#config.points.count } : {}),
       ...(out.proprio ? { proprio: out.proprio } : {}),
+      ...(out.object ? { object: out.object } : {}),
       actions,
       present,
       ...(objectPlace ? { objectPlace } : {}),

@@ -2,7 +2,7 @@ import type { ModelConfig } from '../core/index.js';
 import type { Rng } from '../core/Rng.js';
 
 /** The view amplitudes (which frames get a view is the trainer's business: model.augment.targets). */
-export type AugmentConfig = Omit<ModelConfig['augment'], 'targets'>;
+export type AugmentConfig = Omit<ModelConfig['augment'], 'targets' | 'objectYaw'>;
 
 /**
  * Training views of a batch's images: a photometric jitter drawn for every frame on its own
@@ -87,6 +87,34 @@ function colourMap(config: AugmentConfig, rng: Rng, mean: number): { a: Float64A
   // Contrast moves every channel toward the frame's mean grey, which the rest of the map keeps grey.
   const b = Float64Array.from(gains, (gain) => gain * (1 - contrast) * mean);
   return { a, b };
+}
+
+/**
+ * Training views of object views ([frames, pointsPerView, 3], relative to the object's
+ * middle): each frame's turned about the base frame's vertical by its own random angle within
+ * ±maxYaw. Why per frame: a part that encoded which way the object faces could not predict
+ * the next frame's (differently turned) view, so what stays predictable, and what the
+ * variance term keeps apart across the batch, is the object's shape and size.
+ * Returns a new array; `object` is left alone.
+ */
+export function rotateObjectViews(object: Float32Array, frames: number, pointsPerView: number, maxYaw: number, rng: Rng): Float32Array {
+  if (object.length !== frames * pointsPerView * 3) {
+    throw new RangeError(`rotateObjectViews: ${object.length} values for ${frames} views of ${pointsPerView} points`);
+  }
+  const out = new Float32Array(object.length);
+  for (let f = 0; f < frames; f++) {
+    const angle = rng.uniform(-maxYaw, maxYaw);
+    const c = Math.cos(angle);
+    const s = Math.sin(angle);
+    for (let p = f * pointsPerView; p < (f + 1) * pointsPerView; p++) {
+      const x = object[3 * p];
+      const y = object[3 * p + 1];
+      out[3 * p] = c * x - s * y;
+      out[3 * p + 1] = s * x + c * y;
+      out[3 * p + 2] = object[3 * p + 2];
+    }
+  }
+  return out;
 }
 
 /** Whether any augmentation is on. */

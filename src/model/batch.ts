@@ -16,6 +16,8 @@ export interface TrainingBatch {
   /** N; the model's points.count when omitted. */
   readonly pointCount?: number;
   readonly proprio?: Float32Array;
+  /** [B, H+1, objectView.count, 3] the object views (ModelFrames.object). */
+  readonly object?: Float32Array;
   readonly actions: Float32Array;
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
   /** [B, H+1, 3] the object head's labels, NaN where perception saw no object (ModelFrames.objectPlace). */
@@ -40,6 +42,7 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
   expect('rgb', batch.rgb?.length, s * s * 3, `${s}, ${s}, 3`);
   expect('points', batch.points?.length, n * 3, `${n}, 3`);
   expect('proprio', batch.proprio?.length, config.proprio.dim, `${config.proprio.dim}`);
+  expect('object', batch.object?.length, config.objectView.count * 3, `${config.objectView.count}, 3`);
   expect('objectPlace', batch.objectPlace?.length, 3, '3');
   const a = config.actionDim;
   if (batch.actions.length !== b * h * a) {
@@ -57,6 +60,7 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
     points: batch.points,
     pointCount: n,
     proprio: batch.proprio,
+    ...(batch.object === undefined ? {} : { object: batch.object }),
     present: batch.present,
     ...(batch.objectPlace === undefined ? {} : { objectPlace: batch.objectPlace }),
   };
@@ -94,6 +98,7 @@ export function packSequences(sequences: readonly Sequence[], config: ModelConfi
     points: frames.points,
     pointCount: frames.pointCount,
     proprio: frames.proprio,
+    ...(frames.object === undefined ? {} : { object: frames.object }),
     actions,
     present: frames.present,
     ...(frames.objectPlace === undefined ? {} : { objectPlace: frames.objectPlace }),

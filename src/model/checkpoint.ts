@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfigInput } from '../core/index.js';
 import type { WorldModelOptions } from './worldModel.js';
 import { WorldModel } from './worldModel.js';
+import { MODEL_MODALITIES } from './frames.js';
 
 /**
  * Checkpoints are a directory: manifest.json (format, version, model config, and each
@@ -86,10 +87,12 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
 /**
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
- * none before the object head had one.
+ * none before the object head had one, and none before the object view (model.modalities.object).
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
-  const withObjectHead = 'objectHead' in config ? config : { ...config, objectHead: false };
+  const modalities = config.modalities ?? {};
+  const withObjectView = 'object' in modalities ? config : { ...config, modalities: { ...modalities, object: false } };
+  const withObjectHead = 'objectHead' in withObjectView ? withObjectView : { ...withObjectView, objectHead: false };
   const image = withObjectHead.image ?? {};
   if ('keypoints' in image) return withObjectHead;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
@@ -146,6 +149,14 @@ function assign(model: WorldModel, dir: string, manifest: CheckpointManifest, we
     if (entry === undefined) {
       throw new CheckpointError(`checkpoint ${manifestPath}: variable '${name}' is missing (model expects shape [${expected.join(', ')}])`);
     }
+    const legacy = legacyModalityStatistics(name, entry.shape, expected);
+    if (legacy && entry.offset + 4 * entry.shape[0] <= weights.byteLength) {
+      // Written when there were three modalities: the fourth (object) keeps its initial statistics.
+      const out = Float32Array.from(model.params.get(name).dataSync());
+      for (let i = 0; i < entry.shape[0]; i++) out[i] = view.getFloat32(entry.offset + 4 * i, true);
+      values.set(name, out);
+      continue;
+    }
     if (entry.shape.length !== expected.length || entry.shape.some((d, i) => d !== expected[i])) {
       throw new CheckpointError(
         `checkpoint ${manifestPath}: variable '${name}' has shape [${entry.shape.join(', ')}] ` +
@@ -171,6 +182,11 @@ function assign(model: WorldModel, dir: string, manifest: CheckpointManifest, we
       variable.assign(tf.tensor(v, variable.shape, 'float32'));
     }
   });
+}
+
+/** A per-modality fusion statistic written with fewer modalities than MODEL_MODALITIES now has (new ones are appended). */
+function legacyModalityStatistics(name: string, written: readonly number[], expected: readonly number[]): boolean {
+  return name.startsWith('fusion.') && written.length === 1 && expected.length === 1 && written[0] < expected[0] && expected[0] === MODEL_MODALITIES.length;
 }
 
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {

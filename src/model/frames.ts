@@ -1,10 +1,14 @@
 import type { ModelConfig, Observation, RgbImage } from '../core/index.js';
-import { perceiveCloud, perceivedObject } from '../perception/index.js';
+import { perceiveCloud, perceivedObjectView } from '../perception/index.js';
 import { proprioVector } from './proprioVector.js';
 
-/** The modalities the world model fuses (depth arrives as a point cloud). */
-export type ModelModality = 'rgb' | 'points' | 'proprio';
-export const MODEL_MODALITIES: readonly ModelModality[] = ['rgb', 'points', 'proprio'];
+/**
+ * The modalities the world model fuses (depth arrives as a point cloud; 'object' is the
+ * perceived object's own points, model.objectView). New ones go last: checkpoints keep
+ * per-modality statistics in this order.
+ */
+export type ModelModality = 'rgb' | 'points' | 'proprio' | 'object';
+export const MODEL_MODALITIES: readonly ModelModality[] = ['rgb', 'points', 'proprio', 'object'];
 
 /**
  * Raw inputs of `count` frames, packed row-major in sensor units; the model normalises
@@ -20,6 +24,8 @@ export interface ModelFrames {
   readonly pointCount?: number;
   /** [count, proprio.dim], laid out by proprioLayout. */
   readonly proprio?: Float32Array;
+  /** [count, objectView.count, 3] the object view: the perceived object's points relative to its middle, metres. */
+  readonly object?: Float32Array;
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
   /**
    * [count, 3] where perception sees the object in each frame's cloud (base frame, metres),
@@ -43,7 +49,9 @@ export function framesFromObservations(observations: readonly Observation[], con
   const rgb = on.rgb ? new Uint8Array(n * s * s * 3) : undefined;
   const points = on.points ? new Float32Array(n * np * 3) : undefined;
   const proprio = on.proprio ? new Float32Array(n * pd) : undefined;
-  const present = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n) };
+  const no = config.objectView.count;
+  const object = on.object ? new Float32Array(n * no * 3) : undefined;
+  const present = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n), object: new Uint8Array(n) };
   const objectPlace = config.objectHead ? new Float32Array(n * 3).fill(Number.NaN) : undefined;
   observations.forEach((obs, i) => {
     if (rgb !== undefined && obs.rgb !== undefined) {
@@ -54,14 +62,20 @@ export function framesFromObservations(observations: readonly Observation[], con
       const out = points.subarray(i * np * 3, (i + 1) * np * 3);
       present.points[i] = perceiveCloud(obs.points, config.perception, np, obs.robotShapes, out).kept > 0 ? 1 : 0;
     }
-    const place = objectPlace !== undefined && obs.points !== undefined ? perceivedObject(obs, config.perception) : undefined;
-    if (place !== undefined) objectPlace?.set(place, 3 * i);
+    if (object !== undefined || objectPlace !== undefined) {
+      // One perception pass gives both the object view and the object head's label.
+      const view = obs.points === undefined ? undefined : perceivedObjectView(obs, config.perception, no, object?.subarray(i * no * 3, (i + 1) * no * 3));
+      if (view !== undefined) {
+        objectPlace?.set(view.middle, 3 * i);
+        present.object[i] = object === undefined ? 0 : 1;
+      }
+    }
     if (proprio !== undefined && obs.proprio !== undefined) {
       proprioVector(obs.proprio, pd, proprio, i * pd);
       present.proprio[i] = 1;
     }
   });
-  return { count: n, rgb, points, pointCount: np, proprio, present, ...(objectPlace === undefined ? {} : { objectPlace }) };
+  return { count: n, rgb, points, pointCount: np, proprio, ...(object === undefined ? {} : { object }), present, ...(objectPlace === undefined ? {} : { objectPlace }) };
 }
 
 /** Rows of `objectPlace` ([*, 3], NaN where no object was seen) and 1/0 for whether each has a place. */

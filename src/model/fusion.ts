@@ -100,7 +100,7 @@ export class PrecisionFusion {
    * from its own observation (each in [0, 1]); 'concat': 1 for every modality.
    */
   weights(): FusionWeights {
-    const out: FusionWeights = { rgb: 0, points: 0, proprio: 0 };
+    const out: FusionWeights = { rgb: 0, points: 0, proprio: 0, object: 0 };
     if (this.kind === 'concat') {
       for (const m of this.modalities) out[m] = 1;
       return out;
@@ -130,7 +130,7 @@ export class PrecisionFusion {
   /** Running mean squared prediction error per modality (1 before any update). */
   errors(): FusionWeights {
     const err = this.#store.get('fusion.error').dataSync();
-    return { rgb: err[0], points: err[1], proprio: err[2] };
+    return { rgb: err[0], points: err[1], proprio: err[2], object: err[3] };
   }
 
   /**

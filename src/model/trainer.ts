@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, silentLogger } from '../core/index.js';
 import type { Logger } from '../core/index.js';
 import { Adam } from './adam.js';
-import { augmentImages, augments } from './augment.js';
+import { augmentImages, augments, rotateObjectViews } from './augment.js';
 import { batchFrames } from './batch.js';
 import { sumOfSquares } from './engine/index.js';
 import type { TrainingBatch } from './batch.js';
@@ -68,11 +68,15 @@ export class Trainer {
     return this.#steps;
   }
 
-  /** The batch's frames with augmented training views of its images (model.augment). */
+  /** The batch's frames with augmented training views of its images and object views (model.augment). */
   #augment(frames: ModelFrames, batchSize: number, horizon: number): ModelFrames {
     const cfg = this.model.config;
-    if (frames.rgb === undefined || !augments(cfg.augment)) return frames;
-    return { ...frames, rgb: augmentImages(frames.rgb, batchSize, horizon + 1, cfg.image.size, cfg.augment, this.#augmentRng) };
+    const rgb = frames.rgb === undefined || !augments(cfg.augment) ? frames.rgb : augmentImages(frames.rgb, batchSize, horizon + 1, cfg.image.size, cfg.augment, this.#augmentRng);
+    const object =
+      frames.object === undefined || cfg.augment.objectYaw === 0
+        ? frames.object
+        : rotateObjectViews(frames.object, frames.count, cfg.objectView.count, cfg.augment.objectYaw, this.#augmentRng);
+    return { ...frames, rgb, ...(object === undefined ? {} : { object }) };
   }
 
   trainStep(batch: TrainingBatch): LossTerms {

@@ -103,6 +103,7 @@ export class WorldModel {
     if (cfg.modalities.rgb) encoders.push(imageEncoder(store, cfg));
     if (cfg.modalities.points) encoders.push(pointEncoder(store, cfg));
     if (cfg.modalities.proprio && this.proprioNorm !== undefined) encoders.push(proprioEncoder(store, cfg, this.proprioNorm));
+    if (cfg.modalities.object) encoders.push(pointEncoder(store, cfg, 'object'));
     if (encoders.length === 0) throw new RangeError('world model config: model.modalities enables no modality');
     this.encoders = encoders;
     this.fusion = new PrecisionFusion(store, encoders.map((e) => e.modality), { ...cfg.fusion, latentDim: cfg.latentDim });

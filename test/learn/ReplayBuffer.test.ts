@@ -71,7 +71,8 @@ describe('ReplayBuffer', () => {
     const capacity = 12;
     const buffer = new ReplayBuffer(model, capacity);
     const s = model.image.size;
-    const perFrame = s * s * 3 + model.points.count * 3 * 4 + P * 4 + 3 /* presence */ + A * 4 + 1 + 8 + 4 + 3 * 4 /* object place */;
+    const objectView = model.objectView.count * 3 * 4;
+    const perFrame = s * s * 3 + model.points.count * 3 * 4 + P * 4 + objectView + 4 /* presence */ + A * 4 + 1 + 8 + 4 + 3 * 4 /* object place */;
     assert.equal(buffer.bytes, capacity * perFrame);
     const bytes = buffer.bytes;
     for (let i = 0; i < 3 * capacity + 5; i++) buffer.add(tagged(0, i), actionOf(i), 0);

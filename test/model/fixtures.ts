@@ -9,7 +9,11 @@ export async function useWasm(): Promise<void> {
   await initBackend({ backend: 'wasm' });
 }
 
-/** A small model of every modality: 8x8 RGB in 4x4 patches, 16 points, 3 joints. */
+/**
+ * A small model of the three sensor modalities: 8x8 RGB in 4x4 patches, 16 points, 3 joints.
+ * No object view: synthetic clouds hold no object for perception to find (tests that want
+ * one turn it on).
+ */
 export function tinyConfig(overrides: ModelConfigInput = {}): ModelConfigInput {
   return {
     latentDim: 8,
@@ -22,6 +26,7 @@ export function tinyConfig(overrides: ModelConfigInput = {}): ModelConfigInput {
     // Synthetic clouds are random points, not a tabletop: no workspace crop or plane.
     perception: { enabled: false },
     ...overrides,
+    modalities: { object: false, ...overrides.modalities },
   };
 }
 

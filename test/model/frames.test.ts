@@ -26,7 +26,7 @@ test('clouds go through the perception stage: the workspace crop keeps the point
       { stamp: header.stamp, points: { ...header, count: 4, positions } },
       { stamp: header.stamp, points: { ...header, count: 1, positions: Float32Array.from([-1, 0, 0]) } },
     ],
-    { ...config, modalities: { rgb: false, points: true, proprio: false } },
+    { ...config, modalities: { rgb: false, points: true, proprio: false, object: false } },
   );
   const kept = Array.from(frames.points!.subarray(0, 12));
   for (let i = 0; i < 4; i++) assert.ok(kept[3 * i] >= 0.3 && kept[3 * i] <= 0.4 + 1e-6, `sample ${i} is one of the inside points`);

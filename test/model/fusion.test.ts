@@ -49,7 +49,9 @@ describe('PrecisionFusion', () => {
   test('sharpness 0 gives equal weights whatever the errors', () => {
     const { store, f } = fusion({ momentum: 0.5, sharpness: 0 });
     f.update({ prediction: { rgb: 100, points: 0.01, proprio: 1 } });
-    for (const v of Object.values(f.weights())) assert.ok(Math.abs(v - 1 / 3) < 1e-9);
+    const { object, ...sensors } = f.weights();
+    assert.equal(object, 0, 'no encoder, no weight');
+    for (const v of Object.values(sensors)) assert.ok(Math.abs(v - 1 / 3) < 1e-9);
     store.dispose();
   });
 
@@ -76,7 +78,7 @@ describe('PrecisionFusion', () => {
       const model = new WorldModel(
         {
           latentDim: 16,
-          modalities: { rgb: false, points: true, proprio: true },
+          modalities: { rgb: false, points: true, proprio: true, object: false },
           proprio: { dim: 10, hidden: 32 },
           points: { count: 16, hidden: [16, 32] },
           actionDim: 2,

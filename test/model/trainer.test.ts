@@ -12,7 +12,7 @@ import { evaluate, SyntheticWorld } from './syntheticWorld.js';
 function linearWorldConfig(loss: ModelConfigInput['loss'] = {}): ModelConfigInput {
   return {
     latentDim: 16,
-    modalities: { rgb: false, points: false, proprio: true },
+    modalities: { rgb: false, points: false, proprio: true, object: false },
     proprio: { dim: 10, hidden: 32 },
     actionDim: 2,
     predictor: { width: 64, depth: 2 },

@@ -44,7 +44,7 @@ describe('WorldModel', () => {
 
   test('a missing modality is estimated from the others, not encoded as zeros', () => {
     // The proprio part is the proprio embedding itself; the camera parts are estimates from it.
-    const proprioOnly = new WorldModel(tinyConfig({ modalities: { rgb: false, points: false, proprio: true } }), { seed: 3 });
+    const proprioOnly = new WorldModel(tinyConfig({ modalities: { rgb: false, points: false, proprio: true, object: false } }), { seed: 3 });
     const a = model.encodeObservation(observation(2, ['proprio']));
     const b = proprioOnly.encodeObservation(observation(2, ['proprio']));
     const [start, size] = model.fusion.partOf('proprio');
@@ -144,9 +144,9 @@ describe('WorldModel', () => {
   });
 
   test('starts trusting every modality fully (gated), or with equal weights (precision)', () => {
-    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1 });
-    const two = new WorldModel(tinyConfig({ modalities: { rgb: false, points: true, proprio: true }, fusion: { kind: 'precision' } }));
-    assert.deepEqual(two.fusionWeights(), { rgb: 0, points: 0.5, proprio: 0.5 });
+    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1, object: 0 });
+    const two = new WorldModel(tinyConfig({ modalities: { rgb: false, points: true, proprio: true, object: false }, fusion: { kind: 'precision' } }));
+    assert.deepEqual(two.fusionWeights(), { rgb: 0, points: 0.5, proprio: 0.5, object: 0 });
     two.dispose();
   });
 
@@ -166,7 +166,7 @@ describe('WorldModel', () => {
       /'model\.image\.patchSize': image\.size must be a multiple of image\.patchSize/,
     );
     assert.throws(() => new WorldModel({ latentDim: 0 }), /'model\.latentDim'/);
-    assert.throws(() => new WorldModel({ modalities: { rgb: false, points: false, proprio: false } }), /enables no modality/);
+    assert.throws(() => new WorldModel({ modalities: { rgb: false, points: false, proprio: false, object: false } }), /enables no modality/);
     assert.throws(() => new WorldModel({ proprio: { dim: 11 } }), /'model\.proprio\.dim': proprio\.dim must be even/);
   });
 });

@@ -114,7 +114,7 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--seeds <list>', 'comma-separated seeds, every arm runs each (default 1,2,3, quick 1)')
       .option('--steps <n>', 'practice budget of every run in environment steps (default 1000, quick 48)')
       .option('--minutes <m>', 'practice budget of every run in minutes instead (not reproducible)')
-      .option('--arms <list>', 'arms to run (default all): full, passive, no_points, concat, averaged, gated_noise, concat_noise, gated_dropout, concat_dropout, ema')
+      .option('--arms <list>', 'arms to run (default all): full, passive, no_points, no_object_view, concat, averaged, gated_noise, concat_noise, gated_dropout, concat_dropout, ema')
       .option('--tasks <list>', 'tasks evaluated in closed loop', 'reach')
       .option('--eval-episodes <n>', 'evaluation episodes per task (default 8, quick 2)')
       .option('--learner-steps <n>', 'learner steps after each practice episode (default 24, quick 3)')

@@ -25,6 +25,12 @@ export const modelConfigSchema = z
         rgb: z.boolean().default(true),
         points: z.boolean().default(true),
         proprio: z.boolean().default(true),
+        /**
+         * The object view (objectView below): the perceived object's own points, centred on
+         * it, through an encoder of their own, so that the latent has a part for what the
+         * object is (its shape and size) besides the scene cloud's part, which says where things are.
+         */
+        object: z.boolean().default(true),
       })
       .prefault({}),
     image: z
@@ -56,6 +62,19 @@ export const modelConfigSchema = z
         /** Points per cloud fed to the encoder (clouds are subsampled or cycled to this count). */
         count: z.number().int().min(1).max(200000).default(512),
         /** Widths of the shared per-point MLP before the symmetric max pooling (DP3 uses 64-128-256). */
+        hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([64, 128]),
+      })
+      .prefault({}),
+    /**
+     * The object view (perception's perceivedObjectView): the largest resting object's points at
+     * the cloud's full density, relative to its middle, farthest-point-sampled to `count`.
+     * A PointNet of its own reads them; training views rotate each frame's object view about
+     * the vertical at random (augment.objectYaw), so that what its part keeps is the shape,
+     * not which way the object happens to face.
+     */
+    objectView: z
+      .strictObject({
+        count: z.number().int().min(1).max(4096).default(64),
         hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([64, 128]),
       })
       .prefault({}),
@@ -169,6 +188,8 @@ export const modelConfigSchema = z
         /** Saturation factor 1 ± this (toward or away from each pixel's grey). */
         saturation: z.number().min(0).max(1).default(0.4),
         shift: z.number().int().min(0).max(16).default(2),
+        /** Each frame's object view is turned about the vertical by a random angle up to this, radians (pi: any). */
+        objectYaw: z.number().min(0).max(Math.PI).default(Math.PI),
         /**
          * Augment the target frames too (each its own draw). Off: only the context frame is
          * jittered and shifted, and the predictor learns the clean next frames' embeddings.

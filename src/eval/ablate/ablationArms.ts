@@ -46,9 +46,10 @@ const CONCAT = 'model.fusion.kind=concat';
  * `ema` swaps VICReg's variance/covariance terms for an EMA target encoder (BYOL / I-JEPA style).
  */
 export const ABLATION_ARMS: readonly AblationArm[] = [
-  { name: 'full', description: 'the full model: RGB + points + proprio, one latent part per modality with reliability-gated cross-modal estimates, action-conditioned predictor, VICReg', overrides: [], sensors: 'clean' },
+  { name: 'full', description: 'the full model: RGB + points + proprio + the object view, one latent part per modality with reliability-gated cross-modal estimates, action-conditioned predictor, VICReg', overrides: [], sensors: 'clean' },
   { name: 'passive', description: 'predictor without the action (zero action), no inverse-dynamics head', overrides: ['model.predictor.actionConditioned=false', 'model.inverseHead=false'], sensors: 'clean' },
-  { name: 'no_points', description: 'without the point cloud (RGB + proprio)', overrides: ['model.modalities.points=false'], sensors: 'clean' },
+  { name: 'no_points', description: 'without the point cloud, whose object view goes with it (RGB + proprio)', overrides: ['model.modalities.points=false', 'model.modalities.object=false'], sensors: 'clean' },
+  { name: 'no_object_view', description: 'without the object view: the scene cloud alone speaks for the object', overrides: ['model.modalities.object=false'], sensors: 'clean' },
   { name: 'concat', description: 'the same parts side by side: no reliability gates, a missing modality zero-filled', overrides: [CONCAT], sensors: 'clean' },
   { name: 'averaged', description: 'the earlier design: one vector, the precision-weighted average of the embeddings', overrides: ['model.fusion.kind=precision'], sensors: 'clean' },
   { name: 'gated_noise', description: 'gated fusion, noisy sensors', overrides: [], sensors: 'noise' },

@@ -71,7 +71,7 @@ export function ablationMarkdown(report: AblationReport, meta: OnlineReportMeta)
     '## Every run',
     '',
     markdownTable(
-      ['arm', 'seed', ...tasks, 'probe', 'episodes', 'learner steps', 'last prediction loss', 'state std', 'fusion weights (rgb/points/proprio)', 'seconds'],
+      ['arm', 'seed', ...tasks, 'probe', 'episodes', 'learner steps', 'last prediction loss', 'state std', 'fusion weights (rgb/points/proprio/object)', 'seconds'],
       report.runs.map((r) => [
         r.arm,
         String(r.seed),
@@ -81,7 +81,7 @@ export function ablationMarkdown(report: AblationReport, meta: OnlineReportMeta)
         String(r.learnerSteps),
         r.finalPredictionLoss === null ? '-' : r.finalPredictionLoss.toFixed(4),
         r.finalStateStd === null ? '-' : r.finalStateStd.toFixed(3),
-        ['rgb', 'points', 'proprio'].map((m) => (r.fusionWeights[m] ?? 0).toFixed(2)).join(' / '),
+        ['rgb', 'points', 'proprio', 'object'].map((m) => (r.fusionWeights[m] ?? 0).toFixed(2)).join(' / '),
         r.durationS.toFixed(0),
       ]),
     ),

@@ -51,12 +51,13 @@ export function keepModalities(frames: ModelFrames, keep: readonly ModelModality
     ...(keep.includes('rgb') && frames.rgb !== undefined ? { rgb: frames.rgb } : {}),
     ...(keep.includes('points') && frames.points !== undefined ? { points: frames.points } : {}),
     ...(keep.includes('proprio') && frames.proprio !== undefined ? { proprio: frames.proprio } : {}),
+    ...(keep.includes('object') && frames.object !== undefined ? { object: frames.object } : {}),
     ...(frames.present ? { present: frames.present } : {}),
   };
 }
 
 /** Rows `rows` of packed frames, as new frames (copies). */
-export function selectFrames(frames: ModelFrames, rows: readonly number[], sizes: { rgb: number; points: number; proprio: number }): ModelFrames {
+export function selectFrames(frames: ModelFrames, rows: readonly number[], sizes: Record<ModelModality, number>): ModelFrames {
   const pick = <T extends Uint8Array | Float32Array>(data: T | undefined, size: number, make: (n: number) => T): T | undefined => {
     if (data === undefined) return undefined;
     const out = make(rows.length * size);
@@ -73,6 +74,7 @@ export function selectFrames(frames: ModelFrames, rows: readonly number[], sizes
     rgb: pick(frames.rgb, sizes.rgb, (n) => new Uint8Array(n)),
     points: pick(frames.points, sizes.points, (n) => new Float32Array(n)),
     proprio: pick(frames.proprio, sizes.proprio, (n) => new Float32Array(n)),
+    ...(frames.object === undefined ? {} : { object: pick(frames.object, sizes.object, (n) => new Float32Array(n)) }),
     present,
   };
 }

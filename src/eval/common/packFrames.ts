@@ -1,6 +1,7 @@
 import type { ModelConfig } from '../../core/config/modelConfig.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
 import { compactFrameSizes } from '../../learn/CompactFrame.js';
+import { MODEL_MODALITIES } from '../../model/index.js';
 import type { ModelFrames, ModelModality } from '../../model/index.js';
 
 /** Packs compact frames into the model's row-major ModelFrames (a modality a frame lacks is masked). */
@@ -8,23 +9,21 @@ export function packFrames(frames: readonly CompactFrame[], config: ModelConfig)
   const n = frames.length;
   const sizes = compactFrameSizes(config);
   const on = config.modalities;
-  const rgb = on.rgb ? new Uint8Array(n * sizes.rgb) : undefined;
-  const points = on.points ? new Float32Array(n * sizes.points) : undefined;
-  const proprio = on.proprio ? new Float32Array(n * sizes.proprio) : undefined;
-  const present: Record<ModelModality, Uint8Array> = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n) };
+  const data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array; object?: Float32Array } = {
+    ...(on.rgb ? { rgb: new Uint8Array(n * sizes.rgb) } : {}),
+    ...(on.points ? { points: new Float32Array(n * sizes.points) } : {}),
+    ...(on.proprio ? { proprio: new Float32Array(n * sizes.proprio) } : {}),
+    ...(on.object ? { object: new Float32Array(n * sizes.object) } : {}),
+  };
+  const present = Object.fromEntries(MODEL_MODALITIES.map((m) => [m, new Uint8Array(n)])) as Record<ModelModality, Uint8Array>;
   frames.forEach((f, i) => {
-    if (rgb && f.rgb) {
-      rgb.set(f.rgb, i * sizes.rgb);
-      present.rgb[i] = 1;
-    }
-    if (points && f.points) {
-      points.set(f.points, i * sizes.points);
-      present.points[i] = 1;
-    }
-    if (proprio && f.proprio) {
-      proprio.set(f.proprio, i * sizes.proprio);
-      present.proprio[i] = 1;
+    for (const m of MODEL_MODALITIES) {
+      const values = f[m];
+      const target = data[m];
+      if (target === undefined || values === undefined) continue;
+      target.set(values, i * sizes[m]);
+      present[m][i] = 1;
     }
   });
-  return { count: n, rgb, points, pointCount: config.points.count, proprio, present };
+  return { count: n, ...data, pointCount: config.points.count, present };
 }

@@ -38,6 +38,9 @@ export interface HistogramSpec {
 /** The tabletop in front of the arm, finely binned in height where objects differ. */
 export const TABLETOP_HISTOGRAM: HistogramSpec = { min: [0.15, -0.3, 0.002], max: [0.55, 0.3, 0.12], bins: [8, 8, 8] };
 
+/** The object view (points relative to the object's middle): a 10 cm cube, 1.7 cm cells. */
+export const OBJECT_VIEW_HISTOGRAM: HistogramSpec = { min: [-0.05, -0.05, -0.05], max: [0.05, 0.05, 0.05], bins: [6, 6, 6] };
+
 /** Clouds [n, count, 3] -> [n, bx * by * bz]: the fraction of each cloud's points in each cell (outside points are ignored). */
 export function pointHistogram(points: Float32Array, n: number, count: number, spec: HistogramSpec = TABLETOP_HISTOGRAM): Float64Array {
   if (points.length !== n * count * 3) throw new RangeError(`pointHistogram: ${points.length} values, expected ${n} x ${count} x 3`);

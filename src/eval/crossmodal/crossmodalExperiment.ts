@@ -170,7 +170,7 @@ export function runCrossmodalExperiment(env: SimEnv, models: ExperimentModels, o
 
   // (b) SOM on the JEPA camera-only latent, trained and random encoder
   fitInputStats(models.random, packFrames(poses.frames.slice(0, nTrain), config));
-  const camera = keepModalities(frames, ['rgb', 'points']);
+  const camera = keepModalities(frames, ['rgb', 'points', 'object']);
   const proprioOnly = keepModalities(frames, ['proprio']);
   for (const [encoder, model] of [['trained', models.trained], ['random', models.random]] as const) {
     const lat = encodeLatents(model, camera);

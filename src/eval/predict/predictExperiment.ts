@@ -9,6 +9,7 @@ import { babbleEpisodes } from '../common/babble.js';
 import type { BabbleEpisode } from '../common/babble.js';
 import { encodeLatents } from '../common/encodeLatents.js';
 import type { Latents } from '../common/encodeLatents.js';
+import { MODEL_MODALITIES } from '../../model/frames.js';
 import type { ModelFrames } from '../../model/frames.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
@@ -240,7 +241,7 @@ type Pick = (x: Latents, split: string) => Float32Array;
 function representations(l: Latents, cameras: Map<string, Float32Array> | undefined): Array<[string, Pick, number]> {
   const out: Array<[string, Pick, number]> = [['fused', (x) => x.state, l.dim]];
   if (cameras !== undefined) out.push(['fused, cameras only', (_, split) => cameras.get(split)!, l.dim]);
-  for (const m of ['rgb', 'points', 'proprio'] as const) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!, l.embeddingDim]);
+  for (const m of MODEL_MODALITIES) if (l.modalities[m] !== undefined) out.push([m, (x) => x.modalities[m]!, l.embeddingDim]);
   return out;
 }
 

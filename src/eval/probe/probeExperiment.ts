@@ -9,7 +9,7 @@ import { encodeLatents } from '../common/encodeLatents.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
 import { packFrames } from '../common/packFrames.js';
-import { pixelFeatures, pointHistogram } from '../common/rawFeatures.js';
+import { OBJECT_VIEW_HISTOGRAM, pixelFeatures, pointHistogram } from '../common/rawFeatures.js';
 import { fitStandardizer, meanStd } from '../common/stats.js';
 import { probeScenes } from './probeScenes.js';
 import type { ProbeScenes, ProbeView } from './probeScenes.js';
@@ -78,8 +78,9 @@ const TEST_SEED = 12_000_000;
  * known shape (the class); a labelled pool from the training split supplies 1, 5, 10 (or
  * all) examples per class to a linear probe (closed-form ridge onto one-hot labels) and a
  * k-NN classifier; accuracy is measured on fresh training-split scenes and on each unseen
- * split. Representations: the trained encoder's fused state and per-modality embeddings,
- * the same for a randomly initialised encoder, and raw pixels / raw points. Features are
+ * split. Representations: the trained encoder's fused state and per-modality embeddings
+ * (the object view's among them), the same for a randomly initialised encoder, and raw
+ * pixels / raw points / the raw object view (an occupancy histogram of its centred points). Features are
  * standardised with the statistics of the (unlabelled) pool. Few-shot draws repeat over
  * seeds; every random choice comes from `seed`.
  */
@@ -117,7 +118,7 @@ export function runProbeExperiment(env: SimEnv, models: ExperimentModels, option
     for (const [name, model] of [['trained', models.trained], ['random', models.random]] as const) {
       const lat = encodeLatents(model, frames);
       out.set(`${name} fused`, { x: Float64Array.from(lat.state), d: lat.dim });
-      for (const m of ['rgb', 'points'] as const) {
+      for (const m of ['rgb', 'points', 'object'] as const) {
         const e = lat.modalities[m];
         if (e !== undefined) out.set(`${name} ${m}`, { x: Float64Array.from(e), d: lat.embeddingDim });
       }
@@ -128,6 +129,10 @@ export function runProbeExperiment(env: SimEnv, models: ExperimentModels, option
     if (frames.points !== undefined) {
       const hist = pointHistogram(frames.points, frames.count, config.points.count);
       out.set('raw points', { x: hist, d: hist.length / frames.count });
+    }
+    if (frames.object !== undefined) {
+      const hist = pointHistogram(frames.object, frames.count, config.objectView.count, OBJECT_VIEW_HISTOGRAM);
+      out.set('raw object view', { x: hist, d: hist.length / frames.count });
     }
     return out;
   };

@@ -8,15 +8,21 @@ import { RunningNormalizer } from '../normalizer.js';
 import type { ParamStore } from '../paramStore.js';
 import type { ModalityEncoder } from './modalityEncoder.js';
 
-const PREFIX = 'enc.points';
+/** Which point set an encoder reads: the scene cloud ('points') or the object view ('object'). */
+type PointModality = 'points' | 'object';
 
 /**
  * PointNet-style encoder: a shared per-point MLP, then a symmetric max over points, so the
  * embedding ignores point order and any number of points can be fed (duplicates change nothing).
+ * The same design reads the scene cloud and the object view, each with its own weights.
  */
-export function pointEncoder(store: ParamStore, config: ModelConfig): ModalityEncoder {
-  const hidden = config.points.hidden;
-  const norm = new RunningNormalizer(store, 'norm.points', 3);
+export function pointEncoder(store: ParamStore, config: ModelConfig, modality: PointModality = 'points'): ModalityEncoder {
+  // 'objectView' for the object's: norm.object is the object head's label statistics.
+  const name = modality === 'points' ? 'points' : 'objectView';
+  const PREFIX = `enc.${name}`;
+  const hidden = modality === 'points' ? config.points.hidden : config.objectView.hidden;
+  const pointsPerFrame = (frames: ModelFrames): number => (modality === 'points' ? (frames.pointCount ?? config.points.count) : config.objectView.count);
+  const norm = new RunningNormalizer(store, `norm.${name}`, 3);
   let fanIn = 3;
   hidden.forEach((h, i) => {
     addDense(store, `${PREFIX}.mlp${i}`, fanIn, h);
@@ -25,11 +31,11 @@ export function pointEncoder(store: ParamStore, config: ModelConfig): ModalityEn
   addLayerNorm(store, `${PREFIX}.ln`, fanIn);
   addDense(store, `${PREFIX}.head`, fanIn, config.latentDim, 1);
   return {
-    modality: 'points',
+    modality,
     prefix: PREFIX,
     input(frames, rows) {
-      const n = frames.pointCount ?? config.points.count;
-      return tf.tensor3d(gatherRows(frames.points, frames.present?.points, rows, n * 3), [rows.length, n, 3]);
+      const n = pointsPerFrame(frames);
+      return tf.tensor3d(gatherRows(frames[modality], frames.present?.[modality], rows, n * 3), [rows.length, n, 3]);
     },
     apply(w, input) {
       return tf.tidy(() => {
@@ -42,12 +48,13 @@ export function pointEncoder(store: ParamStore, config: ModelConfig): ModalityEn
       });
     },
     observe(frames: ModelFrames, rows) {
-      if (frames.points === undefined) return;
-      const n = frames.pointCount ?? config.points.count;
-      const mask = frames.present?.points;
+      const values = frames[modality];
+      if (values === undefined) return;
+      const n = pointsPerFrame(frames);
+      const mask = frames.present?.[modality];
       const kept = rows.filter((r) => mask === undefined || mask[r] !== 0);
       // Every point row of every kept frame is one sample of the coordinate statistics.
-      norm.update(gatherRows(frames.points, undefined, kept, n * 3));
+      norm.update(gatherRows(values, undefined, kept, n * 3));
     },
   };
 }

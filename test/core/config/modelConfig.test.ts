@@ -9,7 +9,7 @@ test('model config defaults: 64-dim latent, mixer on 64x64 in 8x8 patches, 512 p
   assert.equal(model.image.size / model.image.patchSize, 8);
   assert.equal(model.points.count, 512);
   assert.equal(model.predictor.kind, 'mlp');
-  assert.deepEqual(model.modalities, { rgb: true, points: true, proprio: true });
+  assert.deepEqual(model.modalities, { rgb: true, points: true, proprio: true, object: true });
   assert.equal(model.ema.enabled, false);
   assert.equal(model.loss.targetGradient, false);
   assert.ok(Object.isFrozen(model.loss));

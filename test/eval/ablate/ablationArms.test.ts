@@ -73,7 +73,7 @@ describe('model switches the arms use', () => {
     assert.equal(model.fusion.kind, 'concat');
     assert.equal(model.latentDim, gated.latentDim, 'same state size as the gated fusion it is compared with');
     assert.ok(!model.params.has('fusion.impute.rgb.0.w') && gated.params.has('fusion.impute.rgb.0.w'), 'only the gated fusion estimates parts');
-    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1 });
+    assert.deepEqual(model.fusionWeights(), { rgb: 1, points: 1, proprio: 1, object: 0 });
     const full = [observation(1), observation(2)];
     assertNoLeak('encode', () => {
       const a = take(model.encodeObservations(full));
