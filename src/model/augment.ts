@@ -92,9 +92,9 @@ function colourMap(config: AugmentConfig, rng: Rng, mean: number): { a: Float64A
 /**
  * Training views of object views ([frames, pointsPerView, 3], relative to the object's
  * middle): each frame's turned about the base frame's vertical by its own random angle within
- * ±maxYaw. Why per frame: a part that encoded which way the object faces could not predict
- * the next frame's (differently turned) view, so what stays predictable, and what the
- * variance term keeps apart across the batch, is the object's shape and size.
+ * ±maxYaw. The trainer turns the context frames only and asks for the untouched next views: a
+ * part that encoded which way the object faces could not foresee them, so what stays
+ * predictable, and what the variance term keeps apart across the batch, is the object's shape and size.
  * Returns a new array; `object` is left alone.
  */
 export function rotateObjectViews(object: Float32Array, frames: number, pointsPerView: number, maxYaw: number, rng: Rng): Float32Array {

@@ -94,13 +94,24 @@ export function perceivedObjectView(observation: Observation, perception: Percep
   const cluster = restingClusters(observation, perception)[0];
   if (cloud === undefined || cluster === undefined) return undefined;
   const { samples, plane } = cluster;
-  const near = (perception.objects.clusterRadius / 2) ** 2;
+  const radius = perception.objects.clusterRadius / 2;
+  const near = radius ** 2;
   const ns = samples.length / 3;
+  // The samples' box grown by the radius: most of the cloud is rejected by six comparisons.
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let j = 0; j < ns; j++) {
+    for (let k = 0; k < 3; k++) {
+      lo[k] = Math.min(lo[k], samples[3 * j + k] - radius);
+      hi[k] = Math.max(hi[k], samples[3 * j + k] + radius);
+    }
+  }
   const p = cloud.positions;
   const members: number[] = [];
   for (let i = 0; i < cloud.count; i++) {
     const x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
-    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) continue;
+    // NaN fails every comparison, so non-finite points are rejected here too.
+    if (!(x >= lo[0] && x <= hi[0] && y >= lo[1] && y <= hi[1] && z >= lo[2] && z <= hi[2])) continue;
     if (plane !== undefined && plane.normal[0] * x + plane.normal[1] * y + plane.normal[2] * z + plane.offset <= perception.supportPlane.tolerance) continue;
     for (let j = 0; j < ns; j++) {
       if ((x - samples[3 * j]) ** 2 + (y - samples[3 * j + 1]) ** 2 + (z - samples[3 * j + 2]) ** 2 <= near) {

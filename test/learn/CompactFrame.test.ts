@@ -3,7 +3,10 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, test } from 'node:test';
 import { checkCompactFrame, compactFrame, compactFrameSizes, compactFrameTransferList } from '../../src/learn/index.js';
 import type { CompactFrame } from '../../src/learn/index.js';
+import { simConfigSchema } from '../../src/core/index.js';
 import { framesFromObservations } from '../../src/model/index.js';
+import { perceivedObjectView } from '../../src/perception/index.js';
+import { SimEnv } from '../../src/sim/index.js';
 import { observation } from '../model/fixtures.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
 
@@ -33,6 +36,25 @@ describe('compactFrame', () => {
     assert.equal(frame.rgb?.length, sizes.rgb);
     assert.equal(frame.points?.length, sizes.points);
     assert.equal(frame.proprio?.length, sizes.proprio);
+  });
+
+  test('on a real tabletop cloud: the object view and the object place come from one perception of the object', async () => {
+    const env = await SimEnv.create(simConfigSchema.parse({}));
+    try {
+      const config = tinyConfig().model;
+      const obs = env.reset(3000, { task: 'push' });
+      const frame = compactFrame(obs, config);
+      const view = perceivedObjectView(obs, config.perception, config.objectView.count);
+      assert.ok(view !== undefined && frame.object !== undefined && frame.objectPlace !== undefined);
+      assert.equal(frame.object.length, compactFrameSizes(config).object);
+      assert.deepEqual(frame.object, view.points);
+      assert.deepEqual(Array.from(frame.objectPlace), Array.from(Float32Array.from(view.middle)));
+      const off = tinyConfig('model.modalities.object=false').model;
+      assert.equal(compactFrame(obs, off).object, undefined, 'no object view where the model has no encoder for it');
+      assert.ok(compactFrame(obs, off).objectPlace !== undefined, 'the object head still gets its label');
+    } finally {
+      env.close();
+    }
   });
 
   test('leaves out missing modalities, clouds with no finite point, and modalities the model does not encode', () => {

@@ -66,6 +66,8 @@ export function copyFrame(frame: CompactFrame): CompactFrame {
     ...(frame.rgb ? { rgb: frame.rgb.slice() } : {}),
     ...(frame.points ? { points: frame.points.slice() } : {}),
     ...(frame.proprio ? { proprio: frame.proprio.slice() } : {}),
+    ...(frame.object ? { object: frame.object.slice() } : {}),
+    ...(frame.objectPlace ? { objectPlace: frame.objectPlace.slice() } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { modelConfigSchema, Rng } from '../../src/core/index.js';
-import { augmentImages, augments } from '../../src/model/augment.js';
+import { augmentImages, augments, rotateObjectViews } from '../../src/model/augment.js';
 
 const SIZE = 8;
 const FRAME = SIZE * SIZE * 3;
@@ -94,5 +94,35 @@ describe('augmentImages', () => {
 
   test('a buffer of the wrong size is refused, naming the sizes', () => {
     assert.throws(() => augmentImages(new Uint8Array(10), 2, 3, SIZE, off, new Rng(1)), /10 bytes for 2 x 3 frames of 8x8x3/);
+  });
+});
+
+describe('rotateObjectViews', () => {
+  const views = 3;
+  const perView = 4;
+  const object = new Rng(4).fillUniform(new Float32Array(views * perView * 3), -0.03, 0.03);
+
+  test('turns each view about the vertical: heights and distances from the axis kept, angles drawn per view', () => {
+    const turned = rotateObjectViews(object, views, perView, Math.PI, new Rng(1));
+    assert.notEqual(turned, object);
+    const angles: number[] = [];
+    for (let p = 0; p < views * perView; p++) {
+      const [x, y, z] = object.subarray(3 * p, 3 * p + 3);
+      const [u, v, w] = turned.subarray(3 * p, 3 * p + 3);
+      assert.equal(w, z, 'height kept');
+      assert.ok(Math.abs(Math.hypot(u, v) - Math.hypot(x, y)) < 1e-6, 'distance from the axis kept');
+      angles.push(Math.atan2(x * v - y * u, x * u + y * v));
+    }
+    for (let f = 0; f < views; f++) {
+      const own = angles.slice(f * perView, (f + 1) * perView);
+      for (const a of own) assert.ok(Math.abs(a - own[0]) < 1e-5, `view ${f}: one angle for all its points`);
+    }
+    assert.ok(Math.abs(angles[0] - angles[perView]) > 1e-3 && Math.abs(angles[perView] - angles[2 * perView]) > 1e-3, 'each view its own angle');
+    assert.deepEqual(rotateObjectViews(object, views, perView, Math.PI, new Rng(1)), turned, 'the same seed turns them alike');
+  });
+
+  test('a zero range leaves the views as they are; a size mismatch is named', () => {
+    assert.deepEqual(rotateObjectViews(object, views, perView, 0, new Rng(1)), object);
+    assert.throws(() => rotateObjectViews(object, views, perView + 1, 1, new Rng(1)), /rotateObjectViews: 36 values for 3 views of 5 points/);
   });
 });

@@ -120,6 +120,25 @@ describe('checkpoint', () => {
     plain.dispose();
   });
 
+  test('a checkpoint written with three modalities loads without the object view, its fusion statistics kept', async () => {
+    const three = new WorldModel(tinyConfig(), { seed: 6 });
+    three.params.get('fusion.error').assign(tf.tensor1d([0.5, 0.25, 0.125, 1]));
+    const path = join(dir, 'three-modalities');
+    await saveCheckpoint(three, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { modalities: Record<string, unknown> }; variables: Array<{ name: string; shape: number[] }> };
+    // As written before the object view: no 'object' key, per-modality statistics of three entries.
+    delete manifest.config.modalities.object;
+    for (const v of manifest.variables) if (v.name.startsWith('fusion.') && v.shape.length === 1 && v.shape[0] === 4) v.shape = [3];
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.modalities.object, false, 'no object view before there was one');
+    assert.deepEqual(Array.from(take(loaded.params.get('fusion.error'))), [0.5, 0.25, 0.125, 1], 'three written, the fourth at its initial value');
+    assert.deepEqual(predictions(loaded), predictions(three));
+    loaded.dispose();
+    three.dispose();
+  });
+
   test('missing files are named by path', async () => {
     const empty = join(dir, 'nothing-here');
     const named = (e: unknown): boolean => e instanceof CheckpointError && e.message.includes(`missing file ${join(empty, 'manifest.json')}`);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { perceptionConfigSchema, simConfigSchema } from '../../src/core/index.js';
-import { perceivedClusters, perceivedObject, restingObjects } from '../../src/perception/index.js';
+import { perceivedClusters, perceivedObject, perceivedObjectView, restingObjects } from '../../src/perception/index.js';
+import { requireId } from '../../src/sim/mujoco.js';
 import { SimEnv } from '../../src/sim/index.js';
 
 let env: SimEnv;
@@ -43,4 +44,33 @@ test('perceivedObjects: no cloud, or nothing kept, is no object', () => {
   const empty = { ...obs.points!, count: 0, positions: new Float32Array(0) };
   assert.deepEqual(perceivedClusters({ ...obs, points: empty }, perception), []);
   assert.equal(perceivedObject({ ...obs, points: empty }, perception), undefined);
+});
+
+test('perceivedObjectView: the object\'s own points at full density, centred on its middle; none without an object', () => {
+  const { mj, model } = env.mujoco;
+  const objectBody = requireId(mj, model, 'body', 'object_0');
+  const bodyOf = model.geom_bodyid as Int32Array;
+  for (const [seed, shape] of [[3000, 'box'], [3004, 'sphere'], [3006, 'tee'], [3010, 'wedge']] as const) {
+    const obs = env.reset(seed, { task: 'push', shape });
+    const cloud = obs.points!;
+    // Labels from the simulator's segmentation: how many of the cloud's points lie on the object.
+    const onObject = Array.from(cloud.segments!).filter((g) => g >= 0 && bodyOf[g] === objectBody).length;
+    const view = perceivedObjectView(obs, perception, 64);
+    assert.ok(view !== undefined, `seed ${seed}: a view`);
+    assert.deepEqual(view.middle, perceivedObject(obs, perception));
+    assert.ok(view.kept >= 0.8 * onObject && view.kept <= 1.1 * onObject, `seed ${seed} (${shape}): ${view.kept} points kept of the ${onObject} on the object`);
+    assert.ok(view.kept > 64 / 4, `seed ${seed}: far more points than the scene-wide sampling leaves it`);
+    const truth = env.trueState().objects[0].position;
+    let mx = 0, my = 0;
+    for (let i = 0; i < 64; i++) {
+      const [x, y, z] = view.points.subarray(3 * i, 3 * i + 3);
+      mx += x / 64;
+      my += y / 64;
+      assert.ok(Math.hypot(x + view.middle[0] - truth[0], y + view.middle[1] - truth[1]) < 0.06 && Math.abs(z) < 0.06, `seed ${seed}: point ${i} is on the object`);
+    }
+    assert.ok(Math.hypot(mx, my) < 0.015, `seed ${seed}: centred (mean ${mx.toFixed(3)}, ${my.toFixed(3)})`);
+  }
+  const obs = env.reset(3000, { task: 'push' });
+  assert.equal(perceivedObjectView({ ...obs, points: undefined }, perception, 64), undefined);
+  assert.equal(perceivedObjectView({ ...obs, points: { ...obs.points!, count: 0, positions: new Float32Array(0) } }, perception, 64), undefined);
 });

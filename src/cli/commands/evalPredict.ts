@@ -4,7 +4,7 @@ import { predictMarkdown, predictPlots } from '../../eval/predict/predictReport.
 import type { Runtime } from '../runtime.js';
 import { runEvalCommand } from './evalCommon.js';
 import type { EvalCommonOptions } from './evalCommon.js';
-import { parseList, positiveInt } from './parseList.js';
+import { nonNegativeInt, parseList, positiveInt } from './parseList.js';
 
 export interface EvalPredictOptions extends EvalCommonOptions {
   horizon?: string;
@@ -12,6 +12,7 @@ export interface EvalPredictOptions extends EvalCommonOptions {
   tasks: string;
   fitEpisodes?: string;
   testEpisodes?: string;
+  pushEpisodes?: string;
   steps?: string;
 }
 
@@ -24,6 +25,7 @@ export async function evalPredict(runtime: Runtime, options: EvalPredictOptions)
       tasks: parseList(options.tasks, TASK_NAMES, 'task'),
       fitEpisodes: positiveInt(options.fitEpisodes ?? (quick ? '8' : '120'), '--fit-episodes'),
       testEpisodes: positiveInt(options.testEpisodes ?? (quick ? '2' : '12'), '--test-episodes'),
+      pushEpisodes: nonNegativeInt(options.pushEpisodes ?? (quick ? '2' : '12'), '--push-episodes'),
       steps: positiveInt(options.steps ?? (quick ? '12' : '20'), '--steps'),
       holdSteps: config.agent.exploration.babbleHoldSteps,
       seed: config.seed,

@@ -16,3 +16,10 @@ export function positiveInt(text: string, flag: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${text}'`);
   return v;
 }
+
+/** A command-line value that must be an integer >= 0; `flag` names it in the error. */
+export function nonNegativeInt(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`${flag} must be an integer >= 0, got '${text}'`);
+  return v;
+}

@@ -80,6 +80,7 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--tasks <list>', 'tasks of the babbling episodes', 'reach,push')
       .option('--fit-episodes <n>', 'training-split episodes the probes are fitted on (default 120, quick 8)')
       .option('--test-episodes <n>', 'held-out episodes per split (default 12, quick 2)')
+      .option('--push-episodes <n>', 'true-state scripted push episodes per split, for how well the model foresees the object moving (default 12, quick 2; 0: none)')
       .option('--steps <n>', 'actions per episode (default 20, quick 12)'),
   ).action(async (opts: EvalPredictOptions & ExperimentFlags) => {
     const { evalPredict } = await import('../commands/evalPredict.js');

@@ -5,7 +5,7 @@ import type { Rng } from '../../core/Rng.js';
 import { Babbler } from '../../agent/controllers/Babbler.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
-import type { SimEnv } from '../../sim/SimEnv.js';
+import type { SimEnv, TrueState } from '../../sim/SimEnv.js';
 
 /** One babbling episode as model-ready frames, with the true state beside each frame (for probes only). */
 export interface BabbleEpisode {
@@ -34,6 +34,11 @@ export interface BabbleOptions {
   readonly seedBase: number;
   readonly holdSteps: number;
   readonly rng: Rng;
+  /**
+   * Who acts, given the episode's task and the true state: a labelled data source for
+   * measurement (e.g. the true-state scripted pusher, so that objects move); babbling when omitted.
+   */
+  readonly actor?: (task: TaskName) => (state: TrueState) => Float32Array;
   readonly onEpisode?: (done: number, total: number) => void;
 }
 
@@ -49,6 +54,7 @@ export function babbleEpisodes(env: SimEnv, model: ModelConfig, options: BabbleO
     const task = options.tasks[e % options.tasks.length];
     const seed = options.seedBase + e;
     const babbler = new Babbler(env.actionSpace, options.holdSteps, options.rng.fork(`babble:${seed}`));
+    const act = options.actor?.(task);
     const frames: CompactFrame[] = [compactFrame(env.reset(seed, { task, split: options.split }), model)];
     const actions: Float32Array[] = [];
     const tool = new Float64Array((steps + 1) * 3);
@@ -64,7 +70,7 @@ export function babbleEpisodes(env: SimEnv, model: ModelConfig, options: BabbleO
     };
     record(0);
     for (let t = 1; t <= steps; t++) {
-      const result = env.step(babbler.next());
+      const result = env.step(act === undefined ? babbler.next() : act(env.trueState()));
       actions.push(Float32Array.from(result.action.values));
       frames.push(compactFrame(result.observation, model));
       record(t);

@@ -4,9 +4,12 @@ import { silentLogger } from '../../core/Logger.js';
 import { Rng } from '../../core/Rng.js';
 import { predictionErrorPerHorizon } from './predictionErrorPerHorizon.js';
 import type { HorizonError } from './predictionErrorPerHorizon.js';
-import type { SimEnv } from '../../sim/SimEnv.js';
+import { scriptedPolicy } from '../../sim/scriptedPolicy.js';
+import type { SimEnv, TrueState } from '../../sim/SimEnv.js';
 import { babbleEpisodes } from '../common/babble.js';
-import type { BabbleEpisode } from '../common/babble.js';
+import type { BabbleEpisode, BabbleOptions } from '../common/babble.js';
+import { objectMotionPerHorizon } from './objectMotion.js';
+import type { ObjectMotionCell } from './objectMotion.js';
 import { encodeLatents } from '../common/encodeLatents.js';
 import type { Latents } from '../common/encodeLatents.js';
 import { MODEL_MODALITIES } from '../../model/frames.js';
@@ -26,6 +29,11 @@ export interface PredictOptions {
   readonly fitEpisodes: number;
   /** Held-out babbling episodes per tested split. */
   readonly testEpisodes: number;
+  /**
+   * Push episodes per tested split acted by the true-state scripted pusher (a labelled data
+   * source, so that the object moves): how well the model foresees the object moving (objectMotion).
+   */
+  readonly pushEpisodes: number;
   /** Actions per episode. */
   readonly steps: number;
   readonly tasks: readonly TaskName[];
@@ -78,12 +86,15 @@ export interface PredictReport {
   readonly poses: readonly PoseCell[];
   /** Predicting the fit set's mean position: the floor of the pose probes. */
   readonly meanBaseline: readonly MeanBaselineCell[];
+  /** The trained model's object head on predicted states during scripted pushes, per split and horizon (none without an object head). */
+  readonly objectMotion: readonly ObjectMotionCell[];
   readonly data: { fitFrames: number; testFrames: Readonly<Record<string, number>> };
   readonly options: Omit<PredictOptions, 'logger' | 'onProgress'>;
 }
 
 const FIT_SEED = 21_000_000;
 const TEST_SEED = 22_000_000;
+const PUSH_SEED = 23_000_000;
 
 /**
  * How much of the world the representation holds and how well the predictor moves it:
@@ -96,14 +107,16 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
   const logger = options.logger ?? silentLogger;
   const config = models.trained.config;
   const rng = new Rng(options.seed).fork('predict');
-  const total = options.fitEpisodes + options.testEpisodes * options.splits.length + 1;
+  const total = options.fitEpisodes + (options.testEpisodes + options.pushEpisodes) * options.splits.length + 1;
   let done = 0;
   const tick = (line: string): void => options.onProgress?.(++done, total, line);
-  const collect = (split: SplitName, episodes: number, seedBase: number): BabbleEpisode[] =>
+  const collect = (split: SplitName, episodes: number, seedBase: number, actor?: BabbleOptions['actor']): BabbleEpisode[] =>
     babbleEpisodes(env, config, {
       episodes,
-      steps: options.steps,
-      tasks: options.tasks,
+      // A push takes the whole task episode: the pusher first goes behind the object.
+      ...(actor === undefined ? { steps: options.steps } : {}),
+      tasks: actor === undefined ? options.tasks : ['push'],
+      ...(actor === undefined ? {} : { actor }),
       split,
       seedBase,
       holdSteps: options.holdSteps,
@@ -112,6 +125,14 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
     });
   const fit = collect('train', options.fitEpisodes, FIT_SEED + options.seed * 1000);
   const tests = options.splits.map((split, i) => ({ split, episodes: collect(split, options.testEpisodes, TEST_SEED + i * 100_000 + options.seed * 1000) }));
+  const pusher = (): ((state: TrueState) => Float32Array) => {
+    const policy = scriptedPolicy('push', env.actionSpace);
+    return (state) => policy.act(state);
+  };
+  const pushes = options.pushEpisodes === 0 ? [] : options.splits.map((split, i) => ({ split, episodes: collect(split, options.pushEpisodes, PUSH_SEED + i * 100_000 + options.seed * 1000, pusher) }));
+  const objectMotion = pushes.flatMap((p) =>
+    objectMotionPerHorizon(models.trained, p.split, p.episodes, encodeLatents(models.trained, packFrames(p.episodes.flatMap((e) => e.frames), config)), options.horizon),
+  );
 
   const fitFrames = packFrames(fit.flatMap((e) => e.frames), config);
   fitInputStats(models.random, fitFrames, Float32Array.from(fit.flatMap((e) => e.actions.flatMap((a) => Array.from(a)))));
@@ -202,6 +223,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
     horizons,
     poses,
     meanBaseline,
+    objectMotion,
     data: { fitFrames: fitFrames.count, testFrames: Object.fromEntries(tests.map((t) => [t.split, t.episodes.reduce((n, e) => n + e.frames.length, 0)])) },
     options: recorded,
   };

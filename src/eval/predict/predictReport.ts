@@ -62,6 +62,16 @@ export function predictMarkdown(report: PredictReport, meta: ReportMeta): string
   };
   yawRows.push(['mean heading (floor)', ...splits.flatMap((s) => ['-', fmtNum(yawFloor(s), 1)])]);
   lines.push(markdownTable(['representation', ...splits.flatMap((s) => [`${s} R²`, `${s} error °`])], yawRows), '');
+  if (report.objectMotion.length > 0) {
+    lines.push(
+      '## Does the model foresee the object moving?',
+      '',
+      `Scripted push episodes (the true-state scripted pusher acts, a labelled data source so that the object moves; ${report.options.pushEpisodes} per split). Over the (start, horizon) pairs in which the object moved at least 1 cm horizontally: the trained object head's reading of the open-loop prediction, as a displacement from its reading of the start state, against the true displacement (cm). Copy-last (the object stays put) errs by the whole move. \`encoded next frame\`: the head's reading of the real next frame's encoding instead of the prediction, what the encoder allows at best. Direction: mean cosine between predicted and true moves (0: no predicted move).`,
+      '',
+    );
+    const rows = report.objectMotion.map((c) => [c.split, String(c.horizon), String(c.moves), fmtNum(c.meanMoveCm, 1), fmtNum(c.predictedErrorCm, 1), fmtNum(c.encodedErrorCm, 1), fmtNum(c.directionCosine, 2)]);
+    lines.push(markdownTable(['split', 'horizon', 'moves', 'true move cm (copy-last error)', 'predicted error cm', 'encoded next frame error cm', 'direction cosine'], rows), '');
+  }
   lines.push('![prediction error per horizon](plots/prediction_error.png)', '');
   return lines.join('\n');
 }

@@ -7,8 +7,9 @@ import { predictMarkdown, predictPlots } from '../../../src/eval/predict/predict
 import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
 
-const config = tinyConfig();
-const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
+// Push episodes run a whole task episode: long enough for the scripted pusher to reach the object and move it.
+const config = tinyConfig(['sim.episodeSteps=40']);
+const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, pushEpisodes: 2, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
 
 async function run(): Promise<PredictReport> {
   const setup = await tinySetup(config, { babbleEpisodes: 6, trainSteps: 120 });
@@ -53,6 +54,12 @@ test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the
   assert.deepEqual(camerasHand.map((p) => p.split), ['train', 'unseen_all']);
   const cm = (p: (typeof a.poses)[number]): number => (p.target === 'object yaw' ? Number.NaN : p.errorCm);
   assert.ok(cm(camerasHand[0]) > cm(fusedHand), `cameras only ${cm(camerasHand[0])} cm vs fused ${cm(fusedHand)} cm`);
+  // Scripted pushes move the object: every split and horizon has moves, measured against copy-last.
+  assert.deepEqual(a.objectMotion.map((c) => `${c.split} ${c.horizon}`), ['train 1', 'train 2', 'train 3', 'unseen_all 1', 'unseen_all 2', 'unseen_all 3']);
+  for (const c of a.objectMotion) {
+    assert.ok(c.moves > 0 && c.meanMoveCm >= 1, `${c.split} h${c.horizon}: ${c.moves} moves of ${c.meanMoveCm} cm`);
+    assert.ok(Number.isFinite(c.predictedErrorCm) && Number.isFinite(c.encodedErrorCm) && Math.abs(c.directionCosine) <= 1, JSON.stringify(c));
+  }
   const b = await run();
   assert.deepEqual(b, a, 'same seed, same report');
   const md = predictMarkdown(a, { command: 'jepa-agent eval predict', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'babbling', episodes: 6, frames: 78, steps: 120, seconds: 1 }, configSummary: '' });
@@ -61,5 +68,7 @@ test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the
   assert.match(md, /### object yaw\n[^#]*Symmetric shapes make yaw ambiguous/);
   assert.match(md, /\| representation \| train R² \| train error ° \| unseen_all R² \| unseen_all error ° \|/);
   assert.match(md, /\| trained fused \| -?\d+\.\d\d \| \d+\.\d ± \d+\.\d \| -?\d+\.\d\d \| \d+\.\d ± \d+\.\d \|\n(\|[^\n]*\n)*\| mean heading \(floor\) \| - \| \d+\.\d \|/);
+  assert.match(md, /## Does the model foresee the object moving\?/);
+  assert.match(md, /\| train \| 1 \| \d+ \| \d+\.\d \| \d+\.\d \| \d+\.\d \| -?\d\.\d\d \|/);
   assert.deepEqual(Object.keys(predictPlots(a)), ['prediction_error']);
 });
