@@ -2,7 +2,7 @@ import type { ModelConfig } from '../core/index.js';
 import type { Rng } from '../core/Rng.js';
 
 /** The view amplitudes (which frames get a view is the trainer's business: model.augment.targets). */
-export type AugmentConfig = Omit<ModelConfig['augment'], 'targets' | 'objectYaw'>;
+export type AugmentConfig = Omit<ModelConfig['augment'], 'targets' | 'objectYaw' | 'objectTurn'>;
 
 /**
  * Training views of a batch's images: a photometric jitter drawn for every frame on its own
@@ -91,21 +91,24 @@ function colourMap(config: AugmentConfig, rng: Rng, mean: number): { a: Float64A
 
 /**
  * Training views of object views ([frames, pointsPerView, 3], relative to the object's
- * middle): each frame's turned about the base frame's vertical by its own random angle within
- * ±maxYaw. The trainer turns the context frames only and asks for the untouched next views: a
- * part that encoded which way the object faces could not foresee them, so what stays
- * predictable, and what the variance term keeps apart across the batch, is the object's shape and size.
- * Returns a new array; `object` is left alone.
+ * middle): turned about the base frame's vertical by a random angle within ±maxYaw, one
+ * angle per `framesPerTurn` consecutive frames (1: every frame its own; H + 1: one per
+ * sequence). Returns a new array; `object` is left alone.
  */
-export function rotateObjectViews(object: Float32Array, frames: number, pointsPerView: number, maxYaw: number, rng: Rng): Float32Array {
+export function rotateObjectViews(object: Float32Array, frames: number, pointsPerView: number, maxYaw: number, rng: Rng, framesPerTurn = 1): Float32Array {
   if (object.length !== frames * pointsPerView * 3) {
     throw new RangeError(`rotateObjectViews: ${object.length} values for ${frames} views of ${pointsPerView} points`);
   }
+  if (!Number.isInteger(framesPerTurn) || framesPerTurn < 1) throw new RangeError(`rotateObjectViews: framesPerTurn must be a positive integer, got ${framesPerTurn}`);
   const out = new Float32Array(object.length);
+  let c = 1;
+  let s = 0;
   for (let f = 0; f < frames; f++) {
-    const angle = rng.uniform(-maxYaw, maxYaw);
-    const c = Math.cos(angle);
-    const s = Math.sin(angle);
+    if (f % framesPerTurn === 0) {
+      const angle = rng.uniform(-maxYaw, maxYaw);
+      c = Math.cos(angle);
+      s = Math.sin(angle);
+    }
     for (let p = f * pointsPerView; p < (f + 1) * pointsPerView; p++) {
       const x = object[3 * p];
       const y = object[3 * p + 1];

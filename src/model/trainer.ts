@@ -75,7 +75,7 @@ export class Trainer {
     const object =
       frames.object === undefined || cfg.augment.objectYaw === 0
         ? frames.object
-        : rotateObjectViews(frames.object, frames.count, cfg.objectView.count, cfg.augment.objectYaw, this.#augmentRng);
+        : rotateObjectViews(frames.object, frames.count, cfg.objectView.count, cfg.augment.objectYaw, this.#augmentRng, cfg.augment.objectTurn === 'sequence' ? horizon + 1 : 1);
     return { ...frames, rgb, ...(object === undefined ? {} : { object }) };
   }
 
@@ -90,12 +90,12 @@ export class Trainer {
     const frames = withoutProprio(sensed, dropped);
     // With model.augment.targets off, the context's view must predict the clean next frames.
     const targetBase = cfg.augment.targets ? frames : withoutProprio({ ...sensed, rgb: clean.rgb }, dropped);
-    // Object views are turned in the context only: the predictor learns the untouched next
-    // views, which it can foresee only from what no turn changes (shape, size). Turned targets
-    // too, measured on a main-job checkpoint: the object part's 8-step prediction error was 18x
-    // copy-last's (128.7 vs 7.0), as the predictor learned an average over turns that no real
-    // view shows, and the whole latent's prediction fell behind copy-last.
-    const targetFrames = clean.object === undefined ? targetBase : { ...targetBase, object: clean.object };
+    // 'context': object views are turned in the context only, and the predictor learns the
+    // untouched next views, which it can foresee only from what no turn changes (shape, size).
+    // Turned targets with a turn per frame, measured on a main-job checkpoint: the object part's
+    // 8-step prediction error was 18x copy-last's (128.7 vs 7.0), as the predictor learned an
+    // average over turns that no real view shows. 'sequence': one turn shared by the sequence.
+    const targetFrames = clean.object === undefined || cfg.augment.objectTurn === 'sequence' ? targetBase : { ...targetBase, object: clean.object };
     const ctxRows = Array.from({ length: b }, (_, i) => i * (h + 1));
     // Target rows are horizon-major (all of t+1, then all of t+2 ...), as the rollout's outputs.
     const tgtRows = Array.from({ length: h * b }, (_, j) => (j % b) * (h + 1) + 1 + Math.floor(j / b));

@@ -68,9 +68,8 @@ export const modelConfigSchema = z
     /**
      * The object view (perception's perceivedObjectView): the largest resting object's points at
      * the cloud's full density, relative to its middle, farthest-point-sampled to `count`.
-     * A PointNet of its own reads them; training turns each context frame's object view about
-     * the vertical at random (augment.objectYaw) and asks for the untouched next views, so that
-     * what its part keeps is the shape, not which way the object happens to face.
+     * A PointNet of its own reads them; training turns the views about the vertical at random
+     * (augment.objectYaw, augment.objectTurn).
      */
     objectView: z
       .strictObject({
@@ -188,11 +187,15 @@ export const modelConfigSchema = z
         /** Saturation factor 1 ± this (toward or away from each pixel's grey). */
         saturation: z.number().min(0).max(1).default(0.4),
         shift: z.number().int().min(0).max(16).default(2),
-        /**
-         * Each context frame's object view is turned about the vertical by a random angle up to
-         * this, radians (pi: any); the target frames' views are never turned (trainer.ts says why).
-         */
+        /** Object views are turned about the vertical by a random angle up to this, radians (pi: any). */
         objectYaw: z.number().min(0).max(Math.PI).default(Math.PI),
+        /**
+         * 'sequence': one turn per training sequence, shared by its context and target frames
+         * (an object seen from another side, consistently). 'context': every context frame
+         * turned on its own and the target frames' views untouched, so that only what no turn
+         * changes (shape, size) predicts them.
+         */
+        objectTurn: z.enum(['sequence', 'context']).default('sequence'),
         /**
          * Augment the target frames too (each its own draw). Off: only the context frame is
          * jittered and shifted, and the predictor learns the clean next frames' embeddings.
