@@ -29,8 +29,15 @@ export interface ArmPoseOptions {
   readonly onPose?: () => void;
 }
 
-/** Wide enough to sweep the workspace the camera frames, narrow enough to keep the arm in view. */
+/** Our arm's: wide enough to sweep the workspace the camera frames, narrow enough to keep the arm in view. */
 export const DEFAULT_SPREAD: readonly number[] = [1.2, 0.6, 0.8, 0.8, 1.5];
+/** Per joint of another arm (sim.robot), where no spread was measured: a middle value of ours. */
+const OTHER_ARM_SPREAD = 0.8;
+
+/** The spread to draw poses with when none is given: ours for our arm, a uniform one for another. */
+export function defaultSpread(robot: { readonly mjcf: string; readonly joints: readonly string[] }): readonly number[] {
+  return robot.mjcf === 'arm5' ? DEFAULT_SPREAD : robot.joints.map(() => OTHER_ARM_SPREAD);
+}
 /** A pose whose tool is lower than this (metres above the table) is redrawn: no physics stops the arm here. */
 const MIN_TOOL_HEIGHT = 0.03;
 
