@@ -9,6 +9,7 @@ export * from './config/Config.js';
 export * from './config/describeZodIssues.js';
 export * from './config/logConfig.js';
 export * from './config/simConfig.js';
+export * from './config/robotConfig.js';
 export * from './config/engineConfig.js';
 export * from './config/modelConfig.js';
 export * from './config/perceptionConfig.js';

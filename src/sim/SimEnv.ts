@@ -9,11 +9,11 @@ import { composePoses, inversePose, matrixToQuat } from '../core/Pose.js';
 import { Rng } from '../core/Rng.js';
 import type { Timestamp } from '../core/Timestamp.js';
 import { timestampFromSeconds } from '../core/Timestamp.js';
-import { ArmKinematics, ARM_JOINTS, HOME_POSE } from './ArmKinematics.js';
+import { ArmKinematics } from './ArmKinematics.js';
 import type { CameraFrame } from './camera/index.js';
 import { RayCamera, applySensorNoise, depthToPointCloud, opticalPoseOfMujocoCamera } from './camera/index.js';
 import type { MainModule, MjData, MjModel } from './mujoco.js';
-import { compileMjcf, loadMujoco, requireId } from './mujoco.js';
+import { compileMjcf, loadMujoco, requireId, SceneLoadError } from './mujoco.js';
 import type { ObjectInstance } from './objectsXml.js';
 import { objectsXml } from './objectsXml.js';
 import type { SceneAppearance } from './randomization.js';
@@ -54,18 +54,17 @@ export interface TrueState {
   readonly gripper: number;
   readonly objects: ReadonlyArray<{ name: string; shape: string; position: Vec3; quaternion: readonly [number, number, number, number] }>;
   readonly grasped: boolean;
-  /** A geom of the arm (any body under `base`, fingers included) touched a geom of any object during the last step (any physics substep): for interaction measurements. */
+  /** A geom of the arm (any body under sim.robot.baseBody, fingers included) touched a geom of any object during the last step (any physics substep): for interaction measurements. */
   readonly armTouchesObject: boolean;
   readonly success: boolean;
 }
 
-/** Workspace bounds of tool targets in the base frame (metres): above the table, within reach. */
-export const TOOL_WORKSPACE = { min: [0.12, -0.45, 0.015] as Vec3, max: [0.7, 0.45, 0.45] as Vec3 };
 const SETTLE_STEPS = 60;
 const GRIPPER_OPEN_AT_RESET = 1;
 
 /**
- * The embedded MuJoCo world: a tabletop arm with RGB-D + point-cloud cameras and tasks.
+ * The embedded MuJoCo world: a tabletop arm (any arm `sim.robot` describes) with RGB-D +
+ * point-cloud cameras and tasks.
  * Each reset builds the episode's scene (objects generated from the catalogue and split),
  * so the same seed gives the same episode bit for bit. Call `close()` to free wasm memory.
  */
@@ -90,7 +89,7 @@ export class SimEnv {
 
   static async create(config: Readonly<SimConfig>, options: { logger?: Logger; dataDir?: string } = {}): Promise<SimEnv> {
     const mj = await loadMujoco();
-    const scene = loadSceneData(config.scene, options.dataDir);
+    const scene = loadSceneData(config.scene, options.dataDir, config.robot);
     return new SimEnv(mj, config, scene, (options.logger ?? silentLogger).child({ component: 'sim' }));
   }
 
@@ -133,20 +132,21 @@ export class SimEnv {
   }
 
   /**
-   * Puts the arm at joint positions `q` (ARM_JOINTS order, clamped to the joint ranges) at
-   * rest, without stepping the physics, and observes: arm-pose datasets (image + joint angles).
+   * Puts the arm at joint positions `q` (sim.robot.joints order, clamped to the joint ranges)
+   * at rest, without stepping the physics, and observes: arm-pose datasets (image + joint angles).
    */
   poseArm(q: ArrayLike<number>): Observation {
     const ep = this.#requireEpisode('poseArm');
-    if (q.length !== ARM_JOINTS.length) throw new RangeError(`sim.poseArm: expected ${ARM_JOINTS.length} joint positions (${ARM_JOINTS.join(', ')}), got ${q.length}`);
-    const clamped = Array.from(ARM_JOINTS, (_, i) => Math.min(ep.kin.jointHigh[i], Math.max(ep.kin.jointLow[i], q[i])));
+    const joints = this.config.robot.joints;
+    if (q.length !== joints.length) throw new RangeError(`sim.poseArm: expected ${joints.length} joint positions (${joints.join(', ')}), got ${q.length}`);
+    const clamped = Array.from(joints, (_, i) => Math.min(ep.kin.jointHigh[i], Math.max(ep.kin.jointLow[i], q[i])));
     ep.kin.setArmPositions(ep.data, clamped);
     ep.mj.mj_forward(ep.model, ep.data);
     ep.poseSet();
     return ep.observe();
   }
 
-  /** Joint ranges of the arm (ARM_JOINTS order), radians. */
+  /** Joint ranges of the arm (sim.robot.joints order; radians or metres; ±Infinity for an unlimited joint). */
   armJointRanges(): { low: Float64Array; high: Float64Array } {
     const ep = this.#requireEpisode('armJointRanges');
     return { low: Float64Array.from(ep.kin.jointLow), high: Float64Array.from(ep.kin.jointHigh) };
@@ -213,12 +213,15 @@ function buildActionSpace(config: Readonly<SimConfig>): ActionSpace {
     const e = config.maxEeDelta;
     return makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-e, -e, -e, -1], [e, e, e, 1]);
   }
+  // One delta per arm joint of the robot, then the gripper command (kept without a gripper, as
+  // the ROS node's action spaces keep it, so every action ends with it; it is then ignored).
   const j = config.maxJointDelta;
+  const joints = config.robot.joints;
   return makeActionSpace(
     'joint_delta',
-    [...ARM_JOINTS, 'gripper'],
-    [...ARM_JOINTS.map(() => -j), -1],
-    [...ARM_JOINTS.map(() => j), 1],
+    [...joints, 'gripper'],
+    [...joints.map(() => -j), -1],
+    [...joints.map(() => j), 1],
   );
 }
 
@@ -233,8 +236,9 @@ class Episode {
   readonly #noiseRng: Rng;
   readonly #baseId: number;
   readonly #objectBodies: Array<{ name: string; shape: string; bodyId: number; geomIds: Set<number> }>;
-  readonly #fingerGeoms: [number, number];
-  /** Every geom of the arm (under its root body `base`), fingers included: its self-filter shapes and its contacts. */
+  /** Geoms of each finger (its body's subtree): an object touched by all of them is grasped. */
+  readonly #fingerGeoms: ReadonlyArray<ReadonlySet<number>>;
+  /** Every geom of the arm (under its root body, sim.robot.baseBody), fingers included: its self-filter shapes and its contacts. */
   readonly #armGeomList: Int32Array;
   readonly #armGeoms: Set<number>;
   readonly #objectGeomList: Int32Array;
@@ -269,7 +273,7 @@ class Episode {
       for (let g = 0; g < model.ngeom; g++) if (model.geom_bodyid[g] === bodyId) geomIds.add(g);
       return { name: o.name, shape: o.shape, bodyId, geomIds };
     });
-    this.#fingerGeoms = [requireId(mj, model, 'geom', 'finger_left'), requireId(mj, model, 'geom', 'finger_right')];
+    this.#fingerGeoms = Array.from(kin.fingerBodyIds, (b) => new Set(subtreeGeomIds(model, b)));
     this.#armGeomList = subtreeGeomIds(model, this.#baseId);
     this.#armGeoms = new Set(this.#armGeomList);
     this.#objectGeomList = Int32Array.from(this.#objectBodies.flatMap((o) => [...o.geomIds]));
@@ -292,14 +296,17 @@ class Episode {
     const count = scene.tasks[task].objects;
     const spots = placeObjects(task, scene.tasks, count, sceneRng);
     const objects: ObjectInstance[] = spots.map(([x, y], i) => ({ name: `object_${i}`, x, y, ...sampleObjectLook(appearance, sceneRng, shape) }));
-    const model = compileMjcf(mj, scene.sceneXml, scene.scenePath, { 'objects.xml': objectsXml(objects, scene.objects) });
+    const model = compileMjcf(mj, scene.sceneXml, scene.sceneSource, { ...scene.robotMjcf.assets, 'objects.xml': objectsXml(objects, scene.objects) });
     let data: MjData | undefined;
     let kin: ArmKinematics | undefined;
     try {
+      if (!scene.robotIncluded) {
+        throw new SceneLoadError(`scene ${scene.scenePath} has no <include file="robot.xml"/>: the robot (sim.robot.mjcf ${scene.robotMjcf.path}) goes where the scene includes it`);
+      }
       paintScene(mj, model, appearance);
       data = new mj.MjData(model);
-      kin = new ArmKinematics(mj, model);
-      kin.setArmPositions(data, HOME_POSE);
+      kin = new ArmKinematics(mj, model, scene.robot, scene.robotMjcf.path);
+      kin.setArmPositions(data, kin.home);
       kin.setGripper(data, GRIPPER_OPEN_AT_RESET, true);
       mj.mj_forward(model, data);
       for (let i = 0; i < SETTLE_STEPS; i++) mj.mj_step(model, data);
@@ -308,7 +315,7 @@ class Episode {
       const tool = kin.toolPosition(data);
       const firstObject = objects[0] ? bodyPosition(mj, model, data, objects[0].name) : undefined;
       const goal = sampleGoal(task, scene.tasks, { tool, object: firstObject, objectName: objects[0]?.name }, rng.fork('goal'), (target) => {
-        const { q, error } = armKin.solve(HOME_POSE, target, 60);
+        const { q, error } = armKin.solve(armKin.home, target, 60);
         if (error > 0.01) return undefined;
         return { position: target, q };
       });
@@ -330,8 +337,9 @@ class Episode {
     let target: Float64Array;
     if (action.space === 'ee_delta') {
       const tool = kin.toolPosition(data);
+      const box = kin.robot.workspace;
       const goal: Vec3 = [0, 1, 2].map((i) =>
-        Math.min(TOOL_WORKSPACE.max[i], Math.max(TOOL_WORKSPACE.min[i], tool[i] + v[i])),
+        Math.min(box.max[i], Math.max(box.min[i], tool[i] + v[i])),
       ) as unknown as Vec3;
       target = kin.solve(q, goal, 8).q;
     } else {
@@ -344,7 +352,7 @@ class Episode {
         return Math.min(kin.jointHigh[i], Math.max(kin.jointLow[i], next));
       });
     }
-    for (let i = 0; i < ARM_JOINTS.length; i++) data.ctrl[kin.actuatorIds[i]] = target[i];
+    for (let i = 0; i < kin.jointCount; i++) data.ctrl[kin.actuatorIds[i]] = target[i];
     kin.setGripper(data, (v[v.length - 1] + 1) / 2);
     this.#touchedThisStep = false;
     for (let s = 0; s < this.substeps; s++) {
@@ -401,8 +409,7 @@ class Episode {
   #scanContacts(): { graspedGoalObject: boolean; armTouchesObject: boolean } {
     if (this.#contacts?.version === this.#stateVersion) return this.#contacts;
     const goalGeoms = this.#objectBodies.find((o) => o.name === this.goal.objectName)?.geomIds;
-    let left = false;
-    let right = false;
+    const fingerTouches = this.#fingerGeoms.map(() => false);
     let touching = false;
     // mujoco-js's `contact` getter copies the contacts into a new wasm vector, and `get` copies
     // one contact into a new handle: both must be deleted, or every call leaks wasm memory
@@ -416,8 +423,9 @@ class Episode {
         c.delete();
         if (goalGeoms) {
           const other = goalGeoms.has(geom1) ? geom2 : goalGeoms.has(geom2) ? geom1 : -1;
-          if (other === this.#fingerGeoms[0]) left = true;
-          if (other === this.#fingerGeoms[1]) right = true;
+          this.#fingerGeoms.forEach((finger, k) => {
+            if (finger.has(other)) fingerTouches[k] = true;
+          });
         }
         const touchedByArm = this.#armGeoms.has(geom1) ? geom2 : this.#armGeoms.has(geom2) ? geom1 : -1;
         if (touchedByArm >= 0 && this.#objectBodies.some((o) => o.geomIds.has(touchedByArm))) touching = true;
@@ -425,7 +433,8 @@ class Episode {
     } finally {
       contacts.delete();
     }
-    this.#contacts = { version: this.#stateVersion, graspedGoalObject: left && right, armTouchesObject: touching };
+    const grasped = fingerTouches.length > 0 && fingerTouches.every(Boolean);
+    this.#contacts = { version: this.#stateVersion, graspedGoalObject: grasped, armTouchesObject: touching };
     return this.#contacts;
   }
 
@@ -481,7 +490,7 @@ class Episode {
     return {
       stamp,
       frameId: 'base_link',
-      jointNames: ARM_JOINTS,
+      jointNames: this.config.robot.joints,
       positions: kin.armPositions(data),
       velocities: kin.armVelocities(data),
       endEffector: composePoses(inversePose(basePose), toolWorld),
@@ -509,9 +518,17 @@ class Episode {
       cam = new RayCamera(this.mj, this.model, { width: spec.width, height: spec.height, fovyDeg: spec.fovyDeg, maxRange: 5 });
       this.#cameras.set(key, cam);
     }
-    const camId = requireId(this.mj, this.model, 'camera', name);
+    const camId = requireId(this.mj, this.model, 'camera', this.#cameraName(name));
     const pose = opticalPoseOfMujocoCamera(data, camId, name === 'scene' ? this.appearance.cameraJitter : undefined);
     return cam.render(data, pose, this.appearance.lighting);
+  }
+
+  /** MuJoCo name of a camera role: the scene's own camera, or the one the robot carries. */
+  #cameraName(role: 'scene' | 'wrist'): string {
+    if (role === 'scene') return 'scene';
+    const wrist = this.kin.robot.wristCamera;
+    if (!wrist) throw new RangeError(`sim: no wrist camera to render: sim.robot.wristCamera is null`);
+    return wrist.name;
   }
 
   basePose(): Pose {
@@ -544,11 +561,11 @@ class Episode {
         copy.qpos[adr + 2] = goal.position[2];
         if (goal.task === 'push') {
           // As a person would take the goal picture: with the arm out of the way.
-          const { q } = kin.solve(HOME_POSE, this.scene.tasks.push.goalToolPosition, 60);
+          const { q } = kin.solve(kin.home, this.scene.tasks.push.goalToolPosition, 60);
           kin.setArmPositions(copy, q);
         } else if (goal.task === 'pick') {
           // The arm holds the lifted object: tool at the object centre, fingers closed on it.
-          const { q } = kin.solve(HOME_POSE, goal.position, 60);
+          const { q } = kin.solve(kin.home, goal.position, 60);
           kin.setArmPositions(copy, q);
           kin.setGripper(copy, 0.35, true);
         }

@@ -99,8 +99,9 @@ function loaderMessage(): string {
   return text || 'no message from the loader (an unknown element, attribute or value is the usual cause)';
 }
 
-/** Id of a named model element, or a clear error. */
-export function requireId(mj: MainModule, model: MjModel, kind: 'body' | 'geom' | 'joint' | 'site' | 'camera' | 'actuator' | 'light', name: string): number {
+export type MjObjectKind = 'body' | 'geom' | 'joint' | 'site' | 'camera' | 'actuator' | 'light';
+
+function objectType(mj: MainModule, kind: MjObjectKind): number {
   const objType = {
     body: mj.mjtObj.mjOBJ_BODY,
     geom: mj.mjtObj.mjOBJ_GEOM,
@@ -110,7 +111,29 @@ export function requireId(mj: MainModule, model: MjModel, kind: 'body' | 'geom' 
     actuator: mj.mjtObj.mjOBJ_ACTUATOR,
     light: mj.mjtObj.mjOBJ_LIGHT,
   }[kind] as unknown as { value: number };
-  const id = mj.mj_name2id(model, objType.value, name);
+  return objType.value;
+}
+
+/** Id of a named model element, or a clear error. */
+export function requireId(mj: MainModule, model: MjModel, kind: MjObjectKind, name: string): number {
+  const id = mj.mj_name2id(model, objectType(mj, kind), name);
   if (id < 0) throw new SceneLoadError(`scene: no ${kind} named '${name}'`);
   return id;
+}
+
+/** Id of a named model element, or -1. */
+export function findId(mj: MainModule, model: MjModel, kind: MjObjectKind, name: string): number {
+  return mj.mj_name2id(model, objectType(mj, kind), name);
+}
+
+/** Names of every element of a kind (unnamed ones left out): for errors that say what there is. */
+export function namesOf(mj: MainModule, model: MjModel, kind: MjObjectKind): string[] {
+  const count = { body: model.nbody, geom: model.ngeom, joint: model.njnt, site: model.nsite, camera: model.ncam, actuator: model.nu, light: model.nlight }[kind];
+  const type = objectType(mj, kind);
+  const names: string[] = [];
+  for (let id = 0; id < count; id++) {
+    const name = mj.mj_id2name(model, type, id) as string | null | undefined;
+    if (name) names.push(name);
+  }
+  return names;
 }

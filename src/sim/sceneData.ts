@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SPLIT_NAMES } from '../core/config/simConfig.js';
+import type { RobotConfig } from '../core/config/robotConfig.js';
+import { defaultRobotConfig } from '../core/config/robotConfig.js';
 import { SceneLoadError } from './mujoco.js';
+import type { RobotMjcf } from './robotMjcf.js';
+import { composeScene, loadRobotMjcf } from './robotMjcf.js';
 
 /**
  * The simulation's data files (sim/): scene MJCF, object catalogue, task definitions and
@@ -110,16 +114,28 @@ export type CameraFamily = z.infer<typeof cameraFamily>;
 export interface SceneData {
   /** Path of the scene MJCF, for messages. */
   readonly scenePath: string;
+  /** The scene with the robot composed in (see composeScene); it includes the episode's objects.xml. */
   readonly sceneXml: string;
+  /** Where the scene names compile errors: the scene file, and the robot file when the scene includes it. */
+  readonly sceneSource: string;
+  /** The robot description and its MJCF. `robotIncluded`: the scene has the `<include file="robot.xml"/>` the robot went into. */
+  readonly robot: RobotConfig;
+  readonly robotMjcf: RobotMjcf;
+  readonly robotIncluded: boolean;
   readonly objects: ObjectCatalogue;
   readonly tasks: TaskDefinitions;
   readonly splits: SplitDefinitions;
 }
 
-/** Reads and validates a scene by name (a file under sim/) or by path to an MJCF file. */
-export function loadSceneData(scene: string, dataDir = SIM_DATA_DIR): SceneData {
+/**
+ * Reads and validates a scene by name (a file under sim/) or by path to an MJCF file, with
+ * the robot `robot` describes (default: our arm) composed into it.
+ */
+export function loadSceneData(scene: string, dataDir = SIM_DATA_DIR, robot: RobotConfig = defaultRobotConfig()): SceneData {
   const scenePath = scene.endsWith('.xml') || isAbsolute(scene) ? resolve(scene) : join(dataDir, `${scene}.xml`);
-  const sceneXml = readText(scenePath, 'scene');
+  const sceneText = readText(scenePath, 'scene');
+  const robotMjcf = loadRobotMjcf(robot, dataDir);
+  const composed = composeScene(sceneText, robotMjcf);
   const objects = readJson(join(dataDir, 'objects.json'), objectCatalogueSchema);
   const splits = readJson(join(dataDir, 'splits.json'), splitDefinitionsSchema);
   for (const [name, family] of Object.entries(splits.families.objects)) {
@@ -138,7 +154,11 @@ export function loadSceneData(scene: string, dataDir = SIM_DATA_DIR): SceneData 
   }
   return {
     scenePath,
-    sceneXml,
+    sceneXml: composed.xml,
+    sceneSource: composed.included ? `robot ${robotMjcf.path} + ${scenePath}` : scenePath,
+    robot,
+    robotMjcf,
+    robotIncluded: composed.included,
     objects,
     tasks: readJson(join(dataDir, 'tasks.json'), taskDefinitionsSchema),
     splits,

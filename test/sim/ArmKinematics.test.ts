@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArmKinematics, HOME_POSE } from '../../src/sim/ArmKinematics.js';
+import { ArmKinematics } from '../../src/sim/ArmKinematics.js';
 import { loadMujoco, compileMjcf } from '../../src/sim/mujoco.js';
 import { loadSceneData } from '../../src/sim/sceneData.js';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ test('IK reaches targets across the workspace with the tool pointing down', asyn
   const data = loadSceneData('tabletop');
   const model = compileMjcf(mj, data.sceneXml, data.scenePath, { 'objects.xml': readFileSync(join(SIM_DATA_DIR, 'objects.xml'), 'utf8') });
   const kin = new ArmKinematics(mj, model);
+  const HOME_POSE = kin.home;
   const d = new mj.MjData(model);
   try {
     const targets: Vec3[] = [[0.3, 0, 0.1], [0.45, 0.2, 0.05], [0.25, -0.25, 0.25], [0.4, -0.1, 0.02]];

@@ -6,7 +6,6 @@ import type { BagRecording } from '../../bag/index.js';
 import { Rng } from '../../core/index.js';
 import type { Observation, SplitName, TaskName } from '../../core/index.js';
 import { SimEnv } from '../../sim/SimEnv.js';
-import { ARM_JOINTS } from '../../sim/ArmKinematics.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 import { stopOnSignal } from './stopOnSignal.js';
@@ -57,7 +56,7 @@ export async function recordSimEpisodes(
           recordCommand(recorder, action, {
             stamp: last!.stamp,
             period,
-            jointNames: ARM_JOINTS,
+            jointNames: env.config.robot.joints,
             currentPositions: last!.proprio!.positions,
             frameId: 'base_link',
           });
@@ -122,7 +121,7 @@ export async function recordSimEpisodes(
 export function simBagMetadata(world: SimWorld, extra: Record<string, string> = {}): Record<string, string> {
   return {
     robot: 'jepa-agent-sim',
-    ...robotMetadata(world.actionSpace, ARM_JOINTS),
+    ...robotMetadata(world.actionSpace, world.env.config.robot.joints),
     controlHz: String(world.env.config.controlHz),
     ...extra,
   };

@@ -76,8 +76,11 @@ export async function simSnapshot(runtime: Runtime, options: SnapshotOptions): P
       }
     }
     write('start_vs_goal.png', tileImages([requireBitmap(start), requireBitmap(goal)], { gap: 4 }));
-    const wrist = env.render('wrist');
-    write('start_wrist_rgb.png', { width: wrist.width, height: wrist.height, rgb: wrist.rgb });
+    // A robot without a wrist camera (sim.robot.wristCamera null) has no wrist picture.
+    if (config.sim.robot.wristCamera !== null) {
+      const wrist = env.render('wrist');
+      write('start_wrist_rgb.png', { width: wrist.width, height: wrist.height, rgb: wrist.rgb });
+    }
     const state = env.trueState();
     const statePath = join(out, 'true_state.json');
     writeFileSync(

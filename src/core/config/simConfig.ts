@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { robotConfigSchema } from './robotConfig.js';
 
 export const TASK_NAMES = ['reach', 'push', 'pick'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
@@ -40,6 +41,8 @@ export const simConfigSchema = z
   .strictObject({
     /** Scene file under sim/ (without .xml), or a path to an MJCF file. */
     scene: z.string().min(1).default('tabletop'),
+    /** The robot standing in the scene (default: our 5-joint arm); see robotConfig.ts. */
+    robot: robotConfigSchema,
     task: z.enum(TASK_NAMES).default('reach'),
     split: z.enum(SPLIT_NAMES).default('train'),
     /** Control ticks per second; physics substeps per tick are derived from the scene's timestep. */
@@ -68,6 +71,10 @@ export const simConfigSchema = z
     /** Frame of the observation's point cloud. */
     pointFrame: z.enum(['base', 'camera']).default('base'),
     noise: noiseConfigSchema,
+  })
+  .refine((s) => !s.wristCamera.enabled || s.robot.wristCamera !== null, {
+    message: 'sim.wristCamera.enabled needs a camera on the robot: sim.robot.wristCamera is null',
+    path: ['wristCamera', 'enabled'],
   })
   .prefault({});
 export type SimConfig = z.infer<typeof simConfigSchema>;

@@ -3,7 +3,6 @@ import type { ModelConfig } from '../../core/config/modelConfig.js';
 import type { Rng } from '../../core/Rng.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
-import { HOME_POSE } from '../../sim/ArmKinematics.js';
 import type { SimEnv } from '../../sim/SimEnv.js';
 
 /** Random arm poses in one scene: what the camera sees and the joint angles. */
@@ -30,8 +29,15 @@ export interface ArmPoseOptions {
   readonly onPose?: () => void;
 }
 
-/** Wide enough to sweep the workspace the camera frames, narrow enough to keep the arm in view. */
+/** Our arm's: wide enough to sweep the workspace the camera frames, narrow enough to keep the arm in view. */
 export const DEFAULT_SPREAD: readonly number[] = [1.2, 0.6, 0.8, 0.8, 1.5];
+/** Per joint of another arm (sim.robot), where no spread was measured: a middle value of ours. */
+const OTHER_ARM_SPREAD = 0.8;
+
+/** The spread to draw poses with when none is given: ours for our arm, a uniform one for another. */
+export function defaultSpread(robot: { readonly mjcf: string; readonly joints: readonly string[] }): readonly number[] {
+  return robot.mjcf === 'arm5' ? DEFAULT_SPREAD : robot.joints.map(() => OTHER_ARM_SPREAD);
+}
 /** A pose whose tool is lower than this (metres above the table) is redrawn: no physics stops the arm here. */
 const MIN_TOOL_HEIGHT = 0.03;
 
@@ -44,10 +50,11 @@ const MIN_TOOL_HEIGHT = 0.03;
 export function armPoses(env: SimEnv, model: ModelConfig, options: ArmPoseOptions): ArmPoses {
   env.reset(options.seed, { task: 'reach', split: options.split });
   const ranges = env.armJointRanges();
-  const j = HOME_POSE.length;
+  const home = env.config.robot.home;
+  const j = home.length;
   if (options.spread.length !== j) throw new RangeError(`arm poses: spread needs ${j} values (one per joint), got ${options.spread.length}`);
-  const low = Float64Array.from(HOME_POSE, (h, i) => Math.max(ranges.low[i], h - options.spread[i]));
-  const high = Float64Array.from(HOME_POSE, (h, i) => Math.min(ranges.high[i], h + options.spread[i]));
+  const low = Float64Array.from(home, (h, i) => Math.max(ranges.low[i], h - options.spread[i]));
+  const high = Float64Array.from(home, (h, i) => Math.min(ranges.high[i], h + options.spread[i]));
   const frames: CompactFrame[] = [];
   const joints = new Float32Array(options.count * j);
   let rejected = 0;

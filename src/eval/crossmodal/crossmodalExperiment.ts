@@ -13,7 +13,7 @@ import { packFrames } from '../common/packFrames.js';
 import { pixelFeatures } from '../common/rawFeatures.js';
 import { fitRidge } from '../common/ridge.js';
 import { meanStd, rowMae } from '../common/stats.js';
-import { armPoses, DEFAULT_SPREAD } from './armPoses.js';
+import { armPoses, defaultSpread } from './armPoses.js';
 import { Autoencoder } from './autoencoder.js';
 import { MultimodalSom } from './MultimodalSom.js';
 
@@ -82,7 +82,7 @@ export function runCrossmodalExperiment(env: SimEnv, models: ExperimentModels, o
   let done = 0;
   const tick = (line: string): void => options.onProgress?.(++done, total, line);
 
-  const poses = armPoses(env, config, { count: options.samples, split: options.split, seed: POSE_SEED + options.seed, spread: options.spread ?? DEFAULT_SPREAD, rng: rng.fork('poses'), onPose: () => tick(`pose ${done + 1}/${options.samples}`) });
+  const poses = armPoses(env, config, { count: options.samples, split: options.split, seed: POSE_SEED + options.seed, spread: options.spread ?? defaultSpread(env.config.robot), rng: rng.fork('poses'), onPose: () => tick(`pose ${done + 1}/${options.samples}`) });
   const nTrain = Math.round(options.samples * options.trainFraction);
   const nTest = options.samples - nTrain;
   if (nTrain < 2 || nTest < 1) throw new RangeError(`crossmodal: ${options.samples} samples with train fraction ${options.trainFraction} leave ${nTrain} to train and ${nTest} to test`);

@@ -1,7 +1,6 @@
 import { asyncScheduler, Subscription } from 'rxjs';
 import type { SchedulerAction, SchedulerLike } from 'rxjs';
 import type { Logger, Observation, Timestamp } from '../../core/index.js';
-import { ARM_JOINTS } from '../../sim/ArmKinematics.js';
 import type { SimEnv } from '../../sim/SimEnv.js';
 import {
   cameraInfoFromIntrinsics,
@@ -59,10 +58,13 @@ export class SimRobot {
   readonly #scheduler: SchedulerLike;
   readonly #subscriptions = new Subscription();
   readonly #pub: Partial<Record<Output, RawPublisher>> = {};
+  /** The arm joints (sim.robot.joints), in command and joint-state order. */
+  readonly #armJoints: readonly string[];
+  /** The arm joints, then the gripper. */
   readonly #jointNames: string[];
   /** Joint targets tracked by the simulated position controller; NaN: none yet. */
-  readonly #target = new Float64Array(ARM_JOINTS.length).fill(NaN);
-  readonly #commanded = new Float64Array(ARM_JOINTS.length);
+  readonly #target: Float64Array;
+  readonly #commanded: Float64Array;
   #gripperCommand = 1;
   #twist: { v: [number, number, number]; at: number } | undefined;
   #steps = 0;
@@ -79,7 +81,10 @@ export class SimRobot {
     this.#logger = options.logger;
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#seed = options.params.episode_seed;
-    this.#jointNames = [...ARM_JOINTS, options.params.gripper_joint];
+    this.#armJoints = env.config.robot.joints;
+    this.#jointNames = [...this.#armJoints, options.params.gripper_joint];
+    this.#target = new Float64Array(this.#armJoints.length).fill(NaN);
+    this.#commanded = new Float64Array(this.#armJoints.length);
     this.bad = new BadMessageLog(options.logger, { now: () => this.#scheduler.now() });
     const t = options.params.topics;
     const make = (name: Output, topic: string, type: string, latched = false): void => {
@@ -143,9 +148,9 @@ export class SimRobot {
       this.#subscriptions.add(
         decodeTopic(this.#transport, t.position_commands, 'std_msgs/msg/Float64MultiArray', DEFAULT_QOS, (m) => m, this.bad).subscribe(
           accept('position_commands', t.position_commands, (m) => {
-            const n = ARM_JOINTS.length;
+            const n = this.#armJoints.length;
             if (m.data.length !== n && m.data.length !== n + 1) {
-              throw new RangeError(`expected ${n} positions (${ARM_JOINTS.join(', ')}) or ${n + 1} with the gripper, got ${m.data.length}`);
+              throw new RangeError(`expected ${n} positions (${this.#armJoints.join(', ')}) or ${n + 1} with the gripper, got ${m.data.length}`);
             }
             for (let i = 0; i < m.data.length; i++) this.#setTarget(this.#jointNames[i], m.data[i]);
           }),
@@ -184,7 +189,7 @@ export class SimRobot {
       this.#gripperCommand = 2 * Math.min(1, Math.max(0, position)) - 1;
       return;
     }
-    const i = (ARM_JOINTS as readonly string[]).indexOf(name);
+    const i = this.#armJoints.indexOf(name);
     if (i < 0) throw new RangeError(`unknown joint '${name}' (this arm has ${this.#jointNames.join(', ')})`);
     this.#target[i] = position;
   }
@@ -217,7 +222,7 @@ export class SimRobot {
     const n = values.length - 1;
     values[n] = this.#gripperCommand;
     if (space.kind === 'joint_delta') {
-      for (let i = 0; i < ARM_JOINTS.length; i++) {
+      for (let i = 0; i < this.#armJoints.length; i++) {
         if (Number.isNaN(this.#target[i])) continue;
         const delta = Math.min(space.high[i], Math.max(space.low[i], this.#target[i] - this.#commanded[i]));
         this.#commanded[i] += delta;

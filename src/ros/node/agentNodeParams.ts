@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ARM_JOINTS } from '../../sim/ArmKinematics.js';
+import { defaultRobotConfig } from '../../core/config/robotConfig.js';
 
 export const ACTION_INTERFACES = ['joint_trajectory', 'forward_position', 'twist'] as const;
 export type ActionInterface = (typeof ACTION_INTERFACES)[number];
@@ -44,7 +44,11 @@ export const agentNodeParamsSchema = z.strictObject({
   control_rate_hz: z.number().positive().max(1000).default(10).describe('decisions and commands per second: the loop takes the freshest frame once per period, whatever the camera rate (sends beyond it are held back)'),
   status_rate_hz: z.number().positive().max(100).default(2).describe('AgentStatus and LearnerProgress per second'),
   action_interface: z.enum(ACTION_INTERFACES).default('joint_trajectory').describe('joint_trajectory (JointTrajectoryController), forward_position (Float64MultiArray), twist (MoveIt Servo TwistStamped)'),
-  joint_names: z.array(z.string().min(1)).min(1).default([...ARM_JOINTS]).describe('arm joints in the action and proprioception order'),
+  joint_names: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...defaultRobotConfig().joints])
+    .describe("arm joints in the action and proprioception order (default: the simulation's default arm, sim.robot.joints)"),
   gripper: z
     .strictObject({
       joint: z.string().default('').describe('gripper joint commanded with the arm joints (joint interfaces); empty: none'),

@@ -7,7 +7,8 @@ import { silentLogger } from '../../../src/core/index.js';
 import { AgentNode, agentLoopConfig, parseRosParams, SimRobot, simRobotParamsSchema } from '../../../src/ros/node/index.js';
 import { getMessageCodec, InProcessBus, InProcessTransport } from '../../../src/ros/index.js';
 import { SimEnv } from '../../../src/sim/SimEnv.js';
-import { nodeParams, waitFor } from './fixtures.js';
+import { nodeParams, recordingLogger, waitFor } from './fixtures.js';
+import { ARM7_JOINTS, testArmSimConfig, writeTestArm } from '../../sim/testArm.js';
 
 // Small and quick: 32x32 camera, 64 points, episodes long enough not to reset mid-test.
 function simConfig(actionSpace: 'ee_delta' | 'joint_delta'): ReturnType<typeof defaultConfig>['sim'] {
@@ -157,6 +158,44 @@ describe('SimRobot with the agent node over the in-process transport', () => {
       assert.equal(robot.bad.count('/forward_position_controller/commands'), 1);
       assert.ok(bus.published('/camera/image_raw') >= 2);
     } finally {
+      robot.stop();
+      robotTransport.close();
+      other.close();
+    }
+  });
+});
+
+describe('SimRobot with another arm: names and sizes from sim.robot', () => {
+  let env: SimEnv;
+  before(async () => {
+    env = await SimEnv.create(testArmSimConfig('arm7', writeTestArm('arm7'), { actionSpace: 'joint_delta', episodeSteps: 1000, pointCount: 64, camera: { width: 32, height: 32 } }));
+  });
+  after(() => env.close());
+
+  test('joint states carry its 7 joints and the gripper; position commands of that size drive them, others are named errors', async () => {
+    const bus = new InProcessBus();
+    const robotTransport = new InProcessTransport(bus, 'jepa_sim_robot');
+    const logger = recordingLogger();
+    const robot = new SimRobot(robotTransport, env, { params: parseRosParams(simRobotParamsSchema, 'jepa_sim_robot', undefined, ['reset_when_done=false']), logger });
+    const other = new InProcessTransport(bus, 'tester');
+    const names: string[][] = [];
+    const sub = other.subscribe('/joint_states', 'sensor_msgs/msg/JointState', { reliability: 'reliable', durability: 'volatile', depth: 10 }).subscribe((bytes) => {
+      names.push([...getMessageCodec('sensor_msgs/msg/JointState').decode(bytes).name]);
+    });
+    const pub = other.createPublisher('/forward_position_controller/commands', 'std_msgs/msg/Float64MultiArray', { reliability: 'reliable', durability: 'volatile', depth: 10 });
+    const command = (data: number[]): void => pub.publish(getMessageCodec('std_msgs/msg/Float64MultiArray').encode({ layout: { dim: [], data_offset: 0 }, data: Float64Array.from(data) }));
+    robot.start();
+    try {
+      await waitFor(() => names.length >= 1, 'a joint state');
+      assert.deepEqual(names[0], [...ARM7_JOINTS, 'gripper']);
+      const home = env.config.robot.home;
+      command([...home.slice(0, 2), 0.5, ...home.slice(3)]);
+      await waitFor(() => Math.abs(env.trueState().armPositions[2] - 0.5) < 0.05, 'the upper roll to reach 0.5 rad');
+      command([0, 0, 0, 0, 0]);
+      await waitFor(() => robot.stats.rejected === 1, 'the rejection');
+      assert.ok(logger.lines.some((l) => /expected 7 positions \(a1_yaw, a2_shoulder, .*a7_flange\) or 8 with the gripper, got 5/.test(l.message)), logger.lines.map((l) => l.message).join('\n'));
+    } finally {
+      sub.unsubscribe();
       robot.stop();
       robotTransport.close();
       other.close();
