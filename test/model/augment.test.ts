@@ -121,6 +121,18 @@ describe('rotateObjectViews', () => {
     assert.deepEqual(rotateObjectViews(object, views, perView, Math.PI, new Rng(1)), turned, 'the same seed turns them alike');
   });
 
+  test('one turn per group of frames (a training sequence) when asked', () => {
+    const turned = rotateObjectViews(object, views, perView, Math.PI, new Rng(2), 2);
+    const angle = (p: number): number => {
+      const [x, y] = object.subarray(3 * p, 3 * p + 2);
+      const [u, v] = turned.subarray(3 * p, 3 * p + 2);
+      return Math.atan2(x * v - y * u, x * u + y * v);
+    };
+    assert.ok(Math.abs(angle(0) - angle(perView)) < 1e-5, 'frames 0 and 1 share a turn');
+    assert.ok(Math.abs(angle(perView) - angle(2 * perView)) > 1e-3, 'frame 2 starts the next group');
+    assert.throws(() => rotateObjectViews(object, views, perView, 1, new Rng(1), 0), /framesPerTurn must be a positive integer, got 0/);
+  });
+
   test('a zero range leaves the views as they are; a size mismatch is named', () => {
     assert.deepEqual(rotateObjectViews(object, views, perView, 0, new Rng(1)), object);
     assert.throws(() => rotateObjectViews(object, views, perView + 1, 1, new Rng(1)), /rotateObjectViews: 36 values for 3 views of 5 points/);
