@@ -133,7 +133,7 @@ describe('checkpoint', () => {
     await writeFile(manifestPath, JSON.stringify(manifest));
     const loaded = await loadCheckpoint(path);
     assert.equal(loaded.config.modalities.object, false, 'no object view before there was one');
-    assert.deepEqual(Array.from(take(loaded.params.get('fusion.error'))), [0.5, 0.25, 0.125, 1], 'three written, the fourth at its initial value');
+    assert.deepEqual(Array.from(loaded.params.get('fusion.error').dataSync()), [0.5, 0.25, 0.125, 1], 'three written, the fourth at its initial value');
     assert.deepEqual(predictions(loaded), predictions(three));
     loaded.dispose();
     three.dispose();

@@ -47,11 +47,12 @@ test('perceivedObjects: no cloud, or nothing kept, is no object', () => {
 });
 
 test('perceivedObjectView: the object\'s own points at full density, centred on its middle; none without an object', () => {
-  const { mj, model } = env.mujoco;
-  const objectBody = requireId(mj, model, 'body', 'object_0');
-  const bodyOf = model.geom_bodyid as Int32Array;
   for (const [seed, shape] of [[3000, 'box'], [3004, 'sphere'], [3006, 'tee'], [3010, 'wedge']] as const) {
     const obs = env.reset(seed, { task: 'push', shape });
+    // Each episode compiles its own model (its objects): ids are read after the reset.
+    const { mj, model } = env.mujoco;
+    const objectBody = requireId(mj, model, 'body', 'object_0');
+    const bodyOf = model.geom_bodyid as Int32Array;
     const cloud = obs.points!;
     // Labels from the simulator's segmentation: how many of the cloud's points lie on the object.
     const onObject = Array.from(cloud.segments!).filter((g) => g >= 0 && bodyOf[g] === objectBody).length;

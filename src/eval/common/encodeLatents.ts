@@ -10,7 +10,7 @@ export interface Latents {
   readonly embeddingDim: number;
   /** [count, dim] fused state. */
   readonly state: Float32Array;
-  /** [count, embeddingDim] per modality the model encodes (zero rows where a frame lacks it). */
+  /** [count, embeddingDim] for every modality the model encodes (zero rows where a frame lacks it). */
   readonly modalities: Partial<Record<ModelModality, Float32Array>>;
 }
 
@@ -22,7 +22,9 @@ export function encodeLatents(model: WorldModel, frames: ModelFrames, chunk = 64
   const d = model.latentDim;
   const de = model.config.latentDim;
   const state = new Float32Array(frames.count * d);
-  const modalities: Partial<Record<ModelModality, Float32Array>> = {};
+  // Every modality the model encodes gets its rows, zeros where a frame lacks it, so that sets
+  // of frames compare column for column even when one set never shows a modality.
+  const modalities: Partial<Record<ModelModality, Float32Array>> = Object.fromEntries(model.modalities.map((m) => [m, new Float32Array(frames.count * de)]));
   for (let start = 0; start < frames.count; start += chunk) {
     const rows = Array.from({ length: Math.min(chunk, frames.count - start) }, (_, i) => start + i);
     tf.tidy(() => {
@@ -33,7 +35,7 @@ export function encodeLatents(model: WorldModel, frames: ModelFrames, chunk = 64
         if (emb === undefined) return;
         const values = emb.dataSync();
         const mask = e.mask.dataSync();
-        const out = (modalities[m] ??= new Float32Array(frames.count * de));
+        const out = modalities[m]!;
         rows.forEach((_, i) => {
           if (mask[i * model.modalities.length + j] !== 0) out.set(values.subarray(i * de, (i + 1) * de), (start + i) * de);
         });

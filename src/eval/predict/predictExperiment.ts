@@ -34,6 +34,8 @@ export interface PredictOptions {
    * source, so that the object moves): how well the model foresees the object moving (objectMotion).
    */
   readonly pushEpisodes: number;
+  /** Actions per push episode (the pusher first goes behind the object); the sim's episode length when omitted. */
+  readonly pushSteps?: number;
   /** Actions per episode. */
   readonly steps: number;
   readonly tasks: readonly TaskName[];
@@ -113,8 +115,7 @@ export function runPredictExperiment(env: SimEnv, models: ExperimentModels, opti
   const collect = (split: SplitName, episodes: number, seedBase: number, actor?: BabbleOptions['actor']): BabbleEpisode[] =>
     babbleEpisodes(env, config, {
       episodes,
-      // A push takes the whole task episode: the pusher first goes behind the object.
-      ...(actor === undefined ? { steps: options.steps } : {}),
+      ...(actor === undefined ? { steps: options.steps } : options.pushSteps === undefined ? {} : { steps: options.pushSteps }),
       tasks: actor === undefined ? options.tasks : ['push'],
       ...(actor === undefined ? {} : { actor }),
       split,

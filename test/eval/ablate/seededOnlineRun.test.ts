@@ -32,7 +32,7 @@ test('a run on another split evaluates once at the end, leaves a checkpoint to r
   assert.equal(report.evaluations.length, 1, 'only the final evaluation');
   assert.equal(report.evaluations[0].cells[0].split, 'unseen_colors');
   assert.ok(report.evaluations[0].learnerSteps > 0);
-  assert.deepEqual(after, { latent: 3 * 16, split: 'unseen_colors' }, 'three latent parts of 16');
+  assert.deepEqual(after, { latent: 4 * 16, split: 'unseen_colors' }, 'four latent parts of 16: rgb, points, proprio, the object view');
   // Resuming continues from the checkpoint's steps.
   const resumed = await seededOnlineRun(config, { tasks: ['reach'], evalSplits: ['train'], budget: { steps: 12 }, evalEpisodes: 1, trainStepsPerEpisode: 1, resumeFrom: join(dir, 'ckpt'), runDir: dir }, silentLogger);
   assert.ok(resumed.report.evaluations[0].learnerSteps >= report.evaluations[0].learnerSteps);

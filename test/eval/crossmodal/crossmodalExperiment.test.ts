@@ -42,8 +42,8 @@ test('crossmodal (tiny): SOM joints->joints beats the mean predictor; all four m
     const r = row(m);
     assert.equal(Object.keys(r.errors).length, 4, `${m} has the four mappings`);
     assert.ok(r.errors['joints->joints']!.mean < mean, `${m} joints->joints ${r.errors['joints->joints']!.mean} should be below the mean predictor ${mean}`);
-    // The JEPA latent: three parts of latentDim 16 (gated fusion).
-    assert.ok(r.somBytes === 25 * 4 * (r.method === 'SOM-AE' ? 4 + 5 : 3 * 16 + 5), `${m} map bytes ${r.somBytes}`);
+    // The JEPA latent: four parts of latentDim 16 (gated fusion: rgb, points, proprio, the object view).
+    assert.ok(r.somBytes === 25 * 4 * (r.method === 'SOM-AE' ? 4 + 5 : 4 * 16 + 5), `${m} map bytes ${r.somBytes}`);
     assert.ok(r.somSeconds! >= 0);
   }
   assert.ok(row('SOM-AE').aeSeconds! >= 0 && row('SOM-AE').aeBytes === 3 * 4 * (64 * 3 * 32 + 32 + 32 * 4 + 4 + 4 * 32 + 32 + 32 * 64 * 3 + 64 * 3));

@@ -7,9 +7,8 @@ import { predictMarkdown, predictPlots } from '../../../src/eval/predict/predict
 import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
 
-// Push episodes run a whole task episode: long enough for the scripted pusher to reach the object and move it.
-const config = tinyConfig(['sim.episodeSteps=40']);
-const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, pushEpisodes: 2, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
+const config = tinyConfig();
+const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, pushEpisodes: 2, pushSteps: 40, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
 
 async function run(): Promise<PredictReport> {
   const setup = await tinySetup(config, { babbleEpisodes: 6, trainSteps: 120 });

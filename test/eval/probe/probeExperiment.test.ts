@@ -38,10 +38,14 @@ test('probe (tiny): every representation, classifier, label count and split is m
   const before = tf.memory().numTensors;
   const a = await run();
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
-  assert.deepEqual(a.representations, ['trained fused', 'trained rgb', 'trained points', 'random fused', 'random rgb', 'random points', 'raw pixels', 'raw points']);
+  assert.deepEqual(a.representations, [
+    'trained fused', 'trained rgb', 'trained points', 'trained object',
+    'random fused', 'random rgb', 'random points', 'random object',
+    'raw pixels', 'raw points', 'raw object view',
+  ]);
   assert.equal(a.chance, 1 / 7);
-  // 8 representations x 2 classifiers x (2 shot counts + all) x 2 splits
-  assert.equal(a.cells.length, 8 * 2 * 3 * 2);
+  // 11 representations x 2 classifiers x (2 shot counts + all) x 2 splits
+  assert.equal(a.cells.length, 11 * 2 * 3 * 2);
   for (const c of a.cells) {
     assert.ok(c.mean >= 0 && c.mean <= 1 && c.std >= 0, `${c.representation} ${c.classifier} ${c.shots} ${c.split}: ${c.mean}`);
     assert.equal(c.draws, c.shots === 'all' ? 1 : 3);
