@@ -139,4 +139,15 @@ describe('readBagEpisodes on a damaged bag without agent records', () => {
       return true;
     });
   });
+
+  test('a first depth and colour image that cannot be decoded: the topic roles are still inferred from the next ones, and the two are skipped', async () => {
+    const dir = join(root, 'garbage-first');
+    await writePlainBag(dir, 'twist', 1, { garbageFirst: ['/cam/depth', '/cam/color'] });
+    const logger = recordingLogger();
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, logger, onBag: (_b, _n, h) => how.push(h) });
+    assert.match(how[0], /built from 20 commands on \/servo\/cmd and the rgb frames on \/cam\/color.*; 2 undecodable messages skipped$/);
+    assert.ok(episodes[0].frames.every((f) => f.depth !== undefined), 'the depth topic found past its damaged first message');
+    assert.deepEqual(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message), [`bag ${dir}: skipped 2 messages that could not be decoded (/cam/color: 1, /cam/depth: 1)`]);
+  });
 });

@@ -83,6 +83,8 @@ export async function writePlainBag(
     readonly metadata?: Readonly<Record<string, string>>;
     /** Uncompressed small chunks, so that a test can damage a message where it lies. */
     readonly uncompressed?: boolean;
+    /** Topics whose first message is written as bytes no CDR decoder accepts (its sequence claims 2^32 - 1 elements). */
+    readonly garbageFirst?: readonly string[];
   } = {},
 ): Promise<number[][]> {
   const recorder = await BagRecorder.start({
@@ -91,8 +93,10 @@ export async function writePlainBag(
     ...(extra.metadata === undefined ? {} : { metadata: extra.metadata }),
     ...(extra.uncompressed === true ? { compression: 'none' as const, chunkBytes: 4 << 10 } : {}),
   });
+  const garbage = new Set(extra.garbageFirst ?? []);
   const raw = <K extends RosMessageType>(topic: string, type: K, ms: number, msg: RosMessageMap[K]): void => {
-    recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), getMessageCodec(type).encode(msg));
+    const bytes = garbage.delete(topic) ? Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff) : getMessageCodec(type).encode(msg);
+    recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), bytes);
   };
   const sent: number[][] = [];
   const q = (ms: number): number[] => [0.2 + ms / 10000, -0.1 + ms / 20000];
