@@ -1,16 +1,17 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
-import { compareTimestamps, interpolateProprio, toNanoseconds } from '../core/index.js';
+import type { DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import { compareTimestamps, interpolateProprio, silentLogger, toNanoseconds } from '../core/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { ObservationPart, PartStampRecord, TransitionRecord } from './agentRecords.js';
 import { BagReader } from './BagReader.js';
 import type { BagMessage } from './BagReader.js';
 import { CommandTransitions } from './commandTransitions.js';
+import type { CommandMsg, GripperRange } from './commandTransitions.js';
 import { inferBagTopics } from './inferBagTopics.js';
-import { MessageCodec } from '../ros/index.js';
-import { recordedJointNames } from './bagMetadata.js';
+import { getMessageCodec, MessageCodec } from '../ros/index.js';
+import { recordedGripper, recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
 import type { TopicRoles } from './topicRoles.js';
 
@@ -30,6 +31,25 @@ export interface BagEpisodesOptions<F> {
   readonly roles?: TopicRoles;
   /** Called after each bag: its episodes, and how they were made (or why it gave none). */
   readonly onBag?: (path: string, episodes: number, how: string) => void;
+  /** Log-time window, nanoseconds, inclusive (absolute, as stored), as `BagSource` reads it. */
+  readonly startTime?: bigint;
+  readonly endTime?: bigint;
+  /** Only these topics are read (default: all), as `BagSource` reads them. */
+  readonly topics?: readonly string[];
+  /** The gripper range of joint commands in bags without agent records; default the bag's metadata, else the node's defaults. */
+  readonly gripper?: GripperRange;
+  /** Stop at the first message that cannot be decoded (default: skip it, count it, warn once per bag). */
+  readonly strict?: boolean;
+  /** Where the once-per-bag warning about skipped messages and damage goes. */
+  readonly logger?: Logger;
+}
+
+/** A bag message that cannot be decoded, with `strict`: names the bag, file, chunk, topic and log time. */
+export class BagMessageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BagMessageError';
+  }
 }
 
 /** Bag folders under `path`: itself when it holds .mcap files, else its sub-folders that do (sorted). */
@@ -56,9 +76,17 @@ export function findBags(path: string): string[] {
  * repeats, or a new stamp, starts the next one, since an episode's last observation and the
  * next episode's first may share a stamp). Steps whose observations are missing (a lost
  * chunk) split the episode rather than join unrelated frames.
+ *
+ * `startTime`, `endTime` and `topics` limit what is read, as they limit a replay: the
+ * transitions are the recorded ones among the messages read, or, when there are none, built
+ * from the commands and frames among them. A message that cannot be decoded (damage no CRC
+ * caught, a schema that does not fit) is skipped and counted per topic, with one warning per
+ * bag naming the counts (and any damage the reader found); with `strict` it is an error
+ * naming the bag, file, chunk, topic and log time.
  */
 export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptions<F>): Promise<Array<BagEpisode<F>>> {
   const out: Array<BagEpisode<F>> = [];
+  const logger = options.logger ?? silentLogger;
   for (const bag of findBags(path)) {
     const reader = await BagReader.open(bag);
     const metadata = (await reader.metadata()) ?? {};
@@ -67,36 +95,68 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     const decoder = new BagDecoder({ topics, ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
     const trigger = topics.rgb !== '' ? 'rgb' : topics.depth !== '' ? 'depth' : topics.points !== '' ? 'points' : undefined;
-    const fromCommands = command === undefined || trigger === undefined ? undefined : new CommandTransitions(command, trigger);
+    const gripper = options.gripper ?? recordedGripper(metadata, bag);
+    const fromCommands =
+      command === undefined || trigger === undefined
+        ? undefined
+        : new CommandTransitions(command, trigger, { bag, ...(gripper === undefined ? {} : { gripper }), ...(jointNames === undefined ? {} : { armJoints: jointNames }) });
     const codecs = new Map<string, MessageCodec>();
-    const decodeCommand = (m: BagMessage): unknown => {
+    const decodeCommand = (m: BagMessage): CommandMsg => {
       let codec = codecs.get(m.topic);
       if (codec === undefined) {
-        if (m.schemaData === undefined) throw new TypeError(`bag ${bag}: topic ${m.topic}: its channel refers to a schema the file does not define`);
+        if (m.schemaData === undefined) throw new TypeError(`topic ${m.topic}: its channel refers to a schema the file does not define`);
         codecs.set(m.topic, (codec = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData))));
       }
-      return codec.decode(m.data);
+      const msg = codec.decode(m.data);
+      // Checked against the definition the agent reads it by (the bag's own schema may be damaged).
+      getMessageCodec(command!.type).check(msg);
+      return msg as CommandMsg;
     };
+    const skipped: Record<string, number> = {};
     let recorded = 0;
-    for await (const m of reader.messages()) {
-      const events = decoder.decode(m);
+    for await (const m of reader.messages({
+      ...(options.topics === undefined ? {} : { topics: options.topics }),
+      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+      ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+    })) {
+      let events: DecodedEvent[];
+      let commandMsg: CommandMsg | undefined;
+      try {
+        events = decoder.decode(m);
+        if (fromCommands?.isCommand(m) === true) commandMsg = decodeCommand(m);
+      } catch (error) {
+        const where = `${reader.files[m.file].path}, chunk at byte ${m.chunkOffset}`;
+        const text = `bag ${bag}: a message on ${m.topic} logged at ${m.logTime} ns (${where}) cannot be decoded: ${(error as Error).message.replace(/^bag: /, '')}`;
+        if (options.strict === true) throw new BagMessageError(`${text} (without --strict it would be skipped)`, { cause: error });
+        skipped[m.topic] = (skipped[m.topic] ?? 0) + 1;
+        fromCommands?.skipped(m);
+        continue;
+      }
       for (const e of events) {
         if (e.kind === 'transition') recorded++;
         assembler.add(e);
       }
-      fromCommands?.add(m, events, decodeCommand);
+      fromCommands?.add(m, events, commandMsg);
     }
+    const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+    const warning = [
+      ...(skippedTotal === 0 ? [] : [`skipped ${skippedTotal} messages that could not be decoded (${Object.entries(skipped).map(([topic, n]) => `${topic}: ${n}`).join(', ')})`]),
+      ...reader.problems.map((p) => p.message),
+    ];
+    if (warning.length > 0) logger.warn(`bag ${bag}: ${warning.join('; ')}`);
+    const window = options.startTime !== undefined || options.endTime !== undefined || options.topics !== undefined ? ' (of the messages in the window read: start, end, topics)' : '';
     let how: string;
-    if (recorded > 0) how = `${recorded} recorded transitions`;
+    if (recorded > 0) how = `${recorded} recorded transitions${window}`;
     else if (fromCommands !== undefined && fromCommands.commands > 0) {
-      const built = fromCommands.transitions(jointNames);
+      const built = fromCommands.transitions();
       for (const t of built) assembler.add({ kind: 'transition', value: t });
-      const gripper = fromCommands.gripperCommands > 0 ? `gripper from ${fromCommands.gripperCommands} commands` : 'gripper 1: the commands do not carry it';
-      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]} (${gripper})`;
+      const grip = fromCommands.gripperCommands > 0 ? `gripper from ${fromCommands.gripperCommands} commands, range from ${fromCommands.gripperSource}` : 'gripper 1: the commands do not carry it';
+      how = `no agent records: ${built.length} transitions built from ${fromCommands.commands} commands on ${command!.topic} and the ${trigger} frames on ${topics[trigger!]}${window} (${grip})`;
     } else {
       const missing = trigger === undefined ? 'camera topic (sensor_msgs/Image, CompressedImage or PointCloud2)' : 'command topic (TwistStamped, JointTrajectory or Float64MultiArray) with messages';
-      how = `skipped: no agent transitions, and no ${missing} to build them from`;
+      how = `skipped: no agent transitions, and no ${missing} to build them from${window}`;
     }
+    if (skippedTotal > 0) how += `; ${skippedTotal} undecodable messages skipped`;
     const episodes = assembler.episodes();
     out.push(...episodes);
     options.onBag?.(bag, episodes.length, how);

@@ -1,9 +1,11 @@
 import { makeActionSpace } from '../core/index.js';
 import type { ActionSpace, ActionSpaceKind } from '../core/index.js';
+import type { GripperRange } from './commandTransitions.js';
 
 /**
  * The `jepa_agent` MCAP metadata a recording carries about its robot, written and read here
  * only: the action space (JSON) and the arm joints (comma-separated, proprioception order).
+ * A node's recording also carries its gripper joint and range (`gripperMetadata`).
  */
 export function robotMetadata(space: ActionSpace, jointNames: readonly string[]): Record<string, string> {
   return {
@@ -28,4 +30,26 @@ export function actionSpaceFromMetadata(metadata: Readonly<Record<string, string
   } catch (error) {
     throw new TypeError(`bag ${path}: its actionSpace metadata is not a valid action space: ${text}`, { cause: error });
   }
+}
+
+/** The gripper joint a node commands with the arm joints and its positions when closed and open (gripper.joint/closed/open). */
+export function gripperMetadata(gripper: { readonly joint: string; readonly closed: number; readonly open: number }): Record<string, string> {
+  return { gripper: JSON.stringify({ joint: gripper.joint, closed: gripper.closed, open: gripper.open }) };
+}
+
+/** The gripper range a bag's metadata declares (see gripperMetadata); undefined when it declares none. */
+export function recordedGripper(metadata: Readonly<Record<string, string>>, path: string): GripperRange | undefined {
+  const text = metadata.gripper;
+  if (text === undefined) return undefined;
+  let g: unknown;
+  try {
+    g = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`bag ${path}: its gripper metadata is not JSON: ${text}`, { cause: error });
+  }
+  const { joint, closed, open } = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
+  if (typeof joint !== 'string' || typeof closed !== 'number' || typeof open !== 'number') {
+    throw new TypeError(`bag ${path}: its gripper metadata needs a joint name and closed and open positions, got ${text}`);
+  }
+  return { ...(joint === '' ? {} : { joint }), closed, open, source: `the bag's metadata (gripper ${text})` };
 }

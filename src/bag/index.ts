@@ -20,3 +20,5 @@ export * from './BagSource.js';
 export * from './bagEpisodes.js';
 export * from './topicRoles.js';
 export { inferBagTopics } from './inferBagTopics.js';
+export { DEFAULT_GRIPPER_RANGE } from './commandTransitions.js';
+export type { GripperRange, CommandTopic } from './commandTransitions.js';

@@ -7,6 +7,8 @@ import { isAgentTopic } from './topics.js';
 import type { TopicRoles } from './topicRoles.js';
 
 const DEPTH_ENCODINGS = new Set(['16UC1', '32FC1', 'mono16']);
+// Messages of an Image topic tried for its encoding, past damaged ones.
+const IMAGE_TRIES = 20;
 
 /** Which sensor roles a channel of this schema can play (Image: colour or depth, by its encoding). */
 const ROLE_OF_SCHEMA: Readonly<Record<string, keyof BagTopics>> = {
@@ -27,7 +29,7 @@ const ROLE_OF_KEY = { rgb: 'rgb', depth: 'depth', points: 'points', joints: 'joi
 /**
  * The bag's topic roles: `named` (from its metadata, or the default names), with each role
  * whose topic the bag does not hold taken from the bag's own channels when exactly one
- * channel can play it (by message type; an Image by the encoding of its first message: 16UC1,
+ * channel can play it (by message type; an Image by the encoding of its first message that decodes: 16UC1,
  * 32FC1 or mono16 is depth). Several candidates for a role are an error naming them. Also the
  * command topic transitions can be built from: the twist or trajectory role, else the one
  * Float64MultiArray channel. `roles` (flags or a mapping file) are taken as given, before any
@@ -91,11 +93,17 @@ export async function inferBagTopics(reader: BagReader, bag: string, named: BagT
   return { topics: result, command };
 }
 
+/** Whether an Image topic carries depth, by the encoding of its first message that decodes (damaged ones are passed over). */
 async function isDepth(reader: BagReader, topic: string): Promise<boolean> {
+  let tries = 0;
   for await (const m of reader.messages({ topics: [topic] })) {
-    if (m.schemaData === undefined) return false;
-    const msg = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData)).decode(m.data) as ImageMsg;
-    return DEPTH_ENCODINGS.has(msg.encoding);
+    if (m.schemaData === undefined || ++tries > IMAGE_TRIES) return false;
+    try {
+      const msg = new MessageCodec(m.schemaName, new TextDecoder().decode(m.schemaData)).decode(m.data) as ImageMsg;
+      if (typeof msg.encoding === 'string') return DEPTH_ENCODINGS.has(msg.encoding);
+    } catch {
+      // a damaged one: the reading proper skips and counts it; try the next
+    }
   }
   return false;
 }

@@ -9,7 +9,8 @@ import { recordSimEpisodes, simBagMetadata } from '../../src/cli/commands/record
 import { Rng } from '../../src/core/index.js';
 import type { Observation } from '../../src/core/index.js';
 import { makeEnv } from '../sim/fixtures.js';
-import { tempDir } from './fixtures.js';
+import { BagMessageError } from '../../src/bag/bagEpisodes.js';
+import { damagePlainBagMessage, recordingLogger, tempDir, writePlainBag } from './fixtures.js';
 
 describe('readBagEpisodes', () => {
   const { dir: root, cleanup } = tempDir();
@@ -97,5 +98,56 @@ describe('readBagEpisodes', () => {
     assert.deepEqual(episodes[0].frames.map((f) => [f.rgb!.data[0], f.proprio!.positions[0]]), [[10, 12], [20, 21], [30, 33]]);
     assert.deepEqual(episodes[0].actions.map((a) => a[0]), [0, 1]);
     assert.deepEqual(episodes[1].frames.map((f) => [f.rgb!.data[0], f.proprio!.positions[0]]), [[30, 33], [40, 41]]);
+  });
+});
+
+describe('readBagEpisodes on a damaged bag without agent records', () => {
+  const { dir: root, cleanup } = tempDir('damaged-plain-');
+  after(cleanup);
+  const bag = join(root, 'robot');
+  let damaged: { joints: { file: string; chunkOffset: bigint }; command: { file: string; chunkOffset: bigint } };
+
+  before(async () => {
+    await writePlainBag(bag, 'trajectory', 1, { uncompressed: true });
+    // The 30th joint state (290 ms) and the 10th command (457 ms): CDR that claims 2^32 - 1 names, in chunks whose CRC is gone too.
+    damaged = { joints: await damagePlainBagMessage(bag, ['j2', 'j1'], 29), command: await damagePlainBagMessage(bag, ['j1', 'j2'], 9) };
+  });
+
+  test('undecodable messages are skipped and counted per topic, with one warning per bag; the rest is read', async () => {
+    const logger = recordingLogger();
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(bag, { convert: (o) => o, jointNames: ['j1', 'j2'], logger, onBag: (_b, _n, h) => how.push(h) });
+    const warnings = logger.lines.filter((l) => l.level === 'warn');
+    assert.equal(warnings.length, 1, warnings.map((w) => w.message).join('\n'));
+    assert.equal(warnings[0].message, `bag ${bag}: skipped 2 messages that could not be decoded (/my_arm/joint_states: 1, /arm/joint_trajectory: 1)`);
+    assert.match(how[0], /built from 19 commands on \/arm\/joint_trajectory .*; 2 undecodable messages skipped$/);
+    // What the arm did after the damaged command is unknown: its step is left out and the episode splits there
+    // (the step before it still ends at its frame, not at the next command's).
+    assert.deepEqual(episodes.map((e) => e.actions.length), [9, 9]);
+    for (const e of episodes) for (const f of e.frames) assert.ok(f.proprio !== undefined && f.proprio.positions.every(Number.isFinite));
+  });
+
+  test('strict: the first undecodable message ends the read, naming the bag, file, chunk, topic and log time', async () => {
+    await assert.rejects(readBagEpisodes(bag, { convert: (o) => o, strict: true }), (error: Error) => {
+      assert.ok(error instanceof BagMessageError);
+      assert.match(
+        error.message,
+        new RegExp(
+          `^bag ${bag}: a message on /my_arm/joint_states logged at \\d+ ns \\(${damaged.joints.file}, chunk at byte ${damaged.joints.chunkOffset}\\) cannot be decoded: topic /my_arm/joint_states: MessageCodec sensor_msgs/msg/JointState: cannot decode \\d+ bytes: CDR: a sequence length at byte \\d+ claims 4294967295 elements.*\\(without --strict it would be skipped\\)$`,
+        ),
+      );
+      return true;
+    });
+  });
+
+  test('a first depth and colour image that cannot be decoded: the topic roles are still inferred from the next ones, and the two are skipped', async () => {
+    const dir = join(root, 'garbage-first');
+    await writePlainBag(dir, 'twist', 1, { garbageFirst: ['/cam/depth', '/cam/color'] });
+    const logger = recordingLogger();
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, logger, onBag: (_b, _n, h) => how.push(h) });
+    assert.match(how[0], /built from 20 commands on \/servo\/cmd and the rgb frames on \/cam\/color.*; 2 undecodable messages skipped$/);
+    assert.ok(episodes[0].frames.every((f) => f.depth !== undefined), 'the depth topic found past its damaged first message');
+    assert.deepEqual(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message), [`bag ${dir}: skipped 2 messages that could not be decoded (/cam/color: 1, /cam/depth: 1)`]);
   });
 });

@@ -8,6 +8,7 @@ import { BagRecorder, readBagEpisodes, topicRoles } from '../../src/bag/index.js
 import type { Observation } from '../../src/core/index.js';
 import { toNanoseconds } from '../../src/core/index.js';
 import { getMessageCodec } from '../../src/ros/index.js';
+import { gripperMetadata } from '../../src/bag/bagMetadata.js';
 import { plainBagStamp as at, tempDir, writePlainBag } from './fixtures.js';
 
 function assertClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
@@ -110,5 +111,67 @@ describe('episodes of a bag without agent records', () => {
       /bag .*twist: topic \/arm\/cmd \(given as --command\) is not in it; it holds .*\/servo\/cmd \(geometry_msgs\/msg\/TwistStamped\)/,
     );
     await assert.rejects(readBagEpisodes(dir, { convert: (o) => o, roles: { command: '/cam/color' } }), /command topic \/cam\/color carries sensor_msgs\/msg\/Image/);
+  });
+  test('a start/end window and a topic list: only the messages in them are read, as a replay reads them', async () => {
+    const dir = join(tmp.dir, 'twist');
+    // Log times are stamps + 2 ms. The window holds commands 4..11 (207 .. 557 ms) and the frames from 198 ms.
+    const startTime = toNanoseconds(at(200));
+    const endTime = toNanoseconds(at(600));
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, startTime, endTime, onBag: (_b, _n, h) => how.push(h) });
+    assert.equal(episodes.length, 1);
+    const [ep] = episodes;
+    assert.match(how[0], /built from 8 commands on \/servo\/cmd .* \(of the messages in the window read: start, end, topics\)/);
+    // Command 4's frame (198 ms) has no joint state before it in the window (190 ms is outside), so its
+    // step has no observation: one step per command from command 5 on, but the last.
+    assert.equal(ep.actions.length, 6);
+    for (let k = 0; k < ep.actions.length; k++) assertClose(ep.actions[k], twists[k + 5], `action ${k}`);
+    for (const f of ep.frames) {
+      const t = toNanoseconds(f.rgb!.stamp) + 2_000_000n;
+      assert.ok(t >= startTime && t <= endTime, 'every frame logged in the window');
+    }
+    // A topic list without the depth camera: frames without depth; without the command topic: no transitions.
+    const noDepth = await readBagEpisodes<Observation>(dir, { convert: (o) => o, topics: ['/cam/color', '/my_arm/joint_states', '/servo/cmd'] });
+    assert.equal(noDepth[0].actions.length, 19);
+    assert.ok(noDepth[0].frames.every((f) => f.depth === undefined && f.rgb !== undefined && f.proprio !== undefined));
+    const noCommands: string[] = [];
+    assert.deepEqual(await readBagEpisodes(dir, { convert: (o) => o, topics: ['/cam/color', '/my_arm/joint_states'], onBag: (_b, _n, h) => noCommands.push(h) }), []);
+    assert.match(noCommands[0], /skipped: no agent transitions, and no command topic .* with messages to build them from \(of the messages in the window read/);
+  });
+
+  test('the gripper range declared (node parameters, or the bag metadata) maps the gripper joint; a position outside it is an error naming bag, topic and message', async () => {
+    // The robot's gripper joint runs from 0 (closed) to 0.08 (open); the bag holds 0.02 and 0.08.
+    const dir = join(tmp.dir, 'gripper-0.08');
+    await writePlainBag(dir, 'trajectory', 1, { gripper: true, gripperPositions: [0.02, 0.08] });
+    const gripper = { joint: 'gripper', closed: 0, open: 0.08, source: 'gripper.closed 0, gripper.open 0.08 of --params robot.yaml' };
+    const how: string[] = [];
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, jointNames: ['j1', 'j2'], gripper, onBag: (_b, _n, h) => how.push(h) });
+    const actions = episodes.flatMap((e) => e.actions);
+    assert.equal(actions.length, 19);
+    for (let k = 0; k < actions.length; k++) assert.ok(Math.abs(actions[k][2] - (k % 2 === 0 ? -0.5 : 1)) < 1e-6, `gripper of action ${k}: ${actions[k][2]}`);
+    assert.match(how[0], /gripper from 20 commands, range from gripper\.closed 0, gripper\.open 0\.08 of --params robot\.yaml/);
+    // A reversed range (open at the lower position) maps the other way round.
+    const reversed = await readBagEpisodes<Observation>(dir, { convert: (o) => o, jointNames: ['j1', 'j2'], gripper: { closed: 0.08, open: 0, source: 'test' } });
+    assert.ok(Math.abs(reversed[0].actions[0][2] - 0.5) < 1e-6);
+    // The node's defaults (0 .. 1) fit these positions too; a range of 0 .. 0.05 does not: message 1 holds 0.08.
+    await assert.rejects(readBagEpisodes(dir, { convert: (o) => o, jointNames: ['j1', 'j2'], gripper: { ...gripper, open: 0.05, source: 'gripper.open 0.05 of -p gripper.open=0.05' } }), (error: Error) => {
+      assert.match(
+        error.message,
+        new RegExp(`^bag ${dir}: /arm/joint_trajectory: message 1 \\(logged at ${toNanoseconds(at(57)) + 2_000_000n} ns\\): gripper joint gripper at 0\\.08 is outside its declared range, closed 0 \\.\\. open 0\\.05 \\(gripper\\.open 0\\.05 of -p gripper\\.open=0\\.05\\); declare the range the robot ran with: --params FILE`),
+      );
+      return true;
+    });
+    await assert.rejects(readBagEpisodes(dir, { convert: (o) => o, gripper: { closed: 1, open: 1, source: 'test' } }), /the gripper range from test is closed 1 \.\. open 1: expected two different finite positions/);
+  });
+
+  test('a bag whose metadata declares the gripper range (as our node records it) is read by it; the node defaults otherwise', async () => {
+    const dir = join(tmp.dir, 'gripper-metadata');
+    await writePlainBag(dir, 'trajectory', 1, { gripper: true, gripperPositions: [0.5, 2], metadata: gripperMetadata({ joint: 'gripper', closed: 0, open: 2 }) });
+    const episodes = await readBagEpisodes<Observation>(dir, { convert: (o) => o, jointNames: ['j1', 'j2'] });
+    assert.ok(Math.abs(episodes[0].actions[0][2] - -0.5) < 1e-6, 'position 0.5 of 0 .. 2 is gripper command -0.5');
+    // Without that metadata the node's defaults (0 .. 1) apply, and position 2 does not fit them.
+    const plain = join(tmp.dir, 'gripper-2');
+    await writePlainBag(plain, 'trajectory', 1, { gripper: true, gripperPositions: [0.5, 2] });
+    await assert.rejects(readBagEpisodes(plain, { convert: (o) => o, jointNames: ['j1', 'j2'] }), /message 1 \(logged at \d+ ns\): gripper joint gripper at 2 is outside its declared range, closed 0 \.\. open 1 \(the node's defaults gripper\.closed 0, gripper\.open 1\)/);
   });
 });

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { McapIndexedReader } from '@mcap/core';
+import { FileHandleReadable } from '@mcap/nodejs';
 import type { DepthImage, PointCloud, Proprioception, RgbImage, Timestamp } from '../../src/core/index.js';
 import { toNanoseconds } from '../../src/core/index.js';
 import { BagRecorder } from '../../src/bag/BagRecorder.js';
@@ -68,10 +70,33 @@ export function plainBagStamp(ms: number): Timestamp {
  * 30 Hz camera (colour and 32FC1 depth) whose joint state (100 Hz) comes from a separate
  * driver, and 20 Hz commands; returns the commands' values as written.
  */
-export async function writePlainBag(dir: string, command: 'twist' | 'trajectory', seconds = 1, extra: { readonly secondCamera?: string; readonly gripper?: boolean } = {}): Promise<number[][]> {
-  const recorder = await BagRecorder.start({ dir, thread: 'inline' });
+export async function writePlainBag(
+  dir: string,
+  command: 'twist' | 'trajectory',
+  seconds = 1,
+  extra: {
+    readonly secondCamera?: string;
+    readonly gripper?: boolean;
+    /** Gripper positions as the robot's joint has them (default 0.25 and 1, alternating). */
+    readonly gripperPositions?: readonly [number, number];
+    /** MCAP metadata (default none, as rosbag2 writes it). */
+    readonly metadata?: Readonly<Record<string, string>>;
+    /** Uncompressed small chunks, so that a test can damage a message where it lies. */
+    readonly uncompressed?: boolean;
+    /** Topics whose first message is written as bytes no CDR decoder accepts (its sequence claims 2^32 - 1 elements). */
+    readonly garbageFirst?: readonly string[];
+  } = {},
+): Promise<number[][]> {
+  const recorder = await BagRecorder.start({
+    dir,
+    thread: 'inline',
+    ...(extra.metadata === undefined ? {} : { metadata: extra.metadata }),
+    ...(extra.uncompressed === true ? { compression: 'none' as const, chunkBytes: 4 << 10 } : {}),
+  });
+  const garbage = new Set(extra.garbageFirst ?? []);
   const raw = <K extends RosMessageType>(topic: string, type: K, ms: number, msg: RosMessageMap[K]): void => {
-    recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), getMessageCodec(type).encode(msg));
+    const bytes = garbage.delete(topic) ? Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff) : getMessageCodec(type).encode(msg);
+    recorder.writeRaw(topic, type, toNanoseconds(plainBagStamp(ms)) + 2n * BigInt(PLAIN_MS), bytes);
   };
   const sent: number[][] = [];
   const q = (ms: number): number[] => [0.2 + ms / 10000, -0.1 + ms / 20000];
@@ -96,13 +121,15 @@ export async function writePlainBag(dir: string, command: 'twist' | 'trajectory'
       } else {
         const target = q(ms).map((p, i) => p + 0.01 * (i + 1) * ((k % 4) - 1));
         // With the gripper as our node sends it: one more joint, 0 closed .. 1 open.
-        const opening = k % 2 === 0 ? 0.25 : 1;
+        const [closedish, open] = extra.gripperPositions ?? [0.25, 1];
+        const opening = k % 2 === 0 ? closedish : open;
         if (extra.gripper === true) target.push(opening);
         raw('/arm/joint_trajectory', 'trajectory_msgs/msg/JointTrajectory', ms, {
           header: { stamp: plainBagStamp(ms), frame_id: '' },
           joint_names: extra.gripper === true ? ['j1', 'j2', 'gripper'] : ['j1', 'j2'],
           points: [{ positions: Float64Array.from(target), velocities: new Float64Array(0), accelerations: new Float64Array(0), effort: new Float64Array(0), time_from_start: { sec: 0, nanosec: 50 * PLAIN_MS } }],
         });
+        // The default range, 0 closed .. 1 open (a test with another range maps the positions itself).
         sent.push([0.01 * ((k % 4) - 1), 0.02 * ((k % 4) - 1), extra.gripper === true ? 2 * opening - 1 : 1]);
       }
     }
@@ -149,4 +176,32 @@ export function fullDisk(
       };
     },
   };
+}
+
+/**
+ * Damages the `nth` (0-based) message of a plain trajectory bag (writePlainBag, uncompressed)
+ * whose CDR holds `names` as its first string sequence after the header: the sequence claims
+ * 2^32 - 1 elements, and the CRC of its chunk is zeroed so that the reader passes the chunk on
+ * and the message itself must be refused. Returns the file and the chunk's offset.
+ */
+export async function damagePlainBagMessage(dir: string, names: readonly string[], nth: number): Promise<{ file: string; chunkOffset: bigint }> {
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith('_0.mcap') && !f.includes('_agent_'))!);
+  const handle = await openFile(file, 'r');
+  const chunks = (await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) })).chunkIndexes;
+  await handle.close();
+  const bytes = readFileSync(file);
+  // The sequence length, then the first string's length (with its NUL) and its characters.
+  const pattern = Buffer.concat([Buffer.from(Uint32Array.of(names.length).buffer), Buffer.from(Uint32Array.of(names[0].length + 1).buffer), Buffer.from(`${names[0]}\0`, 'latin1')]);
+  let at = -1;
+  for (let k = 0; k <= nth; k++) {
+    at = bytes.indexOf(pattern, at + 1);
+    if (at < 0) throw new Error(`damagePlainBagMessage: ${file} has only ${k} messages naming [${names.join(', ')}]`);
+  }
+  bytes.writeUInt32LE(0xffff_ffff, at);
+  const chunk = chunks.find((c) => Number(c.chunkStartOffset) < at && at < Number(c.chunkStartOffset + c.chunkLength));
+  if (chunk === undefined) throw new Error(`damagePlainBagMessage: byte ${at} of ${file} is in no chunk`);
+  // Opcode (1) and length (8), start and end times and uncompressed size (24): then the CRC.
+  bytes.writeUInt32LE(0, Number(chunk.chunkStartOffset) + 9 + 24);
+  writeFileSync(file, bytes);
+  return { file, chunkOffset: chunk.chunkStartOffset };
 }

@@ -53,6 +53,14 @@ function interrupt(child: ChildProcess, timeoutMs = 30000): Promise<number | nul
 }
 
 const seconds = (t: Timestamp): number => toSeconds(t);
+
+// One rclnodejs context for the whole file (its test node watches the topics of each suite), closed after the last.
+let shared: Promise<RclnodejsTransport> | undefined;
+const testTransport = (): Promise<RclnodejsTransport> =>
+  (shared ??= loadRclnodejs('the integration test').then((rcl) => RclnodejsTransport.create(rcl, { nodeName: 'jepa_integration_test' })));
+after(async () => {
+  if (shared !== undefined) (await shared).close();
+});
 const sha = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
 describe('ROS 2 integration: sim-robot and run as separate processes', { skip }, () => {
@@ -62,10 +70,9 @@ describe('ROS 2 integration: sim-robot and run as separate processes', { skip },
   const bag = join(dir, 'bag');
   before(async () => {
     robot = start(['sim-robot', ...SIM]);
-    transport = await RclnodejsTransport.create(await loadRclnodejs('the integration test'), { nodeName: 'jepa_integration_test' });
+    transport = await testTransport();
   });
   after(async () => {
-    transport?.close();
     if (robot !== undefined && robot.exitCode === null) await interrupt(robot);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -205,5 +212,115 @@ describe('ROS 2 integration: sim-robot and run as separate processes', { skip },
     } finally {
       subs.forEach((s) => s.unsubscribe());
     }
+  });
+});
+
+// A camera faster than the control rate (issue 14): sim-robot publishes at 30 Hz, image before joint
+// state, and takes joint trajectories; `run` decides and commands at 20 Hz through the trajectory
+// interface and records everything it receives and publishes. Its bag then shows, with the receive
+// and send times of the node itself, that the transitions are the commands that went out and that
+// the hold on SIGINT is the newest joint state the node had received, not the one it last decided on.
+const FAST_CAMERA = ['--set', 'sim.camera.width=64', '--set', 'sim.camera.height=64', '--set', 'sim.episodeSteps=100000', '--set', 'sim.controlHz=30', '--set', 'sim.actionSpace=joint_delta'];
+const ARM = ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist_pitch', 'wrist_roll'];
+const TRAJECTORY_TOPIC = '/arm_controller/joint_trajectory';
+
+describe('ROS 2 integration: a 30 Hz camera, 20 Hz joint-trajectory control and the safe stop', { skip }, () => {
+  let robot: ChildProcess & { output: string[] };
+  let transport: RclnodejsTransport;
+  const dir = mkdtempSync(join(tmpdir(), 'jepa-ros-trajectory-'));
+  const bag = join(dir, 'bag');
+  before(async () => {
+    robot = start(['sim-robot', ...FAST_CAMERA]);
+    transport = await testTransport();
+  });
+  after(async () => {
+    if (robot !== undefined && robot.exitCode === null) await interrupt(robot);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('transitions agree with the trajectories that went out; decisions at the control rate; the hold on SIGINT is the newest joint state received', async () => {
+    const images: number[] = [];
+    let commands = 0;
+    const subs = [
+      transport.subscribe('/camera/image_raw', 'sensor_msgs/msg/Image', SENSOR_DATA_QOS).subscribe(() => images.push(Date.now())),
+      transport.subscribe(TRAJECTORY_TOPIC, 'trajectory_msgs/msg/JointTrajectory', DEFAULT_QOS).subscribe(() => commands++),
+    ];
+    await waitFor(() => images.length >= 60, '60 images from sim-robot', 60000);
+    const rate = (images.length - 1) / ((images.at(-1)! - images[0]) / 1000);
+    process.stdout.write(`# sim-robot camera: ${rate.toFixed(1)} Hz\n`);
+    assert.ok(rate > 20, `camera rate ${rate} Hz: faster than the 20 Hz control rate`);
+
+    const run = start([
+      'run', '-p', 'action_interface=joint_trajectory', '-p', `topics.command=${TRAJECTORY_TOPIC}`, '-p', 'control_rate_hz=20', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
+      '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=false', '-p', 'without_goal=explore', '-p', `checkpoint_out=${join(dir, 'checkpoint')}`,
+      '-p', 'watchdog.plan_timeout_ms=5000', '--record', bag, '--set', 'model.actionDim=6', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
+    ]);
+    try {
+      // Three seconds of commands at 20 Hz, so that the arm is moving when the stop comes.
+      await waitFor(() => commands >= 60, 'sixty trajectory commands from run', 120000);
+    } finally {
+      const code = await interrupt(run, 60000);
+      subs.forEach((s) => s.unsubscribe());
+      assert.equal(code, 0, run.output.join(''));
+    }
+
+    // The node's own record: every joint state as it arrived, every trajectory as it went out, in the node's clock.
+    const reader = await BagReader.open(bag);
+    const jointCodec = getMessageCodec('sensor_msgs/msg/JointState');
+    const trajectoryCodec = getMessageCodec('trajectory_msgs/msg/JointTrajectory');
+    /** The newest joint state (by stamp, as the sink keeps it) received so far, as arm positions by name. */
+    let newest: { stamp: number; positions: number[] } | undefined;
+    const sent: Array<{ targets: number[]; from: number[]; logTime: bigint }> = [];
+    for await (const m of reader.messages({ topics: ['/joint_states', TRAJECTORY_TOPIC] })) {
+      if (m.topic === '/joint_states') {
+        const js = jointCodec.decode(m.data);
+        const stamp = seconds(js.header.stamp);
+        if (newest === undefined || stamp >= newest.stamp) newest = { stamp, positions: ARM.map((j) => js.position[js.name.indexOf(j)]) };
+      } else {
+        const t = trajectoryCodec.decode(m.data);
+        assert.ok(newest !== undefined, 'a trajectory goes out only after a joint state arrived');
+        const point = t.points[0];
+        sent.push({ targets: ARM.map((j) => point.positions[t.joint_names.indexOf(j)]), from: newest.positions, logTime: m.logTime });
+      }
+    }
+    const statusCodec = getMessageCodec('jepa_agent_msgs/msg/AgentStatus');
+    let last: ReturnType<typeof statusCodec.decode> | undefined;
+    for await (const m of reader.messages({ topics: ['/jepa_agent/status'] })) last = statusCodec.decode(m.data);
+    assert.ok(last !== undefined, 'a status in the bag');
+    assert.equal(last.state, 'finalized');
+    assert.equal(last.last_safe_stop_reason, 'shutdown');
+    assert.ok(last.safe_stops >= 1);
+    // The commands counted as sent come first; what follows them is the safe stop's hold.
+    const holds = sent.slice(last.commands_sent);
+    assert.ok(last.commands_sent >= 60 && holds.length >= 1, `${sent.length} trajectories in the bag for ${last.commands_sent} commands sent: the commands, then the hold`);
+
+    // The hold on SIGINT is exactly the newest joint state received before it (not the one last decided on).
+    for (const hold of holds) assert.deepEqual(hold.targets, hold.from, 'the commanded hold equals the newest received joint state');
+    const hold = holds[0];
+    const lastCommand = sent[last.commands_sent - 1];
+    const moved = Math.max(...ARM.map((_, i) => Math.abs(hold.from[i] - lastCommand.from[i])));
+    process.stdout.write(`# safe stop: hold ${(Number(hold.logTime - lastCommand.logTime) / 1e6).toFixed(1)} ms after the last command; the arm moved up to ${moved.toFixed(4)} rad since the joint state that command was built on\n`);
+
+    // Every recorded transition is a command that went out: its applied delta is the command's target minus the
+    // joint state the sink built it from (matched in order; a transition matching no command disagrees).
+    const episodes = await readBagEpisodes<number>(bag, { convert: () => 0 });
+    const actions = episodes.flatMap((e) => e.actions);
+    const deltas = sent.slice(0, last.commands_sent).map((c) => c.targets.map((t, i) => t - c.from[i]));
+    let next = 0;
+    let disagree = 0;
+    for (const a of actions) {
+      const k = deltas.findIndex((d, i) => i >= next && d.every((v, j) => Math.abs(v - a[j]) < 1e-6));
+      if (k < 0) disagree++;
+      else next = k + 1;
+    }
+    process.stdout.write(
+      `# 30 Hz camera, 20 Hz trajectories: decisions ${last.ticks} (${last.decision_hz.toFixed(1)}/s), commands ${last.commands_sent} (${last.control_hz.toFixed(1)}/s), held back ${last.held_back}, ` +
+        `stale pairs ${last.stale_pairs} (${(100 * last.stale_pair_share).toFixed(1)}%), transitions ${actions.length}, disagreeing ${disagree}\n`,
+    );
+    assert.ok(last.decision_hz < 20 * 1.15, `decisions at the control rate, not the camera's: ${last.decision_hz.toFixed(1)}/s`);
+    assert.ok(actions.length >= 30, `${actions.length} transitions`);
+    assert.ok(actions.length <= last.commands_sent, 'no more transitions than commands that went out');
+    assert.ok(disagree / actions.length < 0.02, `${disagree} of ${actions.length} transitions disagree with the commands that went out`);
+    assert.ok(last.stale_pair_share < 0.05, `stale pairs ${last.stale_pairs} of ${last.ticks}`);
   });
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { readBagEpisodes, topicRoles } from '../../bag/index.js';
+import { readBagEpisodes } from '../../bag/index.js';
+import { plainBagOptions } from './plainBagOptions.js';
 import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { BagEpisode } from '../../bag/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
@@ -19,6 +20,8 @@ export interface EvalBagsOptions extends TopicRoleFlags {
   readonly ckpt: string;
   readonly horizon?: string;
   readonly out?: string;
+  /** Stop at the first message that cannot be decoded (default: skip and count it, warning once per bag). */
+  readonly strict?: boolean;
 }
 
 
@@ -56,13 +59,13 @@ export function evalBagsMarkdown(report: EvalBagsReport): string {
 /** `jepa-agent eval --bags DIR --ckpt CKPT`: JSON on stdout (and report.json, report.md and report.html with --out). */
 export async function evalBags(runtime: Runtime, options: EvalBagsOptions): Promise<EvalBagsReport> {
   const { config, logger } = runtime;
-  const roles = topicRoles(options);
+  const plain = plainBagOptions(options);
   await initBackend({ backend: config.engine.backend, logger });
   const model = await loadCheckpoint(options.ckpt, { logger });
   try {
     const horizon = Number(options.horizon ?? model.config.horizon);
     if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`eval: --horizon must be a positive integer, got ${options.horizon}`);
-    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { roles, convert: (o) => compactFrame(o, model.config), onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`) });
+    const episodes = await readBagEpisodes<CompactFrame>(options.bags, { ...plain, strict: options.strict === true, logger, convert: (o) => compactFrame(o, model.config), onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`) });
     if (episodes.length === 0) throw new Error(`eval: no episode with transitions in ${resolve(options.bags)}`);
     const other = episodes.find((e) => e.actions[0].length !== episodes[0].actions[0].length);
     if (other !== undefined) {

@@ -1,4 +1,5 @@
-import { bagInfo, bagTopicsFromMetadata, BagReader, BagSource, EpisodeAssembler, inferBagTopics, readBagEpisodes, topicRoles } from '../../bag/index.js';
+import { bagInfo, bagTopicsFromMetadata, BagReader, BagSource, EpisodeAssembler, inferBagTopics, readBagEpisodes } from '../../bag/index.js';
+import { plainBagOptions } from './plainBagOptions.js';
 import type { BagTopics } from '../../bag/index.js';
 import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { ReplaySummary } from '../../bag/index.js';
@@ -73,7 +74,9 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
   const startTime = at(options.start, '--start');
   const endTime = at(options.end, '--end');
   // Topic roles given, or needed to build transitions with --ckpt: checked against the bag before anything plays.
-  const roles = topicRoles(options);
+  const plain = plainBagOptions(options);
+  const { roles } = plain;
+  const topicList = options.topics === undefined ? undefined : options.topics.split(',').map((t) => t.trim()).filter((t) => t !== '');
   let bagTopics: BagTopics | undefined;
   if (options.ckpt !== undefined || Object.keys(roles).length > 0) {
     const reader = await BagReader.open(options.bag);
@@ -93,7 +96,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
       rate,
       ...(startTime === undefined ? {} : { startTime }),
       ...(endTime === undefined ? {} : { endTime }),
-      ...(options.topics === undefined ? {} : { topics: options.topics.split(',').map((t) => t.trim()) }),
+      ...(topicList === undefined ? {} : { topics: topicList }),
       loop: options.loop === true,
       ...(bagTopics === undefined ? {} : { bagTopics }),
       logger,
@@ -108,7 +111,14 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     source.depth$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'depth', value }) });
     source.points$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'points', value }) });
     source.proprio$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'proprio', value }) });
-    source.transitions$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'transition', value }) });
+    let recorded = 0;
+    source.transitions$.subscribe({
+      ...quiet,
+      next: (value) => {
+        recorded++;
+        assembler.add({ kind: 'transition', value });
+      },
+    });
     if (rcl !== undefined) {
       transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName ?? 'jepa_agent_replay' });
       const topics = source.bagTopics;
@@ -123,10 +133,20 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     let out: ReplayResult = graph === undefined ? result : { ...result, graph: graph.stats() };
     if (model !== undefined) {
       let episodes = assembler.episodes();
-      if (episodes.length === 0) {
-        // No agent transitions: built from the command topic, as `eval --bags` does (the whole bag, not --start/--end).
-        episodes = await readBagEpisodes<CompactFrame>(options.bag, { roles, convert, onBag: (bag, n, how) => logger.info(`replay: ${n} episodes from ${bag} (${how})`) });
+      if (recorded === 0) {
+        // No agent transitions among the messages replayed: built from the command topic, as
+        // `eval --bags` does, from the same window (--start, --end, --topics) as the replay.
+        episodes = await readBagEpisodes<CompactFrame>(options.bag, {
+          ...plain,
+          convert,
+          ...(startTime === undefined ? {} : { startTime }),
+          ...(endTime === undefined ? {} : { endTime }),
+          ...(topicList === undefined ? {} : { topics: topicList }),
+          onBag: (bag, n, how) => logger.info(`replay: ${n} episodes from ${bag} (${how})`),
+        });
         if (episodes.length === 0) logger.warn(`replay: no episode in ${options.bag}: no agent transitions, and none could be built from its command topic`);
+      } else if (episodes.length === 0) {
+        logger.warn(`replay: no episode in ${options.bag}: its ${recorded} recorded transitions join none of the observations replayed`);
       }
       const horizon = Number(options.horizon ?? model.config.horizon);
       out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };

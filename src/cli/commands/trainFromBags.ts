@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { readBagEpisodes, topicRoles } from '../../bag/index.js';
+import { readBagEpisodes } from '../../bag/index.js';
+import { plainBagOptions } from './plainBagOptions.js';
 import type { TopicRoleFlags } from '../groups/topicRoleOptions.js';
 import type { Config } from '../../core/index.js';
 import { compactFrame } from '../../learn/CompactFrame.js';
@@ -14,6 +15,8 @@ export interface TrainFromBagsOptions extends TopicRoleFlags {
   readonly out: string;
   readonly steps: string;
   readonly resume?: string;
+  /** Stop at the first message that cannot be decoded (default: skip and count it, warning once per bag). */
+  readonly strict?: boolean;
 }
 
 export interface TrainFromBagsResult {
@@ -27,17 +30,21 @@ export interface TrainFromBagsResult {
 /**
  * `jepa-agent train --bags DIR --out CKPT`: the world model learns offline from recorded
  * episodes with the project's own learner (replay buffer, batch packing, Trainer), writing
- * checkpoints every learn.checkpointEverySteps steps and at the end.
+ * checkpoints every learn.checkpointEverySteps steps and at the end. Every bag is read and
+ * checked before anything is written: a message that cannot be decoded is skipped and counted
+ * (a warning per bag), or with `strict` ends the command, leaving what is on disk as it was.
  */
 export async function trainFromBags(runtime: Runtime, options: TrainFromBagsOptions): Promise<TrainFromBagsResult> {
   const { logger } = runtime;
   let config = runtime.config;
   const steps = Number(options.steps);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`train: --steps must be a positive integer, got ${options.steps}`);
-  const roles = topicRoles(options);
+  const plain = plainBagOptions(options);
   await initBackend({ backend: config.engine.backend, logger });
   const episodes = await readBagEpisodes<CompactFrame>(options.bags, {
-    roles,
+    ...plain,
+    strict: options.strict === true,
+    logger,
     convert: (o) => compactFrame(o, config.model),
     onBag: (bag, n, how) => logger.info(`read ${n} episodes from ${bag} (${how})`),
   });

@@ -83,8 +83,9 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
       .requiredOption('--bags <dir>', 'a bag folder, or a folder of bag folders')
       .requiredOption('--out <dir>', 'checkpoint folder')
       .option('--steps <n>', 'training steps', '500')
-      .option('--resume <ckpt>', 'continue from a checkpoint'),
-  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags: string; out: string; steps: string; resume?: string; topics?: string }) => {
+      .option('--resume <ckpt>', 'continue from a checkpoint')
+      .option('--strict', 'stop at the first bag message that cannot be decoded (default: skip and count it, warning once per bag)'),
+  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags: string; out: string; steps: string; resume?: string; topics?: string; strict?: boolean }) => {
     const { trainFromBags } = await import('../commands/trainFromBags.js');
     await withRuntime(opts, [], (rt) => trainFromBags(rt, { ...opts, ...(opts.topics === undefined ? {} : { topicsFile: opts.topics }) }));
   });

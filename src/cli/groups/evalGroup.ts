@@ -39,8 +39,9 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--bags <dir>', 'bags to evaluate a checkpoint on: multi-step latent prediction error vs copy-last per horizon')
       .option('--ckpt <dir>', 'world-model checkpoint (with --bags)')
       .option('--horizon <n>', 'prediction horizon (with --bags; default the checkpoint\'s model.horizon)')
-      .option('--out <dir>', 'also write report.json, report.md and report.html here (with --bags)'),
-  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags?: string; ckpt?: string; horizon?: string; out?: string; topics?: string }) => {
+      .option('--out <dir>', 'also write report.json, report.md and report.html here (with --bags)')
+      .option('--strict', 'with --bags: stop at the first bag message that cannot be decoded (default: skip and count it, warning once per bag)'),
+  ).action(async (opts: GlobalOptions & TopicRoleFlags & { bags?: string; ckpt?: string; horizon?: string; out?: string; topics?: string; strict?: boolean }) => {
     if (opts.bags === undefined || opts.ckpt === undefined) {
       evalCmd.help();
       return;
