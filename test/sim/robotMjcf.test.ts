@@ -29,7 +29,7 @@ test('mounts add the tool site and the camera to their bodies; the mesh comes al
   const path = writeTestArm('arm7');
   const robot = loadRobotMjcf(robotOf('arm7', path), SIM_DATA_DIR);
   assert.match(robot.xml, /<body name="flange" pos="0\.06 0 0" gravcomp="1"><camera name="hand_cam" pos="0 0 0\.04" xyaxes="0 -1 0 0 0 1"\/><site name="tcp" pos="0\.1 0 0" xyaxes="0 1 0 0 0 1" size="0\.01" rgba="1 0 0 0" group="4"\/>/);
-  assert.deepEqual(Object.keys(robot.assets), ['assets/palm.obj']);
+  assert.deepEqual(Object.keys(robot.assets), ['assets/arm7_palm.obj']);
   assert.ok(!robot.xml.includes('<!--') && !robot.xml.includes('<?xml'), 'comments and the declaration are dropped');
   // The robot compiles inside a minimal scene.
   const mj = await loadMujoco();
@@ -66,8 +66,8 @@ test('errors name the key and the file: missing robot file, missing mount body, 
     () => loadRobotMjcf(robotOf('arm7', path, { endEffector: { site: 'tcp', downAxis: 'z', mount: { body: 'wrist_3_link', pos: [0, 0, 0] } } }), SIM_DATA_DIR),
     /sim\.robot\.endEffector\.mount\.body: robot .*arm7\.xml has no body named 'wrist_3_link' \(its bodies: pedestal, yaw_link, upper_link/,
   );
-  rmSync(join(dirname(path), 'assets', 'palm.obj'));
-  assert.throws(() => loadRobotMjcf(robotOf('arm7', path), SIM_DATA_DIR), /sim\.robot\.mjcf: .*arm7\.xml names the file 'palm\.obj' \(<mesh>\), which is not under .* or .*assets/);
+  rmSync(join(dirname(path), 'assets', 'arm7_palm.obj'));
+  assert.throws(() => loadRobotMjcf(robotOf('arm7', path), SIM_DATA_DIR), /sim\.robot\.mjcf: .*arm7\.xml names the file 'arm7_palm\.obj' \(<mesh>\), which is not under .* or .*assets/);
   const notMjcf = join(dirname(path), 'urdf.xml');
   writeFileSync(notMjcf, '<robot name="r"><link name="base"/></robot>');
   assert.throws(() => loadRobotMjcf({ ...defaultRobotConfig(), mjcf: notMjcf }, SIM_DATA_DIR), /sim\.robot\.mjcf: .*urdf\.xml is not an MJCF file/);
