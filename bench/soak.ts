@@ -15,8 +15,6 @@ import { workerLearner } from '../src/eval/onlineLearners.js';
 import { LearnerSupervisor } from '../src/learn/LearnerSupervisor.js';
 import { initBackend } from '../src/model/engine/initBackend.js';
 import { WorldModel } from '../src/model/worldModel.js';
-import { getPlanner } from '../src/plan/getPlanner.js';
-import { plannerConfig } from '../src/plan/plannerConfig.js';
 import { loadMujoco } from '../src/sim/mujoco.js';
 import { SimEnv } from '../src/sim/SimEnv.js';
 
@@ -126,15 +124,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
   const learnerBackend = supervisor.backend;
   const recorder = await BagRecorder.start({ dir: bagDir, splitBytes: options.splitMb * 2 ** 20, logger });
   const world = new SimWorld(env, { clock: 'lockstep', endOnSuccess: true });
-  const controller = new PlanningController(
-    model,
-    getPlanner(config.plan.planner),
-    plannerConfig(config.plan, env.actionSpace),
-    env.actionSpace,
-    config.agent.exploration,
-    new Rng(config.seed).fork('controller'),
-    config.agent.planning,
-  );
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(config.seed).fork('controller'));
   controller.explore = true;
   // As in the main job: lockstep time stands still while the agent thinks.
   const loop = controlLoop(world, world, controller, { ...config.agent, watchdog: { observationTimeoutMs: 60_000, planTimeoutMs: 60_000 } });

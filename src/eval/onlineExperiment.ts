@@ -10,8 +10,6 @@ import type { Logger } from '../core/Logger.js';
 import type { Observation } from '../core/Observation.js';
 import { Rng } from '../core/Rng.js';
 import type { WorldModel } from '../model/worldModel.js';
-import { getPlanner } from '../plan/getPlanner.js';
-import { plannerConfig } from '../plan/plannerConfig.js';
 import type { SimEnv } from '../sim/SimEnv.js';
 import type { Bitmap } from '../viz/Bitmap.js';
 import { baselineApplies, goalDistance, runBaselines } from './baselineExperiment.js';
@@ -157,15 +155,7 @@ export async function runOnlineExperiment(
   mkdirSync(options.runDir, { recursive: true });
   const world = new SimWorld(env, { clock: 'lockstep', endOnSuccess: true });
   const rng = new Rng(config.seed);
-  const controller = new PlanningController(
-    model,
-    getPlanner(config.plan.planner),
-    plannerConfig(config.plan, env.actionSpace),
-    env.actionSpace,
-    config.agent.exploration,
-    rng.fork('controller'),
-    config.agent.planning,
-  );
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, rng.fork('controller'));
   // Lockstep simulation time stands still while the agent thinks: wall-clock deadlines would
   // only make the run depend on machine load, so the watchdog is relaxed (not removed).
   const agentConfig = { ...config.agent, watchdog: { observationTimeoutMs: 60_000, planTimeoutMs: 60_000 } };

@@ -18,7 +18,6 @@ import type { BagRecording } from '../../src/bag/index.js';
 import { applyOverrides, parseConfig, Rng } from '../../src/core/index.js';
 import type { Config, DepthImage, Modality, PointCloud, Proprioception, RgbImage } from '../../src/core/index.js';
 import { initBackend, WorldModel } from '../../src/model/index.js';
-import { getPlanner, plannerConfig } from '../../src/plan/index.js';
 import { SimEnv } from '../../src/sim/index.js';
 
 /** The experiments' quick world and model, a planner small enough for many ticks, a long episode. */
@@ -123,15 +122,7 @@ export async function startFaultRun(config: Readonly<Config>, fault: Fault): Pro
   const world = new SimWorld(env, { clock: 'realtime', scheduler });
   const source = faultySource(world, fault, () => scheduler.now());
   const model = new WorldModel(config.model, { seed: config.seed });
-  const controller = new PlanningController(
-    model,
-    getPlanner(config.plan.planner),
-    plannerConfig(config.plan, env.actionSpace),
-    env.actionSpace,
-    config.agent.exploration,
-    new Rng(config.seed).fork('controller'),
-    config.agent.planning,
-  );
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(config.seed).fork('controller'));
   const loop = controlLoop(source, world, controller, config.agent, scheduler);
   const bagDir = mkdtempSync(join(tmpdir(), 'jepa-fault-'));
   const recorder = await BagRecorder.start({ dir: join(bagDir, 'bag'), chunkBytes: 16 << 10 });

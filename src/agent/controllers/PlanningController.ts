@@ -2,13 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { ActionSpace } from '../../core/Action.js';
 import { agentConfigSchema } from '../../core/config/agentConfig.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
+import type { Config } from '../../core/config/Config.js';
 import type { Observation } from '../../core/Observation.js';
 import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
 import { restingObjects } from '../../perception/index.js';
+import { getPlanner } from '../../plan/getPlanner.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
+import { plannerConfig } from '../../plan/plannerConfig.js';
 import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
@@ -91,6 +94,14 @@ export class PlanningController implements Controller {
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
     this.#play = new ObjectPlay(model.config.perception, exploration.play, rng.fork('play'));
     this.#objectPartWeights = objectPartWeights(model);
+  }
+
+  /**
+   * The controller a run's config describes: its planner and planner settings for `space`,
+   * its exploration and planning options, randomness from `rng`.
+   */
+  static fromConfig(model: WorldModel, config: Pick<Config, 'plan' | 'agent'>, space: ActionSpace, rng: Rng): PlanningController {
+    return new PlanningController(model, getPlanner(config.plan.planner), plannerConfig(config.plan, space), space, config.agent.exploration, rng, config.agent.planning);
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */

@@ -9,8 +9,6 @@ import { LearnerSupervisor } from '../../learn/LearnerSupervisor.js';
 import { saveCheckpoint, loadCheckpoint } from '../../model/checkpoint.js';
 import { initBackend } from '../../model/engine/initBackend.js';
 import { WorldModel } from '../../model/worldModel.js';
-import { getPlanner } from '../../plan/getPlanner.js';
-import { plannerConfig } from '../../plan/plannerConfig.js';
 import { BagRecorder } from '../../bag/index.js';
 import type { ActionSpace, Logger } from '../../core/index.js';
 import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, loadRosParams, nodeBagMetadata } from '../../ros/node/index.js';
@@ -112,15 +110,7 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
   }
   const learner = parts.learner;
   if (stopping()) return;
-  const controller = new PlanningController(
-    model,
-    getPlanner(config.plan.planner),
-    plannerConfig(config.plan, space),
-    space,
-    config.agent.exploration,
-    new Rng(config.seed).fork('controller'),
-    config.agent.planning,
-  );
+  const controller = PlanningController.fromConfig(model, config, space, new Rng(config.seed).fork('controller'));
   controller.explore = params.learn;
   const transport = await RclnodejsTransport.create(rcl, { nodeName: options.nodeName, lifecycle: params.lifecycle });
   parts.transport = transport;
