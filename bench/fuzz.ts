@@ -19,8 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BagDecoder, BagRecorder, loadDecompressors, McapScanner, recordObservation } from '../src/bag/index.js';
-import type { BagMessage } from '../src/bag/index.js';
+import { BagDecoder, bagMessage, BagRecorder, loadDecompressors, McapScanner, recordObservation } from '../src/bag/index.js';
 import { Rng } from '../src/core/index.js';
 import type { DepthImage, PointCloud, Proprioception, RgbImage } from '../src/core/index.js';
 import {
@@ -123,20 +122,8 @@ export async function fuzzMcap(data: Buffer): Promise<void> {
   const decoder = new BagDecoder({ jointNames: ['j1', 'j2', 'j3'] });
   const t0 = performance.now();
   try {
-    for await (const { channel, schema, message, chunkOffset } of scanner.messages({ decompressHandlers: await loadDecompressors() })) {
-      const m: BagMessage = {
-        topic: channel.topic,
-        schemaName: schema?.name ?? '',
-        schemaEncoding: schema?.encoding ?? '',
-        schemaData: schema?.data,
-        messageEncoding: channel.messageEncoding,
-        logTime: message.logTime,
-        publishTime: message.publishTime,
-        sequence: message.sequence,
-        data: message.data,
-        file: 0,
-        chunkOffset,
-      };
+    for await (const scanned of scanner.messages({ decompressHandlers: await loadDecompressors() })) {
+      const m = bagMessage(scanned, 0);
       expectNamed(() => decoder.decode(m), new RegExp(m.topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), `decode a message on ${m.topic}`);
     }
   } catch (error) {

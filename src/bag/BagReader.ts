@@ -169,20 +169,7 @@ export class BagReader {
           if (h !== undefined && (best < 0 || h.message.logTime < heads[best]!.message.logTime)) best = i;
         }
         if (best < 0) break;
-        const { channel, schema, message, chunkOffset } = heads[best]!;
-        yield {
-          topic: channel.topic,
-          schemaName: schema?.name ?? '',
-          schemaEncoding: schema?.encoding ?? '',
-          schemaData: schema?.data,
-          messageEncoding: channel.messageEncoding,
-          logTime: message.logTime,
-          publishTime: message.publishTime,
-          sequence: message.sequence,
-          data: message.data,
-          file: best,
-          chunkOffset,
-        };
+        yield bagMessage(heads[best]!, best);
         heads[best] = (await streams[best].next()).value ?? undefined;
       }
     } finally {
@@ -197,6 +184,23 @@ export class BagReader {
 }
 
 /** The .mcap files of a bag folder: ROS files in split order, then the agent's. */
+/** A message as the scanner read it from file `file` of a bag, as the reader hands it on. */
+export function bagMessage({ channel, schema, message, chunkOffset }: ScannedMessage, file: number): BagMessage {
+  return {
+    topic: channel.topic,
+    schemaName: schema?.name ?? '',
+    schemaEncoding: schema?.encoding ?? '',
+    schemaData: schema?.data,
+    messageEncoding: channel.messageEncoding,
+    logTime: message.logTime,
+    publishTime: message.publishTime,
+    sequence: message.sequence,
+    data: message.data,
+    file,
+    chunkOffset,
+  };
+}
+
 export function bagFilePaths(dir: string): string[] {
   const index = (f: string): number => Number(/_(\d+)\.mcap$/.exec(f)?.[1] ?? 0);
   return readdirSync(dir)
