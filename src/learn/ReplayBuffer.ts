@@ -1,6 +1,6 @@
 import type { ModelConfig, Observation, Rng } from '../core/index.js';
 import { MODEL_MODALITIES } from '../model/index.js';
-import type { ModelModality, TrainingBatch } from '../model/index.js';
+import type { ModelFrames, ModelModality, TrainingBatch } from '../model/index.js';
 import { checkCompactFrame, compactFrame, compactFrameSizes } from './CompactFrame.js';
 import type { CompactFrame } from './CompactFrame.js';
 
@@ -29,7 +29,7 @@ export class ReplayBuffer {
   readonly capacity: number;
   readonly #config: ModelConfig;
   readonly #sizes: Record<ModelModality, number>;
-  readonly #data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array; object?: Float32Array };
+  readonly #data: Pick<ModelFrames, ModelModality>;
   readonly #present: Partial<Record<ModelModality, Uint8Array>> = {};
   /** [capacity, 3] the object head's labels, NaN where perception saw no object; only with model.objectHead. */
   readonly #objectPlace: Float32Array | undefined;

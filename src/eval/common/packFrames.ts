@@ -9,7 +9,7 @@ export function packFrames(frames: readonly CompactFrame[], config: ModelConfig)
   const n = frames.length;
   const sizes = compactFrameSizes(config);
   const on = config.modalities;
-  const data: { rgb?: Uint8Array; points?: Float32Array; proprio?: Float32Array; object?: Float32Array } = {
+  const data: Pick<ModelFrames, ModelModality> = {
     ...(on.rgb ? { rgb: new Uint8Array(n * sizes.rgb) } : {}),
     ...(on.points ? { points: new Float32Array(n * sizes.points) } : {}),
     ...(on.proprio ? { proprio: new Float32Array(n * sizes.proprio) } : {}),
