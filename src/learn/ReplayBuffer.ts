@@ -1,5 +1,5 @@
 import type { ModelConfig, Observation, Rng } from '../core/index.js';
-import { MODEL_MODALITIES } from '../model/index.js';
+import { MODEL_MODALITIES, needsObjectPlace } from '../model/index.js';
 import type { ModelFrames, ModelModality, TrainingBatch } from '../model/index.js';
 import { checkCompactFrame, compactFrame, compactFrameSizes } from './CompactFrame.js';
 import type { CompactFrame } from './CompactFrame.js';
@@ -31,7 +31,7 @@ export class ReplayBuffer {
   readonly #sizes: Record<ModelModality, number>;
   readonly #data: Pick<ModelFrames, ModelModality>;
   readonly #present: Partial<Record<ModelModality, Uint8Array>> = {};
-  /** [capacity, 3] the object head's labels, NaN where perception saw no object; only with model.objectHead. */
+  /** [capacity, 3] where perception saw the object, NaN where it saw none; only when needsObjectPlace. */
   readonly #objectPlace: Float32Array | undefined;
   readonly #actions: Float32Array;
   readonly #hasAction: Uint8Array;
@@ -57,7 +57,7 @@ export class ReplayBuffer {
       ...(on.object ? { object: new Float32Array(capacity * this.#sizes.object) } : {}),
     };
     for (const m of MODEL_MODALITIES) if (on[m]) this.#present[m] = new Uint8Array(capacity);
-    this.#objectPlace = config.objectHead ? new Float32Array(capacity * 3).fill(Number.NaN) : undefined;
+    this.#objectPlace = needsObjectPlace(config) ? new Float32Array(capacity * 3).fill(Number.NaN) : undefined;
     this.#actions = new Float32Array(capacity * config.actionDim);
     this.#hasAction = new Uint8Array(capacity);
     this.#episode = new Float64Array(capacity);

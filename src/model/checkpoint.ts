@@ -87,16 +87,19 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
 /**
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
- * none before the object head had one, and none before the object view (model.modalities.object).
+ * none before the object head had one, and none before the object view (model.modalities.object);
+ * object views before objectView.place had no place.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const modalities = config.modalities ?? {};
   const withObjectView = 'object' in modalities ? config : { ...config, modalities: { ...modalities, object: false } };
   const withObjectHead = 'objectHead' in withObjectView ? withObjectView : { ...withObjectView, objectHead: false };
-  const image = withObjectHead.image ?? {};
-  if ('keypoints' in image) return withObjectHead;
+  const objectView = withObjectHead.objectView ?? {};
+  const withPlace = 'place' in objectView ? withObjectHead : { ...withObjectHead, objectView: { ...objectView, place: false } };
+  const image = withPlace.image ?? {};
+  if ('keypoints' in image) return withPlace;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
-  return { ...withObjectHead, image: { ...image, keypoints: false }, augment: withObjectHead.augment ?? noAugment };
+  return { ...withPlace, image: { ...image, keypoints: false }, augment: withPlace.augment ?? noAugment };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

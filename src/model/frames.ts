@@ -29,7 +29,8 @@ export interface ModelFrames {
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
   /**
    * [count, 3] where perception sees the object in each frame's cloud (base frame, metres),
-   * NaN where it sees none: the object head's labels (model.objectHead), not a model input.
+   * NaN where it sees none: the object head's labels (model.objectHead) and, with
+   * objectView.place, an input of the object view's encoder.
    */
   readonly objectPlace?: Float32Array;
 }
@@ -52,7 +53,7 @@ export function framesFromObservations(observations: readonly Observation[], con
   const no = config.objectView.count;
   const object = on.object ? new Float32Array(n * no * 3) : undefined;
   const present = { rgb: new Uint8Array(n), points: new Uint8Array(n), proprio: new Uint8Array(n), object: new Uint8Array(n) };
-  const objectPlace = config.objectHead ? new Float32Array(n * 3).fill(Number.NaN) : undefined;
+  const objectPlace = needsObjectPlace(config) ? new Float32Array(n * 3).fill(Number.NaN) : undefined;
   observations.forEach((obs, i) => {
     if (rgb !== undefined && obs.rgb !== undefined) {
       resampleImage(obs.rgb, s, rgb.subarray(i * s * s * 3, (i + 1) * s * s * 3));
@@ -76,6 +77,11 @@ export function framesFromObservations(observations: readonly Observation[], con
     }
   });
   return { count: n, rgb, points, pointCount: np, proprio, ...(object === undefined ? {} : { object }), present, ...(objectPlace === undefined ? {} : { objectPlace }) };
+}
+
+/** Whether frames carry objectPlace: the object head's label, and an input of the object view's encoder (objectView.place). */
+export function needsObjectPlace(config: ModelConfig): boolean {
+  return config.objectHead || (config.modalities.object && config.objectView.place);
 }
 
 /** Rows of `objectPlace` ([*, 3], NaN where no object was seen) and 1/0 for whether each has a place. */

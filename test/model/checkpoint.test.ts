@@ -139,6 +139,21 @@ describe('checkpoint', () => {
     three.dispose();
   });
 
+  test('an object view written before objectView.place loads where-blind, as it was trained', async () => {
+    const blind = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], place: false } }), { seed: 6 });
+    const path = join(dir, 'before-place');
+    await saveCheckpoint(blind, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { objectView: Record<string, unknown> } };
+    delete manifest.config.objectView.place;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.objectView.place, false);
+    assert.deepEqual(predictions(loaded), predictions(blind));
+    loaded.dispose();
+    blind.dispose();
+  });
+
   test('missing files are named by path', async () => {
     const empty = join(dir, 'nothing-here');
     const named = (e: unknown): boolean => e instanceof CheckpointError && e.message.includes(`missing file ${join(empty, 'manifest.json')}`);

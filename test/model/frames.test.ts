@@ -51,7 +51,7 @@ test('gatherRows copies rows and zeroes masked ones', () => {
   assert.deepEqual(Array.from(gatherRows(undefined, undefined, [0], 2)), [0, 0]);
 });
 
-test('object labels: where perception sees the object in a real sim cloud (within 2.5 cm of the true object), NaN without a cloud, none without the head', async () => {
+test('object labels: where perception sees the object in a real sim cloud (within 2.5 cm of the true object), NaN without a cloud, none without the head and objectView.place', async () => {
   const env = await SimEnv.create(simConfigSchema.parse({}));
   try {
     const config = modelConfigSchema.parse({});
@@ -63,7 +63,9 @@ test('object labels: where perception sees the object in a real sim cloud (withi
       assert.ok(Math.hypot(place[0] - truth[0], place[1] - truth[1]) < 0.025, `seed ${seed}: label ${place.slice(0, 3)} vs object ${truth}`);
       assert.ok(place.slice(3).every(Number.isNaN), 'no cloud, no label');
     }
-    const without = framesFromObservations([env.observe()], modelConfigSchema.parse({ objectHead: false }));
+    const withoutHead = framesFromObservations([env.observe()], modelConfigSchema.parse({ objectHead: false }));
+    assert.equal(withoutHead.objectPlace?.length, 3, 'the object view reads the place as an input (objectView.place)');
+    const without = framesFromObservations([env.observe()], modelConfigSchema.parse({ objectHead: false, objectView: { place: false } }));
     assert.equal(without.objectPlace, undefined);
   } finally {
     env.close();

@@ -54,7 +54,7 @@ export class PlanningController implements Controller {
    * arm never turns to objects, even when the hand nudges one on the way.
    */
   #goalMovesObjects: boolean | undefined;
-  /** Goal-distance weights of the object-first cost: 1 on the point-cloud part; undefined when the model has none. */
+  /** Goal-distance weights of the object-first cost: 1 on the part that sees objects (objectPartWeights); undefined when the model has none. */
   readonly #objectPartWeights: Float32Array | undefined;
   #warmStart: Float32Array | undefined;
   /** The planned action being held (plan.actionRepeat) and the ticks it still has. */
@@ -220,7 +220,7 @@ export class PlanningController implements Controller {
   /**
    * The planner config of this tick: while playing, the end-effector term aims at the play
    * target; while an object is not where the goal shows it (objectFirst), at that object, with
-   * the latent goal distance on the point-cloud part only; otherwise the goal as it is.
+   * the latent goal distance on the part that sees objects only; otherwise the goal as it is.
    */
   #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
     this.lastPlayTarget = undefined;
@@ -320,10 +320,16 @@ function objectTarget(model: WorldModel, latent: Float32Array, perceived: Vec3, 
 
 type Vec3 = [number, number, number];
 
-/** 1 on the point-cloud part of the latent, 0 elsewhere; undefined when the model has no such part. */
+/**
+ * 1 on the part of the latent that sees objects, 0 elsewhere: the object view's part when it
+ * holds the object's place (objectView.place: what and where, nothing of the arm), else the
+ * point-cloud part; undefined when the model has neither as a part of its own.
+ */
 function objectPartWeights(model: WorldModel): Float32Array | undefined {
-  if (!model.modalities.includes('points') || model.fusion.kind === 'precision') return undefined;
-  const [start, size] = model.fusion.partOf('points');
+  if (model.fusion.kind === 'precision') return undefined;
+  const part = model.modalities.includes('object') && model.config.objectView.place ? 'object' : model.modalities.includes('points') ? 'points' : undefined;
+  if (part === undefined) return undefined;
+  const [start, size] = model.fusion.partOf(part);
   const weights = new Float32Array(model.latentDim);
   weights.fill(1, start, start + size);
   return weights;

@@ -79,7 +79,8 @@ export const agentConfigSchema = z
          * Objects before the body: while an object the cameras perceive now has nothing within
          * `tolerance` of it among the objects of the goal's perceived cloud (it is not where the goal shows it),
          * the end-effector term pulls the hand to that object, the latent goal term compares
-         * only the point-cloud part, and the object-goal term (plan.cost.objectGoalWeight, through
+         * only the part that sees objects (the object view's with objectView.place, else the
+         * point cloud's), and the object-goal term (plan.cost.objectGoalWeight, through
          * the model's object head) wants the object at the goal place no object occupies now.
          * Otherwise the whole goal counts. Whether a goal asks for objects to move is decided
          * at its first plan: a goal whose objects are all in place then (it moves the arm only)

@@ -75,6 +75,13 @@ export const modelConfigSchema = z
       .strictObject({
         count: z.number().int().min(1).max(4096).default(64),
         hidden: z.array(z.number().int().min(1).max(4096)).min(1).default([64, 128]),
+        /**
+         * The embedding also takes where the view was taken (the object's middle in the base
+         * frame): an object slot of what and where. The view itself is centred, so without it
+         * the object's part of the latent holds its shape but not its place, and neither the
+         * prediction loss nor the planner's goal distance can follow the object moving.
+         */
+        place: z.boolean().default(true),
       })
       .prefault({}),
     proprio: z

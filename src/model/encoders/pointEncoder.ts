@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../core/index.js';
 import { globalMaxPool } from '../engine/index.js';
-import { gatherRows } from '../frames.js';
+import { gatherObjectPlaces, gatherRows } from '../frames.js';
 import type { ModelFrames } from '../frames.js';
 import { addDense, addLayerNorm, dense, layerNorm } from '../nn.js';
 import { RunningNormalizer } from '../normalizer.js';
@@ -23,27 +23,46 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
   const hidden = modality === 'points' ? config.points.hidden : config.objectView.hidden;
   const pointsPerFrame = (frames: ModelFrames): number => (modality === 'points' ? (frames.pointCount ?? config.points.count) : config.objectView.count);
   const norm = new RunningNormalizer(store, `norm.${name}`, 3);
+  // The object view is centred on the object's middle: with objectView.place that middle joins
+  // the pooled shape features before the head, so the embedding says where as well as what.
+  const placeNorm = modality === 'object' && config.objectView.place ? new RunningNormalizer(store, `norm.${name}.place`, 3) : undefined;
   let fanIn = 3;
   hidden.forEach((h, i) => {
     addDense(store, `${PREFIX}.mlp${i}`, fanIn, h);
     fanIn = h;
   });
   addLayerNorm(store, `${PREFIX}.ln`, fanIn);
-  addDense(store, `${PREFIX}.head`, fanIn, config.latentDim, 1);
+  addDense(store, `${PREFIX}.head`, fanIn + (placeNorm === undefined ? 0 : 3), config.latentDim, 1);
   return {
     modality,
     prefix: PREFIX,
     input(frames, rows) {
       const n = pointsPerFrame(frames);
-      return tf.tensor3d(gatherRows(frames[modality], frames.present?.[modality], rows, n * 3), [rows.length, n, 3]);
+      const points = gatherRows(frames[modality], frames.present?.[modality], rows, n * 3);
+      if (placeNorm === undefined) return tf.tensor3d(points, [rows.length, n, 3]);
+      // One more row per frame after its points: the place (zeros where none was seen; such rows are masked out of the fusion).
+      const places = frames.objectPlace === undefined ? undefined : gatherObjectPlaces(frames.objectPlace, rows).values;
+      const packed = new Float32Array(rows.length * (n + 1) * 3);
+      rows.forEach((_, i) => {
+        packed.set(points.subarray(i * n * 3, (i + 1) * n * 3), i * (n + 1) * 3);
+        if (places !== undefined) packed.set(places.subarray(3 * i, 3 * i + 3), (i * (n + 1) + n) * 3);
+      });
+      return tf.tensor3d(packed, [rows.length, n + 1, 3]);
     },
     apply(w, input) {
       return tf.tidy(() => {
-        let x = norm.apply(w, input, 10);
+        const [rows, width] = input.shape;
+        const n = placeNorm === undefined ? width : width - 1;
+        const points = placeNorm === undefined ? input : tf.slice(input, [0, 0, 0], [rows, n, 3]);
+        let x = norm.apply(w, points, 10);
         hidden.forEach((_, i) => {
           x = dense(w, `${PREFIX}.mlp${i}`, x, 'relu');
         });
-        const pooled = layerNorm(w, `${PREFIX}.ln`, poolPoints(x as tf.Tensor3D));
+        let pooled = layerNorm(w, `${PREFIX}.ln`, poolPoints(x as tf.Tensor3D));
+        if (placeNorm !== undefined) {
+          const place = tf.reshape(tf.slice(input, [0, n, 0], [rows, 1, 3]), [rows, 3]);
+          pooled = tf.concat([pooled, placeNorm.apply(w, place, 10)], 1);
+        }
         return dense(w, `${PREFIX}.head`, pooled) as tf.Tensor2D;
       });
     },
@@ -55,6 +74,8 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
       const kept = rows.filter((r) => mask === undefined || mask[r] !== 0);
       // Every point row of every kept frame is one sample of the coordinate statistics.
       norm.update(gatherRows(values, undefined, kept, n * 3));
+      // Rows where no object was seen are NaN, which the normaliser skips.
+      if (placeNorm !== undefined && frames.objectPlace !== undefined) placeNorm.update(gatherRows(frames.objectPlace, undefined, kept, 3));
     },
   };
 }

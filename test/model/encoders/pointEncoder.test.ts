@@ -45,3 +45,32 @@ test('input statistics follow the observed frames only', () => {
   tf.dispose([grads.value, grads.grads]);
   store.dispose();
 });
+
+test('object view with objectView.place: the place joins the embedding (and its statistics), the centred shape alone does not say where', () => {
+  const before = tf.memory().numTensors;
+  const object = new Rng(4).fillNormal(new Float32Array(8 * 3)).map((v) => 0.02 * v);
+  const [a, b] = [[0.3, 0.1, 0.02], [0.4, -0.1, 0.02]];
+  const embeddings = (place: boolean): [Float32Array, Float32Array] => {
+    const cfg = modelConfigSchema.parse({ latentDim: 6, objectView: { count: 8, hidden: [8, 16], place } });
+    const store = new ParamStore(new Rng(1));
+    const enc = pointEncoder(store, cfg, 'object');
+    const frames = { count: 3, object: Float32Array.from([...object, ...object, ...object]), objectPlace: Float32Array.from([...a, ...b, Number.NaN, Number.NaN, Number.NaN]) };
+    enc.observe?.(frames, [0, 1, 2]);
+    if (place) {
+      const mean = Array.from(store.get('norm.objectView.place.mean').dataSync());
+      assert.ok(maxAbsDiff(Float32Array.from(mean), Float32Array.from([0.35, 0, 0.02])) < 1e-6, `a row without a place is skipped: mean ${mean}`);
+    } else {
+      assert.equal(store.has('norm.objectView.place.mean'), false);
+    }
+    const x = enc.input(frames, [0, 1]);
+    const out = take(enc.apply(store.weights, x));
+    x.dispose();
+    store.dispose();
+    return [out.slice(0, 6), out.slice(6)];
+  };
+  const [placedA, placedB] = embeddings(true);
+  assert.ok(maxAbsDiff(placedA, placedB) > 1e-3, 'another place, another embedding');
+  const [blindA, blindB] = embeddings(false);
+  assert.ok(maxAbsDiff(blindA, blindB) < 1e-7, 'without place the view is where-blind');
+  assert.equal(tf.memory().numTensors, before);
+});
