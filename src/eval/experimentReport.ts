@@ -59,15 +59,15 @@ export function experimentMarkdown(report: ExperimentReport, meta: { command: st
     '',
     '## Over time',
     '',
-    'Success per evaluation round; practice contact: share of practice ticks in contact with an object since the previous round.',
+    'Success per evaluation round; practice contact: share of practice ticks in contact with an object since the previous round; replay moving: share of the replay buffer\'s sequences in which perception saw the object move (prioritised by learn.objectMotion).',
     '',
-    '| minutes | practice episodes | learner steps | ' +
+    '| minutes | practice episodes | learner steps | replay moving | ' +
       [...(final?.cells ?? []).map((c) => `${c.task}/${c.split}`), ...report.practiceInteraction.map((p) => `practice contact ${p.task}`)].join(' | ') +
       ' |',
-    '| ---: | ---: | ---: | ' + [...(final?.cells ?? []), ...report.practiceInteraction].map(() => '---:').join(' | ') + ' |',
+    '| ---: | ---: | ---: | ---: | ' + [...(final?.cells ?? []), ...report.practiceInteraction].map(() => '---:').join(' | ') + ' |',
     ...report.evaluations.map(
       (r) =>
-        `| ${(r.elapsedS / 60).toFixed(1)} | ${r.practiceEpisodes} | ${r.learnerSteps} | ${[...r.cells.map((c) => pct(c.successRate)), ...r.practiceInteraction.map((p) => pct1(p.contactShare))].join(' | ')} |`,
+        `| ${(r.elapsedS / 60).toFixed(1)} | ${r.practiceEpisodes} | ${r.learnerSteps} | ${pct1(r.replayMovingShare)} | ${[...r.cells.map((c) => pct(c.successRate)), ...r.practiceInteraction.map((p) => pct1(p.contactShare))].join(' | ')} |`,
     ),
     '',
     '![success](plots/success.png)',

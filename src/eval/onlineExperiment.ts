@@ -37,6 +37,8 @@ export interface LearnerProgress {
   readonly weightUpdates: number;
   /** Times the learner's worker crashed and was started again from its last checkpoint. */
   readonly restarts: number;
+  /** Share of the replay buffer's sequences in which perception saw the object move (learn.objectMotion); 0 when it holds none. */
+  readonly movingShare: number;
 }
 
 export interface ExperimentOptions {
@@ -79,6 +81,8 @@ export interface EvaluationRound {
   readonly practiceEpisodes: number;
   readonly envSteps: number;
   readonly learnerSteps: number;
+  /** LearnerProgress.movingShare at the round. */
+  readonly replayMovingShare: number;
   readonly cells: ReadonlyArray<{ task: TaskName; split: SplitName; episodes: number; successRate: number; meanFinalDistance: number; interaction: InteractionStats }>;
   /** Practice since the previous round, per task: does practice touch the objects more over time? */
   readonly practiceInteraction: ReadonlyArray<TaskInteraction>;
@@ -329,7 +333,8 @@ export async function runOnlineExperiment(
     }
     const practiceInteraction = perTask(practiceInteractions.slice(practiceAtLastRound));
     practiceAtLastRound = practiceInteractions.length;
-    const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: learner.progress().steps, cells, practiceInteraction };
+    const progress = learner.progress();
+    const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: progress.steps, replayMovingShare: progress.movingShare, cells, practiceInteraction };
     evaluations.push(round);
     evalSPerEpisode = (elapsedS() - evalStart) / episodes;
     logger.info('evaluation', { ...round, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });

@@ -64,7 +64,8 @@ export function inlineLearner(learner: InlineLearner, acting: WorldModel, stepsP
 }
 
 function progressOf(stats: LearnerStats, weightUpdates: number, restarts: number): LearnerProgress {
-  return { steps: stats.steps, frames: stats.framesAdded, weightUpdates, restarts, ...(stats.loss ? { loss: numericTerms(stats.loss) } : {}) };
+  const movingShare = stats.sequences > 0 ? stats.movingSequences / stats.sequences : 0;
+  return { steps: stats.steps, frames: stats.framesAdded, weightUpdates, restarts, movingShare, ...(stats.loss ? { loss: numericTerms(stats.loss) } : {}) };
 }
 
 /** The loss terms that are numbers or lists of numbers (what reports plot). */

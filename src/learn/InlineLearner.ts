@@ -25,6 +25,9 @@ export interface LearnerStats {
   readonly stepsPerSecond: number;
   /** Enough frames and whole sequences to train on. */
   readonly ready: boolean;
+  /** Sequences stored now in which perception saw the object move (learn.objectMotion), and all sequences. */
+  readonly movingSequences: number;
+  readonly sequences: number;
 }
 
 export interface LearnerOptions {
@@ -117,6 +120,8 @@ export class InlineLearner {
       framesAdded: this.buffer.added,
       stepsPerSecond: span > 0 ? (times.length - 1) / span : 0,
       ready: this.ready,
+      movingSequences: this.buffer.movingSequenceCount(this.model.config.horizon, this.config.learn.objectMotion.minMove),
+      sequences: this.buffer.sequenceCount(this.model.config.horizon),
     };
   }
 
@@ -137,8 +142,8 @@ export class InlineLearner {
   trainStep(): LossTerms | undefined {
     this.#assertOpen('trainStep');
     if (!this.ready) return undefined;
-    const { batchSize, publishEverySteps, checkpointEverySteps } = this.config.learn;
-    const batch = this.buffer.sampleBatch(batchSize, this.model.config.horizon, this.#rng, this.#batch);
+    const { batchSize, publishEverySteps, checkpointEverySteps, objectMotion } = this.config.learn;
+    const batch = this.buffer.sampleBatch(batchSize, this.model.config.horizon, this.#rng, this.#batch, objectMotion);
     this.#batch = batch;
     const loss = this.#trainer.trainStep(batch);
     this.#steps++;

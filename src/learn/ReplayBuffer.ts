@@ -41,6 +41,7 @@ export class ReplayBuffer {
   /** Frames ever added; the newest is at slot (added - 1) % capacity. */
   #added = 0;
   #ends: { horizon: number; added: number; ends: Int32Array } | undefined;
+  #moving: { horizon: number; minMove: number; added: number; ends: Int32Array } | undefined;
 
   constructor(config: ModelConfig, capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 2) {
@@ -151,13 +152,20 @@ export class ReplayBuffer {
     return this.#validEnds(horizon).length;
   }
 
+  /** Valid sequences of `horizon` actions in which the object's place changed by at least `minMove` metres from first to last frame. */
+  movingSequenceCount(horizon: number, minMove: number): number {
+    return this.#movingEnds(horizon, minMove).length;
+  }
+
   /**
    * Packs `batchSize` sequences of `horizon` actions, drawn uniformly (with replacement)
    * among the valid ones with `rng`, into a TrainingBatch (same buffer contents and rng
    * state give the same batch). `into`, a batch this method returned before with the same
    * sizes, is filled in place instead of allocating a new one (a learner's steady state).
+   * With `objectMotion`, each sequence is drawn with probability `share` among those in which
+   * the object moved (movingSequenceCount), when there are any.
    */
-  sampleBatch(batchSize: number, horizon: number, rng: Rng, into?: TrainingBatch): TrainingBatch {
+  sampleBatch(batchSize: number, horizon: number, rng: Rng, into?: TrainingBatch, objectMotion?: { share: number; minMove: number }): TrainingBatch {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`replay buffer: batchSize must be an integer >= 1, got ${batchSize}`);
     const ends = this.#validEnds(horizon);
     if (ends.length === 0) {
@@ -182,8 +190,11 @@ export class ReplayBuffer {
     for (const m of MODEL_MODALITIES) if (this.#present[m] !== undefined) present[m] = take(into?.present?.[m], frames, (n) => new Uint8Array(n));
     const actions = take(into?.actions, batchSize * h * a, (n) => new Float32Array(n));
     const objectPlace = this.#objectPlace && take(into?.objectPlace, frames * 3, (n) => new Float32Array(n));
+    const moving = objectMotion !== undefined && objectMotion.share > 0 ? this.#movingEnds(horizon, objectMotion.minMove) : undefined;
     for (let b = 0; b < batchSize; b++) {
-      const first = ends[rng.int(0, ends.length)] - h;
+      // No draw for the choice when there is nothing to prioritise: uniform batches stay as they were.
+      const pool = moving !== undefined && moving.length > 0 && rng.next() < (objectMotion as { share: number }).share ? moving : ends;
+      const first = pool[rng.int(0, pool.length)] - h;
       for (let k = 0; k <= h; k++) {
         const slot = this.#slot(first + k);
         const row = b * (h + 1) + k;
@@ -210,6 +221,27 @@ export class ReplayBuffer {
       present,
       ...(objectPlace ? { objectPlace } : {}),
     };
+  }
+
+  /** The valid ends (#validEnds) whose sequence saw the object's place move by `minMove` or more. Cached until the next add. */
+  #movingEnds(horizon: number, minMove: number): Int32Array {
+    const ends = this.#validEnds(horizon);
+    const cached = this.#moving;
+    if (cached?.horizon === horizon && cached.minMove === minMove && cached.added === this.#added) return cached.ends;
+    const place = this.#objectPlace;
+    const out = new Int32Array(ends.length);
+    let n = 0;
+    if (place !== undefined) {
+      for (const end of ends) {
+        const a = this.#slot(end - horizon) * 3;
+        const b = this.#slot(end) * 3;
+        // NaN where perception saw no object: the comparison is false and the sequence is not counted.
+        if (Math.hypot(place[b] - place[a], place[b + 1] - place[a + 1], place[b + 2] - place[a + 2]) >= minMove) out[n++] = end;
+      }
+    }
+    const moving = out.slice(0, n);
+    this.#moving = { horizon, minMove, added: this.#added, ends: moving };
+    return moving;
   }
 
   /** Ring slot of stored frame `index` (0 = oldest). */

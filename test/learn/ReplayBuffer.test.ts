@@ -67,6 +67,34 @@ describe('ReplayBuffer', () => {
     assert.throws(() => buffer.add({ ...tagged(0, 9), objectPlace: Float32Array.of(0, Number.NaN, 0) }, actionOf(9), 0), /objectPlace must be 3 finite metres/);
   });
 
+  test('prioritised replay of what moved objects: the asked share of sequences comes from those where the object moved, none when the share is 0', () => {
+    const buffer = new ReplayBuffer(model, 400);
+    // 100 episodes of 4 frames; in every tenth the object is pushed 3 cm between its first and last frame, elsewhere it stays (or goes unseen).
+    for (let e = 0; e < 100; e++) {
+      for (let k = 0; k < 4; k++) {
+        const counter = 4 * e + k;
+        const x = e % 10 === 0 ? 0.3 + 0.01 * k : 0.3;
+        const frame = e % 10 === 5 && k === 3 ? tagged(e, counter) : { ...tagged(e, counter), objectPlace: Float32Array.of(x, 0, 0.02) };
+        buffer.add(frame, k < 3 ? actionOf(counter) : undefined, e);
+      }
+    }
+    assert.equal(buffer.sequenceCount(3), 100);
+    assert.equal(buffer.movingSequenceCount(3, 0.02), 10, 'moved 3 cm: counted; unseen at the end: not');
+    assert.equal(buffer.movingSequenceCount(3, 0.04), 0);
+    const movedShare = (share: number): number => {
+      const batch = buffer.sampleBatch(2000, 3, new Rng(7), undefined, { share, minMove: 0.02 });
+      assertContiguous(batch, 0);
+      return sequences(batch).filter((q) => q.episodes[0] % 10 === 0).length / 2000;
+    };
+    assert.ok(Math.abs(movedShare(0.25) - (0.25 + 0.75 * 0.1)) < 0.03, `share 0.25: ${movedShare(0.25)}`);
+    assert.ok(Math.abs(movedShare(0) - 0.1) < 0.03, `uniform: ${movedShare(0)}`);
+    assert.deepEqual(
+      buffer.sampleBatch(8, 3, new Rng(3), undefined, { share: 0, minMove: 0.02 }).proprio,
+      buffer.sampleBatch(8, 3, new Rng(3)).proprio,
+      'share 0 draws exactly the uniform batch',
+    );
+  });
+
   test('bytes are fixed at construction and stay so after the ring wraps', () => {
     const capacity = 12;
     const buffer = new ReplayBuffer(model, capacity);

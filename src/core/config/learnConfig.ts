@@ -13,6 +13,21 @@ export const learnConfigSchema = z
     minFrames: z.number().int().min(1).max(10_000_000).default(256),
     /** Sequences per training batch (at least 2: VICReg needs a batch). */
     batchSize: z.number().int().min(2).max(4096).default(16),
+    /**
+     * Prioritised replay of what moved objects: this share of each batch is drawn among the
+     * sequences in which perception saw the object's place change by at least `minMove`
+     * metres from the first frame to the last (the rest uniformly among all). Pushes are rare
+     * in practice (3-4% of ticks in contact), yet they are what the world model must foresee
+     * to plan manipulation. 0: uniform. Measured on perception's labels over 3 actions: a 2 cm
+     * change was a true move (>= 1 cm) in 99% of scripted pushes' sequences and 41% of
+     * babbling's, where the arm hiding part of the object shifts its perceived middle.
+     */
+    objectMotion: z
+      .strictObject({
+        share: z.number().min(0).max(1).default(0.25),
+        minMove: z.number().positive().max(1).default(0.02),
+      })
+      .prefault({}),
     /** The acting model receives new weights every this many training steps. */
     publishEverySteps: z.number().int().min(1).max(1_000_000).default(10),
     /** A checkpoint is written every this many training steps (0: only when asked and at close). */
