@@ -24,7 +24,7 @@ export const learnConfigSchema = z
      */
     objectMotion: z
       .strictObject({
-        share: z.number().min(0).max(1).default(0.25),
+        share: z.number().min(0).max(1).default(0.1),
         minMove: z.number().positive().max(1).default(0.02),
       })
       .prefault({}),
