@@ -88,7 +88,7 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
  * none before the object head had one, and none before the object view (model.modalities.object);
- * object views before objectView.place had no place.
+ * object views before objectView.place had no place, and object heads before objectHeadReads read the whole state.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const modalities = config.modalities ?? {};
@@ -96,10 +96,11 @@ function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const withObjectHead = 'objectHead' in withObjectView ? withObjectView : { ...withObjectView, objectHead: false };
   const objectView = withObjectHead.objectView ?? {};
   const withPlace = 'place' in objectView ? withObjectHead : { ...withObjectHead, objectView: { ...objectView, place: false } };
-  const image = withPlace.image ?? {};
-  if ('keypoints' in image) return withPlace;
+  const withHeadInput = 'objectHeadReads' in withPlace ? withPlace : { ...withPlace, objectHeadReads: 'state' as const };
+  const image = withHeadInput.image ?? {};
+  if ('keypoints' in image) return withHeadInput;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
-  return { ...withPlace, image: { ...image, keypoints: false }, augment: withPlace.augment ?? noAugment };
+  return { ...withHeadInput, image: { ...image, keypoints: false }, augment: withHeadInput.augment ?? noAugment };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

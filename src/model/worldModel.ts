@@ -83,6 +83,8 @@ export class WorldModel {
    */
   weightsVersion = 0;
   readonly #logger: Logger;
+  /** [start, size] of the latent the object head reads (model.objectHeadReads); the whole state when undefined. */
+  #objectHeadPart: [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
     const parsed = modelConfigSchema.safeParse(config);
@@ -122,7 +124,8 @@ export class WorldModel {
     this.objectNorm = cfg.objectHead ? new RunningNormalizer(store, 'norm.object', 3) : undefined;
     if (this.objectNorm !== undefined) {
       const norm = this.objectNorm;
-      addMlp(store, 'head.object', [d, cfg.proprio.hidden, 3]);
+      this.#objectHeadPart = cfg.objectHeadReads === 'objectPart' && cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
+      addMlp(store, 'head.object', [this.#objectHeadPart?.[1] ?? d, cfg.proprio.hidden, 3]);
       this.decodeObject = (states) => tf.tidy(() => norm.invert(store.weights, this.objectHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
     if (cfg.ema.enabled) {
@@ -227,9 +230,13 @@ export class WorldModel {
     return mlp(w, 'head.proprio', 2, states, 'relu') as tf.Tensor2D;
   }
 
-  /** Object head in normalised units. */
+  /** Object head in normalised units (from the object view's part alone where model.objectHeadReads says so). */
   objectHeadOutput(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
-    return mlp(w, 'head.object', 2, states, 'relu') as tf.Tensor2D;
+    return tf.tidy(() => {
+      const part = this.#objectHeadPart;
+      const input = part === undefined ? states : tf.slice(states, [0, part[0]], [-1, part[1]]);
+      return mlp(w, 'head.object', 2, input, 'relu') as tf.Tensor2D;
+    });
   }
 
   /** Current fusion weights per modality (0 for modalities the model has no encoder for); see PrecisionFusion.weights. */

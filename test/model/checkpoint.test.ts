@@ -139,16 +139,18 @@ describe('checkpoint', () => {
     three.dispose();
   });
 
-  test('an object view written before objectView.place loads where-blind, as it was trained', async () => {
+  test('an object view written before objectView.place loads where-blind, its head reading the whole state, as it was trained', async () => {
     const blind = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], place: false } }), { seed: 6 });
     const path = join(dir, 'before-place');
     await saveCheckpoint(blind, path);
     const manifestPath = join(path, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { objectView: Record<string, unknown> } };
     delete manifest.config.objectView.place;
+    delete (manifest.config as { objectHeadReads?: string }).objectHeadReads;
     await writeFile(manifestPath, JSON.stringify(manifest));
     const loaded = await loadCheckpoint(path);
     assert.equal(loaded.config.objectView.place, false);
+    assert.equal(loaded.config.objectHeadReads, 'state', 'the head read the whole state then');
     assert.deepEqual(predictions(loaded), predictions(blind));
     loaded.dispose();
     blind.dispose();

@@ -129,6 +129,28 @@ describe('WorldModel', () => {
     tf.dispose([states, decoded]);
   });
 
+  test("the object head reads the object view's part alone (objectHeadReads), or the whole state", () => {
+    const before = tf.memory().numTensors;
+    const reading = (reads: 'objectPart' | 'state'): { head: number[]; moved: number } => {
+      const m = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, objectHeadReads: reads }), { seed: 4 });
+      const [start, size] = m.fusion.partOf('object');
+      const states = new Rng(2).fillNormal(new Float32Array(2 * m.latentDim));
+      // The second state keeps the first one's object part and changes everything else.
+      states.copyWithin(m.latentDim + start, start, start + size);
+      const read = take(tf.tidy(() => m.decodeObject!(tf.tensor2d(states, [2, m.latentDim]))));
+      const out = { head: m.params.get('head.object.0.w').shape, moved: maxAbsDiff(read.slice(0, 3), read.slice(3)) };
+      m.dispose();
+      return out;
+    };
+    const part = reading('objectPart');
+    assert.deepEqual(part.head, [8, 16], 'head input: the object part (latentDim 8)');
+    assert.equal(part.moved, 0, 'what the other parts hold does not move the reading');
+    const whole = reading('state');
+    assert.deepEqual(whole.head, [4 * 8, 16]);
+    assert.ok(whole.moved > 1e-4);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test('encode, predict and rollout leave no tensors behind', () => {
     const states = tf.zeros([3, model.latentDim]) as tf.Tensor2D;
     const actions = tf.zeros([3, 2, 3]) as tf.Tensor3D;

@@ -224,6 +224,16 @@ export const modelConfigSchema = z
      * simulator; the planner's object-goal term reads predicted states through it.
      */
     objectHead: z.boolean().default(true),
+    /**
+     * What the object head reads: 'objectPart', the object view's part of the latent alone
+     * (where the model has one that holds the place, objectView.place, in a gated or concat
+     * fusion; else the whole state), or 'state', the whole latent. Read from the whole state,
+     * the head also learns where the hand usually is when an object is near it, and a planner
+     * pulling the read object toward a goal then moves the hand instead: on a main job's
+     * checkpoint its reading moved 1.25 cm while only the hand moved, 0.48 cm of that through
+     * the parts that see the arm.
+     */
+    objectHeadReads: z.enum(['objectPart', 'state']).default('objectPart'),
     learningRate: z.number().positive().max(1).default(1e-3),
     /** Global-norm gradient clip; 0 disables it. */
     gradClip: z.number().min(0).default(1),
