@@ -1,20 +1,24 @@
 /**
  * Speed of the world model and the planner as the product runs them (`jepa-agent bench model`):
  * one training step of the configured model (default: batch 32 of 64x64 RGB + 512-point cloud
- * + proprio sequences, 3-step rollout), one CEM plan through its predictor (default 512
- * samples x horizon 8 x 4 iterations), one observation's encoding; medians after warm-up.
- * When PyTorch imports, bench/model_peer.py builds the same model in PyTorch and times the
- * same three things, so one run gives the ratio. Timings belong here, never in tests.
+ * + proprio + 64-point object view sequences, 3-step rollout), one CEM plan through its
+ * predictor (default 512 samples x horizon 8 x 4 iterations), one frame's encoding; medians
+ * after warm-up. bench/model_peer.py builds the same model in PyTorch 2.x (pip's build: MKL,
+ * oneDNN), in a venv the bench creates once (peerVenv) or the interpreter `python` names, and
+ * times the same three things at the same thread count, so one run gives the ratios.
+ * Timings belong here, never in tests.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { makeActionSpace, modelConfigSchema, planConfigSchema, Rng, silentLogger, timestampFromSeconds } from '../src/core/index.js';
 import type { Config, Logger, ModelConfig, ModelConfigInput, Observation, PlanConfig } from '../src/core/index.js';
 import { initBackend, uninstallWasmKernelFixes } from '../src/model/engine/index.js';
-import { Trainer, WorldModel } from '../src/model/index.js';
-import type { TrainingBatch } from '../src/model/index.js';
+import { batchFrames, Trainer, WorldModel } from '../src/model/index.js';
+import type { ModelFrames, TrainingBatch } from '../src/model/index.js';
 import { getPlanner, plannerConfig } from '../src/plan/index.js';
 import type { LatentDynamics, PlannerConfig } from '../src/plan/index.js';
 
@@ -28,11 +32,14 @@ export interface ModelBenchOptions {
   readonly warmup?: number;
   /** Sequences per training batch (default 32). */
   readonly batchSize?: number;
-  /** Run the PyTorch peer when `python -c "import torch"` works (default true). */
+  /** Run the PyTorch peer (default true). */
   readonly peer?: boolean;
-  /** Interpreter of the peer (default /usr/bin/python3, Debian's python3-torch). */
+  /**
+   * Interpreter of the peer, with torch importable. Default: the venv at `peerVenv()`
+   * (created with `pip install torch numpy` on first use).
+   */
   readonly python?: string;
-  /** torch.set_num_threads of the peer (default 2). */
+  /** torch.set_num_threads of the peer (default: the threads of our tensor backend, engine.threads). */
   readonly torchThreads?: number;
   /**
    * A folder with an optimised libblas.so.3 (e.g. OpenBLAS's) put first on the peer's
@@ -73,7 +80,10 @@ export interface ModelBenchResult {
   readonly train_step_ms: number;
   readonly plan_ms: number;
   readonly plan: { readonly planner: 'cem'; readonly samples: number; readonly horizon: number; readonly iterations: number; readonly predictions: number };
+  /** One frame (every modality present) through the encoders and the fusion: the model's work, as the peer times it. */
   readonly encode_ms: number;
+  /** One observation as the agent encodes it: packing, resampling and the perception stage included. */
+  readonly encode_observation_ms: number;
   /** Tensors left behind by everything above (must be 0). */
   readonly leaked_tensors: number;
   readonly params_torch?: number;
@@ -83,9 +93,12 @@ export interface ModelBenchResult {
   readonly torch_version?: string;
   readonly torch_threads?: number;
   readonly torch_blas?: string;
-  /** tfjs / torch. */
+  /** The peer's interpreter. */
+  readonly torch_python?: string;
+  /** ours / torch, at the same thread count. */
   readonly ratio_train_step?: number;
   readonly ratio_plan?: number;
+  readonly ratio_encode?: number;
   /** Why the peer did not run. */
   readonly peer_skipped?: string;
   /** Why the peer failed (e.g. its parameter count differs: not the same model). */
@@ -134,9 +147,16 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
   const plan: PlanConfig = { ...config.plan, planner: 'cem' };
   logger.info('timing CEM', { samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations });
   const cem = planMs(model, plannerConfig(plan, space), rng.fork('plan'), warmup, iterations);
-  logger.info('timing one observation encoding');
+  logger.info('timing one frame encoding');
+  const frame = syntheticFrames(cfg, 1, rng.fork('frame'));
+  const encodeMs = time(() => {
+    const state = model.encodeFrames(frame);
+    const out = Float32Array.from(state.dataSync());
+    state.dispose();
+    return out;
+  });
   const obs = observation(cfg, rng.fork('observation'));
-  const encodeMs = time(() => model.encodeObservation(obs));
+  const encodeObservationMs = time(() => model.encodeObservation(obs));
 
   let extra: Record<string, number> | undefined;
   if (options.all === true) extra = extraFigures(config, model, space, batchSize, rng.fork('extra'), time, warmup, iterations, logger);
@@ -155,10 +175,12 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     plan_ms: round(cem.ms),
     plan: { planner: 'cem' as const, samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations, predictions: cem.predictions },
     encode_ms: round(encodeMs, 2),
+    encode_observation_ms: round(encodeObservationMs, 2),
     leaked_tensors: leaked,
   };
 
-  const peer = options.peer === false ? { skipped: 'disabled (--no-peer)' } : await runPeer(config, options, {
+  const torchThreads = options.torchThreads ?? description.threads;
+  const peer = options.peer === false ? { skipped: 'disabled (--no-peer)' } : await runPeer(config, { ...options, torchThreads }, {
     batchSize,
     iterations,
     warmup,
@@ -179,8 +201,10 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
           torch_version: peer.result.torch_version,
           torch_threads: peer.result.torch_threads,
           torch_blas: peer.result.torch_blas,
+          ...(peer.python === undefined ? {} : { torch_python: peer.python }),
           ratio_train_step: round(tfjs.train_step_ms / peer.result.train_step_ms, 2),
           ratio_plan: round(tfjs.plan_ms / peer.result.plan_ms, 2),
+          ratio_encode: round(tfjs.encode_ms / peer.result.encode_ms, 2),
         }),
     ...(peer.skipped === undefined ? {} : { peer_skipped: peer.skipped }),
     ...(peer.error === undefined ? {} : { peer_error: peer.error }),
@@ -236,8 +260,37 @@ export function syntheticBatch(config: ModelConfigInput | ModelConfig, batchSize
     rgb,
     points: rng.fillNormal(new Float32Array(frames * cfg.points.count * 3)),
     proprio: rng.fillNormal(new Float32Array(frames * cfg.proprio.dim)),
+    // Object views centred on the object (a few cm across) and the object head's labels.
+    ...(cfg.modalities.object ? { object: scaled(rng.fillNormal(new Float32Array(frames * cfg.objectView.count * 3)), 0.03) } : {}),
+    ...(cfg.objectHead ? { objectPlace: scaled(rng.fillNormal(new Float32Array(frames * 3)), 0.1) } : {}),
     actions: rng.fillUniform(new Float32Array(batchSize * h * cfg.actionDim), -1, 1),
   };
+}
+
+/** `count` frames of seeded random content with every modality present, packed as the model reads them. */
+export function syntheticFrames(config: ModelConfig, count: number, rng: Rng): ModelFrames {
+  const batch = syntheticBatch({ ...config, horizon: 1 }, 2, rng);
+  const frames = batchFrames(batch, modelConfigSchema.parse({ ...config, horizon: 1 }));
+  const s = config.image.size;
+  const take = <T extends Uint8Array | Float32Array>(x: T | undefined, per: number): T | undefined => (x === undefined ? undefined : (x.slice(0, count * per) as T));
+  if (count > frames.count) throw new RangeError(`syntheticFrames: at most ${frames.count} frames, asked for ${count}`);
+  const rgb = take(frames.rgb, s * s * 3);
+  const points = take(frames.points, config.points.count * 3);
+  const proprio = take(frames.proprio, config.proprio.dim);
+  const object = take(frames.object, config.objectView.count * 3);
+  return {
+    count,
+    ...(rgb === undefined ? {} : { rgb }),
+    ...(points === undefined ? {} : { points }),
+    pointCount: config.points.count,
+    ...(proprio === undefined ? {} : { proprio }),
+    ...(object === undefined ? {} : { object }),
+  };
+}
+
+function scaled(x: Float32Array, k: number): Float32Array {
+  for (let i = 0; i < x.length; i++) x[i] *= k;
+  return x;
 }
 
 function trainStepMs(
@@ -370,35 +423,77 @@ function extraFigures(
 
 interface PeerOutcome {
   readonly result?: PeerResult;
+  readonly python?: string;
   readonly skipped?: string;
   readonly error?: string;
+}
+
+/**
+ * Where the bench keeps the peer's PyTorch: a venv under the user's cache
+ * ($XDG_CACHE_HOME or ~/.cache, then jepa-agent/torch-venv), created on first use with
+ * `python3 -m venv` and `pip install torch numpy` (pip's torch 2.x: MKL and oneDNN, what a
+ * PyTorch user runs). JEPA_AGENT_TORCH_VENV overrides the folder.
+ */
+export function peerVenv(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JEPA_AGENT_TORCH_VENV !== undefined && env.JEPA_AGENT_TORCH_VENV !== '') return env.JEPA_AGENT_TORCH_VENV;
+  const cache = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(cache, 'jepa-agent', 'torch-venv');
+}
+
+/** The interpreter of the venv, after creating it (venv + pip install) when it is missing; a reason when that fails. */
+async function ensurePeerVenv(venv: string, logger: Logger): Promise<{ python: string } | { skipped: string }> {
+  const python = join(venv, 'bin', 'python');
+  if (existsSync(python)) return { python };
+  logger.info('creating the PyTorch venv of the peer (once; pip install torch numpy)', { venv });
+  mkdirSync(dirname(venv), { recursive: true });
+  const steps: Array<[string, string[]]> = [
+    ['python3', ['-m', 'venv', venv]],
+    [python, ['-m', 'pip', 'install', '--disable-pip-version-check', 'torch', 'numpy']],
+  ];
+  for (const [cmd, args] of steps) {
+    const code = await new Promise<string | undefined>((resolve) => {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+      child.on('error', (error) => resolve(error.message));
+      child.on('close', (status) => resolve(status === 0 ? undefined : `exit status ${status}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+    });
+    if (code !== undefined) return { skipped: `could not create the peer's venv ${venv} (${cmd} ${args.join(' ')}: ${code}); point --python at an interpreter with torch` };
+  }
+  return { python };
 }
 
 /** Spawns bench/model_peer.py with the same model, plan and batch; skips when torch does not import. */
 async function runPeer(
   config: Readonly<Config>,
-  options: ModelBenchOptions,
+  options: ModelBenchOptions & { readonly torchThreads: number },
   spec: Record<string, unknown>,
   logger: Logger,
 ): Promise<PeerOutcome> {
-  // The peer builds the earlier one-vector model; comparing it with another would time two different models.
-  if (config.model.fusion.kind !== 'precision') {
-    return { skipped: `bench/model_peer.py implements model.fusion.kind=precision only; run with --set model.fusion.kind=precision to compare (this model: ${config.model.fusion.kind})` };
+  if (config.model.fusion.kind === 'concat') {
+    return { skipped: "bench/model_peer.py mirrors model.fusion.kind 'gated' (the default) and 'precision', not 'concat'" };
   }
-  const python = options.python ?? '/usr/bin/python3';
-  const threads = options.torchThreads ?? 2;
-  // OpenBLAS runs its own thread pool: held to the same count as torch's.
-  const env: NodeJS.ProcessEnv = { OPENBLAS_NUM_THREADS: String(threads), ...process.env };
+  let python = options.python;
+  if (python === undefined) {
+    const venv = await ensurePeerVenv(peerVenv(), logger);
+    if ('skipped' in venv) return { skipped: venv.skipped };
+    python = venv.python;
+  }
+  const threads = options.torchThreads;
+  // BLAS thread pools (OpenBLAS's, MKL's) held to the same count as torch's.
+  const env: NodeJS.ProcessEnv = { OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), ...process.env };
   if (options.peerBlas !== undefined) {
     env.LD_LIBRARY_PATH = [options.peerBlas, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   }
-  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000, env });
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000, env });
   if (probe.error !== undefined) return { skipped: `${python} could not run: ${probe.error.message}` };
   if (probe.status !== 0) {
     const why = probe.stderr.trim().split('\n').pop() ?? `exit status ${probe.status}`;
     return { skipped: `${python} -c "import torch" failed: ${why}` };
   }
-  logger.info('running the PyTorch peer', { python, script: PEER_SCRIPT, blas: options.peerBlas ?? 'system libblas.so.3' });
+  const version = probe.stdout.trim();
+  if (!/^[2-9]\./.test(version)) logger.warn('the peer runs a PyTorch older than 2.x: not what a PyTorch user runs', { python, version });
+  logger.info('running the PyTorch peer', { python, version, threads, script: PEER_SCRIPT });
   const input = JSON.stringify({ ...spec, model: config.model, plan: config.plan, threads, seed: config.seed });
   return new Promise<PeerOutcome>((resolve) => {
     const child = spawn(python, [PEER_SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -419,7 +514,7 @@ async function runPeer(
         return;
       }
       try {
-        resolve({ result: JSON.parse(stdout.trim().split('\n').pop() ?? '') as PeerResult });
+        resolve({ python, result: JSON.parse(stdout.trim().split('\n').pop() ?? '') as PeerResult });
       } catch (error) {
         resolve({ error: `${PEER_SCRIPT} printed no JSON object (${(error as Error).message}): ${stdout.slice(0, 200)}` });
       }
