@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeActionSpace, modelConfigSchema, planConfigSchema, Rng, silentLogger, timestampFromSeconds } from '../src/core/index.js';
 import type { Config, Logger, ModelConfig, ModelConfigInput, Observation, PlanConfig } from '../src/core/index.js';
 import { initBackend, uninstallWasmKernelFixes } from '../src/model/engine/index.js';
+import { selectPlanningEngine } from '../src/model/onnx/index.js';
 import { batchFrames, Trainer, WorldModel } from '../src/model/index.js';
 import type { ModelFrames, TrainingBatch } from '../src/model/index.js';
 import { getPlanner, plannerConfig } from '../src/plan/index.js';
@@ -78,7 +79,13 @@ export interface ModelBenchResult {
   readonly horizon: number;
   readonly iterations: number;
   readonly train_step_ms: number;
+  /** CEM on the planning engine the run chose (engine.planning: onnxruntime when it loads). */
   readonly plan_ms: number;
+  /** Which engine scored the plans above, and why. */
+  readonly planning_engine: string;
+  readonly planning_reason: string;
+  /** The same plans on tfjs, when onnxruntime planned: the speed-up. */
+  readonly plan_tfjs_ms?: number;
   readonly plan: { readonly planner: 'cem'; readonly samples: number; readonly horizon: number; readonly iterations: number; readonly predictions: number };
   /** One frame (every modality present) through the encoders and the fusion: the model's work, as the peer times it. */
   readonly encode_ms: number;
@@ -98,6 +105,8 @@ export interface ModelBenchResult {
   /** ours / torch, at the same thread count. */
   readonly ratio_train_step?: number;
   readonly ratio_plan?: number;
+  /** plan_tfjs_ms / torch, when onnxruntime planned. */
+  readonly ratio_plan_tfjs?: number;
   readonly ratio_encode?: number;
   /** Why the peer did not run. */
   readonly peer_skipped?: string;
@@ -131,7 +140,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
   if (!(Number.isInteger(batchSize) && batchSize >= 2)) throw new RangeError(`bench model: batch size must be an integer >= 2, got ${batchSize}`);
   const loadBefore = loadavg();
 
-  const description = await initBackend({ backend: config.engine.backend, threads: config.engine.threads, logger });
+  const description = await initBackend({ backend: config.engine.backend, threads: config.engine.threads, planning: config.engine.planning, logger });
   if (options.kernelFixes === false) uninstallWasmKernelFixes();
   const kernelFixes = options.kernelFixes === false ? [] : description.kernelFixes;
   const time = <T>(f: () => T): number => medianMs(f, warmup, iterations);
@@ -147,6 +156,14 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
   const plan: PlanConfig = { ...config.plan, planner: 'cem' };
   logger.info('timing CEM', { samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations });
   const cem = planMs(model, plannerConfig(plan, space), rng.fork('plan'), warmup, iterations);
+  const planning = description.planning ?? { engine: 'tfjs', reason: 'no engine.planning given', threads: 1 };
+  let planTfjsMs: number | undefined;
+  if (planning.engine === 'onnxruntime') {
+    logger.info('timing CEM on tfjs too');
+    selectPlanningEngine('tfjs');
+    planTfjsMs = planMs(model, plannerConfig(plan, space), rng.fork('plan'), warmup, iterations).ms;
+    selectPlanningEngine(config.engine.planning, planning.threads);
+  }
   logger.info('timing one frame encoding');
   const frame = syntheticFrames(cfg, 1, rng.fork('frame'));
   const encodeMs = time(() => {
@@ -173,6 +190,9 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     iterations,
     train_step_ms: round(train.ms),
     plan_ms: round(cem.ms),
+    planning_engine: planning.engine === 'onnxruntime' ? `onnxruntime ${planning.version ?? ''} (${planning.threads} thread${planning.threads === 1 ? '' : 's'})`.replace('  ', ' ') : 'tfjs',
+    planning_reason: planning.reason,
+    ...(planTfjsMs === undefined ? {} : { plan_tfjs_ms: round(planTfjsMs) }),
     plan: { planner: 'cem' as const, samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations, predictions: cem.predictions },
     encode_ms: round(encodeMs, 2),
     encode_observation_ms: round(encodeObservationMs, 2),
@@ -204,6 +224,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
           ...(peer.python === undefined ? {} : { torch_python: peer.python }),
           ratio_train_step: round(tfjs.train_step_ms / peer.result.train_step_ms, 2),
           ratio_plan: round(tfjs.plan_ms / peer.result.plan_ms, 2),
+          ...(planTfjsMs === undefined ? {} : { ratio_plan_tfjs: round(planTfjsMs / peer.result.plan_ms, 2) }),
           ratio_encode: round(tfjs.encode_ms / peer.result.encode_ms, 2),
         }),
     ...(peer.skipped === undefined ? {} : { peer_skipped: peer.skipped }),
