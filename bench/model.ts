@@ -89,6 +89,8 @@ export interface ModelBenchResult {
   readonly plan: { readonly planner: 'cem'; readonly samples: number; readonly horizon: number; readonly iterations: number; readonly predictions: number };
   /** One frame (every modality present) through the encoders and the fusion: the model's work, as the peer times it. */
   readonly encode_ms: number;
+  /** The same encodings on tfjs, when onnxruntime encoded. */
+  readonly encode_tfjs_ms?: number;
   /** One observation as the agent encodes it: packing, resampling and the perception stage included. */
   readonly encode_observation_ms: number;
   /** Tensors left behind by everything above (must be 0). */
@@ -172,6 +174,17 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     state.dispose();
     return out;
   });
+  let encodeTfjsMs: number | undefined;
+  if (planning.engine === 'onnxruntime') {
+    selectPlanningEngine('tfjs');
+    encodeTfjsMs = time(() => {
+      const state = model.encodeFrames(frame);
+      const out = Float32Array.from(state.dataSync());
+      state.dispose();
+      return out;
+    });
+    selectPlanningEngine(config.engine.planning, planning.threads);
+  }
   const obs = observation(cfg, rng.fork('observation'));
   const encodeObservationMs = time(() => model.encodeObservation(obs));
 
@@ -195,6 +208,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     ...(planTfjsMs === undefined ? {} : { plan_tfjs_ms: round(planTfjsMs) }),
     plan: { planner: 'cem' as const, samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations, predictions: cem.predictions },
     encode_ms: round(encodeMs, 2),
+    ...(encodeTfjsMs === undefined ? {} : { encode_tfjs_ms: round(encodeTfjsMs, 2) }),
     encode_observation_ms: round(encodeObservationMs, 2),
     leaked_tensors: leaked,
   };

@@ -10,6 +10,7 @@ import type { ModelFrames, ModelModality } from './frames.js';
 import { PrecisionFusion } from './fusion.js';
 import type { FusionWeights } from './fusion.js';
 import { addMlp, mlp } from './nn.js';
+import { onnxEncoderFor } from './onnx/OnnxEncoder.js';
 import { RunningNormalizer } from './normalizer.js';
 import { ParamStore } from './paramStore.js';
 import type { Weights } from './paramStore.js';
@@ -152,8 +153,10 @@ export class WorldModel {
     return this.encodeFrames(framesFromObservations(observations, this.config));
   }
 
-  /** Latent states [count, D] of packed frames. */
+  /** Latent states [count, D] of packed frames (on onnxruntime where the process chose it for acting: model/onnx). */
   encodeFrames(frames: ModelFrames): tf.Tensor2D {
+    const fast = onnxEncoderFor(this)?.encode(frames);
+    if (fast !== undefined) return tf.tensor2d(fast, [frames.count, this.latentDim]);
     const rows = Array.from({ length: frames.count }, (_, i) => i);
     return tf.tidy(() => this.embed(this.params.weights, frames, rows).state);
   }

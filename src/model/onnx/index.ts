@@ -3,3 +3,4 @@ export * from './OnnxGraphBuilder.js';
 export * from './onnxRuntime.js';
 export * from './onnxLayers.js';
 export * from './planningEngine.js';
+export * from './OnnxEncoder.js';

@@ -49,7 +49,7 @@ export function selectPlanningEngine(choice: PlanningEngineChoice = 'auto', thre
       selected = { createSession: runtime.createSession, threads };
       description = {
         engine: 'onnxruntime',
-        reason: `${choice === 'auto' ? 'auto: ' : ''}onnxruntime-node ${runtime.version} runs here; CEM/MPPI rollouts and costs of MLP predictors run on it (others, and the gradient planner, on tfjs)`,
+        reason: `${choice === 'auto' ? 'auto: ' : ''}onnxruntime-node ${runtime.version} runs here; CEM/MPPI rollouts and costs (MLP predictors) and encodings (mixer + gated fusion) run on it, the rest on tfjs`,
         threads,
         version: runtime.version,
       };
