@@ -54,6 +54,8 @@ export interface ModelBenchOptions {
   readonly runPlan?: boolean;
   /** Extra figures: train steps per modality, transformer predictor, EMA; MPPI and gradient plans. */
   readonly all?: boolean;
+  /** Also profile the train step per kernel (tf.profile over `iterations` steps): `train_step_profile`. */
+  readonly profile?: boolean;
   readonly logger?: Logger;
 }
 
@@ -124,6 +126,21 @@ export interface ModelBenchResult {
   readonly loadavg_before: readonly number[];
   readonly loadavg_after: readonly number[];
   readonly extra?: Record<string, number>;
+  readonly train_step_profile?: TrainStepProfile;
+}
+
+/** Where a train step's time goes, per tfjs kernel (forward and backward alike), averaged over the profiled steps. */
+export interface TrainStepProfile {
+  readonly steps: number;
+  /** Wall time per step while profiled (the profiler adds a little). */
+  readonly wall_ms: number;
+  /** Sum of kernel times per step; the rest of wall_ms is JavaScript outside kernels (augmentation, packing, autodiff bookkeeping, dispatch). */
+  readonly kernels_ms: number;
+  readonly kernel_calls: number;
+  /** Per kernel name, slowest first: ms per step, calls per step, share of wall_ms. */
+  readonly by_kernel: ReadonlyArray<{ readonly kernel: string; readonly ms: number; readonly calls: number; readonly share: number }>;
+  /** The slowest kernel + input shapes, ms per step. */
+  readonly top_calls: ReadonlyArray<{ readonly kernel: string; readonly shapes: string; readonly ms: number; readonly calls: number }>;
 }
 
 const PEER_SCRIPT = fileURLToPath(new URL('../../bench/model_peer.py', import.meta.url));
@@ -152,6 +169,11 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
 
   logger.info('timing the training step', { batch: batchSize, horizon: cfg.horizon });
   const train = trainStepMs(cfg, batchSize, rng.fork('batch'), time);
+  let profile: TrainStepProfile | undefined;
+  if (options.profile === true) {
+    logger.info('profiling the training step per kernel', { steps: iterations });
+    profile = await profileTrainStep(cfg, batchSize, rng.fork('profile'), warmup, iterations);
+  }
 
   const model = new WorldModel(cfg, { seed: 1 });
   const space = eeDeltaSpace(config, cfg.actionDim);
@@ -254,6 +276,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     loadavg_before: loadBefore.map((x) => round(x, 2)),
     loadavg_after: loadavg().map((x) => round(x, 2)),
     ...(extra === undefined ? {} : { extra }),
+    ...(profile === undefined ? {} : { train_step_profile: profile }),
   };
   return result;
 }
@@ -339,6 +362,51 @@ function trainStepMs(
   try {
     const batch = syntheticBatch(config, batchSize, rng);
     return { ms: time(() => trainer.trainStep(batch)), parameters: model.params.trainableSize() };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/** tf.profile over `steps` train steps after `warmup`, folded per kernel and per kernel + shapes. */
+async function profileTrainStep(config: ModelConfig, batchSize: number, rng: Rng, warmup: number, steps: number): Promise<TrainStepProfile> {
+  const model = new WorldModel(config, { seed: 1 });
+  const trainer = new Trainer(model);
+  try {
+    const batch = syntheticBatch(config, batchSize, rng);
+    for (let i = 0; i < warmup; i++) trainer.trainStep(batch);
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    const byCall = new Map<string, { kernel: string; shapes: string; ms: number; calls: number }>();
+    let wall = 0;
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      const info = await tf.profile(() => {
+        trainer.trainStep(batch);
+      });
+      wall += performance.now() - start;
+      for (const k of info.kernels) {
+        // tf.profile also lists the scopes of custom ops and customGrad ('unnamed scope', 'forward'), whose kernels it lists as well.
+        if (tf.getKernel(k.name, tf.getBackend()) === undefined) continue;
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        const a = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+        byKernel.set(k.name, { ms: a.ms + ms, calls: a.calls + 1 });
+        const shapes = k.inputShapes.map((sh: number[] | null) => (sh === null ? '-' : `[${sh.join(',')}]`)).join(' ');
+        const key = `${k.name} ${shapes}`;
+        const c = byCall.get(key) ?? { kernel: k.name, shapes, ms: 0, calls: 0 };
+        byCall.set(key, { ...c, ms: c.ms + ms, calls: c.calls + 1 });
+      }
+    }
+    const wallMs = wall / steps;
+    const kernels = [...byKernel.entries()].map(([kernel, v]) => ({ kernel, ms: v.ms / steps, calls: v.calls / steps })).sort((a, b) => b.ms - a.ms);
+    const kernelsMs = kernels.reduce((t, k) => t + k.ms, 0);
+    return {
+      steps,
+      wall_ms: round(wallMs),
+      kernels_ms: round(kernelsMs),
+      kernel_calls: Math.round(kernels.reduce((t, k) => t + k.calls, 0)),
+      by_kernel: kernels.map((k) => ({ kernel: k.kernel, ms: round(k.ms, 2), calls: round(k.calls, 1), share: round(k.ms / wallMs, 3) })),
+      top_calls: [...byCall.values()].sort((a, b) => b.ms - a.ms).slice(0, 25).map((c) => ({ kernel: c.kernel, shapes: c.shapes, ms: round(c.ms / steps, 2), calls: round(c.calls / steps, 1) })),
+    };
   } finally {
     trainer.dispose();
     model.dispose();

@@ -38,7 +38,8 @@ export function registerBenchCommands(program: Command): void {
       .option('--torch-threads <n>', 'torch.set_num_threads of the peer (default: the threads our backend uses, engine.threads)')
       .option('--peer-blas <dir>', "folder with an optimised libblas.so.3 for the peer (Debian's torch uses the system's)")
       .option('--no-kernel-fixes', "the shipped wasm kernels instead of the engine's fixes")
-      .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans'),
+      .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans')
+      .option('--profile', 'also: where the train step spends its time, per tfjs kernel (train_step_profile)'),
   ).action(
     async (
       opts: GlobalOptions & {
@@ -52,6 +53,7 @@ export function registerBenchCommands(program: Command): void {
         peerBlas?: string;
         kernelFixes: boolean;
         all?: boolean;
+        profile?: boolean;
       },
     ) => {
       const { benchModel } = await import('../../../bench/model.js');
@@ -66,6 +68,7 @@ export function registerBenchCommands(program: Command): void {
           peerBlas: opts.peerBlas,
           kernelFixes: opts.kernelFixes,
           all: opts.all === true,
+          profile: opts.profile === true,
           logger: rt.logger,
         });
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
