@@ -33,7 +33,7 @@ export interface LoopBenchResult {
  * babbling phase that fills the learner's buffer), frames streaming to the learner.
  */
 export async function benchLoop(config: Readonly<Config>, seconds: number, logger: Logger): Promise<LoopBenchResult> {
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const env = await SimEnv.create(config.sim, { logger });
   const model = new WorldModel(config.model, { seed: config.seed });
   const host = await LearnerHost.start(config, { logger });

@@ -1,20 +1,25 @@
 /**
  * Speed of the world model and the planner as the product runs them (`jepa-agent bench model`):
  * one training step of the configured model (default: batch 32 of 64x64 RGB + 512-point cloud
- * + proprio sequences, 3-step rollout), one CEM plan through its predictor (default 512
- * samples x horizon 8 x 4 iterations), one observation's encoding; medians after warm-up.
- * When PyTorch imports, bench/model_peer.py builds the same model in PyTorch and times the
- * same three things, so one run gives the ratio. Timings belong here, never in tests.
+ * + proprio + 64-point object view sequences, 3-step rollout), one CEM plan through its
+ * predictor (default 512 samples x horizon 8 x 4 iterations), one frame's encoding; medians
+ * after warm-up. bench/model_peer.py builds the same model in PyTorch 2.x (pip's build: MKL,
+ * oneDNN), in a venv the bench creates once (peerVenv) or the interpreter `python` names, and
+ * times the same three things at the same thread count, so one run gives the ratios.
+ * Timings belong here, never in tests.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { makeActionSpace, modelConfigSchema, planConfigSchema, Rng, silentLogger, timestampFromSeconds } from '../src/core/index.js';
 import type { Config, Logger, ModelConfig, ModelConfigInput, Observation, PlanConfig } from '../src/core/index.js';
 import { initBackend, uninstallWasmKernelFixes } from '../src/model/engine/index.js';
-import { Trainer, WorldModel } from '../src/model/index.js';
-import type { TrainingBatch } from '../src/model/index.js';
+import { selectPlanningEngine } from '../src/model/onnx/index.js';
+import { batchFrames, Trainer, WorldModel } from '../src/model/index.js';
+import type { ModelFrames, TrainingBatch } from '../src/model/index.js';
 import { getPlanner, plannerConfig } from '../src/plan/index.js';
 import type { LatentDynamics, PlannerConfig } from '../src/plan/index.js';
 
@@ -28,11 +33,14 @@ export interface ModelBenchOptions {
   readonly warmup?: number;
   /** Sequences per training batch (default 32). */
   readonly batchSize?: number;
-  /** Run the PyTorch peer when `python -c "import torch"` works (default true). */
+  /** Run the PyTorch peer (default true). */
   readonly peer?: boolean;
-  /** Interpreter of the peer (default /usr/bin/python3, Debian's python3-torch). */
+  /**
+   * Interpreter of the peer, with torch importable. Default: the venv at `peerVenv()`
+   * (created with `pip install torch numpy` on first use).
+   */
   readonly python?: string;
-  /** torch.set_num_threads of the peer (default 2). */
+  /** torch.set_num_threads of the peer (default: the threads of our tensor backend, engine.threads). */
   readonly torchThreads?: number;
   /**
    * A folder with an optimised libblas.so.3 (e.g. OpenBLAS's) put first on the peer's
@@ -46,6 +54,8 @@ export interface ModelBenchOptions {
   readonly runPlan?: boolean;
   /** Extra figures: train steps per modality, transformer predictor, EMA; MPPI and gradient plans. */
   readonly all?: boolean;
+  /** Also profile the train step per kernel (tf.profile over `iterations` steps): `train_step_profile`. */
+  readonly profile?: boolean;
   readonly logger?: Logger;
 }
 
@@ -71,9 +81,20 @@ export interface ModelBenchResult {
   readonly horizon: number;
   readonly iterations: number;
   readonly train_step_ms: number;
+  /** CEM on the planning engine the run chose (engine.planning: onnxruntime when it loads). */
   readonly plan_ms: number;
+  /** Which engine scored the plans above, and why. */
+  readonly planning_engine: string;
+  readonly planning_reason: string;
+  /** The same plans on tfjs, when onnxruntime planned: the speed-up. */
+  readonly plan_tfjs_ms?: number;
   readonly plan: { readonly planner: 'cem'; readonly samples: number; readonly horizon: number; readonly iterations: number; readonly predictions: number };
+  /** One frame (every modality present) through the encoders and the fusion: the model's work, as the peer times it. */
   readonly encode_ms: number;
+  /** The same encodings on tfjs, when onnxruntime encoded. */
+  readonly encode_tfjs_ms?: number;
+  /** One observation as the agent encodes it: packing, resampling and the perception stage included. */
+  readonly encode_observation_ms: number;
   /** Tensors left behind by everything above (must be 0). */
   readonly leaked_tensors: number;
   readonly params_torch?: number;
@@ -83,9 +104,14 @@ export interface ModelBenchResult {
   readonly torch_version?: string;
   readonly torch_threads?: number;
   readonly torch_blas?: string;
-  /** tfjs / torch. */
+  /** The peer's interpreter. */
+  readonly torch_python?: string;
+  /** ours / torch, at the same thread count. */
   readonly ratio_train_step?: number;
   readonly ratio_plan?: number;
+  /** plan_tfjs_ms / torch, when onnxruntime planned. */
+  readonly ratio_plan_tfjs?: number;
+  readonly ratio_encode?: number;
   /** Why the peer did not run. */
   readonly peer_skipped?: string;
   /** Why the peer failed (e.g. its parameter count differs: not the same model). */
@@ -100,6 +126,21 @@ export interface ModelBenchResult {
   readonly loadavg_before: readonly number[];
   readonly loadavg_after: readonly number[];
   readonly extra?: Record<string, number>;
+  readonly train_step_profile?: TrainStepProfile;
+}
+
+/** Where a train step's time goes, per tfjs kernel (forward and backward alike), averaged over the profiled steps. */
+export interface TrainStepProfile {
+  readonly steps: number;
+  /** Wall time per step while profiled (the profiler adds a little). */
+  readonly wall_ms: number;
+  /** Sum of kernel times per step; the rest of wall_ms is JavaScript outside kernels (augmentation, packing, autodiff bookkeeping, dispatch). */
+  readonly kernels_ms: number;
+  readonly kernel_calls: number;
+  /** Per kernel name, slowest first: ms per step, calls per step, share of wall_ms. */
+  readonly by_kernel: ReadonlyArray<{ readonly kernel: string; readonly ms: number; readonly calls: number; readonly share: number }>;
+  /** The slowest kernel + input shapes, ms per step. */
+  readonly top_calls: ReadonlyArray<{ readonly kernel: string; readonly shapes: string; readonly ms: number; readonly calls: number }>;
 }
 
 const PEER_SCRIPT = fileURLToPath(new URL('../../bench/model_peer.py', import.meta.url));
@@ -118,7 +159,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
   if (!(Number.isInteger(batchSize) && batchSize >= 2)) throw new RangeError(`bench model: batch size must be an integer >= 2, got ${batchSize}`);
   const loadBefore = loadavg();
 
-  const description = await initBackend({ backend: config.engine.backend, threads: config.engine.threads, logger });
+  const description = await initBackend({ backend: config.engine.backend, threads: config.engine.threads, planning: config.engine.planning, logger });
   if (options.kernelFixes === false) uninstallWasmKernelFixes();
   const kernelFixes = options.kernelFixes === false ? [] : description.kernelFixes;
   const time = <T>(f: () => T): number => medianMs(f, warmup, iterations);
@@ -128,15 +169,46 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
 
   logger.info('timing the training step', { batch: batchSize, horizon: cfg.horizon });
   const train = trainStepMs(cfg, batchSize, rng.fork('batch'), time);
+  let profile: TrainStepProfile | undefined;
+  if (options.profile === true) {
+    logger.info('profiling the training step per kernel', { steps: iterations });
+    profile = await profileTrainStep(cfg, batchSize, rng.fork('profile'), warmup, iterations);
+  }
 
   const model = new WorldModel(cfg, { seed: 1 });
   const space = eeDeltaSpace(config, cfg.actionDim);
   const plan: PlanConfig = { ...config.plan, planner: 'cem' };
   logger.info('timing CEM', { samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations });
   const cem = planMs(model, plannerConfig(plan, space), rng.fork('plan'), warmup, iterations);
-  logger.info('timing one observation encoding');
+  const planning = description.planning ?? { engine: 'tfjs', reason: 'no engine.planning given', threads: 1 };
+  let planTfjsMs: number | undefined;
+  if (planning.engine === 'onnxruntime') {
+    logger.info('timing CEM on tfjs too');
+    selectPlanningEngine('tfjs');
+    planTfjsMs = planMs(model, plannerConfig(plan, space), rng.fork('plan'), warmup, iterations).ms;
+    selectPlanningEngine(config.engine.planning, planning.threads);
+  }
+  logger.info('timing one frame encoding');
+  const frame = syntheticFrames(cfg, 1, rng.fork('frame'));
+  const encodeMs = time(() => {
+    const state = model.encodeFrames(frame);
+    const out = Float32Array.from(state.dataSync());
+    state.dispose();
+    return out;
+  });
+  let encodeTfjsMs: number | undefined;
+  if (planning.engine === 'onnxruntime') {
+    selectPlanningEngine('tfjs');
+    encodeTfjsMs = time(() => {
+      const state = model.encodeFrames(frame);
+      const out = Float32Array.from(state.dataSync());
+      state.dispose();
+      return out;
+    });
+    selectPlanningEngine(config.engine.planning, planning.threads);
+  }
   const obs = observation(cfg, rng.fork('observation'));
-  const encodeMs = time(() => model.encodeObservation(obs));
+  const encodeObservationMs = time(() => model.encodeObservation(obs));
 
   let extra: Record<string, number> | undefined;
   if (options.all === true) extra = extraFigures(config, model, space, batchSize, rng.fork('extra'), time, warmup, iterations, logger);
@@ -153,12 +225,18 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     iterations,
     train_step_ms: round(train.ms),
     plan_ms: round(cem.ms),
+    planning_engine: planning.engine === 'onnxruntime' ? `onnxruntime ${planning.version ?? ''} (${planning.threads} thread${planning.threads === 1 ? '' : 's'})`.replace('  ', ' ') : 'tfjs',
+    planning_reason: planning.reason,
+    ...(planTfjsMs === undefined ? {} : { plan_tfjs_ms: round(planTfjsMs) }),
     plan: { planner: 'cem' as const, samples: plan.samples, horizon: plan.horizon, iterations: plan.iterations, predictions: cem.predictions },
     encode_ms: round(encodeMs, 2),
+    ...(encodeTfjsMs === undefined ? {} : { encode_tfjs_ms: round(encodeTfjsMs, 2) }),
+    encode_observation_ms: round(encodeObservationMs, 2),
     leaked_tensors: leaked,
   };
 
-  const peer = options.peer === false ? { skipped: 'disabled (--no-peer)' } : await runPeer(config, options, {
+  const torchThreads = options.torchThreads ?? description.threads;
+  const peer = options.peer === false ? { skipped: 'disabled (--no-peer)' } : await runPeer(config, { ...options, torchThreads }, {
     batchSize,
     iterations,
     warmup,
@@ -179,8 +257,11 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
           torch_version: peer.result.torch_version,
           torch_threads: peer.result.torch_threads,
           torch_blas: peer.result.torch_blas,
+          ...(peer.python === undefined ? {} : { torch_python: peer.python }),
           ratio_train_step: round(tfjs.train_step_ms / peer.result.train_step_ms, 2),
           ratio_plan: round(tfjs.plan_ms / peer.result.plan_ms, 2),
+          ...(planTfjsMs === undefined ? {} : { ratio_plan_tfjs: round(planTfjsMs / peer.result.plan_ms, 2) }),
+          ratio_encode: round(tfjs.encode_ms / peer.result.encode_ms, 2),
         }),
     ...(peer.skipped === undefined ? {} : { peer_skipped: peer.skipped }),
     ...(peer.error === undefined ? {} : { peer_error: peer.error }),
@@ -195,6 +276,7 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     loadavg_before: loadBefore.map((x) => round(x, 2)),
     loadavg_after: loadavg().map((x) => round(x, 2)),
     ...(extra === undefined ? {} : { extra }),
+    ...(profile === undefined ? {} : { train_step_profile: profile }),
   };
   return result;
 }
@@ -236,8 +318,37 @@ export function syntheticBatch(config: ModelConfigInput | ModelConfig, batchSize
     rgb,
     points: rng.fillNormal(new Float32Array(frames * cfg.points.count * 3)),
     proprio: rng.fillNormal(new Float32Array(frames * cfg.proprio.dim)),
+    // Object views centred on the object (a few cm across) and the object head's labels.
+    ...(cfg.modalities.object ? { object: scaled(rng.fillNormal(new Float32Array(frames * cfg.objectView.count * 3)), 0.03) } : {}),
+    ...(cfg.objectHead ? { objectPlace: scaled(rng.fillNormal(new Float32Array(frames * 3)), 0.1) } : {}),
     actions: rng.fillUniform(new Float32Array(batchSize * h * cfg.actionDim), -1, 1),
   };
+}
+
+/** `count` frames of seeded random content with every modality present, packed as the model reads them. */
+export function syntheticFrames(config: ModelConfig, count: number, rng: Rng): ModelFrames {
+  const batch = syntheticBatch({ ...config, horizon: 1 }, 2, rng);
+  const frames = batchFrames(batch, modelConfigSchema.parse({ ...config, horizon: 1 }));
+  const s = config.image.size;
+  const take = <T extends Uint8Array | Float32Array>(x: T | undefined, per: number): T | undefined => (x === undefined ? undefined : (x.slice(0, count * per) as T));
+  if (count > frames.count) throw new RangeError(`syntheticFrames: at most ${frames.count} frames, asked for ${count}`);
+  const rgb = take(frames.rgb, s * s * 3);
+  const points = take(frames.points, config.points.count * 3);
+  const proprio = take(frames.proprio, config.proprio.dim);
+  const object = take(frames.object, config.objectView.count * 3);
+  return {
+    count,
+    ...(rgb === undefined ? {} : { rgb }),
+    ...(points === undefined ? {} : { points }),
+    pointCount: config.points.count,
+    ...(proprio === undefined ? {} : { proprio }),
+    ...(object === undefined ? {} : { object }),
+  };
+}
+
+function scaled(x: Float32Array, k: number): Float32Array {
+  for (let i = 0; i < x.length; i++) x[i] *= k;
+  return x;
 }
 
 function trainStepMs(
@@ -251,6 +362,51 @@ function trainStepMs(
   try {
     const batch = syntheticBatch(config, batchSize, rng);
     return { ms: time(() => trainer.trainStep(batch)), parameters: model.params.trainableSize() };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/** tf.profile over `steps` train steps after `warmup`, folded per kernel and per kernel + shapes. */
+async function profileTrainStep(config: ModelConfig, batchSize: number, rng: Rng, warmup: number, steps: number): Promise<TrainStepProfile> {
+  const model = new WorldModel(config, { seed: 1 });
+  const trainer = new Trainer(model);
+  try {
+    const batch = syntheticBatch(config, batchSize, rng);
+    for (let i = 0; i < warmup; i++) trainer.trainStep(batch);
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    const byCall = new Map<string, { kernel: string; shapes: string; ms: number; calls: number }>();
+    let wall = 0;
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      const info = await tf.profile(() => {
+        trainer.trainStep(batch);
+      });
+      wall += performance.now() - start;
+      for (const k of info.kernels) {
+        // tf.profile also lists the scopes of custom ops and customGrad ('unnamed scope', 'forward'), whose kernels it lists as well.
+        if (tf.getKernel(k.name, tf.getBackend()) === undefined) continue;
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        const a = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+        byKernel.set(k.name, { ms: a.ms + ms, calls: a.calls + 1 });
+        const shapes = k.inputShapes.map((sh: number[] | null) => (sh === null ? '-' : `[${sh.join(',')}]`)).join(' ');
+        const key = `${k.name} ${shapes}`;
+        const c = byCall.get(key) ?? { kernel: k.name, shapes, ms: 0, calls: 0 };
+        byCall.set(key, { ...c, ms: c.ms + ms, calls: c.calls + 1 });
+      }
+    }
+    const wallMs = wall / steps;
+    const kernels = [...byKernel.entries()].map(([kernel, v]) => ({ kernel, ms: v.ms / steps, calls: v.calls / steps })).sort((a, b) => b.ms - a.ms);
+    const kernelsMs = kernels.reduce((t, k) => t + k.ms, 0);
+    return {
+      steps,
+      wall_ms: round(wallMs),
+      kernels_ms: round(kernelsMs),
+      kernel_calls: Math.round(kernels.reduce((t, k) => t + k.calls, 0)),
+      by_kernel: kernels.map((k) => ({ kernel: k.kernel, ms: round(k.ms, 2), calls: round(k.calls, 1), share: round(k.ms / wallMs, 3) })),
+      top_calls: [...byCall.values()].sort((a, b) => b.ms - a.ms).slice(0, 25).map((c) => ({ kernel: c.kernel, shapes: c.shapes, ms: round(c.ms / steps, 2), calls: round(c.calls / steps, 1) })),
+    };
   } finally {
     trainer.dispose();
     model.dispose();
@@ -370,35 +526,77 @@ function extraFigures(
 
 interface PeerOutcome {
   readonly result?: PeerResult;
+  readonly python?: string;
   readonly skipped?: string;
   readonly error?: string;
+}
+
+/**
+ * Where the bench keeps the peer's PyTorch: a venv under the user's cache
+ * ($XDG_CACHE_HOME or ~/.cache, then jepa-agent/torch-venv), created on first use with
+ * `python3 -m venv` and `pip install torch numpy` (pip's torch 2.x: MKL and oneDNN, what a
+ * PyTorch user runs). JEPA_AGENT_TORCH_VENV overrides the folder.
+ */
+export function peerVenv(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JEPA_AGENT_TORCH_VENV !== undefined && env.JEPA_AGENT_TORCH_VENV !== '') return env.JEPA_AGENT_TORCH_VENV;
+  const cache = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(cache, 'jepa-agent', 'torch-venv');
+}
+
+/** The interpreter of the venv, after creating it (venv + pip install) when it is missing; a reason when that fails. */
+async function ensurePeerVenv(venv: string, logger: Logger): Promise<{ python: string } | { skipped: string }> {
+  const python = join(venv, 'bin', 'python');
+  if (existsSync(python)) return { python };
+  logger.info('creating the PyTorch venv of the peer (once; pip install torch numpy)', { venv });
+  mkdirSync(dirname(venv), { recursive: true });
+  const steps: Array<[string, string[]]> = [
+    ['python3', ['-m', 'venv', venv]],
+    [python, ['-m', 'pip', 'install', '--disable-pip-version-check', 'torch', 'numpy']],
+  ];
+  for (const [cmd, args] of steps) {
+    const code = await new Promise<string | undefined>((resolve) => {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+      child.on('error', (error) => resolve(error.message));
+      child.on('close', (status) => resolve(status === 0 ? undefined : `exit status ${status}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+    });
+    if (code !== undefined) return { skipped: `could not create the peer's venv ${venv} (${cmd} ${args.join(' ')}: ${code}); point --python at an interpreter with torch` };
+  }
+  return { python };
 }
 
 /** Spawns bench/model_peer.py with the same model, plan and batch; skips when torch does not import. */
 async function runPeer(
   config: Readonly<Config>,
-  options: ModelBenchOptions,
+  options: ModelBenchOptions & { readonly torchThreads: number },
   spec: Record<string, unknown>,
   logger: Logger,
 ): Promise<PeerOutcome> {
-  // The peer builds the earlier one-vector model; comparing it with another would time two different models.
-  if (config.model.fusion.kind !== 'precision') {
-    return { skipped: `bench/model_peer.py implements model.fusion.kind=precision only; run with --set model.fusion.kind=precision to compare (this model: ${config.model.fusion.kind})` };
+  if (config.model.fusion.kind === 'concat') {
+    return { skipped: "bench/model_peer.py mirrors model.fusion.kind 'gated' (the default) and 'precision', not 'concat'" };
   }
-  const python = options.python ?? '/usr/bin/python3';
-  const threads = options.torchThreads ?? 2;
-  // OpenBLAS runs its own thread pool: held to the same count as torch's.
-  const env: NodeJS.ProcessEnv = { OPENBLAS_NUM_THREADS: String(threads), ...process.env };
+  let python = options.python;
+  if (python === undefined) {
+    const venv = await ensurePeerVenv(peerVenv(), logger);
+    if ('skipped' in venv) return { skipped: venv.skipped };
+    python = venv.python;
+  }
+  const threads = options.torchThreads;
+  // BLAS thread pools (OpenBLAS's, MKL's) held to the same count as torch's.
+  const env: NodeJS.ProcessEnv = { OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), ...process.env };
   if (options.peerBlas !== undefined) {
     env.LD_LIBRARY_PATH = [options.peerBlas, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   }
-  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000, env });
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000, env });
   if (probe.error !== undefined) return { skipped: `${python} could not run: ${probe.error.message}` };
   if (probe.status !== 0) {
     const why = probe.stderr.trim().split('\n').pop() ?? `exit status ${probe.status}`;
     return { skipped: `${python} -c "import torch" failed: ${why}` };
   }
-  logger.info('running the PyTorch peer', { python, script: PEER_SCRIPT, blas: options.peerBlas ?? 'system libblas.so.3' });
+  const version = probe.stdout.trim();
+  if (!/^[2-9]\./.test(version)) logger.warn('the peer runs a PyTorch older than 2.x: not what a PyTorch user runs', { python, version });
+  logger.info('running the PyTorch peer', { python, version, threads, script: PEER_SCRIPT });
   const input = JSON.stringify({ ...spec, model: config.model, plan: config.plan, threads, seed: config.seed });
   return new Promise<PeerOutcome>((resolve) => {
     const child = spawn(python, [PEER_SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -419,7 +617,7 @@ async function runPeer(
         return;
       }
       try {
-        resolve({ result: JSON.parse(stdout.trim().split('\n').pop() ?? '') as PeerResult });
+        resolve({ python, result: JSON.parse(stdout.trim().split('\n').pop() ?? '') as PeerResult });
       } catch (error) {
         resolve({ error: `${PEER_SCRIPT} printed no JSON object (${(error as Error).message}): ${stdout.slice(0, 200)}` });
       }

@@ -2,10 +2,11 @@
 """PyTorch peer of `jepa-agent bench model`: the same JEPA world model and CEM planner as
 src/model and src/plan, built in PyTorch, timed the same way, one JSON object on stdout.
 
-Run by bench/model.ts with `/usr/bin/python3 bench/model_peer.py` and a JSON spec on stdin:
+Run by bench/model.ts under a PyTorch 2.x from pip (a venv: see `bench model --python`) with a
+JSON spec on stdin:
   {"model": <model config, defaults filled in>, "plan": <plan config>, "batchSize": 32,
-   "iterations": 10, "warmup": 3, "threads": 2, "low": [...], "high": [...],
-   "paramsTfjs": 222294}
+   "iterations": 10, "warmup": 3, "threads": 1, "low": [...], "high": [...],
+   "paramsTfjs": 448000}
 Every key is optional; without a spec (stdin a terminal, or empty) the defaults of
 src/core/config/modelConfig.ts and planConfig.ts apply. Exits 2 when the parameter count
 differs from paramsTfjs: then the two sides do not build the same model.
@@ -14,19 +15,26 @@ What mirrors what (read these files with this one):
 - nn.ts: dense (x W + b), layer norm over the last axis (eps 1e-5), MLPs with the
   activation between layers and none after the last; weights N(0, gain^2 / fanIn).
 - encoders/imageEncoder.ts (mixer): patch embedding, `mixerDepth` blocks of token mixing
-  (across patches) and channel mixing, each pre-norm and residual, mean over tokens,
-  layer norm, head.
+  (across patches) and channel mixing, each pre-norm and residual; the mean over tokens beside
+  each channel's spatial soft-argmax keypoint (image.keypoints), layer norm, head.
 - encoders/pointEncoder.ts: running-normalised xyz (clip 10), shared per-point MLP with ReLU,
-  max over points, layer norm, head.
+  max over points, layer norm, head; the object view (modalities.object) is the same design
+  with its own weights (`enc.objectView`, `norm.objectView`).
 - encoders/proprioEncoder.ts: running-normalised proprio (clip 10), two ReLU layers, head.
-- fusion.ts: mixing weights = presence mask x precision weights (from the running
-  per-modality errors), renormalised per frame; fused state = weighted sum.
-- predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU.
-- worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio.
-- trainer.ts: targets from the model's target weights without gradient, context embedding,
-  open-loop rollout, precision-weighted prediction error per horizon, VICReg variance and
-  covariance per modality, alignment to the stopped fused state, inverse and proprio
-  losses, global-norm gradient clip, Adam, EMA target update, fusion error update.
+- fusion.ts, kind 'gated' (the default): one part per modality; part m = g e_m + (1 - g) est_m,
+  est_m from the other modalities' (masked) embeddings and presence flags by an ELU MLP;
+  g = the modality's gate from three running errors (three-cornered hat), 0 where absent.
+  'precision' (one averaged vector) is kept for `--set model.fusion.kind=precision`.
+- predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state.
+- worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio;
+  object head MLP(s) -> object place (ReLU).
+- augment.ts: colour jitter per frame (one affine colour map), a shift per sequence with edge
+  pixels repeated; object views turned about z, one angle per sequence.
+- trainer.ts: proprio dropout on the first sequences, targets from the model's target weights
+  without gradient, context embedding, open-loop rollout, per-part prediction error against
+  each modality's target embedding, VICReg variance and covariance per modality, the gated
+  fusion's estimator term, inverse, proprio and object-head losses, the fusion's reliability
+  statistics, global-norm gradient clip, Adam, EMA target update, fusion statistics update.
 - plan/samplingPlanner.ts + cost.ts (CEM): sample around the mean (sample 0 = the mean),
   clip, roll out, goal + action + bounds cost, top-k elites, refit, clamp std, keep the best.
 """
@@ -40,26 +48,31 @@ import time
 import torch
 import torch.nn.functional as F
 
-MODALITIES = ('rgb', 'points', 'proprio')
+MODALITIES = ('rgb', 'points', 'proprio', 'object')
 
 
 def model_defaults():
-    """src/core/config/modelConfig.ts defaults."""
+    """src/core/config/modelConfig.ts defaults (the keys this file reads)."""
     return {
         'latentDim': 64,
-        'modalities': {'rgb': True, 'points': True, 'proprio': True},
+        'modalities': {'rgb': True, 'points': True, 'proprio': True, 'object': True},
         'image': {'encoder': 'mixer', 'size': 64, 'patchSize': 8, 'width': 64, 'mixerDepth': 2,
-                  'tokenHidden': 64, 'channelHidden': 128},
-        'points': {'count': 512, 'hidden': [32, 64]},
+                  'tokenHidden': 64, 'channelHidden': 128, 'keypoints': True},
+        'points': {'count': 512, 'hidden': [64, 128]},
+        'objectView': {'count': 64, 'hidden': [64, 128]},
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
-        'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4},
-        'fusion': {'momentum': 0.99, 'sharpness': 1},
+        'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True},
+        'fusion': {'kind': 'gated', 'imputeHidden': 128, 'momentum': 0.99, 'sharpness': 1},
         'loss': {'prediction': 1, 'variance': 1, 'covariance': 0.04, 'alignment': 0.5, 'inverse': 0.1,
-                 'proprio': 0.1, 'targetGradient': False},
+                 'proprio': 0.1, 'object': 0.1, 'targetGradient': False},
         'ema': {'enabled': False, 'tau': 0.99},
+        'proprioDropout': 0.25,
+        'augment': {'brightness': 0.3, 'contrast': 0.3, 'color': 0.15, 'hue': 0.5, 'saturation': 0.4, 'shift': 2,
+                    'objectYaw': math.pi, 'objectTurn': 'sequence', 'targets': True},
         'inverseHead': True,
         'proprioHead': True,
+        'objectHead': True,
         'learningRate': 1e-3,
         'gradClip': 1,
         'horizon': 3,
@@ -70,8 +83,8 @@ def plan_defaults():
     """src/core/config/planConfig.ts defaults (the CEM part)."""
     return {
         'planner': 'cem', 'horizon': 8, 'samples': 512, 'iterations': 4, 'elites': 64, 'initStd': 0.5,
-        'minStd': 0.05, 'momentum': 0.1, 'warmStartTail': 'repeat',
-        'cost': {'distance': 'mse', 'stageWeight': 1, 'terminalWeight': 4, 'actionWeight': 0.01,
+        'minStd': 0.05, 'momentum': 0.1, 'warmStartTail': 'repeat', 'actionRepeat': 1,
+        'cost': {'distance': 'mse', 'latentWeight': 1, 'stageWeight': 1, 'terminalWeight': 4, 'actionWeight': 0.01,
                  'boundsWeight': 10},
     }
 
@@ -117,8 +130,7 @@ def add_dense(p, name, fan_in, fan_out, gain=math.sqrt(2)):
 
 
 def dense(w, name, x, act=None):
-    y = F.linear(x, w[f'{name}.w'], w[f'{name}.b'])
-    return activate(y, act)
+    return activate(F.linear(x, w[f'{name}.w'], w[f'{name}.b']), act)
 
 
 def activate(x, act):
@@ -187,22 +199,39 @@ class Normalizer:
         self.p[f'{self.name}.count'].fill_(count + 1)
 
 
+def gate(own_vs_predicted, own_vs_estimate, predicted_vs_estimate):
+    """fusion.ts gate(): precision weight of the observation against the estimate."""
+    own = max((own_vs_predicted + own_vs_estimate - predicted_vs_estimate) / 2, 1e-6)
+    est = max((own_vs_estimate + predicted_vs_estimate - own_vs_predicted) / 2, 1e-6)
+    return est / (own + est)
+
+
+def grid_coordinates(grid):
+    """[tokens, 2] x and y of each token's centre, row-major over the grid, in [-1, 1]."""
+    ys, xs = torch.meshgrid(torch.arange(grid), torch.arange(grid), indexing='ij')
+    scale = (lambda v: v * 0) if grid == 1 else (lambda v: 2 * v / (grid - 1) - 1)
+    return torch.stack([scale(xs.reshape(-1).float()), scale(ys.reshape(-1).float())], 1)
+
+
 class WorldModel:
     """src/model/worldModel.ts with the mixer image encoder and the MLP predictor."""
 
     def __init__(self, cfg, seed=1):
         if cfg['image']['encoder'] != 'mixer' or cfg['predictor']['kind'] != 'mlp':
             raise SystemExit('model_peer: only the mixer image encoder and the mlp predictor are mirrored here')
-        if cfg.get('proprioDropout', 0) > 0:
-            raise SystemExit('model_peer: proprioDropout > 0 is not mirrored here')
         self.cfg = cfg
         self.p = p = Params(torch.Generator().manual_seed(seed))
         d = cfg['latentDim']
         a = cfg['actionDim']
         on = cfg['modalities']
-        self.modalities = [m for m in MODALITIES if on[m]]
+        self.kind = cfg['fusion']['kind']
+        if self.kind == 'concat':
+            raise SystemExit("model_peer: fusion kind 'concat' is not mirrored here")
+        self.modalities = [m for m in MODALITIES if on.get(m, False)]
         needs_proprio = on['proprio'] or cfg['proprioHead']
+        # Creation order as worldModel.ts (names differ from nothing but order keeps the seed's draws alike).
         self.proprio_norm = Normalizer(p, 'norm.proprio', cfg['proprio']['dim']) if needs_proprio else None
+        self.norms = {}
         if on['rgb']:
             img = cfg['image']
             tokens = (img['size'] // img['patchSize']) ** 2
@@ -213,30 +242,40 @@ class WorldModel:
                 add_mlp(p, f'enc.rgb.b{i}.tok', [tokens, img['tokenHidden'], tokens])
                 add_layer_norm(p, f'enc.rgb.b{i}.ln2', c)
                 add_mlp(p, f'enc.rgb.b{i}.ch', [c, img['channelHidden'], c])
-            add_layer_norm(p, 'enc.rgb.ln', c)
-            add_dense(p, 'enc.rgb.head', c, d, 1)
+            features = 3 * c if img['keypoints'] else c
+            add_layer_norm(p, 'enc.rgb.ln', features)
+            add_dense(p, 'enc.rgb.head', features, d, 1)
+            self.coords = grid_coordinates(img['size'] // img['patchSize']) if img['keypoints'] else None
         if on['points']:
-            self.points_norm = Normalizer(p, 'norm.points', 3)
-            fan_in = 3
-            for i, h in enumerate(cfg['points']['hidden']):
-                add_dense(p, f'enc.points.mlp{i}', fan_in, h)
-                fan_in = h
-            add_layer_norm(p, 'enc.points.ln', fan_in)
-            add_dense(p, 'enc.points.head', fan_in, d, 1)
+            self.add_point_encoder('points', cfg['points']['hidden'])
         if on['proprio']:
             hidden = cfg['proprio']['hidden']
             add_dense(p, 'enc.proprio.0', cfg['proprio']['dim'], hidden)
             add_dense(p, 'enc.proprio.1', hidden, hidden)
             add_dense(p, 'enc.proprio.head', hidden, d, 1)
-        p.buffer('fusion.error', torch.ones(3))
-        p.buffer('fusion.count', torch.zeros(3))
+        if on.get('object', False):
+            self.add_point_encoder('objectView', cfg['objectView']['hidden'])
+        p.buffer('fusion.error', torch.ones(len(MODALITIES)))
+        p.buffer('fusion.count', torch.zeros(len(MODALITIES)))
+        if self.kind == 'gated':
+            p.buffer('fusion.estimateError', torch.ones(len(MODALITIES)))
+            p.buffer('fusion.crossError', torch.ones(len(MODALITIES)))
+            others = len(self.modalities) - 1
+            if others > 0:
+                for m in self.modalities:
+                    add_mlp(p, f'fusion.impute.{m}', [others * (d + 1), cfg['fusion']['imputeHidden'], d])
+        self.state_dim = d * len(self.modalities) if self.kind == 'gated' else d
+        s = self.state_dim
         self.action_norm = Normalizer(p, 'norm.action', a)
         pred = cfg['predictor']
-        add_mlp(p, 'pred.mlp', [d + a] + [pred['width']] * pred['depth'] + [d], 0.1)
+        add_mlp(p, 'pred.mlp', [s + a] + [pred['width']] * pred['depth'] + [s], 0.1)
         if cfg['inverseHead']:
-            add_mlp(p, 'head.inverse', [2 * d, pred['width'], a])
+            add_mlp(p, 'head.inverse', [2 * s, pred['width'], a])
         if cfg['proprioHead'] and self.proprio_norm is not None:
-            add_mlp(p, 'head.proprio', [d, cfg['proprio']['hidden'], cfg['proprio']['dim']])
+            add_mlp(p, 'head.proprio', [s, cfg['proprio']['hidden'], cfg['proprio']['dim']])
+        self.object_norm = Normalizer(p, 'norm.object', 3) if cfg['objectHead'] else None
+        if self.object_norm is not None:
+            add_mlp(p, 'head.object', [s, cfg['proprio']['hidden'], 3])
         self.online = p.tensors
         if cfg['ema']['enabled']:
             for name in [n for n in p.trainable if n.startswith('enc.')]:
@@ -244,6 +283,15 @@ class WorldModel:
             self.target = {**p.tensors, **{n: p[f'target.{n}'] for n in p.trainable if n.startswith('enc.')}}
         else:
             self.target = p.tensors
+
+    def add_point_encoder(self, name, hidden):
+        self.norms[name] = Normalizer(self.p, f'norm.{name}', 3)
+        fan_in = 3
+        for i, h in enumerate(hidden):
+            add_dense(self.p, f'enc.{name}.mlp{i}', fan_in, h)
+            fan_in = h
+        add_layer_norm(self.p, f'enc.{name}.ln', fan_in)
+        add_dense(self.p, f'enc.{name}.head', fan_in, self.cfg['latentDim'], 1)
 
     # -- encoders -------------------------------------------------------------------------
     def rgb_input(self, rgb):
@@ -260,14 +308,20 @@ class WorldModel:
             t = layer_norm(w, f'enc.rgb.b{i}.ln1', x).transpose(1, 2)
             x = x + mlp(w, f'enc.rgb.b{i}.tok', 2, t, 'relu').transpose(1, 2)
             x = x + mlp(w, f'enc.rgb.b{i}.ch', 2, layer_norm(w, f'enc.rgb.b{i}.ln2', x), 'relu')
-        return dense(w, 'enc.rgb.head', layer_norm(w, 'enc.rgb.ln', x.mean(1)))
+        pooled = x.mean(1)
+        if self.coords is not None:
+            n, _, c = x.shape
+            attention = torch.softmax(x.transpose(1, 2), -1)  # [n, C, T]
+            expected = attention @ self.coords  # [n, C, 2]
+            pooled = torch.cat([pooled, expected.transpose(1, 2).reshape(n, 2 * c)], 1)
+        return dense(w, 'enc.rgb.head', layer_norm(w, 'enc.rgb.ln', pooled))
 
-    def points_apply(self, w, x):
-        x = self.points_norm.apply(w, x, 10)
-        for i in range(len(self.cfg['points']['hidden'])):
-            x = dense(w, f'enc.points.mlp{i}', x, 'relu')
-        pooled = x.max(1).values
-        return dense(w, 'enc.points.head', layer_norm(w, 'enc.points.ln', pooled))
+    def point_apply(self, name, w, x):
+        x = self.norms[name].apply(w, x, 10)
+        hidden = self.cfg['points' if name == 'points' else 'objectView']['hidden']
+        for i in range(len(hidden)):
+            x = dense(w, f'enc.{name}.mlp{i}', x, 'relu')
+        return dense(w, f'enc.{name}.head', layer_norm(w, f'enc.{name}.ln', x.max(1).values))
 
     def proprio_apply(self, w, x):
         x = self.proprio_norm.apply(w, x, 10)
@@ -275,56 +329,93 @@ class WorldModel:
         x = dense(w, 'enc.proprio.1', x, 'relu')
         return dense(w, 'enc.proprio.head', x)
 
+    def encode(self, w, m, frames, rows):
+        """Embedding of modality m over frames `rows`; absent rows hold zero inputs, as frames.gatherRows gives."""
+        present = frames['present'][m][rows].float()
+        if m == 'rgb':
+            return self.rgb_apply(w, self.rgb_input(frames['rgb'][rows]) * present[:, None, None])
+        if m == 'points':
+            return self.point_apply('points', w, frames['points'][rows] * present[:, None, None])
+        if m == 'object':
+            return self.point_apply('objectView', w, frames['object'][rows] * present[:, None, None])
+        return self.proprio_apply(w, frames['proprio'][rows] * present[:, None])
+
     # -- fusion ---------------------------------------------------------------------------
     def fusion_weights(self):
-        err = self.p['fusion.error']
         idx = [MODALITIES.index(m) for m in self.modalities]
+        if self.kind == 'gated':
+            own, est, cross, count = (self.p[n] for n in ('fusion.error', 'fusion.estimateError', 'fusion.crossError', 'fusion.count'))
+            return [1.0 if len(idx) < 2 or float(count[i]) == 0 else gate(float(own[i]), float(est[i]), float(cross[i])) for i in idx]
+        err = self.p['fusion.error']
         logits = [-self.cfg['fusion']['sharpness'] * math.log(max(float(err[i]), 1e-6)) for i in idx]
         top = max(logits)
         e = [math.exp(v - top) for v in logits]
         return [v / sum(e) for v in e]
 
+    def estimates(self, w, embeddings, mask):
+        if self.kind != 'gated' or len(self.modalities) < 2:
+            return [None] * len(self.modalities)
+        inputs = [(e * mask[:, j:j + 1], mask[:, j:j + 1]) for j, e in enumerate(embeddings)]
+        out = []
+        for j, m in enumerate(self.modalities):
+            others = [t for k, pair in enumerate(inputs) if k != j for t in pair]
+            out.append(mlp(w, f'fusion.impute.{m}', 2, torch.cat(others, 1), 'elu'))
+        return out
+
     def embed(self, w, frames, rows):
-        """Per-modality embeddings, mask, mixing and fused state of frames `rows` (all present)."""
-        n = rows.numel()
-        embeddings = []
-        for m in self.modalities:
-            if m == 'rgb':
-                embeddings.append(self.rgb_apply(w, self.rgb_input(frames['rgb'][rows])))
-            elif m == 'points':
-                embeddings.append(self.points_apply(w, frames['points'][rows]))
-            else:
-                embeddings.append(self.proprio_apply(w, frames['proprio'][rows]))
-        mask = torch.ones(n, len(self.modalities))
+        """Per-modality embeddings, mask, mixing, estimates and fused state of frames `rows`."""
+        embeddings = [self.encode(w, m, frames, rows) for m in self.modalities]
+        mask = torch.stack([frames['present'][m][rows].float() for m in self.modalities], 1)
         raw = mask * torch.tensor(self.fusion_weights())
-        mixing = raw / torch.clamp(raw.sum(1, keepdim=True), min=1e-12)
-        state = sum(e * mixing[:, j:j + 1] for j, e in enumerate(embeddings))
-        return {'embeddings': embeddings, 'mask': mask, 'mixing': mixing, 'state': state}
+        if self.kind == 'precision':
+            mixing = raw / torch.clamp(raw.sum(1, keepdim=True), min=1e-12)
+            state = sum(e * mixing[:, j:j + 1] for j, e in enumerate(embeddings))
+            return {'embeddings': embeddings, 'mask': mask, 'mixing': mixing, 'state': state, 'estimates': [None] * len(embeddings)}
+        mixing = raw
+        est = self.estimates(w, embeddings, mask)
+        parts = []
+        for j, e in enumerate(embeddings):
+            g = mixing[:, j:j + 1]
+            own = e * torch.clamp(g, max=1)
+            parts.append(own if est[j] is None else own + est[j] * (1 - g))
+        return {'embeddings': embeddings, 'mask': mask, 'mixing': mixing, 'state': torch.cat(parts, 1), 'estimates': est}
 
     def observe(self, frames, actions):
-        if 'points' in self.modalities:
-            self.points_norm.update(frames['points'].reshape(-1, 3))
+        on = self.modalities
+        present = frames['present']
+        if 'points' in on:
+            self.norms['points'].update(frames['points'][present['points'].bool()].reshape(-1, 3))
+        if 'object' in on:
+            self.norms['objectView'].update(frames['object'][present['object'].bool()].reshape(-1, 3))
         if self.proprio_norm is not None:
-            self.proprio_norm.update(frames['proprio'])
+            self.proprio_norm.update(frames['proprio'][present['proprio'].bool()])
+        if self.object_norm is not None and 'objectPlace' in frames:
+            self.object_norm.update(frames['objectPlace'])
         self.action_norm.update(actions.reshape(-1, self.cfg['actionDim']))
 
     @torch.no_grad()
-    def update_fusion(self, errors):
-        err = self.p['fusion.error']
+    def update_fusion(self, series):
+        """series: buffer name -> {modality: error}; 'fusion.error' also counts."""
         count = self.p['fusion.count']
         momentum = self.cfg['fusion']['momentum']
-        for m, e in errors.items():
-            i = MODALITIES.index(m)
-            if not math.isfinite(e):
-                continue
-            rate = max(1 / (float(count[i]) + 1), 1 - momentum)
-            err[i] += rate * (max(e, 1e-6) - float(err[i]))
-            count[i] += 1
+        for name, errors in series.items():
+            buf = self.p[name]
+            for m, e in errors.items():
+                i = MODALITIES.index(m)
+                if not math.isfinite(e):
+                    continue
+                rate = max(1 / (float(count[i]) + 1), 1 - momentum)
+                buf[i] += rate * (max(e, 1e-6) - float(buf[i]))
+        for m, e in series['fusion.error'].items():
+            if math.isfinite(e):
+                count[MODALITIES.index(m)] += 1
 
     # -- dynamics -------------------------------------------------------------------------
     def predict(self, w, states, actions):
-        """One MLP-predictor step: [B, D], [B, A] (raw units) -> [B, D]."""
+        """One MLP-predictor step: [B, S], [B, A] (raw units) -> [B, S]."""
         a = self.action_norm.apply(w, actions)
+        if not self.cfg['predictor']['actionConditioned']:
+            a = torch.zeros_like(a)
         depth = self.cfg['predictor']['depth']
         return states + mlp(w, 'pred.mlp', depth + 1, torch.cat([states, a], 1), 'elu')
 
@@ -357,30 +448,95 @@ def weighted_mean(values, weights):
     return (values * weights).sum() / torch.clamp(weights.sum(), min=1e-12)
 
 
+def augment_images(rgb, b, f, aug, gen):
+    """augment.ts augmentImages: per frame one affine colour map (contrast about the frame's mean grey,
+    hue rotation about the grey axis, saturation, brightness times a gain per channel), per sequence a
+    shift with edge pixels repeated. rgb [b*f, s, s, 3] uint8 -> the same, new."""
+    n, s = rgb.shape[0], rgb.shape[1]
+    u = lambda amp, *shape: (torch.rand(*shape, generator=gen) * 2 - 1) * amp
+    contrast = 1 + u(aug['contrast'], n)
+    angle = 2 * math.pi * u(aug['hue'], n)
+    saturation = 1 + u(aug['saturation'], n)
+    brightness = 1 + u(aug['brightness'], n)
+    gains = brightness[:, None] * (1 + u(aug['color'], n, 3))
+    cos, sin = torch.cos(angle), torch.sin(angle) / math.sqrt(3)
+    third = (1 - cos) / 3
+    rotation = torch.stack([cos + third, third - sin, third + sin, third + sin, cos + third, third - sin,
+                            third - sin, third + sin, cos + third], 1).reshape(n, 3, 3)
+    a = gains[:, :, None] * contrast[:, None, None] * (saturation[:, None, None] * rotation + ((1 - saturation) / 3)[:, None, None])
+    x = rgb.float()
+    mean = x.mean((1, 2, 3))
+    bias = gains * ((1 - contrast) * mean)[:, None]
+    # The shift: one (dx, dy) per sequence, source pixels clamped to the frame.
+    shift = aug['shift']
+    d = torch.randint(-shift, shift + 1, (b, 2), generator=gen).repeat_interleave(f, 0) if shift > 0 else torch.zeros(n, 2, dtype=torch.long)
+    idx = torch.arange(s)
+    sx = torch.clamp(idx[None, :] - d[:, 0:1], 0, s - 1)
+    sy = torch.clamp(idx[None, :] - d[:, 1:2], 0, s - 1)
+    frame = torch.arange(n)[:, None, None]
+    shifted = x[frame, sy[:, :, None], sx[:, None, :]]  # [n, s, s, 3]
+    out = torch.einsum('nyxk,nck->nyxc', shifted, a) + bias[:, None, None, :]
+    return torch.clamp(torch.round(out), 0, 255).to(torch.uint8)
+
+
+def rotate_object_views(obj, f, max_yaw, gen, per_turn):
+    """augment.ts rotateObjectViews: each view [n, N, 3] turned about z, one angle per `per_turn` frames."""
+    n = obj.shape[0]
+    angle = ((torch.rand(n // per_turn, generator=gen) * 2 - 1) * max_yaw).repeat_interleave(per_turn)
+    c, s = torch.cos(angle)[:, None], torch.sin(angle)[:, None]
+    x, y, z = obj[..., 0], obj[..., 1], obj[..., 2]
+    return torch.stack([c * x - s * y, s * x + c * y, z], -1)
+
+
 class Trainer:
     """src/model/trainer.ts."""
 
-    def __init__(self, model):
+    def __init__(self, model, gen):
         self.model = model
+        self.gen = gen
         self.params = [model.p[n] for n in model.p.trainable]
         # tfjs's Adam: beta 0.9 / 0.999, epsilon 1e-7 (the float32 backend epsilon).
         self.opt = torch.optim.Adam(self.params, lr=model.cfg['learningRate'], betas=(0.9, 0.999), eps=1e-7)
+
+    def augment(self, frames, b, h):
+        cfg = self.model.cfg
+        aug = cfg['augment']
+        out = dict(frames)
+        if 'rgb' in frames and any(aug[k] > 0 for k in ('brightness', 'contrast', 'color', 'hue', 'saturation', 'shift')):
+            out['rgb'] = augment_images(frames['rgb'], b, h + 1, aug, self.gen)
+        if 'object' in frames and aug['objectYaw'] > 0:
+            out['object'] = rotate_object_views(frames['object'], h + 1, aug['objectYaw'], self.gen,
+                                                h + 1 if aug['objectTurn'] == 'sequence' else 1)
+        return out
 
     def train_step(self, batch):
         model = self.model
         cfg = model.cfg
         b, h = batch['batchSize'], batch['horizon']
-        frames = batch['frames']
+        clean = batch['frames']
+        sensed = self.augment(clean, b, h)
+        dropped = round(cfg['proprioDropout'] * b) * (h + 1)
+        frames = dict(sensed)
+        if dropped > 0 and 'proprio' in model.modalities:
+            present = dict(sensed['present'])
+            present['proprio'] = present['proprio'].clone()
+            present['proprio'][:dropped] = 0
+            frames['present'] = present
+        target_frames = frames if cfg['augment']['targets'] else {**frames, 'rgb': clean['rgb']}
+        if cfg['augment']['objectTurn'] != 'sequence' and 'object' in clean:
+            target_frames = {**target_frames, 'object': clean['object']}
         ctx_rows = torch.arange(b) * (h + 1)
         j = torch.arange(h * b)
         tgt_rows = (j % b) * (h + 1) + 1 + torch.div(j, b, rounding_mode='floor')
-        model.observe(frames, batch['actions'])
+        model.observe(sensed, batch['actions'])
         with torch.no_grad():
-            target = model.embed(model.target, frames, tgt_rows)
+            target = model.embed(model.target, target_frames, tgt_rows)
         actions = batch['actions']
         w = model.online
         lw = cfg['loss']
-        stats = []
+        mods = model.modalities
+        d = cfg['latentDim']
+        stats = {}
 
         ctx = model.embed(w, frames, ctx_rows)
         states = [ctx['state']]
@@ -388,47 +544,70 @@ class Trainer:
             states.append(model.predict(w, states[-1], actions[:, k]))
         predicted = torch.cat(states[1:], 0)
         row_loss = torch.zeros(h * b)
+        row_weight = torch.zeros(h * b)
+        parts = []
         for jm, z in enumerate(target['embeddings']):
-            err = row_squared_error(predicted, z)
-            row_loss = row_loss + err * target['mixing'][:, jm]
-            stats.append(weighted_mean(err, target['mask'][:, jm]))
-        row_weight = target['mixing'].sum(1)
+            present = target['mask'][:, jm]
+            part = predicted[:, jm * d:(jm + 1) * d] if model.kind == 'gated' else predicted
+            parts.append(part)
+            err = row_squared_error(part, z)
+            if model.kind == 'gated':
+                row_loss = row_loss + err * present
+                row_weight = row_weight + present
+            else:
+                row_loss = row_loss + err * target['mixing'][:, jm]
+            stats[f'error.{mods[jm]}'] = weighted_mean(err, present)
+        if model.kind != 'gated':
+            row_weight = target['mixing'].sum(1)
         per_horizon = [weighted_mean(row_loss[k * b:(k + 1) * b], row_weight[k * b:(k + 1) * b]) for k in range(h)]
         prediction = torch.stack(per_horizon).mean()
-        stats.append(prediction)
-        stats.extend(per_horizon)
 
         present = [(e, jm, ctx['mask'][:, jm:jm + 1]) for jm, e in enumerate(ctx['embeddings'])]
         variance = torch.stack([variance_loss(e, m) for e, _, m in present]).mean()
         covariance = torch.stack([covariance_loss(e, m) for e, _, m in present]).mean()
-        fused = ctx['state'].detach()
-        align_rows = torch.zeros(b)
-        for e, jm, _ in present:
-            align_rows = align_rows + row_squared_error(e, fused) * ctx['mixing'][:, jm]
-        alignment = align_rows.mean()
-        stats.extend([variance, covariance, alignment])
+        mask = ctx['mask']
+        others = lambda msk, jm: torch.clamp(msk.sum(1) - msk[:, jm], max=1)
+        if model.kind == 'gated':
+            terms = [weighted_mean(row_squared_error(ctx['estimates'][jm], e.detach()), mask[:, jm] * others(mask, jm))
+                     for e, jm, _ in present if ctx['estimates'][jm] is not None]
+            alignment = torch.stack(terms).mean() if terms else torch.zeros(())
+        else:
+            fused = ctx['state'].detach()
+            align_rows = torch.zeros(b)
+            for e, jm, _ in present:
+                align_rows = align_rows + row_squared_error(e, fused) * ctx['mixing'][:, jm]
+            alignment = align_rows.mean()
         total = (lw['prediction'] * prediction + lw['variance'] * variance + lw['covariance'] * covariance
                  + lw['alignment'] * alignment)
         if cfg['inverseHead']:
             prev = torch.cat([ctx['state'], target['state'][:(h - 1) * b]], 0) if h > 1 else ctx['state']
             act = model.action_norm.apply(w, actions).transpose(0, 1).reshape(h * b, cfg['actionDim'])
             guess = mlp(w, 'head.inverse', 2, torch.cat([prev, target['state']], 1), 'relu')
-            inverse = ((guess - act) ** 2).mean()
-            stats.append(inverse)
-            total = total + lw['inverse'] * inverse
+            total = total + lw['inverse'] * ((guess - act) ** 2).mean()
         if cfg['proprioHead'] and model.proprio_norm is not None:
-            wanted = model.proprio_norm.apply(w, frames['proprio'][ctx_rows], 10)
+            wanted = model.proprio_norm.apply(w, sensed['proprio'][ctx_rows], 10)
             guess = mlp(w, 'head.proprio', 2, ctx['state'], 'relu')
-            proprio = weighted_mean(row_squared_error(guess, wanted), torch.ones(b))
-            stats.append(proprio)
+            proprio = weighted_mean(row_squared_error(guess, wanted), sensed['present']['proprio'][ctx_rows].float())
             total = total + lw['proprio'] * proprio
-        stats.append(ctx['state'].detach().std(0, unbiased=False).mean())
-        stats.append(total)
+        if model.object_norm is not None and 'objectPlace' in sensed:
+            place = sensed['objectPlace'][ctx_rows]
+            seen = torch.isfinite(place).all(1)
+            wanted = model.object_norm.apply(w, torch.where(seen[:, None], place, torch.zeros(())), 10)
+            guess = mlp(w, 'head.object', 2, ctx['state'], 'relu')
+            total = total + lw['object'] * weighted_mean(row_squared_error(guess, wanted), seen.float())
+        estimate, crossing = {}, {}
+        if model.kind == 'gated' and len(mods) > 1:
+            with torch.no_grad():
+                for jm, z in enumerate(target['embeddings']):
+                    est = target['estimates'][jm]
+                    rows = target['mask'][:, jm] * others(target['mask'], jm)
+                    estimate[mods[jm]] = weighted_mean(row_squared_error(est, z), rows)
+                    crossing[mods[jm]] = weighted_mean(row_squared_error(parts[jm], est), rows)
 
         self.opt.zero_grad(set_to_none=True)
         total.backward()
         with torch.no_grad():
-            grads = [q.grad for q in self.params]
+            grads = [q.grad for q in self.params if q.grad is not None]
             norm = torch.sqrt(sum((g * g).sum() for g in grads))
             clip = cfg['gradClip']
             if clip > 0:
@@ -436,14 +615,22 @@ class Trainer:
                 for g in grads:
                     g.mul_(scale)
         self.opt.step()
-        values = torch.stack([s.detach() for s in stats] + [norm]).tolist()
+        # One read-back of every statistic, as the tfjs trainer packs them.
+        names = list(stats) + [f'estimate.{m}' for m in estimate] + [f'crossing.{m}' for m in crossing]
+        values = torch.stack([stats[n].detach() for n in stats] + list(estimate.values()) + list(crossing.values())
+                             + [total.detach(), norm, ctx['state'].detach().std(0, unbiased=False).mean()]).tolist()
+        read = dict(zip(names, values))
         if cfg['ema']['enabled']:
             tau = cfg['ema']['tau']
             with torch.no_grad():
                 for n in model.p.trainable:
                     if n.startswith('enc.'):
                         model.p[f'target.{n}'].mul_(tau).add_(model.p[n], alpha=1 - tau)
-        model.update_fusion({m: values[i] for i, m in enumerate(model.modalities)})
+        series = {'fusion.error': {m: read[f'error.{m}'] for m in mods}}
+        if model.kind == 'gated':
+            series['fusion.estimateError'] = {m: read[f'estimate.{m}'] for m in estimate}
+            series['fusion.crossError'] = {m: read[f'crossing.{m}'] for m in crossing}
+        model.update_fusion(series)
         return values
 
 
@@ -462,14 +649,17 @@ def cem_plan(model, start, goal, plan, low, high, gen, warm=None):
     def clip(x):
         return torch.minimum(torch.maximum(x, low), high)
 
+    repeat = plan.get('actionRepeat', 1)
+
     def rollout_cost(actions):
         n = actions.shape[0]
         state = start.expand(n, -1)
         dists = []
         for t in range(H):
-            state = model.predict(w, state, actions[:, t])
+            for _ in range(repeat):
+                state = model.predict(w, state, actions[:, t])
             dists.append(((state - goal) ** 2).mean(1))
-        cost = (torch.stack(dists) * step_w).sum(0)
+        cost = (torch.stack(dists) * step_w).sum(0) * c['latentWeight']
         if c['actionWeight'] > 0:
             cost = cost + ((actions / half) ** 2).sum((1, 2)) * (c['actionWeight'] / A)
         if c['boundsWeight'] > 0:
@@ -520,7 +710,8 @@ def median_ms(f, warmup, iterations):
 
 
 def synthetic_batch(cfg, b, gen):
-    """Seeded random frames of B sequences of H + 1 steps (all modalities present)."""
+    """Seeded random frames of B sequences of H + 1 steps, every modality present, as bench/model.ts
+    syntheticBatch makes them (object views and the object head's labels included)."""
     h = cfg['horizon']
     n = b * (h + 1)
     s = cfg['image']['size']
@@ -531,6 +722,9 @@ def synthetic_batch(cfg, b, gen):
             'rgb': torch.randint(0, 256, (n, s, s, 3), generator=gen, dtype=torch.uint8),
             'points': torch.randn(n, cfg['points']['count'], 3, generator=gen),
             'proprio': torch.randn(n, cfg['proprio']['dim'], generator=gen),
+            'object': torch.randn(n, cfg['objectView']['count'], 3, generator=gen) * 0.03,
+            'objectPlace': torch.randn(n, 3, generator=gen) * 0.1,
+            'present': {m: torch.ones(n, dtype=torch.uint8) for m in MODALITIES},
         },
         'actions': torch.rand(b, h, cfg['actionDim'], generator=gen) * 2 - 1,
     }
@@ -539,7 +733,7 @@ def synthetic_batch(cfg, b, gen):
 def main():
     raw = sys.stdin.read() if not sys.stdin.isatty() else ''
     spec = json.loads(raw) if raw.strip() else {}
-    threads = int(spec.get('threads', 2))
+    threads = int(spec.get('threads', 1))
     torch.set_num_threads(threads)
     cfg = merged(model_defaults(), spec.get('model'))
     plan = merged(plan_defaults(), spec.get('plan'))
@@ -562,11 +756,11 @@ def main():
         print(json.dumps({'params_torch': params, 'params_tfjs': expected, 'error': 'parameter counts differ'}))
         sys.exit(2)
 
-    trainer = Trainer(model)
+    trainer = Trainer(model, torch.Generator().manual_seed(int(spec.get('seed', 0)) + 1))
     batch = synthetic_batch(cfg, b, gen)
     train_ms = median_ms(lambda: trainer.train_step(batch), warmup, iterations)
 
-    d = cfg['latentDim']
+    d = model.state_dim
     state = {'warm': None}
 
     def plan_once():
@@ -577,21 +771,15 @@ def main():
 
     plan_ms = median_ms(plan_once, warmup, iterations)
 
-    # One observation as raw arrays, as WorldModel.encodeObservation gets it: HxWx3 bytes, an
-    # Nx3 cloud, joint positions and velocities, end-effector position and gripper.
-    obs = synthetic_batch({**cfg, 'horizon': 0}, 1, gen)['frames']
-    image = obs['rgb'][0].numpy()
-    cloud = obs['points'][0].numpy()
-    joints = (cfg['proprio']['dim'] - 4) // 2
-    arm = torch.randn(2 * joints + 3, generator=gen).numpy()
+    # One frame with every modality present, as bench/model.ts times encodeFrames: HxWx3 bytes,
+    # an Nx3 cloud, the proprio vector and an object view, in; the fused state, out.
+    frame = synthetic_batch({**cfg, 'horizon': 0}, 1, gen)['frames']
+    arrays = {m: frame[m].numpy() for m in ('rgb', 'points', 'proprio', 'object')}
 
     def encode_once():
         with torch.no_grad():
-            frames = {
-                'rgb': torch.from_numpy(image).unsqueeze(0),
-                'points': torch.from_numpy(cloud).unsqueeze(0),
-                'proprio': torch.cat([torch.from_numpy(arm), torch.ones(1)]).unsqueeze(0),
-            }
+            frames = {m: torch.from_numpy(v) for m, v in arrays.items()}
+            frames['present'] = {m: torch.ones(1, dtype=torch.uint8) for m in MODALITIES}
             return model.embed(model.online, frames, torch.arange(1))['state'][0].numpy().copy()
 
     encode_ms = median_ms(encode_once, warmup, iterations)
@@ -607,9 +795,12 @@ def main():
 
 
 def blas_info():
-    """The BLAS library this process loaded: Debian's torch calls whatever libblas.so.3 the
-    loader finds (the reference BLAS unless OpenBLAS is installed, ~10x slower matMuls)."""
+    """The BLAS this process runs: pip's torch has MKL linked in (no libblas in the process's
+    maps); Debian's torch calls whatever libblas.so.3 the loader finds (the reference BLAS
+    unless OpenBLAS is installed, ~10x slower matMuls)."""
     torch.ones(2, 2) @ torch.ones(2, 2)
+    if torch.backends.mkl.is_available():
+        return 'mkl (linked into torch)' + (', onednn' if torch.backends.mkldnn.is_available() else '')
     try:
         with open('/proc/self/maps') as maps:
             for line in maps:

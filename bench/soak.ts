@@ -113,7 +113,7 @@ export async function benchSoak(config: Readonly<Config>, options: SoakOptions):
     if (!(v > 0)) throw new RangeError(`bench soak: ${name} must be a positive number, got ${v}`);
   }
   if (!(options.warmupMinutes >= 0)) throw new RangeError(`bench soak: warmupMinutes must be >= 0, got ${options.warmupMinutes}`);
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const mj = await loadMujoco();
   const env = await SimEnv.create(config.sim, { logger });
   const model = new WorldModel(config.model, { seed: config.seed });

@@ -10,6 +10,7 @@ import type { ModelFrames, ModelModality } from './frames.js';
 import { PrecisionFusion } from './fusion.js';
 import type { FusionWeights } from './fusion.js';
 import { addMlp, mlp } from './nn.js';
+import { onnxEncoderFor } from './onnx/OnnxEncoder.js';
 import { RunningNormalizer } from './normalizer.js';
 import { ParamStore } from './paramStore.js';
 import type { Weights } from './paramStore.js';
@@ -83,7 +84,6 @@ export class WorldModel {
    */
   weightsVersion = 0;
   readonly #logger: Logger;
-  /** [start, size] of the latent the object head reads (model.objectHeadReads); the whole state when undefined. */
   #objectHeadPart: [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
@@ -155,8 +155,10 @@ export class WorldModel {
     return this.encodeFrames(framesFromObservations(observations, this.config));
   }
 
-  /** Latent states [count, D] of packed frames. */
+  /** Latent states [count, D] of packed frames (on onnxruntime where the process chose it for acting: model/onnx). */
   encodeFrames(frames: ModelFrames): tf.Tensor2D {
+    const fast = onnxEncoderFor(this)?.encode(frames);
+    if (fast !== undefined) return tf.tensor2d(fast, [frames.count, this.latentDim]);
     const rows = Array.from({ length: frames.count }, (_, i) => i);
     return tf.tidy(() => this.embed(this.params.weights, frames, rows).state);
   }
@@ -228,6 +230,11 @@ export class WorldModel {
   /** Proprio decoding head in normalised units. */
   proprioHeadOutput(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
     return mlp(w, 'head.proprio', 2, states, 'relu') as tf.Tensor2D;
+  }
+
+  /** [start, size] of the latent the object head reads (model.objectHeadReads); the whole state when undefined. */
+  get objectHeadPart(): readonly [number, number] | undefined {
+    return this.#objectHeadPart;
   }
 
   /** Object head in normalised units (from the object view's part alone where model.objectHeadReads says so). */

@@ -1,4 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { CostSpec } from './cost.js';
+
+/**
+ * Another engine that scores sampled action sequences exactly as `rolloutCost` does (e.g.
+ * onnxruntime: plan/onnxRolloutCost.ts). Sampling planners hand it the samples when the
+ * model has one; it answers undefined for a spec it does not cover, and tfjs scores those.
+ */
+export interface RolloutCostEngine {
+  /** For logs: which engine it is. */
+  readonly name: string;
+  /** Costs [S] of S sequences `actions` ([S, H, A] row-major, raw units) from `start` [D] toward `goal` [D]. */
+  rolloutCosts(start: Float32Array, goal: Float32Array, actions: Float32Array, samples: number, horizon: number, spec: CostSpec): Float32Array | undefined;
+}
 
 /**
  * What the planners need from a world model: one latent step conditioned on an action, and

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/index.js';
 import { clipToBounds } from './clipToBounds.js';
 import { NON_FINITE_COST, rankableCosts, rolloutCost } from './cost.js';
+import type { CostSpec } from './cost.js';
+import { costEngineFor } from './costEngineFor.js';
 import { fillGaussian } from './fillGaussian.js';
-import type { LatentDynamics } from './LatentDynamics.js';
+import type { LatentDynamics, RolloutCostEngine } from './LatentDynamics.js';
 import type { LatentInput, PlannerConfig, PlanResult } from './Planner.js';
 import { validatePlanInputs } from './validatePlanInputs.js';
 
@@ -29,7 +31,8 @@ type SearchState = Best & {
  * scored too, and the best sequence seen is returned.
  *
  * Noise comes from `rng` on the JS side, so a seed fixes the plan on every backend. Everything
- * else stays in tensors; the result is read once at the end.
+ * else stays in tensors; the result is read once at the end. Where the process chose
+ * onnxruntime for planning (costEngineFor), the samples' rollouts and costs run there.
  */
 export function samplingPlanner(
   weighting: EliteWeighting,
@@ -60,6 +63,8 @@ export function samplingPlanner(
   let std: tf.Tensor2D = tf.tidy(() => tf.add(tf.zeros([H, A]), consts.maxStd) as tf.Tensor2D);
   let best: Best | undefined;
   const noise = new Float32Array(S * H * A);
+  const engine = costEngineFor(model);
+  const score = (samples: tf.Tensor3D): tf.Tensor1D => scoreSamples(engine, model, consts.start, consts.goal, p.start, p.goal, samples, p.costSpec);
   try {
     for (let it = 0; it < plan.iterations; it++) {
       fillGaussian(rng, noise);
@@ -69,7 +74,7 @@ export function samplingPlanner(
       const prev = best;
       const next = tf.tidy((): SearchState => {
         const samples = clip(tf.add(m, tf.mul(s, tf.tensor3d(noise, [S, H, A])))) as tf.Tensor3D;
-        const costs = rankableCosts(rolloutCost(model, consts.start, consts.goal, samples, p.costSpec));
+        const costs = rankableCosts(score(samples));
         // topk of the negated costs: elites sorted from the cheapest.
         const top = tf.topk(tf.neg(costs), K);
         const eliteCosts = tf.neg(top.values) as tf.Tensor1D;
@@ -97,7 +102,7 @@ export function samplingPlanner(
     if (b === undefined) throw new Error(`${weighting}: no iteration ran`);
     const final = tf.tidy(() => {
       const seq = clip(m) as tf.Tensor2D;
-      const cost = tf.reshape(rolloutCost(model, consts.start, consts.goal, tf.reshape(seq, [1, H, A]) as tf.Tensor3D, p.costSpec), []) as tf.Scalar;
+      const cost = tf.reshape(score(tf.reshape(seq, [1, H, A]) as tf.Tensor3D), []) as tf.Scalar;
       const better = keepBetter(b, cost, seq);
       return { cost: better.bestCost.dataSync()[0], actions: Float32Array.from(better.bestSeq.dataSync()) };
     });
@@ -121,6 +126,25 @@ export function samplingPlanner(
     if (best !== undefined) tf.dispose([best.bestCost, best.bestSeq]);
     tf.dispose(consts);
   }
+}
+
+/** Costs [S] of samples [S, H, A]: on the cost engine when there is one that covers the spec, else rolloutCost on tfjs. */
+function scoreSamples(
+  engine: RolloutCostEngine | undefined,
+  model: LatentDynamics,
+  start: tf.Tensor,
+  goal: tf.Tensor,
+  startValues: Float32Array,
+  goalValues: Float32Array,
+  samples: tf.Tensor3D,
+  spec: CostSpec,
+): tf.Tensor1D {
+  if (engine !== undefined) {
+    const [S, H] = samples.shape;
+    const fast = engine.rolloutCosts(startValues, goalValues, samples.dataSync() as Float32Array, S, H, spec);
+    if (fast !== undefined) return tf.tensor1d(fast);
+  }
+  return rolloutCost(model, start, goal, samples, spec);
 }
 
 /**

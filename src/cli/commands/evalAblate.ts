@@ -44,7 +44,7 @@ export async function evalAblate(runtime: Runtime, options: EvalAblateOptions): 
   const evalEpisodes = positiveInt(options.evalEpisodes ?? String(mode.evalEpisodes), '--eval-episodes');
   const learnerSteps = positiveInt(options.learnerSteps ?? String(mode.learnerSteps), '--learner-steps');
   const probe = options.probePerClass === undefined ? { perClassTrain: mode.probeTrain, perClassTest: mode.probeTest } : parseProbe(options.probePerClass);
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const runDir = newExperimentDir(options.runsDir, 'ablate');
   logger.info('ablation', { runDir, backend: engine.backend, arms: arms.map((a) => a.name), seeds, budget });
   const bar = progressBar('ablate');

@@ -51,7 +51,7 @@ export async function runEvalCommand(runtime: Runtime, name: string, options: Ev
   const trainSteps = positiveInt(options.trainSteps ?? (quick ? '40' : '600'), '--train-steps');
   const babbleEpisodes = positiveInt(options.babbleEpisodes ?? (quick ? '6' : '60'), '--babble-episodes');
   const started = performance.now();
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const env = await SimEnv.create(config.sim, { logger });
   let models: ExperimentModels | undefined;
   try {

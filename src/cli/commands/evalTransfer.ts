@@ -41,7 +41,7 @@ export async function evalTransfer(runtime: Runtime, options: EvalTransferOption
   const adaptBudget = { steps: positiveInt(options.adaptSteps ?? String(mode.adaptSteps), '--adapt-steps') };
   const evalEpisodes = positiveInt(options.evalEpisodes ?? String(mode.evalEpisodes), '--eval-episodes');
   const learnerSteps = positiveInt(options.learnerSteps ?? String(mode.learnerSteps), '--learner-steps');
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const runDir = newExperimentDir(options.runsDir, 'transfer');
   logger.info('transfer', { runDir, backend: engine.backend, seeds, splits, budget, adaptBudget });
   const bar = progressBar('transfer');

@@ -99,7 +99,7 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
       `model.actionDim is ${config.model.actionDim} but action_interface ${params.action_interface} with ${params.joint_names.length} joints takes ${space.names.length} values (${space.names.join(', ')}): set --set model.actionDim=${space.names.length}`,
     );
   }
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   parts.out = resolve(params.checkpoint_out !== '' ? params.checkpoint_out : `runs/ros-${new Date().toISOString().replace(/[:.]/g, '-')}/checkpoint`);
   const model = params.checkpoint !== '' ? await loadCheckpoint(params.checkpoint, { logger }) : new WorldModel(config.model, { seed: config.seed, logger });
   parts.model = model;

@@ -45,7 +45,7 @@ export async function simBaselines(runtime: Runtime, options: SimBaselinesOption
   let model: WorldModel | undefined;
   try {
     if (controllers.includes('scripted-subgoals') && options.ckpt !== undefined) {
-      await initBackend({ backend: config.engine.backend, logger });
+      await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
       model = await loadCheckpoint(options.ckpt, { logger });
       const actionDim = env.actionSpace.names.length;
       if (model.actionDim !== actionDim) {

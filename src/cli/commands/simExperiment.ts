@@ -77,7 +77,7 @@ async function runExperiment(runtime: Runtime, options: SimExperimentOptions, pa
   const { config, logger } = runtime;
   const { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir } = parsed;
   logger.info('starting: tensor backend, simulation, learner', { runDir });
-  const engine = await initBackend({ backend: config.engine.backend, logger });
+  const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const env = await SimEnv.create(config.sim, { logger });
   const actionDim = env.actionSpace.names.length;
   if (config.model.actionDim !== actionDim) {

@@ -34,11 +34,12 @@ export function registerBenchCommands(program: Command): void {
       .option('--warmup <n>', 'untimed runs before timing', '3')
       .option('--batch <n>', 'sequences per training batch', '32')
       .option('--no-peer', 'skip the PyTorch peer (bench/model_peer.py)')
-      .option('--python <path>', 'interpreter of the PyTorch peer', '/usr/bin/python3')
-      .option('--torch-threads <n>', 'torch.set_num_threads of the peer', '2')
+      .option('--python <path>', 'interpreter of the PyTorch peer (default: the venv ~/.cache/jepa-agent/torch-venv, created with pip install torch numpy on first use)')
+      .option('--torch-threads <n>', 'torch.set_num_threads of the peer (default: the threads our backend uses, engine.threads)')
       .option('--peer-blas <dir>', "folder with an optimised libblas.so.3 for the peer (Debian's torch uses the system's)")
       .option('--no-kernel-fixes', "the shipped wasm kernels instead of the engine's fixes")
-      .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans'),
+      .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans')
+      .option('--profile', 'also: where the train step spends its time, per tfjs kernel (train_step_profile)'),
   ).action(
     async (
       opts: GlobalOptions & {
@@ -47,11 +48,12 @@ export function registerBenchCommands(program: Command): void {
         warmup: string;
         batch: string;
         peer: boolean;
-        python: string;
-        torchThreads: string;
+        python?: string;
+        torchThreads?: string;
         peerBlas?: string;
         kernelFixes: boolean;
         all?: boolean;
+        profile?: boolean;
       },
     ) => {
       const { benchModel } = await import('../../../bench/model.js');
@@ -61,11 +63,12 @@ export function registerBenchCommands(program: Command): void {
           warmup: Number(opts.warmup),
           batchSize: Number(opts.batch),
           peer: opts.peer,
-          python: opts.python,
-          torchThreads: Number(opts.torchThreads),
+          ...(opts.python === undefined ? {} : { python: opts.python }),
+          ...(opts.torchThreads === undefined ? {} : { torchThreads: Number(opts.torchThreads) }),
           peerBlas: opts.peerBlas,
           kernelFixes: opts.kernelFixes,
           all: opts.all === true,
+          profile: opts.profile === true,
           logger: rt.logger,
         });
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);

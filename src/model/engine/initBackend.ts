@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { EngineBackend, EngineThreads } from '../../core/config/engineConfig.js';
 import type { Logger } from '../../core/Logger.js';
 import { silentLogger } from '../../core/Logger.js';
+import { selectPlanningEngine } from '../onnx/planningEngine.js';
+import type { PlanningEngineChoice, PlanningEngineDescription } from '../onnx/planningEngine.js';
 import { installWasmKernelFixes } from './installWasmKernelFixes.js';
 import { createThreadedWasmBackend, wasmBackendThreads } from './threadedWasmBackend.js';
 
@@ -29,6 +31,8 @@ export interface BackendDescription {
   readonly kernelFixes: readonly string[];
   /** Threads of the backend's compute pool (wasm: XNNPACK's; 1 elsewhere, where the backend decides). */
   readonly threads: number;
+  /** Where sampling planners score samples, when `planning` was given (model/onnx/planningEngine.ts). */
+  readonly planning?: PlanningEngineDescription;
 }
 
 export interface InitBackendOptions {
@@ -41,6 +45,12 @@ export interface InitBackendOptions {
    */
   threads?: EngineThreads;
   logger?: Logger;
+  /**
+   * `engine.planning`: also choose where sampling planners score their samples (onnxruntime
+   * when it loads, with as many threads as the tensor backend, else tfjs) and log why.
+   * Left out (workers that only train), nothing is chosen and planners use tfjs.
+   */
+  planning?: PlanningEngineChoice;
   /** Loads a package; tests replace it to act out a broken install. */
   importModule?: (specifier: string) => Promise<unknown>;
 }
@@ -84,7 +94,9 @@ async function select(options: InitBackendOptions): Promise<BackendDescription> 
         logger[installedButBroken ? 'warn' : 'info'](`tensor backend ${better} unavailable: ${reason}`, { backend: better, reason });
       }
       logger.info(`tensor backend: ${name}`, { backend: name, asked, reasons, kernelFixes, threads });
-      return { backend: name, reasons, kernelFixes, threads };
+      if (options.planning === undefined) return { backend: name, reasons, kernelFixes, threads };
+      const planning = selectPlanningEngine(options.planning, threadsWanted(options.threads), logger);
+      return { backend: name, reasons, kernelFixes, threads, planning };
     }
     reasons[name] = failure.reason;
     causes.push(failure.cause);

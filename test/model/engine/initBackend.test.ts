@@ -5,6 +5,7 @@ import type { Logger } from '../../../src/core/Logger.js';
 import { BACKEND_PREFERENCE, BackendUnavailableError, initBackend } from '../../../src/model/engine/initBackend.js';
 import { ENGINE_BACKENDS, engineConfigSchema } from '../../../src/core/config/engineConfig.js';
 import { parseConfig } from '../../../src/core/config/Config.js';
+import { loadOnnxRuntime, loadPlanningRuntime, selectPlanningEngine } from '../../../src/model/onnx/index.js';
 
 interface Entry {
   level: string;
@@ -20,6 +21,18 @@ function recordingLogger(entries: Entry[]): Logger {
 const realImport = (specifier: string): Promise<unknown> => import(specifier);
 
 describe('initBackend', () => {
+  test('with planning, it also chooses the planning engine and logs which and why; without, nothing is chosen', async () => {
+    const entries: Entry[] = [];
+    const plain = await initBackend({ backend: 'wasm', logger: recordingLogger(entries) });
+    assert.equal(plain.planning, undefined);
+    const description = await initBackend({ backend: 'wasm', planning: 'auto', logger: recordingLogger(entries) });
+    const ort = loadOnnxRuntime();
+    assert.equal(description.planning?.engine, ort.available ? 'onnxruntime' : 'tfjs');
+    assert.equal(loadPlanningRuntime() !== undefined, ort.available);
+    assert.ok(entries.some((e) => e.level === 'info' && e.message === 'planning engine'));
+    selectPlanningEngine('tfjs');
+  });
+
   test("'auto' ends on wasm here, saying why each native backend is unavailable", async () => {
     const entries: Entry[] = [];
     const description = await initBackend({ backend: 'auto', logger: recordingLogger(entries) });
@@ -100,7 +113,9 @@ describe('initBackend', () => {
 
   test('the config section lists every backend, defaults to auto and rejects others', () => {
     assert.deepEqual([...ENGINE_BACKENDS], ['auto', ...BACKEND_PREFERENCE]);
-    assert.deepEqual(engineConfigSchema.parse(undefined), { backend: 'auto', threads: 1 });
+    assert.deepEqual(engineConfigSchema.parse(undefined), { backend: 'auto', threads: 1, planning: 'auto' });
+    assert.equal(parseConfig({ engine: { planning: 'tfjs' } }).engine.planning, 'tfjs');
+    assert.throws(() => parseConfig({ engine: { planning: 'webgpu' } }), /'engine\.planning'/);
     assert.equal(parseConfig({ engine: { threads: 'auto' } }).engine.threads, 'auto');
     assert.throws(() => parseConfig({ engine: { threads: 0 } }), /'engine\.threads'/);
     assert.equal(parseConfig({ engine: { backend: 'wasm' } }).engine.backend, 'wasm');

@@ -1,0 +1,91 @@
+// WorldModel encodings on onnxruntime against tfjs, on the default model (mixer with keypoints,
+// two PointNets, proprio MLP, gated fusion) with non-trivial normaliser statistics and gates,
+// frames with a modality missing here and there. Skips where onnxruntime-node is not installed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { syntheticBatch } from '../../../bench/model.js';
+import { modelConfigSchema, Rng } from '../../../src/core/index.js';
+import { batchFrames, WorldModel } from '../../../src/model/index.js';
+import type { ModelFrames } from '../../../src/model/index.js';
+import { encodeFramesOnTfjs, loadOnnxRuntime, onnxEncoderFor, OnnxEncoder, selectPlanningEngine } from '../../../src/model/onnx/index.js';
+import { useWasm } from '../fixtures.js';
+
+const runtime = loadOnnxRuntime();
+const skip = runtime.available ? false : `onnxruntime-node unavailable: ${runtime.reason}`;
+let model: WorldModel;
+let frames: ModelFrames;
+
+before(async () => {
+  await useWasm();
+  const cfg = modelConfigSchema.parse({});
+  model = new WorldModel(cfg, { seed: 5 });
+  const batch = syntheticBatch(cfg, 3, new Rng(4));
+  frames = batchFrames(batch, cfg);
+  // Where the object views were taken (objectView.place): a place per frame, none in frame 5.
+  const places = new Rng(6).fillNormal(new Float32Array(frames.count * 3)).map((v, i) => [0.35, 0, 0.03][i % 3] + 0.1 * v);
+  places.fill(Number.NaN, 15, 18);
+  frames = { ...frames, objectPlace: places };
+  // Input statistics as training leaves them, and gates below 1 (reliability statistics seen).
+  model.observe(frames, Array.from({ length: frames.count }, (_, i) => i), batch.actions);
+  model.fusion.update({ prediction: { rgb: 0.5, points: 0.2, proprio: 0.1, object: 0.8 }, estimate: { rgb: 0.9, points: 0.6, proprio: 0.3, object: 1.2 }, crossing: { rgb: 0.7, points: 0.5, proprio: 0.25, object: 0.6 } });
+  const n = frames.count;
+  const present = { rgb: new Uint8Array(n).fill(1), points: new Uint8Array(n).fill(1), proprio: new Uint8Array(n).fill(1), object: new Uint8Array(n).fill(1) };
+  present.proprio[1] = 0;
+  present.rgb[2] = 0;
+  present.object[3] = 0;
+  present.points[4] = 0;
+  present.proprio[4] = 0;
+  frames = { ...frames, present };
+});
+
+after(() => {
+  model.dispose();
+  selectPlanningEngine('tfjs');
+});
+
+test('OnnxEncoder: the fused states equal tfjs\'s, with modalities missing in some frames, and no tensor is left', { skip }, () => {
+  if (!runtime.available) return;
+  const encoder = new OnnxEncoder(model, { createSession: runtime.createSession, threads: 1 });
+  try {
+    const want = encodeFramesOnTfjs(model, frames);
+    const wanted = Float32Array.from(want.dataSync());
+    want.dispose();
+    const before = tf.memory().numTensors;
+    const got = encoder.encode(frames);
+    assert.equal(tf.memory().numTensors, before);
+    assert.ok(got !== undefined);
+    assert.equal(got.length, wanted.length);
+    // Float32 sums in another order through ~10 layers: 1e-4 relative.
+    wanted.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `state[${i}]: onnxruntime ${got[i]} vs tfjs ${v}`));
+  } finally {
+    encoder.dispose();
+  }
+});
+
+test('WorldModel.encodeFrames runs on onnxruntime once chosen, on tfjs otherwise, with the same states', { skip }, () => {
+  selectPlanningEngine('tfjs');
+  assert.equal(onnxEncoderFor(model), undefined);
+  const viaTfjs = model.encodeFrames(frames);
+  selectPlanningEngine('auto', 1);
+  assert.ok(onnxEncoderFor(model) !== undefined);
+  const viaOrt = model.encodeFrames(frames);
+  const a = viaTfjs.dataSync();
+  const b = viaOrt.dataSync();
+  a.forEach((v, i) => assert.ok(Math.abs(b[i] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `state[${i}]`));
+  tf.dispose([viaTfjs, viaOrt]);
+  selectPlanningEngine('tfjs');
+});
+
+test('OnnxEncoder.supports: not the conv image encoder, not the precision fusion', () => {
+  const conv = new WorldModel({ image: { encoder: 'conv' } }, { seed: 1 });
+  const precision = new WorldModel({ fusion: { kind: 'precision' } }, { seed: 1 });
+  try {
+    assert.equal(OnnxEncoder.supports(conv), false);
+    assert.equal(OnnxEncoder.supports(precision), false);
+    assert.equal(OnnxEncoder.supports(model), true);
+  } finally {
+    conv.dispose();
+    precision.dispose();
+  }
+});
