@@ -19,7 +19,8 @@ What mirrors what (read these files with this one):
   each channel's spatial soft-argmax keypoint (image.keypoints), layer norm, head.
 - encoders/pointEncoder.ts: running-normalised xyz (clip 10), shared per-point MLP with ReLU,
   max over points, layer norm, head; the object view (modalities.object) is the same design
-  with its own weights (`enc.objectView`, `norm.objectView`).
+  with its own weights (`enc.objectView`, `norm.objectView`); with objectView.place the view's
+  middle, normalised (`norm.objectView.place`), joins the pooled features before the head.
 - encoders/proprioEncoder.ts: running-normalised proprio (clip 10), two ReLU layers, head.
 - fusion.ts, kind 'gated' (the default): one part per modality; part m = g e_m + (1 - g) est_m,
   est_m from the other modalities' (masked) embeddings and presence flags by an ELU MLP;
@@ -27,7 +28,8 @@ What mirrors what (read these files with this one):
   'precision' (one averaged vector) is kept for `--set model.fusion.kind=precision`.
 - predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state.
 - worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio;
-  object head MLP(s) -> object place (ReLU).
+  object head MLP(s) -> object place (ReLU), reading the object view's part alone with
+  objectHeadReads 'objectPart'.
 - augment.ts: colour jitter per frame (one affine colour map), a shift per sequence with edge
   pixels repeated; object views turned about z, one angle per sequence.
 - trainer.ts: proprio dropout on the first sequences, targets from the model's target weights
@@ -59,7 +61,7 @@ def model_defaults():
         'image': {'encoder': 'mixer', 'size': 64, 'patchSize': 8, 'width': 64, 'mixerDepth': 2,
                   'tokenHidden': 64, 'channelHidden': 128, 'keypoints': True},
         'points': {'count': 512, 'hidden': [64, 128]},
-        'objectView': {'count': 64, 'hidden': [64, 128]},
+        'objectView': {'count': 64, 'hidden': [64, 128], 'place': True},
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
         'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True},
@@ -73,6 +75,7 @@ def model_defaults():
         'inverseHead': True,
         'proprioHead': True,
         'objectHead': True,
+        'objectHeadReads': 'objectPart',
         'learningRate': 1e-3,
         'gradClip': 1,
         'horizon': 3,
@@ -274,8 +277,13 @@ class WorldModel:
         if cfg['proprioHead'] and self.proprio_norm is not None:
             add_mlp(p, 'head.proprio', [s, cfg['proprio']['hidden'], cfg['proprio']['dim']])
         self.object_norm = Normalizer(p, 'norm.object', 3) if cfg['objectHead'] else None
+        # worldModel.ts: the head reads the object view's part alone (objectHeadReads) when it holds the place.
+        self.object_part = None
+        if (cfg['objectHeadReads'] == 'objectPart' and 'object' in self.modalities and cfg['objectView']['place']
+                and self.kind != 'precision'):
+            self.object_part = (self.modalities.index('object') * d, d)
         if self.object_norm is not None:
-            add_mlp(p, 'head.object', [s, cfg['proprio']['hidden'], 3])
+            add_mlp(p, 'head.object', [d if self.object_part else s, cfg['proprio']['hidden'], 3])
         self.online = p.tensors
         if cfg['ema']['enabled']:
             for name in [n for n in p.trainable if n.startswith('enc.')]:
@@ -291,6 +299,10 @@ class WorldModel:
             add_dense(self.p, f'enc.{name}.mlp{i}', fan_in, h)
             fan_in = h
         add_layer_norm(self.p, f'enc.{name}.ln', fan_in)
+        # pointEncoder.ts: the object view's middle joins the pooled features (objectView.place).
+        if name == 'objectView' and self.cfg['objectView']['place']:
+            self.norms['objectView.place'] = Normalizer(self.p, 'norm.objectView.place', 3)
+            fan_in += 3
         add_dense(self.p, f'enc.{name}.head', fan_in, self.cfg['latentDim'], 1)
 
     # -- encoders -------------------------------------------------------------------------
@@ -316,12 +328,21 @@ class WorldModel:
             pooled = torch.cat([pooled, expected.transpose(1, 2).reshape(n, 2 * c)], 1)
         return dense(w, 'enc.rgb.head', layer_norm(w, 'enc.rgb.ln', pooled))
 
-    def point_apply(self, name, w, x):
+    def point_apply(self, name, w, x, place=None):
         x = self.norms[name].apply(w, x, 10)
         hidden = self.cfg['points' if name == 'points' else 'objectView']['hidden']
         for i in range(len(hidden)):
             x = dense(w, f'enc.{name}.mlp{i}', x, 'relu')
-        return dense(w, f'enc.{name}.head', layer_norm(w, f'enc.{name}.ln', x.max(1).values))
+        pooled = layer_norm(w, f'enc.{name}.ln', x.max(1).values)
+        if place is not None:
+            pooled = torch.cat([pooled, self.norms[f'{name}.place'].apply(w, place, 10)], 1)
+        return dense(w, f'enc.{name}.head', pooled)
+
+    def object_head_input(self, states):
+        if self.object_part is None:
+            return states
+        start, size = self.object_part
+        return states[:, start:start + size]
 
     def proprio_apply(self, w, x):
         x = self.proprio_norm.apply(w, x, 10)
@@ -337,7 +358,11 @@ class WorldModel:
         if m == 'points':
             return self.point_apply('points', w, frames['points'][rows] * present[:, None, None])
         if m == 'object':
-            return self.point_apply('objectView', w, frames['object'][rows] * present[:, None, None])
+            place = None
+            if 'objectView.place' in self.norms:
+                where = frames['objectPlace'][rows]
+                place = torch.where(torch.isfinite(where), where, torch.zeros(())) * present[:, None]
+            return self.point_apply('objectView', w, frames['object'][rows] * present[:, None, None], place)
         return self.proprio_apply(w, frames['proprio'][rows] * present[:, None])
 
     # -- fusion ---------------------------------------------------------------------------
@@ -387,6 +412,8 @@ class WorldModel:
             self.norms['points'].update(frames['points'][present['points'].bool()].reshape(-1, 3))
         if 'object' in on:
             self.norms['objectView'].update(frames['object'][present['object'].bool()].reshape(-1, 3))
+            if 'objectView.place' in self.norms and 'objectPlace' in frames:
+                self.norms['objectView.place'].update(frames['objectPlace'][present['object'].bool()])
         if self.proprio_norm is not None:
             self.proprio_norm.update(frames['proprio'][present['proprio'].bool()])
         if self.object_norm is not None and 'objectPlace' in frames:
@@ -593,7 +620,7 @@ class Trainer:
             place = sensed['objectPlace'][ctx_rows]
             seen = torch.isfinite(place).all(1)
             wanted = model.object_norm.apply(w, torch.where(seen[:, None], place, torch.zeros(())), 10)
-            guess = mlp(w, 'head.object', 2, ctx['state'], 'relu')
+            guess = mlp(w, 'head.object', 2, model.object_head_input(ctx['state']), 'relu')
             total = total + lw['object'] * weighted_mean(row_squared_error(guess, wanted), seen.float())
         estimate, crossing = {}, {}
         if model.kind == 'gated' and len(mods) > 1:
@@ -774,7 +801,7 @@ def main():
     # One frame with every modality present, as bench/model.ts times encodeFrames: HxWx3 bytes,
     # an Nx3 cloud, the proprio vector and an object view, in; the fused state, out.
     frame = synthetic_batch({**cfg, 'horizon': 0}, 1, gen)['frames']
-    arrays = {m: frame[m].numpy() for m in ('rgb', 'points', 'proprio', 'object')}
+    arrays = {m: frame[m].numpy() for m in ('rgb', 'points', 'proprio', 'object', 'objectPlace')}
 
     def encode_once():
         with torch.no_grad():
