@@ -98,10 +98,10 @@ export const agentNodeParamsSchema = z.strictObject({
     })
     .prefault({}),
   viz: z
-    // A bare port comes from YAML as a number.
-    .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^$|^(?:\[[^\]]+\]:|[^:[\]]+:)?\d+$/, 'expected [host:]port, e.g. 8765 or 0.0.0.0:8765, or empty'))
+    .string()
+    .regex(/^$|^(?:\[[^\]]+\]:|[^:[\]]+:)?\d+$/, 'expected [host:]port as a string, e.g. "8765" or "0.0.0.0:8765", or empty')
     .default('')
-    .describe('live view: a Foxglove WebSocket server on [host:]port (loopback unless a host is given; open ws://localhost:PORT in Foxglove or Lichtblick); empty: none'),
+    .describe('live view: a Foxglove WebSocket server on [host:]port (a string; loopback unless a host is given; open ws://localhost:PORT in Foxglove or Lichtblick); empty: none'),
   lifecycle: z.boolean().default(false).describe('run as a lifecycle node (configure/activate by ros2 lifecycle or a launch system)'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe("seed of the node's random streams"),
 });
