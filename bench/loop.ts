@@ -30,7 +30,7 @@ export interface LoopBenchResult {
   seconds: number;
   load_average_1m: number;
   /** With a live view (--viz) and a client subscribed to every channel: what it sent, dropped, and what the client received. */
-  viz?: { url: string; sent: number; dropped: number; received: number; received_mb: number; channels: number };
+  viz?: { url: string; sent: number; dropped: number; received: number; received_mb: number; channels: number; build_ms_per_tick: Readonly<Record<string, number>> };
 }
 
 /**
@@ -76,7 +76,7 @@ export async function benchLoop(config: Readonly<Config>, seconds: number, logge
     if (e.type === 'goal') live.goal(e.goal);
     if (e.type !== 'tick') return;
     const plan = e.decision.mode === 'plan' && controller.lastPlan !== undefined && controller.lastPlanStart !== undefined ? { result: controller.lastPlan, start: controller.lastPlanStart } : undefined;
-    live.tick({ ...e, ...(sensed !== undefined && compareTimestamps(sensed.stamp, e.observation.stamp) === 0 ? { sensed } : {}), ...(plan === undefined ? {} : { plan }), linkFrames: () => env.linkFrames() });
+    live.tick({ ...e, ...(sensed !== undefined && compareTimestamps(sensed.stamp, e.observation.stamp) === 0 ? { sensed } : {}), ...(plan === undefined ? {} : { plan }), ...(controller.lastLatent === undefined ? {} : { latent: controller.lastLatent }), linkFrames: () => env.linkFrames() });
     controller.keepElites = live.planElites;
   });
   world.reset(0);
@@ -113,7 +113,7 @@ export async function benchLoop(config: Readonly<Config>, seconds: number, logge
     load_average_1m: Math.round(loadavg()[0] * 100) / 100,
     ...(liveSummary === undefined || received === undefined
       ? {}
-      : { viz: { url: liveSummary.url, sent: liveSummary.sent, dropped: liveSummary.dropped, received: received.messages, received_mb: Math.round(received.bytes / 2 ** 20), channels: received.channels } }),
+      : { viz: { url: liveSummary.url, sent: liveSummary.sent, dropped: liveSummary.dropped, received: received.messages, received_mb: Math.round(received.bytes / 2 ** 20), channels: received.channels, build_ms_per_tick: perTick(liveSummary.buildMs, summary.ticks) } }),
   };
 }
 
@@ -148,6 +148,11 @@ async function startViewer(url: string): Promise<{ count(): Promise<{ messages: 
       await new Promise((resolve) => worker.once('exit', resolve));
     },
   };
+}
+
+/** Milliseconds per loop tick of each topic, over the whole run (warm-up included). */
+function perTick(ms: Readonly<Record<string, number>>, ticks: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round1(v / Math.max(1, ticks))]));
 }
 
 function round1(v: number): number {

@@ -188,7 +188,7 @@ export async function runOnlineExperiment(
             // Link frames for display only (a robot's TF); read now, while the state is this tick's.
             // The world's own observation of this instant carries the wrist camera and the arm's shapes.
             const sensed = lastSensed !== undefined && compareTimestamps(lastSensed.stamp, e.observation.stamp) === 0 ? { sensed: lastSensed } : {};
-            live.tick({ ...e, ...sensed, ...(plan === undefined ? {} : { plan }), linkFrames: () => env.linkFrames() });
+            live.tick({ ...e, ...sensed, ...(plan === undefined ? {} : { plan }), ...(controller.lastLatent === undefined ? {} : { latent: controller.lastLatent }), linkFrames: () => env.linkFrames() });
             controller.keepElites = live.planElites;
           } else if (e.type === 'goal') {
             live.goal(e.goal);

@@ -17,6 +17,8 @@ export interface LiveTick {
   /** From the synchronised observation to the action sent, ms. */
   readonly latencyMs: number;
   readonly sent: boolean;
+  /** The latent the controller encoded this tick's observation to: the read-outs use it (else the view encodes the observation itself). */
+  readonly latent?: Float32Array;
   /** The plan made on this tick and the latent it started from (planned ticks only). */
   readonly plan?: { readonly result: PlanResult; readonly start: Float32Array };
   /**

@@ -51,6 +51,8 @@ export interface LiveSummary {
   readonly dropped: number;
   /** Messages whose building failed (logged once per topic). */
   readonly failed: number;
+  /** Milliseconds spent building, encoding and sending, per topic (on the loop's thread, between ticks). */
+  readonly buildMs: Readonly<Record<string, number>>;
 }
 
 const T = LIVE_TOPICS;
@@ -74,6 +76,7 @@ export class LiveView implements LiveFeed {
   readonly #repeat: number;
   readonly #log: Logger;
   readonly #failedTopics = new Set<string>();
+  readonly #buildMs: Record<string, number> = {};
   #failed = 0;
   #goal: Observation | undefined;
   /** The goal's read-out, per model weights version. */
@@ -149,7 +152,8 @@ export class LiveView implements LiveFeed {
     }
     if (this.#model !== undefined && (this.#wants(T.planMarkers) || this.#wants(T.readout))) {
       const plan = t.plan;
-      this.#push(T.planMarkers, stampNs, () => this.#planMarkers(o, plan), [T.readout]);
+      const latent = t.plan?.start ?? t.latent;
+      this.#push(T.planMarkers, stampNs, () => this.#planMarkers(o, plan, latent), [T.readout]);
     }
     if (this.#model !== undefined && this.#wants(T.fusion)) {
       const model = this.#model;
@@ -190,7 +194,8 @@ export class LiveView implements LiveFeed {
   summary(): LiveSummary {
     const s = this.#server.stats();
     const droppedQueue = this.#queue.dropped();
-    return { url: this.url, clients: s.clients, sent: s.sent, droppedQueue, droppedSlowClient: s.droppedSlowClient, dropped: this.#dropped(), failed: this.#failed };
+    const buildMs = Object.fromEntries(Object.entries(this.#buildMs).map(([k, v]) => [k, Math.round(v)]));
+    return { url: this.url, clients: s.clients, sent: s.sent, droppedQueue, droppedSlowClient: s.droppedSlowClient, dropped: this.#dropped(), failed: this.#failed, buildMs };
   }
 
   async close(): Promise<void> {
@@ -221,9 +226,11 @@ export class LiveView implements LiveFeed {
   }
 
   #send(m: PendingMessage): void {
+    const started = performance.now();
     try {
       const message = m.build();
       if (message !== undefined && this.#wants(m.topic)) this.#server.send(m.topic, m.stampNs, encode(message));
+      this.#buildMs[m.topic] = (this.#buildMs[m.topic] ?? 0) + performance.now() - started;
     } catch (error) {
       this.#failed++;
       if (!this.#failedTopics.has(m.topic)) {
@@ -275,10 +282,10 @@ export class LiveView implements LiveFeed {
   }
 
   /** Plan paths, goal and read-outs: the markers, and the read-out record beside them. */
-  #planMarkers(o: Observation, plan: LiveTick['plan']): Record<string, unknown> {
+  #planMarkers(o: Observation, plan: LiveTick['plan'], given: Float32Array | undefined): Record<string, unknown> {
     const model = this.#model!;
     const hand = o.proprio?.endEffector.position;
-    const latent = plan?.start ?? encodeOrUndefined(model, o);
+    const latent = given ?? encodeOrUndefined(model, o);
     const read = latent === undefined ? undefined : readLatent(model, latent, plan, this.#repeat);
     const objectPerceived = this.#perception === undefined ? undefined : perceivedObject(o, this.#perception);
     // Paths as the model predicts the hand to move, drawn from where the hand is (the read-out's bias cancels).

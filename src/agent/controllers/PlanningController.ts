@@ -70,6 +70,8 @@ export class PlanningController implements Controller {
   lastPlan: PlanResult | undefined;
   /** The latent the last plan started from: with lastPlan, what a live view needs to draw the plan's predicted hand path. */
   lastPlanStart: Float32Array | undefined;
+  /** The latent of the last decision's observation, planned or not (a live view reads the hand and object in it). */
+  lastLatent: Float32Array | undefined;
   /** Elites each plan returns besides the best sequence (PlanResult.elites), for a live view; 0: none (the default, nothing read back). */
   keepElites = 0;
 
@@ -172,6 +174,7 @@ export class PlanningController implements Controller {
       this.#predictedNext = undefined;
     }
     const latent = this.#encodeCurrent(observation);
+    this.lastLatent = latent;
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
     if (predictionError !== undefined && this.#lastBin >= 0) {
       const e = this.#binError[this.#lastBin];

@@ -173,7 +173,7 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
 function showLive(live: LiveView, controller: PlanningController, event: LoopEvent): void {
   if (event.type === 'tick') {
     const plan = event.decision.mode === 'plan' && controller.lastPlan !== undefined && controller.lastPlanStart !== undefined ? { result: controller.lastPlan, start: controller.lastPlanStart } : undefined;
-    live.tick({ ...event, ...(plan === undefined ? {} : { plan }) });
+    live.tick({ ...event, ...(plan === undefined ? {} : { plan }), ...(controller.lastLatent === undefined ? {} : { latent: controller.lastLatent }) });
     controller.keepElites = live.planElites;
   } else if (event.type === 'goal') {
     live.goal(event.goal);
