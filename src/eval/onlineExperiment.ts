@@ -7,7 +7,9 @@ import type { SimWorldEvent } from '../agent/sources/SimWorld.js';
 import type { Config } from '../core/config/Config.js';
 import type { SplitName, TaskName } from '../core/config/simConfig.js';
 import type { Logger } from '../core/Logger.js';
+import type { LiveFeed } from '../live/LiveFeed.js';
 import type { Observation } from '../core/Observation.js';
+import { compareTimestamps } from '../core/Timestamp.js';
 import { Rng } from '../core/Rng.js';
 import type { WorldModel } from '../model/worldModel.js';
 import type { SimEnv } from '../sim/SimEnv.js';
@@ -74,6 +76,11 @@ export interface ExperimentOptions {
    * says `interrupted` and holds what was done.
    */
   readonly signal?: AbortSignal;
+  /**
+   * A live view (`--viz`): every tick, goal, episode outcome and learner progress is handed to
+   * it; its calls return at once (it builds messages later, for watched topics only).
+   */
+  readonly live?: LiveFeed;
 }
 
 export interface EvaluationRound {
@@ -164,6 +171,9 @@ export async function runOnlineExperiment(
   // only make the run depend on machine load, so the watchdog is relaxed (not removed).
   const agentConfig = { ...config.agent, watchdog: { observationTimeoutMs: 60_000, planTimeoutMs: 60_000 } };
   const loop = controlLoop(world, world, controller, agentConfig);
+  const live = options.live;
+  /** The world's latest observation as sensed (for the live view). */
+  let lastSensed: Observation | undefined;
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
 
@@ -176,6 +186,18 @@ export async function runOnlineExperiment(
   subscriptions.push(
     loop.events$.subscribe({
       next: (e) => {
+        if (live !== undefined) {
+          if (e.type === 'tick') {
+            const plan = e.decision.mode === 'plan' && controller.lastPlan !== undefined && controller.lastPlanStart !== undefined ? { result: controller.lastPlan, start: controller.lastPlanStart } : undefined;
+            // Link frames for display only (a robot's TF); read now, while the state is this tick's.
+            // The world's own observation of this instant carries the wrist camera and the arm's shapes.
+            const sensed = lastSensed !== undefined && compareTimestamps(lastSensed.stamp, e.observation.stamp) === 0 ? { sensed: lastSensed } : {};
+            live.tick({ ...e, ...sensed, ...(plan === undefined ? {} : { plan }), ...(controller.lastLatent === undefined ? {} : { latent: controller.lastLatent }), linkFrames: () => env.linkFrames() });
+            controller.keepElites = live.planElites;
+          } else if (e.type === 'goal') {
+            live.goal(e.goal);
+          }
+        }
         if (e.type === 'tick' && controller.explore && e.decision.info?.predictionError !== undefined) {
           errorSum += e.decision.info.predictionError;
           errorCount++;
@@ -201,6 +223,7 @@ export async function runOnlineExperiment(
   // Measurement only: reads the true state the agent never sees.
   const meter = new InteractionMeter();
   const onWorldEvent = (e: SimWorldEvent): void => {
+    lastSensed = e.type === 'reset' ? e.observation : e.result?.observation;
     if (!current) return;
     const sequence = current.capture?.sequence;
     if (e.type === 'reset') {
@@ -229,6 +252,7 @@ export async function runOnlineExperiment(
       }
       const outcome: EpisodeOutcome = { success: current.success, steps: result.step, finalDistance: goalDistance(state), interaction: meter.end() };
       const done = current.resolve;
+      live?.episode({ practice: current.feed, task: state.task, split: state.split, success: outcome.success });
       current = undefined;
       done(outcome);
     }
@@ -282,6 +306,8 @@ export async function runOnlineExperiment(
       controller.babbleEpisode = practice && draw < babbleEpisodeFraction;
       controller.playEpisode = practice && draw >= babbleEpisodeFraction && draw < babbleEpisodeFraction + play.fraction;
       controller.resetEpisode();
+      // Elites for the live view's plan markers from the episode's first plan on, while they are watched.
+      if (live !== undefined) controller.keepElites = live.planElites;
       current = { resolve, reject, feed: practice, episodeId: practice ? learnerEpisode++ : -1, success: false, ...(capture === undefined ? {} : { capture }) };
       world.reset(seed, { task, split });
     });
@@ -364,6 +390,7 @@ export async function runOnlineExperiment(
       practiceSuccess.push({ elapsedS: elapsedS(), task, success: outcome.success });
       practiceInteractions.push({ task, interaction: outcome.interaction });
       const progress = learner.progress();
+      live?.learner(progress);
       if (progress.loss) losses.push({ elapsedS: elapsedS(), step: progress.steps, terms: progress.loss });
       if (errorCount > 0) {
         predictionError.push({ elapsedS: elapsedS(), value: errorSum / errorCount });

@@ -24,6 +24,8 @@ export type PlannerConfig = PlanConfig & {
   readonly objectGoal?: ObjectGoal;
   /** Weight of each latent component in the goal distance (see CostSpec.goalWeights); equal when omitted. */
   readonly goalWeights?: ArrayLike<number>;
+  /** Return this many of the last iteration's elites with the plan (a live view draws them); none when 0 or omitted. Sampling planners only. */
+  readonly keepElites?: number;
 };
 
 export interface PlanResult {
@@ -41,6 +43,11 @@ export interface PlanResult {
   readonly actionDim: number;
   /** One-step predictions spent (rows through `model.predict`): the compute budget actually used. */
   readonly predictions: number;
+  /**
+   * With `config.keepElites`: the cheapest sequences of the last iteration, cheapest first,
+   * step-major [count * horizon * actionDim], and their predicted costs. For display.
+   */
+  readonly elites?: { readonly actions: Float32Array; readonly costs: Float32Array };
 }
 
 /**

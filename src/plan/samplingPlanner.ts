@@ -21,6 +21,8 @@ type Best = {
 type SearchState = Best & {
   mean: tf.Tensor2D;
   std: tf.Tensor2D;
+  /** The last iteration's cheapest sequences and costs, when config.keepElites asks for them. */
+  kept?: { seqs: tf.Tensor3D; costs: tf.Tensor1D };
 };
 
 /**
@@ -48,6 +50,7 @@ export function samplingPlanner(
   const { plan, horizon: H, actionDim: A, latentDim: D } = p;
   const S = plan.samples;
   const K = plan.elites;
+  const keep = Math.min(K, config.keepElites ?? 0);
 
   const consts = tf.tidy(() => ({
     start: tf.tensor2d(p.start, [1, D]),
@@ -62,6 +65,7 @@ export function samplingPlanner(
   let mean: tf.Tensor2D = tf.tensor2d(p.initial, [H, A]);
   let std: tf.Tensor2D = tf.tidy(() => tf.add(tf.zeros([H, A]), consts.maxStd) as tf.Tensor2D);
   let best: Best | undefined;
+  let keptElites: { seqs: tf.Tensor3D; costs: tf.Tensor1D } | undefined;
   const noise = new Float32Array(S * H * A);
   const engine = costEngineFor(model);
   const score = (samples: tf.Tensor3D): tf.Tensor1D => scoreSamples(engine, model, consts.start, consts.goal, p.start, p.goal, samples, p.costSpec);
@@ -88,8 +92,13 @@ export function samplingPlanner(
         const cost0 = tf.reshape(tf.slice(eliteCosts, [0], [1]), []) as tf.Scalar;
         const seq0 = tf.reshape(tf.slice(elites, [0, 0, 0], [1, H, A]), [H, A]) as tf.Tensor2D;
         const kept = prev === undefined ? { bestCost: cost0, bestSeq: seq0 } : keepBetter(prev, cost0, seq0);
-        return { mean: newMean as tf.Tensor2D, std: newStd as tf.Tensor2D, ...kept };
+        const last = it === plan.iterations - 1 && keep > 0;
+        const elitesKept = last
+          ? { kept: { seqs: tf.slice(elites, [0, 0, 0], [keep, H, A]) as tf.Tensor3D, costs: tf.slice(eliteCosts, [0], [keep]) as tf.Tensor1D } }
+          : {};
+        return { mean: newMean as tf.Tensor2D, std: newStd as tf.Tensor2D, ...kept, ...elitesKept };
       });
+      if (next.kept !== undefined) keptElites = next.kept;
       tf.dispose([m, s]);
       if (prev !== undefined) tf.dispose([prev.bestCost, prev.bestSeq]);
       mean = next.mean;
@@ -110,7 +119,9 @@ export function samplingPlanner(
       throw new RangeError(`${weighting}: the predicted cost of every sampled sequence is NaN or infinite; the model produced non-finite latents`);
     }
     clipToBounds(final.actions, p.low, p.high);
+    const elites = keptElites === undefined ? {} : { elites: { actions: Float32Array.from(keptElites.seqs.dataSync()), costs: Float32Array.from(keptElites.costs.dataSync()) } };
     return {
+      ...elites,
       planner: weighting,
       actions: final.actions,
       firstAction: final.actions.slice(0, A),
@@ -124,6 +135,7 @@ export function samplingPlanner(
   } finally {
     tf.dispose([mean, std]);
     if (best !== undefined) tf.dispose([best.bestCost, best.bestSeq]);
+    if (keptElites !== undefined) tf.dispose([keptElites.seqs, keptElites.costs]);
     tf.dispose(consts);
   }
 }

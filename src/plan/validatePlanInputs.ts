@@ -41,7 +41,8 @@ export function validatePlanInputs(
   if (!(Number.isInteger(D) && D > 0 && Number.isInteger(A) && A > 0)) {
     throw new RangeError(`${who}: model.latentDim and model.actionDim must be positive integers, got ${D} and ${A}`);
   }
-  const { low, high, jointLimits, proprioGoal, objectGoal, goalWeights, ...section } = config;
+  const { low, high, jointLimits, proprioGoal, objectGoal, goalWeights, keepElites, ...section } = config;
+  if (keepElites !== undefined && !(Number.isInteger(keepElites) && keepElites >= 0)) throw new RangeError(`${who}: keepElites must be an integer >= 0, got ${keepElites}`);
   const parsed = planConfigSchema.safeParse(section);
   if (!parsed.success) {
     const text = describeZodIssues(parsed.error.issues, section, { unknown: (k) => `unknown key 'plan.${k}'`, key: (k) => `plan.${k}` });

@@ -20,6 +20,8 @@ import type { SceneAppearance } from './randomization.js';
 import { sampleAppearance, sampleObjectLook } from './randomization.js';
 import type { SceneData } from './sceneData.js';
 import { loadSceneData } from './sceneData.js';
+import { armLinkFrames } from './linkFrames.js';
+import type { LinkFrame } from './linkFrames.js';
 import { robotShapesOf, subtreeGeomIds } from './robotShapes.js';
 import type { Goal, TaskProgress } from './tasks.js';
 import { isLiftedAndGrasped, isSuccess, placeObjects, sampleGoal } from './tasks.js';
@@ -168,6 +170,15 @@ export class SimEnv {
    */
   basePose(): Pose {
     return this.#requireEpisode('basePose').basePose();
+  }
+
+  /**
+   * The arm's link frames (each body in its parent, the root as `base_link`) and the cameras'
+   * optical frames in `base_link`, at the current state: a TF tree for a live view. For
+   * display only: the agent never reads it.
+   */
+  linkFrames(): LinkFrame[] {
+    return this.#requireEpisode('linkFrames').linkFrames();
   }
 
   /** Renders a named camera ('scene' or 'wrist') at the current state, without noise. */
@@ -533,6 +544,19 @@ class Episode {
 
   basePose(): Pose {
     return this.#bodyPose(this.data, this.#baseId);
+  }
+
+  linkFrames(): LinkFrame[] {
+    const { mj, model, data } = this;
+    const frames = armLinkFrames(mj, model, data, this.#baseId, 'base_link');
+    const fromBase = inversePose(this.#bodyPose(data, this.#baseId));
+    const camera = (role: 'scene' | 'wrist', frame: string): LinkFrame => {
+      const pose = opticalPoseOfMujocoCamera(data, requireId(mj, model, 'camera', this.#cameraName(role)), role === 'scene' ? this.appearance.cameraJitter : undefined);
+      return { parent: 'base_link', child: frame, pose: composePoses(fromBase, pose) };
+    };
+    frames.push(camera('scene', 'scene_camera_optical'));
+    if (this.config.wristCamera.enabled) frames.push(camera('wrist', 'wrist_camera_optical'));
+    return frames;
   }
 
   #bodyPose(data: MjData, bodyId: number): Pose {

@@ -8,3 +8,4 @@ export * from './tasks.js';
 export * from './SimEnv.js';
 export * from './scriptedPolicy.js';
 export * from './robotShapes.js';
+export * from './linkFrames.js';

@@ -64,3 +64,24 @@ test('samplingPlanner ranks sequences the model blows up on last, and still plan
     assert.ok(r.actions[0] <= 0.5 && r.actions[3] <= 0.5, `${kind}: ${Array.from(r.actions)}`);
   }
 });
+
+test('samplingPlanner returns the last iteration\'s cheapest elites when asked (keepElites), the same plan either way, and frees their tensors', () => {
+  const goal = reachableGoal(model, 3);
+  const base = testConfig({ horizon: 3, samples: 64, elites: 8, iterations: 3 }, LOW, HIGH);
+  for (const kind of ['cem', 'mppi'] as const) {
+    const plain = samplingPlanner(kind, model, START, goal, base, new Rng(9));
+    assert.equal(plain.elites, undefined, 'none unless asked');
+    const before = tf.memory().numTensors;
+    const kept = samplingPlanner(kind, model, START, goal, { ...base, keepElites: 5 }, new Rng(9));
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(kept.actions, plain.actions, 'keeping elites does not change the plan');
+    assert.equal(kept.elites?.costs.length, 5);
+    assert.equal(kept.elites?.actions.length, 5 * 3 * 3);
+    const costs = Array.from(kept.elites!.costs);
+    assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'cheapest first');
+    assert.ok(kept.cost <= costs[0] + 1e-6, 'the plan is no dearer than the cheapest elite');
+    assert.ok(kept.elites!.actions.every((v) => v >= -1 && v <= 1), 'inside the bounds');
+    const many = samplingPlanner(kind, model, START, goal, { ...base, keepElites: 100 }, new Rng(9));
+    assert.equal(many.elites?.costs.length, 8, 'at most plan.elites');
+  }
+});

@@ -68,6 +68,12 @@ export class PlanningController implements Controller {
   /** When false, no babbling and no noise: evaluation episodes. */
   explore = true;
   lastPlan: PlanResult | undefined;
+  /** The latent the last plan started from: with lastPlan, what a live view needs to draw the plan's predicted hand path. */
+  lastPlanStart: Float32Array | undefined;
+  /** The latent of the last decision's observation, planned or not (a live view reads the hand and object in it). */
+  lastLatent: Float32Array | undefined;
+  /** Elites each plan returns besides the best sequence (PlanResult.elites), for a live view; 0: none (the default, nothing read back). */
+  keepElites = 0;
 
   constructor(
     model: WorldModel,
@@ -168,6 +174,7 @@ export class PlanningController implements Controller {
       this.#predictedNext = undefined;
     }
     const latent = this.#encodeCurrent(observation);
+    this.lastLatent = latent;
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
     if (predictionError !== undefined && this.#lastBin >= 0) {
       const e = this.#binError[this.#lastBin];
@@ -191,8 +198,10 @@ export class PlanningController implements Controller {
       values = Float32Array.from(this.#held);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
-      const plan = this.#planner(this.#model, latent, this.#goal, this.#configFor(observation, latent), this.#rng, this.#warmStart);
+      const config = this.#configFor(observation, latent);
+      const plan = this.#planner(this.#model, latent, this.#goal, this.keepElites > 0 ? { ...config, keepElites: this.keepElites } : config, this.#rng, this.#warmStart);
       this.lastPlan = plan;
+      this.lastPlanStart = latent;
       this.#warmStart = plan.actions;
       predictedCost = plan.cost;
       this.#held = Float32Array.from(plan.firstAction);

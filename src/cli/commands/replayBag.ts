@@ -12,6 +12,8 @@ import type { GraphReplayStats } from '../../ros/node/index.js';
 import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
 import type { Runtime } from '../runtime.js';
 import { bagPredictionErrors } from './evalBags.js';
+import { LiveView, parseVizAddress } from '../../live/index.js';
+import type { LiveSummary } from '../../live/index.js';
 import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
 
 export interface ReplayOptions extends TopicRoleFlags {
@@ -34,6 +36,8 @@ export interface ReplayOptions extends TopicRoleFlags {
   /** With --ros: topics published latched (default the bag's goal topics). */
   readonly latched?: string;
   readonly nodeName?: string;
+  /** Live view of the replay on [host:]port. */
+  readonly viz?: string;
 }
 
 export interface ReplayResult {
@@ -44,6 +48,8 @@ export interface ReplayResult {
   readonly horizons?: readonly HorizonError[];
   /** With --ros: what went onto the graph. */
   readonly graph?: GraphReplayStats;
+  /** With --viz: what the live view sent and dropped. */
+  readonly live?: LiveSummary;
 }
 
 /**
@@ -71,6 +77,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
   const delayS = options.delay === undefined ? 1 : Number(options.delay);
   if (!(delayS >= 0)) throw new Error(`replay: --delay must be seconds >= 0, got ${options.delay}`);
   if (options.ros !== true && (options.clock !== undefined || options.latched !== undefined)) throw new Error('replay: --clock and --latched need --ros');
+  const vizAddress = options.viz === undefined ? undefined : parseVizAddress(options.viz);
   const startTime = at(options.start, '--start');
   const endTime = at(options.end, '--end');
   // Topic roles given, or needed to build transitions with --ckpt: checked against the bag before anything plays.
@@ -87,11 +94,16 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
   let model: WorldModel | undefined;
   let transport: RclnodejsTransport | undefined;
   let graph: GraphReplay | undefined;
+  let live: LiveView | undefined;
   if (options.ckpt !== undefined) {
     await initBackend({ backend: config.engine.backend, logger });
     model = await loadCheckpoint(options.ckpt, { logger });
   }
   try {
+    if (vizAddress !== undefined) {
+      live = await LiveView.start({ address: vizAddress, perception: model?.config.perception ?? config.model.perception, ...(model === undefined ? {} : { model }), logger });
+      logger.info(`live view: open ${live.url} in Foxglove or Lichtblick`, { url: live.url });
+    }
     const source = await BagSource.open(options.bag, {
       rate,
       ...(startTime === undefined ? {} : { startTime }),
@@ -111,6 +123,15 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     source.depth$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'depth', value }) });
     source.points$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'points', value }) });
     source.proprio$.subscribe({ ...quiet, next: (value) => assembler.add({ kind: 'proprio', value }) });
+    if (live !== undefined) {
+      const view = live;
+      // Each sensor message as it plays, and the goals: what the agent would have seen.
+      source.rgb$.subscribe({ ...quiet, next: (rgb) => view.observation({ stamp: rgb.stamp, rgb }) });
+      source.depth$.subscribe({ ...quiet, next: (depth) => view.observation({ stamp: depth.stamp, depth }) });
+      source.points$.subscribe({ ...quiet, next: (points) => view.observation({ stamp: points.stamp, points }) });
+      source.proprio$.subscribe({ ...quiet, next: (proprio) => view.observation({ stamp: proprio.stamp, proprio }) });
+      source.goal$.subscribe({ ...quiet, next: (goal) => view.goal(goal) });
+    }
     let recorded = 0;
     source.transitions$.subscribe({
       ...quiet,
@@ -130,7 +151,7 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
     process.once('SIGINT', stop);
     const replay = await source.start().finally(() => process.off('SIGINT', stop));
     const result: ReplayResult = { replay, messagesPerS: replay.wallS > 0 ? replay.messages / replay.wallS : 0, topics };
-    let out: ReplayResult = graph === undefined ? result : { ...result, graph: graph.stats() };
+    let out: ReplayResult = { ...result, ...(graph === undefined ? {} : { graph: graph.stats() }), ...(live === undefined ? {} : { live: live.summary() }) };
     if (model !== undefined) {
       let episodes = assembler.episodes();
       if (recorded === 0) {
@@ -149,11 +170,12 @@ export async function replayBag(runtime: Runtime, options: ReplayOptions): Promi
         logger.warn(`replay: no episode in ${options.bag}: its ${recorded} recorded transitions join none of the observations replayed`);
       }
       const horizon = Number(options.horizon ?? model.config.horizon);
-      out = { ...result, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };
+      out = { ...out, episodes: episodes.length, horizons: episodes.length === 0 ? [] : bagPredictionErrors(model, episodes, horizon) };
     }
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return out;
   } finally {
+    await live?.close();
     graph?.close();
     transport?.close();
     model?.dispose();

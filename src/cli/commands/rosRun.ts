@@ -14,6 +14,7 @@ import type { ActionSpace, Logger } from '../../core/index.js';
 import { actionSpaceFor, AgentNode, agentLoopConfig, agentNodeParamsSchema, loadRosParams, nodeBagMetadata } from '../../ros/node/index.js';
 import type { AgentNodeParams } from '../../ros/node/index.js';
 import { loadRclnodejs, RclnodejsTransport } from '../../ros/transport/index.js';
+import { LiveView, parseVizAddress } from '../../live/index.js';
 import type { Runtime } from '../runtime.js';
 import { stopOnSignal } from './stopOnSignal.js';
 import type { SignalStop } from './stopOnSignal.js';
@@ -24,6 +25,8 @@ export interface RosRunOptions {
   readonly nodeName: string;
   /** Record into this bag folder (overrides the record.dir parameter). */
   readonly record?: string;
+  /** Live view on [host:]port (overrides the viz parameter). */
+  readonly viz?: string;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
   const params = loadRosParams(agentNodeParamsSchema, options.nodeName, options.params, [
     ...options.param,
     ...(options.record === undefined ? [] : [`record.dir=${options.record}`]),
+    ...(options.viz === undefined ? [] : [`viz=${JSON.stringify(options.viz)}`]),
   ]);
   // Before rclnodejs loads: its own SIGINT handler (removed below) would shut ROS down before the safe stop.
   const stop = stopOnSignal(logger, 'the node');
@@ -60,6 +64,7 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
         logger.error(`bag ${recorder.dir}: closing failed: ${error instanceof Error ? error.message : String(error)} (jepa-agent bag repair ${recorder.dir} recovers the complete chunks)`);
       }
     }
+    if (parts.live !== undefined) logger.info('live view', { ...parts.live.summary() });
     if (parts.learner !== undefined) await parts.learner.saveCheckpoint(parts.out!);
     else if (parts.model !== undefined) await saveCheckpoint(parts.model, parts.out!, { savedBy: 'jepa-agent run' });
     if (parts.model !== undefined) logger.info(`checkpoint saved to ${parts.out}`);
@@ -71,6 +76,7 @@ export async function rosRun(runtime: Runtime, options: RosRunOptions): Promise<
     await parts.host?.close({ checkpoint: false }).catch(() => undefined);
     // A start-up that failed after the recorder started: its bag is closed all the same.
     await parts.recorder?.close().catch(() => undefined);
+    await parts.live?.close();
     parts.model?.dispose();
   }
 }
@@ -84,6 +90,7 @@ interface NodeParts {
   transport?: RclnodejsTransport;
   recorder?: BagRecorder;
   node?: AgentNode;
+  live?: LiveView;
 }
 
 /** Starts the node's parts one after another, into `parts`; returns early once a signal arrived. */
@@ -118,6 +125,10 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
   const recorder = params.record.dir === '' ? undefined : await startNodeRecording(params, transport.nodeName, space, logger);
   parts.recorder = recorder;
   if (stopping()) return;
+  const live = params.viz === '' ? undefined : await LiveView.start({ address: parseVizAddress(params.viz, 'viz'), model, actionRepeat: config.plan.actionRepeat, logger });
+  parts.live = live;
+  if (live !== undefined) logger.info(`live view: open ${live.url} in Foxglove or Lichtblick`);
+  if (stopping()) return;
   // Frames go to the learner as one episode per unbroken run of ticks: a safe stop, a new goal
   // or a jump of the clock starts another. Only decisions that went out: a held-back one is not what the arm did.
   let episode = 0;
@@ -142,6 +153,7 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
     ...(learner === undefined ? {} : { learner }),
     ...(recorder === undefined ? {} : { recording: { recorder, exclude: params.record.exclude } }),
     onEvent: (event) => {
+      if (live !== undefined) showLive(live, controller, event);
       if (event.type === 'tick') {
         if (event.sent) feed(event);
       } else if (event.type !== 'input_fault' || event.fault === 'clock_jump') episode++;
@@ -155,6 +167,17 @@ async function startNode(runtime: Runtime, options: RosRunOptions, params: Agent
     node.start();
   }
   logger.info('running', { node: transport.nodeName, backend: engine.backend, learn: params.learn, checkpointOut: parts.out, ...(recorder === undefined ? {} : { recording: recorder.dir }) });
+}
+
+/** A loop event to the live view; the planner keeps as many elites as it draws. */
+function showLive(live: LiveView, controller: PlanningController, event: LoopEvent): void {
+  if (event.type === 'tick') {
+    const plan = event.decision.mode === 'plan' && controller.lastPlan !== undefined && controller.lastPlanStart !== undefined ? { result: controller.lastPlan, start: controller.lastPlanStart } : undefined;
+    live.tick({ ...event, ...(plan === undefined ? {} : { plan }), ...(controller.lastLatent === undefined ? {} : { latent: controller.lastLatent }) });
+    controller.keepElites = live.planElites;
+  } else if (event.type === 'goal') {
+    live.goal(event.goal);
+  }
 }
 
 /** The run's config with the node's planner and seed. */

@@ -12,6 +12,8 @@ import { initBackend } from '../../model/engine/initBackend.js';
 import { loadCheckpoint } from '../../model/checkpoint.js';
 import { WorldModel } from '../../model/worldModel.js';
 import { SimEnv } from '../../sim/SimEnv.js';
+import { LiveView, parseVizAddress } from '../../live/index.js';
+import type { VizAddress } from '../../live/index.js';
 import { progressBar } from '../progressBar.js';
 import type { Runtime } from '../runtime.js';
 import { parseList, positiveInt } from './parseList.js';
@@ -28,6 +30,8 @@ export interface SimExperimentOptions {
   finalEvalEpisodes: string;
   runDir: string;
   resume?: string;
+  /** Live view on [host:]port (--viz). */
+  viz?: string;
   version: string;
   command: string;
 }
@@ -50,12 +54,13 @@ export async function simExperiment(runtime: Runtime, options: SimExperimentOpti
   const evalEvery = positiveInt(options.evalEvery, '--eval-every');
   const evalEpisodes = positiveInt(options.evalEpisodes, '--eval-episodes');
   const finalEvalEpisodes = positiveInt(options.finalEvalEpisodes, '--final-eval-episodes');
+  const vizAddress = options.viz === undefined ? undefined : parseVizAddress(options.viz);
   const runDir = options.runDir;
   mkdirSync(runDir, { recursive: true });
   // From here on a signal stops the run in order; the start-up below finishes first (seconds).
   const stop = stopOnSignal(logger, 'the run');
   try {
-    return await runExperiment(runtime, options, { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir }, stop);
+    return await runExperiment(runtime, options, { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir, vizAddress }, stop);
   } finally {
     stop.dispose();
     if (stop.exitCode !== undefined) process.exitCode = stop.exitCode;
@@ -71,11 +76,12 @@ interface ParsedOptions {
   readonly evalEpisodes: number;
   readonly finalEvalEpisodes: number;
   readonly runDir: string;
+  readonly vizAddress: VizAddress | undefined;
 }
 
 async function runExperiment(runtime: Runtime, options: SimExperimentOptions, parsed: ParsedOptions, stop: SignalStop): Promise<string> {
   const { config, logger } = runtime;
-  const { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir } = parsed;
+  const { tasks, splits, minutes, steps, evalEvery, evalEpisodes, finalEvalEpisodes, runDir, vizAddress } = parsed;
   logger.info('starting: tensor backend, simulation, learner', { runDir });
   const engine = await initBackend({ backend: config.engine.backend, planning: config.engine.planning, logger });
   const env = await SimEnv.create(config.sim, { logger });
@@ -90,6 +96,12 @@ async function runExperiment(runtime: Runtime, options: SimExperimentOptions, pa
     ...(options.resume ? { resumeFrom: options.resume } : {}),
   });
   const onlineLearner = workerLearner(learner, model);
+  const live = vizAddress === undefined ? undefined : await LiveView.start({ address: vizAddress, model, actionRepeat: config.plan.actionRepeat, logger }).catch(async (error: unknown) => {
+    onlineLearner.close();
+    await learner.close({ checkpoint: false }).catch(() => undefined);
+    throw error;
+  });
+  if (live !== undefined) logger.info(`live view: open ${live.url} in Foxglove or Lichtblick`, { url: live.url });
   logger.info('online learning run', { runDir, backend: engine.backend, learnerBackend: learner.backend, tasks, splits, minutes, steps });
   const bar = progressBar('learning');
   try {
@@ -109,9 +121,12 @@ async function runExperiment(runtime: Runtime, options: SimExperimentOptions, pa
         runDir,
         onProgress: (fraction, line) => bar(Math.round(fraction * 1000), 1000, line),
         signal: stop.signal,
+        ...(live === undefined ? {} : { live }),
       },
       logger,
     );
+    const liveSummary = live?.summary();
+    if (liveSummary !== undefined) logger.info(`live view: ${liveSummary.sent} messages sent, ${liveSummary.dropped} dropped`, { ...liveSummary });
     await learner.close({ checkpoint: true });
     const { frames, ...json } = report;
     const markdown = experimentMarkdown(report, {
@@ -120,7 +135,7 @@ async function runExperiment(runtime: Runtime, options: SimExperimentOptions, pa
       configSummary: `Backend ${engine.backend}; planner ${config.plan.planner} (${config.plan.samples} samples x horizon ${config.plan.horizon} x ${config.plan.iterations} iterations); latent ${config.model.latentDim} per modality (fusion ${config.model.fusion.kind}); babbling for the first ${config.agent.exploration.babbleSteps} ticks.`,
     });
     await writeRunFolder(runDir, {
-      json: { ...json, version: options.version, command: options.command, engine, config },
+      json: { ...json, ...(liveSummary === undefined ? {} : { live: liveSummary }), version: options.version, command: options.command, engine, config },
       markdown,
       charts: experimentPlots(report),
       frames: Object.fromEntries(frames.map((f) => [f.name, f.image])),
@@ -130,6 +145,7 @@ async function runExperiment(runtime: Runtime, options: SimExperimentOptions, pa
     logger.info(`run folder: ${runDir}`);
     return runDir;
   } finally {
+    await live?.close();
     onlineLearner.close();
     await learner.close({ checkpoint: false }).catch(() => undefined);
     model.dispose();

@@ -71,8 +71,9 @@ export function registerBagCommands(program: Command, info: ProgramInfo): void {
       .option('--clock <hz>', 'with --ros: publish rosgraph_msgs/Clock on /clock at this rate of bag time (for use_sim_time)')
       .option('--delay <s>', 'with --ros: seconds between creating the publishers and the first message, for discovery', '1')
       .option('--latched <list>', 'with --ros: comma-separated topics published transient-local (default: the bag\'s goal topics)')
-      .option('--node-name <name>', 'with --ros: the replaying node\'s name', 'jepa_agent_replay'),
-  ).action(async (path: string, opts: GlobalOptions & TopicRoleFlags & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string; ros?: boolean; clock?: string; delay?: string; latched?: string; nodeName?: string }) => {
+      .option('--node-name <name>', 'with --ros: the replaying node\'s name', 'jepa_agent_replay')
+      .option('--viz <[host:]port>', 'live view of the replay: a Foxglove WebSocket server (ws://localhost:PORT); loopback only unless a host is given'),
+  ).action(async (path: string, opts: GlobalOptions & TopicRoleFlags & { ckpt?: string; rate: string; start?: string; end?: string; topics?: string; loop?: boolean; horizon?: string; ros?: boolean; clock?: string; delay?: string; latched?: string; nodeName?: string; viz?: string }) => {
     const { replayBag } = await import('../commands/replayBag.js');
     await withRuntime(opts, [], (rt) => replayBag(rt, { ...opts, bag: path }));
   });

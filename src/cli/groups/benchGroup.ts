@@ -182,14 +182,16 @@ export function registerBenchCommands(program: Command): void {
       .command('loop')
       .description('control rate and latency of the perception-action loop with the learner training in its worker')
       .option('--json', 'print only the JSON result on stdout')
-      .option('--seconds <s>', 'measuring time after warm-up', '20'),
-  ).action(async (opts: GlobalOptions & { json?: boolean; seconds: string }) => {
+      .option('--seconds <s>', 'measuring time after warm-up', '20')
+      .option('--viz <[host:]port>', 'with the live view on, and a Foxglove client (in a worker thread) subscribed to every channel'),
+  ).action(async (opts: GlobalOptions & { json?: boolean; seconds: string; viz?: string }) => {
     const { benchLoop } = await import('../../../bench/loop.js');
+    const { parseVizAddress } = await import('../../live/index.js');
     await withRuntime(
       opts,
       [],
       async (rt) => {
-        const result = await benchLoop(rt.config, Number(opts.seconds), rt.logger);
+        const result = await benchLoop(rt.config, Number(opts.seconds), rt.logger, opts.viz === undefined ? {} : { viz: parseVizAddress(opts.viz) });
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
       },
       { console: !opts.json },

@@ -18,8 +18,9 @@ export function registerRosCommands(program: Command, info: ProgramInfo): void {
       .option('--params <file>', 'ROS 2 parameters YAML (jepa_agent: ros__parameters: ..., or /**:), e.g. launch/params/gz_sim.yaml')
       .option('-p, --param <name=value>', 'override a node parameter (repeatable), e.g. -p topics.rgb=/cam/image -p action_interface=twist', collect, [])
       .option('--node-name <name>', 'node name (and the params YAML section read)', 'jepa_agent')
-      .option('--record <dir>', 'record every topic the node receives or publishes (raw CDR) and its own records into this bag folder (= -p record.dir=DIR)'),
-  ).action(async (opts: GlobalOptions & { params?: string; param: string[]; nodeName: string; record?: string }) => {
+      .option('--record <dir>', 'record every topic the node receives or publishes (raw CDR) and its own records into this bag folder (= -p record.dir=DIR)')
+      .option('--viz <[host:]port>', 'live view: a Foxglove WebSocket server (= -p viz=[host:]port); loopback only unless a host is given'),
+  ).action(async (opts: GlobalOptions & { params?: string; param: string[]; nodeName: string; record?: string; viz?: string }) => {
     const { rosRun } = await import('../commands/rosRun.js');
     await withRuntime(opts, [], (rt) => rosRun(rt, opts));
   });

@@ -20,9 +20,10 @@ export function registerSimCommands(program: Command, info: ProgramInfo): void {
       .option('--final-eval-episodes <n>', 'evaluation episodes per task and split of the final round', '20')
       .option('--resume <checkpoint>', 'continue from a checkpoint folder of an earlier run')
       .option('--runs-dir <dir>', 'parent folder of run folders', 'runs')
+      .option('--viz <[host:]port>', 'live view: a Foxglove WebSocket server (open ws://localhost:PORT in Foxglove or Lichtblick); loopback only unless a host is given')
       // Options after a subcommand's name belong to that subcommand (e.g. `sim snapshot --seed 3`).
       .enablePositionalOptions(),
-  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; minutes: string; steps?: string; evalEvery: string; evalEpisodes: string; finalEvalEpisodes: string; resume?: string; runsDir: string }) => {
+  ).action(async (opts: GlobalOptions & { tasks: string; splits: string; minutes: string; steps?: string; evalEvery: string; evalEpisodes: string; finalEvalEpisodes: string; resume?: string; runsDir: string; viz?: string }) => {
     const { simExperiment } = await import('../commands/simExperiment.js');
     const runDir = newRunDir(opts.runsDir);
     // The run's log goes into its folder unless a log file was asked for.

@@ -97,6 +97,11 @@ export const agentNodeParamsSchema = z.strictObject({
       max_queue_mb: z.number().positive().max(65536).default(256).describe('most MB waiting to be written; beyond it new messages are dropped and counted'),
     })
     .prefault({}),
+  viz: z
+    .string()
+    .regex(/^$|^(?:\[[^\]]+\]:|[^:[\]]+:)?\d+$/, 'expected [host:]port as a string, e.g. "8765" or "0.0.0.0:8765", or empty')
+    .default('')
+    .describe('live view: a Foxglove WebSocket server on [host:]port (a string; loopback unless a host is given; open ws://localhost:PORT in Foxglove or Lichtblick); empty: none'),
   lifecycle: z.boolean().default(false).describe('run as a lifecycle node (configure/activate by ros2 lifecycle or a launch system)'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe("seed of the node's random streams"),
 });

@@ -81,6 +81,15 @@ describe('launch/params', () => {
   });
 });
 
+describe('viz parameter', () => {
+  test('empty by default; [host:]port as a string; anything else named', () => {
+    assert.equal(parseRosParams(agentNodeParamsSchema, 'jepa_agent', undefined).viz, '');
+    assert.equal(parseRosParams(agentNodeParamsSchema, 'jepa_agent', undefined, ['viz="0.0.0.0:8765"']).viz, '0.0.0.0:8765');
+    assert.equal(parseRosParams(agentNodeParamsSchema, 'jepa_agent', undefined, ['viz="8765"']).viz, '8765');
+    assert.throws(() => parseRosParams(agentNodeParamsSchema, 'jepa_agent', undefined, ['viz="localhost"']), /parameter 'viz': expected \[host:\]port as a string/);
+  });
+});
+
 describe('parameterDeclarations', () => {
   test('dotted names with ROS 2 types from the schema and descriptions', () => {
     const params = parseRosParams(agentNodeParamsSchema, 'jepa_agent', undefined);
