@@ -190,10 +190,11 @@ export class ReplayBuffer {
     for (const m of MODEL_MODALITIES) if (this.#present[m] !== undefined) present[m] = take(into?.present?.[m], frames, (n) => new Uint8Array(n));
     const actions = take(into?.actions, batchSize * h * a, (n) => new Float32Array(n));
     const objectPlace = this.#objectPlace && take(into?.objectPlace, frames * 3, (n) => new Float32Array(n));
-    const moving = objectMotion !== undefined && objectMotion.share > 0 ? this.#movingEnds(horizon, objectMotion.minMove) : undefined;
+    const share = objectMotion?.share ?? 0;
+    const moving = objectMotion !== undefined && share > 0 ? this.#movingEnds(horizon, objectMotion.minMove) : undefined;
     for (let b = 0; b < batchSize; b++) {
       // No draw for the choice when there is nothing to prioritise: uniform batches stay as they were.
-      const pool = moving !== undefined && moving.length > 0 && rng.next() < (objectMotion as { share: number }).share ? moving : ends;
+      const pool = moving !== undefined && moving.length > 0 && rng.next() < share ? moving : ends;
       const first = pool[rng.int(0, pool.length)] - h;
       for (let k = 0; k <= h; k++) {
         const slot = this.#slot(first + k);

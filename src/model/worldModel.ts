@@ -84,7 +84,12 @@ export class WorldModel {
    */
   weightsVersion = 0;
   readonly #logger: Logger;
-  #objectHeadPart: [number, number] | undefined;
+  /**
+   * [start, size] of the object view's part of the latent when it holds the object's place
+   * (objectView.place) in a fusion with one part per modality: an object slot, what and where.
+   */
+  readonly objectSlot: readonly [number, number] | undefined;
+  readonly #objectHeadPart: readonly [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
     const parsed = modelConfigSchema.safeParse(config);
@@ -121,10 +126,11 @@ export class WorldModel {
       this.decodeProprio = (states) =>
         tf.tidy(() => norm.invert(store.weights, this.proprioHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
+    this.objectSlot = cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
+    this.#objectHeadPart = cfg.objectHeadReads === 'objectPart' ? this.objectSlot : undefined;
     this.objectNorm = cfg.objectHead ? new RunningNormalizer(store, 'norm.object', 3) : undefined;
     if (this.objectNorm !== undefined) {
       const norm = this.objectNorm;
-      this.#objectHeadPart = cfg.objectHeadReads === 'objectPart' && cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
       addMlp(store, 'head.object', [this.#objectHeadPart?.[1] ?? d, cfg.proprio.hidden, 3]);
       this.decodeObject = (states) => tf.tidy(() => norm.invert(store.weights, this.objectHeadOutput(store.weights, states)) as tf.Tensor2D);
     }

@@ -336,9 +336,9 @@ type Vec3 = [number, number, number];
  */
 function objectPartWeights(model: WorldModel): Float32Array | undefined {
   if (model.fusion.kind === 'precision') return undefined;
-  const part = model.modalities.includes('object') && model.config.objectView.place ? 'object' : model.modalities.includes('points') ? 'points' : undefined;
+  const part = model.objectSlot ?? (model.modalities.includes('points') ? model.fusion.partOf('points') : undefined);
   if (part === undefined) return undefined;
-  const [start, size] = model.fusion.partOf(part);
+  const [start, size] = part;
   const weights = new Float32Array(model.latentDim);
   weights.fill(1, start, start + size);
   return weights;
