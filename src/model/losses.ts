@@ -43,6 +43,11 @@ export function rowSquaredError(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => tf.mean(tf.square(tf.sub(a, b)), -1) as tf.Tensor1D);
 }
 
+/** Per-row mean absolute error over the last axis: [n, D] x [n, D] -> [n]. */
+export function rowAbsoluteError(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b)), -1) as tf.Tensor1D);
+}
+
 /** Weighted mean of per-row values [n] with weights [n]; 0 when all weights are 0. */
 export function weightedMean(values: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.div(tf.sum(tf.mul(values, weights)), tf.maximum(tf.sum(weights), 1e-12)) as tf.Scalar);

@@ -10,7 +10,7 @@ import { gatherObjectPlaces, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames } from './frames.js';
 import type { FusionWeights } from './fusion.js';
 import { stopGradient } from './nn.js';
-import { covarianceLoss, meanStd, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
+import { covarianceLoss, meanStd, rowAbsoluteError, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
 import type { Embedding, WorldModel } from './worldModel.js';
 
 /** One training step's loss terms, as plain numbers (weighted terms add up to `total`). */
@@ -156,7 +156,9 @@ export class Trainer {
           predictedParts[j] = part;
           const present = column(target.mask, j);
           const err = rowSquaredError(part, z);
-          rowLoss = tf.add(rowLoss, tf.mul(err, present));
+          // The fusion's reliability statistics stay squared errors whatever the loss compares.
+          const lossErr = modalities[j] === 'object' && w.objectPrediction === 'l1' ? rowAbsoluteError(part, z) : err;
+          rowLoss = tf.add(rowLoss, tf.mul(lossErr, present));
           rowWeight = tf.add(rowWeight, present);
           keep(weightedMean(err, present));
         });
