@@ -3,3 +3,4 @@ export * from './installWasmKernelFixes.js';
 export * from './globalMaxPool.js';
 export * from './adamUpdate.js';
 export * from './sumOfSquares.js';
+export * from './nativeKernels.js';
