@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { layerNorm as layerNormOp } from './engine/layerNorm.js';
 import type { ParamStore, Weights } from './paramStore.js';
 
 /**
@@ -79,35 +80,13 @@ export function addLayerNorm(store: ParamStore, name: string, dim: number): void
   store.add(`${name}.b`, [dim], { kind: 'zeros' });
 }
 
-/** Layer normalisation over the last axis: (x - mean) / sqrt(variance + 1e-5) * g + b. */
-export function layerNorm(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
-  return layerNormOp(x, w(`${name}.g`), w(`${name}.b`));
-}
-
 /**
- * One taped op with the analytic gradient: dx = rstd * (dxhat - mean(dxhat) - xhat *
- * mean(dxhat * xhat)) with dxhat = dy * g, dg and db summed over the leading axes. Why: left
- * to autodiff, the dozen ops of the forward pass give a backward pass of twice as many, and
- * tfjs's gradients of mean and sum build arrays of ones as large as x in JS and upload them.
+ * Layer normalisation over the last axis: (x - mean) / sqrt(variance + 1e-5) * g + b. One
+ * taped op with the analytic gradient, a JS kernel per pass on wasm and cpu (engine/layerNorm.ts).
  */
-const layerNormOp = tf.customGrad((...args) => {
-  const [x, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-  const save = args[3] as tf.GradSaveFunc;
-  const centred = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5));
-  const xhat = tf.mul(centred, rstd);
-  save([xhat, rstd, g]);
-  return {
-    value: tf.add(tf.mul(xhat, g), b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xh, r, gain] = saved;
-      const leading = Array.from({ length: dy.rank - 1 }, (_, i) => i);
-      const dxhat = tf.mul(dy, gain);
-      const dx = tf.mul(r, tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))));
-      return [dx, tf.sum(tf.mul(dy, xh), leading), tf.sum(dy, leading)];
-    },
-  };
-});
+export function layerNorm(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
+  return layerNormOp(x, w(`${name}.g`) as tf.Tensor1D, w(`${name}.b`) as tf.Tensor1D);
+}
 
 /**
  * A stack of dense layers `sizes[0] -> sizes[1] -> ... -> sizes[n]`, activation between
