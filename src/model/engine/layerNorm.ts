@@ -90,7 +90,8 @@ function forwardKernel(memory: KernelMemory): KernelFunc {
     const y = memory.floats(backend, yInfo);
     const c = g.length;
     for (let start = 0; start < x.length; start += c) {
-      const { mean, rstd } = rowStatistics(x, start, c);
+      const mean = rowMean(x, start, c);
+      const rstd = rowRstd(x, start, c, mean);
       for (let j = 0; j < c; j++) y[start + j] = (x[start + j] - mean) * rstd * g[j] + b[j];
     }
     return yInfo;
@@ -113,7 +114,8 @@ function backwardKernel(memory: KernelMemory): KernelFunc {
     const xhat = new Float64Array(c);
     const dxhat = new Float64Array(c);
     for (let start = 0; start < x.length; start += c) {
-      const { mean, rstd } = rowStatistics(x, start, c);
+      const mean = rowMean(x, start, c);
+      const rstd = rowRstd(x, start, c, mean);
       let sum = 0;
       let dot = 0;
       for (let j = 0; j < c; j++) {
@@ -136,15 +138,19 @@ function backwardKernel(memory: KernelMemory): KernelFunc {
   };
 }
 
-/** Mean and 1 / sqrt(variance + epsilon) of x[start .. start + c), in float64. */
-function rowStatistics(x: Float32Array, start: number, c: number): { mean: number; rstd: number } {
+/** Mean of x[start .. start + c), in float64. */
+function rowMean(x: Float32Array, start: number, c: number): number {
   let sum = 0;
-  for (let j = 0; j < c; j++) sum += x[start + j];
-  const mean = sum / c;
+  for (let j = start; j < start + c; j++) sum += x[j];
+  return sum / c;
+}
+
+/** 1 / sqrt(variance + epsilon) of x[start .. start + c) about `mean`, in float64. */
+function rowRstd(x: Float32Array, start: number, c: number, mean: number): number {
   let squares = 0;
-  for (let j = 0; j < c; j++) {
-    const d = x[start + j] - mean;
+  for (let j = start; j < start + c; j++) {
+    const d = x[j] - mean;
     squares += d * d;
   }
-  return { mean, rstd: 1 / Math.sqrt(squares / c + LAYER_NORM_EPSILON) };
+  return 1 / Math.sqrt(squares / c + LAYER_NORM_EPSILON);
 }
