@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import type { OrtSession } from '../onnx/onnxRuntime.js';
 import type { OrtSessionFactory } from '../onnx/planningEngine.js';
+import { asWasmBackend, floatView } from './wasmBackend.js';
 
 let selected: OrtSessionFactory | undefined;
 const sessions = new Map<string, OrtSession>();
@@ -34,4 +36,15 @@ export function nativeSession(key: string, model: () => Uint8Array): OrtSession 
     sessions.set(key, session);
   }
   return session;
+}
+
+/**
+ * A float32 tensor's values for a native kernel's input, without a copy where the backend is
+ * wasm: a view of its heap, valid until the next wasm allocation, so take the views of a call
+ * right before the run that reads them. Elsewhere `dataSync()` (a copy, or the cpu backend's own array).
+ */
+export function nativeInput(t: tf.Tensor): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`native kernels: expected a float32 input, got ${t.dtype}`);
+  if (tf.getBackend() === 'wasm') return floatView(asWasmBackend(tf.backend()), { dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  return t.dataSync() as Float32Array;
 }

@@ -6,7 +6,7 @@ import type { OrtFeed } from '../onnx/onnxRuntime.js';
 import { globalMaxPool, maxPoolWithArgmax } from './globalMaxPool.js';
 import { JS_KERNEL_BACKENDS, kernelMemory } from './jsKernelMemory.js';
 import type { KernelMemory } from './jsKernelMemory.js';
-import { nativeSession } from './nativeKernels.js';
+import { nativeInput, nativeSession } from './nativeKernels.js';
 import { kernelInput } from './wasmBackend.js';
 
 const ROWS = 'JepaArgmaxRows';
@@ -78,9 +78,9 @@ function forward(x: tf.Tensor3D, params: readonly tf.Tensor[], withIndices: bool
   const out = widths[widths.length - 1];
   const session = nativeSession(`pointMlpMaxPool:${withIndices ? 'argmax:' : ''}${widths.join('-')}`, () => pointGraph(widths, withIndices));
   if (session !== undefined) {
-    const feeds: Record<string, OrtFeed> = { x: { data: x.dataSync() as Float32Array, dims: x.shape } };
+    const feeds: Record<string, OrtFeed> = { x: { data: nativeInput(x), dims: x.shape } };
     params.forEach((p, i) => {
-      feeds[`p${i}`] = { data: p.dataSync() as Float32Array, dims: p.shape };
+      feeds[`p${i}`] = { data: nativeInput(p), dims: p.shape };
     });
     const result = session.run(feeds);
     const value = tf.tensor2d(result.value, [batch, out]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernels } from '../engine/nativeKernels.js';
+import { nativeInput, nativeKernels } from '../engine/nativeKernels.js';
 import type { ModelFrames } from '../frames.js';
 import { isPresent } from '../frames.js';
 import type { Weights } from '../paramStore.js';
@@ -57,7 +57,12 @@ export class OnnxEncoder {
     rows.forEach((r) => modalities.forEach((m, j) => (mask[r * modalities.length + j] = isPresent(frames, m, r) ? 1 : 0)));
     if (mask.every((v) => v === 0)) return undefined;
     this.#session ??= this.#runtime.createSession(encodeOnnxModel(encoderGraph(model, false)), { threads: this.#runtime.threads });
-    return Float32Array.from(this.#session.run(this.#feeds(this.#session, model.params.weights, frames, rows, mask)).state);
+    const { feeds, inputs } = this.#feeds(this.#session, model.params.weights, frames, rows, mask);
+    try {
+      return Float32Array.from(this.#session.run(feeds).state);
+    } finally {
+      tf.dispose(inputs);
+    }
   }
 
   /**
@@ -67,13 +72,22 @@ export class OnnxEncoder {
    */
   embed(w: Weights, frames: ModelFrames, rows: readonly number[], mask: Float32Array): OnnxEmbedding {
     this.#embedSession ??= this.#runtime.createSession(encodeOnnxModel(encoderGraph(this.#model, true)), { threads: this.#runtime.threads });
-    const out = this.#embedSession.run(this.#feeds(this.#embedSession, w, frames, rows, mask));
+    const { feeds, inputs } = this.#feeds(this.#embedSession, w, frames, rows, mask);
+    let out: Record<string, Float32Array>;
+    try {
+      out = this.#embedSession.run(feeds);
+    } finally {
+      tf.dispose(inputs);
+    }
     const modalities = this.#model.fusion.modalities;
     return { embeddings: modalities.map((m) => out[`emb.${m}`]), estimates: modalities.map((m) => out[`est.${m}`]), state: out.state };
   }
 
-  /** Every input of `session`: the frames' encoder inputs, mask, gates, and the weights `w` reads. */
-  #feeds(session: OrtSession, w: Weights, frames: ModelFrames, rows: readonly number[], mask: Float32Array): Record<string, OrtFeed> {
+  /**
+   * Every input of `session`: the frames' encoder inputs, mask, gates, and the weights `w`
+   * reads; `inputs` are the encoder input tensors, to dispose once the session has run.
+   */
+  #feeds(session: OrtSession, w: Weights, frames: ModelFrames, rows: readonly number[], mask: Float32Array): { feeds: Record<string, OrtFeed>; inputs: tf.Tensor[] } {
     const model = this.#model;
     const modalities = model.fusion.modalities;
     const gates = model.fusionWeights();
@@ -81,17 +95,15 @@ export class OnnxEncoder {
       mask: { data: mask, dims: [rows.length, modalities.length] },
       gates: { data: Float32Array.from(modalities, (m) => gates[m]), dims: [modalities.length] },
     };
-    model.encoders.forEach((enc) => {
-      const input = enc.input(frames, rows);
-      feeds[`in.${enc.modality}`] = { data: Float32Array.from(input.dataSync()), dims: input.shape };
-      input.dispose();
-    });
+    // Every tensor first, then the views (nativeInput): an allocation would detach earlier views.
+    const inputs = model.encoders.map((enc) => [`in.${enc.modality}`, enc.input(frames, rows)] as const);
+    for (const [name, input] of inputs) feeds[name] = { data: nativeInput(input), dims: input.shape };
     for (const name of session.inputNames) {
       if (feeds[name] !== undefined) continue;
       const v = w(name);
-      feeds[name] = { data: v.dataSync() as Float32Array, dims: v.shape };
+      feeds[name] = { data: nativeInput(v), dims: v.shape };
     }
-    return feeds;
+    return { feeds, inputs: inputs.map(([, input]) => input) };
   }
 
   dispose(): void {
