@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { layerNorm as layerNormOp } from './engine/layerNorm.js';
+import { nativeMlp, nativeMlpAvailable } from './engine/nativeMlp.js';
 import type { ParamStore, Weights } from './paramStore.js';
 
 /**
@@ -22,6 +23,7 @@ export function addDense(store: ParamStore, name: string, fanIn: number, fanOut:
  * it, with its own gradient.
  */
 export function dense(w: Weights, name: string, x: tf.Tensor, act: Activation = 'none'): tf.Tensor {
+  if (useNativeLayers(x)) return denseChain(w, x, [[name, act]]);
   const weight = w(`${name}.w`) as tf.Tensor2D;
   const flat = (x.rank === 2 ? x : x.reshape([-1, x.shape[x.rank - 1] as number])) as tf.Tensor2D;
   const bias = w(`${name}.b`) as tf.Tensor1D;
@@ -101,9 +103,28 @@ export function addMlp(store: ParamStore, name: string, sizes: readonly number[]
 }
 
 export function mlp(w: Weights, name: string, layers: number, x: tf.Tensor, act: Activation): tf.Tensor {
-  let h = x;
-  for (let i = 0; i < layers; i++) h = dense(w, `${name}.${i}`, h, i + 1 < layers ? act : 'none');
-  return h;
+  return denseChain(w, x, Array.from({ length: layers }, (_, i) => [`${name}.${i}`, i + 1 < layers ? act : 'none'] as const));
+}
+
+/**
+ * Dense layers `[name, activation]` one after the other. Under a gradient tape with the
+ * engine's native kernels on, the whole chain is one op whose forward and backward passes are
+ * each one onnxruntime graph (engine/nativeMlp.ts): the same values and gradients as `dense`
+ * layer by layer, at a fraction of the engine's per-op overhead.
+ */
+export function denseChain(w: Weights, x: tf.Tensor, layers: ReadonlyArray<readonly [string, Activation]>): tf.Tensor {
+  if (!useNativeLayers(x)) return layers.reduce((h, [name, act]) => dense(w, name, h, act), x);
+  const flat = (x.rank === 2 ? x : tf.reshape(x, [-1, x.shape[x.rank - 1] as number])) as tf.Tensor2D;
+  const y = nativeMlp(
+    flat,
+    layers.map(([name, act]) => ({ w: w(`${name}.w`) as tf.Tensor2D, b: w(`${name}.b`) as tf.Tensor1D, act })),
+  );
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]]);
+}
+
+/** Taped float32 layers run on the native kernels where they are on (outside a tape the fused kernels are as fast). */
+function useNativeLayers(x: tf.Tensor): boolean {
+  return tf.engine().state.gradientDepth > 0 && x.dtype === 'float32' && x.rank >= 2 && nativeMlpAvailable();
 }
 
 /** Identity forward, zero gradient backward (tfjs has no stop_gradient op). */
