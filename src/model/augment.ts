@@ -63,9 +63,15 @@ export function augmentImages(
   return out;
 }
 
-/** v clamped to [0, 255] and rounded. */
+/**
+ * v clamped to [0, 255] and rounded half up, as Math.round (v - floor(v) is exact, so this is
+ * the same integer), through an int32 truncation that V8 compiles to one instruction.
+ */
 function toByte(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  if (v <= 0) return 0;
+  if (v >= 255) return 255;
+  const floor = v | 0;
+  return v - floor >= 0.5 ? floor + 1 : floor;
 }
 
 /**
@@ -133,7 +139,8 @@ export function augments(config: AugmentConfig): boolean {
 }
 
 function meanValue(bytes: Uint8Array, offset: number, length: number): number {
+  // An int32 sum: exact (a frame of up to 1024 x 1024 x 3 bytes sums to far below 2^31), and faster than a float one.
   let sum = 0;
-  for (let i = offset; i < offset + length; i++) sum += bytes[i];
+  for (let i = offset; i < offset + length; i++) sum = (sum + bytes[i]) | 0;
   return sum / length;
 }
