@@ -76,7 +76,7 @@ function forward(x: tf.Tensor3D, params: readonly tf.Tensor[], withIndices: bool
   const [batch, points, channels] = x.shape;
   const widths = [channels, ...params.filter((_, i) => i % 2 === 0).map((w) => w.shape[1] as number)];
   const out = widths[widths.length - 1];
-  const session = nativeSession(`pointMlpMaxPool:${withIndices ? 'argmax:' : ''}${widths.join('-')}`, () => pointGraph(widths, withIndices));
+  const session = nativeSession(`pointMlpMaxPool:${withIndices ? 'argmax:' : ''}${points}:${widths.join('-')}`, () => pointGraph(points, widths, withIndices));
   if (session !== undefined) {
     const feeds: Record<string, OrtFeed> = { x: { data: nativeInput(x), dims: x.shape } };
     params.forEach((p, i) => {
@@ -94,23 +94,25 @@ function forward(x: tf.Tensor3D, params: readonly tf.Tensor[], withIndices: bool
   return [value, undefined];
 }
 
-/** The forward pass as an ONNX graph: input 'x' [B, N, C0], weights 'p0', 'p1', ...; outputs 'value' and (as floats) 'indices'. */
-function pointGraph(widths: readonly number[], withIndices: boolean): Uint8Array {
+/** The forward pass as an ONNX graph: input 'x' [B, points, C0], weights 'p0', 'p1', ...; outputs 'value' and (as floats) 'indices'. */
+function pointGraph(points: number, widths: readonly number[], withIndices: boolean): Uint8Array {
   const g = new OnnxGraphBuilder();
-  let h = g.input('x', ['b', 'n', widths[0]]);
+  // Rows of points: each layer is one Gemm, which onnxruntime fuses with its relu (one pass over the output).
+  let h = g.op('Reshape', [g.input('x', ['b', points, widths[0]]), g.ints([-1, widths[0]])]);
   for (let i = 0; i + 1 < widths.length; i++) {
     const w = g.input(`p${2 * i}`, [widths[i], widths[i + 1]]);
     const b = g.input(`p${2 * i + 1}`, [widths[i + 1]]);
-    h = g.op('Relu', [g.op('Add', [g.op('MatMul', [h, w]), b])]);
+    h = g.op('Relu', [g.op('Gemm', [h, w, b])]);
   }
   const out = widths[widths.length - 1];
-  g.output(g.name(g.op('ReduceMax', [h], { axes: { ints: [1] }, keepdims: { int: 0 } }), 'value'), ['b', out]);
+  const features = g.op('Reshape', [h, g.ints([-1, points, out])]);
+  g.output(g.name(g.op('ReduceMax', [features], { axes: { ints: [1] }, keepdims: { int: 0 } }), 'value'), ['b', out]);
   if (withIndices) {
     // The first maximal point, as the JS max pool; float32 holds point indices exactly.
-    const argmax = g.op('ArgMax', [h], { axis: { int: 1 }, keepdims: { int: 0 }, select_last_index: { int: 0 } });
+    const argmax = g.op('ArgMax', [features], { axis: { int: 1 }, keepdims: { int: 0 }, select_last_index: { int: 0 } });
     g.output(g.name(g.op('Cast', [argmax], { to: { int: 1 } }), 'indices'), ['b', out]);
   }
-  return encodeOnnxModel(g.build(`point_mlp_max_pool_${widths.join('_')}`));
+  return encodeOnnxModel(g.build(`point_mlp_max_pool_${points}_${widths.join('_')}`));
 }
 
 /** relu(a w + b) as the one `_FusedMatMul` kernel that `dense` runs; a [n, k], w [k, m]. */
