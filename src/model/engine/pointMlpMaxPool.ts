@@ -6,10 +6,13 @@ import type { OrtFeed } from '../onnx/onnxRuntime.js';
 import { globalMaxPool, maxPoolWithArgmax } from './globalMaxPool.js';
 import { JS_KERNEL_BACKENDS, kernelMemory } from './jsKernelMemory.js';
 import type { KernelMemory } from './jsKernelMemory.js';
-import { nativeInput, nativeSession } from './nativeKernels.js';
+import { nativeInput, nativeSession, runByRows } from './nativeKernels.js';
 import { kernelInput } from './wasmBackend.js';
 
 const ROWS = 'JepaArgmaxRows';
+
+/** Clouds per onnxruntime run of the forward pass: each run's activations stay in cache (runByRows). */
+const NATIVE_CLOUDS_PER_RUN = 4;
 const SCATTER = 'JepaScatterRows';
 
 /** One layer of the shared per-point MLP: y = relu(x w + b). */
@@ -82,7 +85,7 @@ function forward(x: tf.Tensor3D, params: readonly tf.Tensor[], withIndices: bool
     params.forEach((p, i) => {
       feeds[`p${i}`] = { data: nativeInput(p), dims: p.shape };
     });
-    const result = session.run(feeds);
+    const result = runByRows(session, feeds, ['x'], batch, NATIVE_CLOUDS_PER_RUN);
     const value = tf.tensor2d(result.value, [batch, out]);
     return [value, withIndices ? tf.tensor2d(Int32Array.from(result.indices), [batch, out], 'int32') : undefined];
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeInput, nativeKernels } from '../engine/nativeKernels.js';
+import { nativeInput, nativeKernels, runByRows } from '../engine/nativeKernels.js';
 import type { ModelFrames } from '../frames.js';
 import { isPresent } from '../frames.js';
 import type { Weights } from '../paramStore.js';
@@ -11,6 +11,12 @@ import type { OnnxWeights } from './onnxLayers.js';
 import type { OrtFeed, OrtSession } from './onnxRuntime.js';
 import type { OrtSessionFactory } from './planningEngine.js';
 import { loadPlanningRuntime } from './planningEngine.js';
+
+/**
+ * Frames per onnxruntime run of `embed` (runByRows: a chunk's activations stay in cache).
+ * Measured on the trainer's 96 target frames: 43 ms in one run, 34 in runs of 8 or 16, 39 of 4.
+ */
+const FRAMES_PER_RUN = 8;
 
 /** What `OnnxEncoder.embed` computes for some frames (values row-major, fusion order). */
 export interface OnnxEmbedding {
@@ -75,7 +81,8 @@ export class OnnxEncoder {
     const { feeds, inputs } = this.#feeds(this.#embedSession, w, frames, rows, mask);
     let out: Record<string, Float32Array>;
     try {
-      out = this.#embedSession.run(feeds);
+      const perRow = ['mask', ...this.#model.encoders.map((enc) => `in.${enc.modality}`)];
+      out = runByRows(this.#embedSession, feeds, perRow, rows.length, FRAMES_PER_RUN);
     } finally {
       tf.dispose(inputs);
     }

@@ -85,7 +85,8 @@ test('WorldModel.embed outside a tape runs on the native kernels with tfjs\'s va
   try {
     assert.ok(nativeEncoderFor(model) !== undefined);
     // Rows 1..4 miss one modality each; rows [1, 2] have no object view missing, rows [4] no points and no proprio.
-    for (const rows of [[0, 1, 2, 3, 4, 5, 6], [4], [5, 3, 1]]) {
+    // All 12 frames: more than one run of onnxruntime (runByRows), joined.
+    for (const rows of [[0, 1, 2, 3, 4, 5, 6], [4], [5, 3, 1], Array.from({ length: frames.count }, (_, i) => i)]) {
       const before = tf.memory().numTensors;
       const read = (e: ReturnType<WorldModel['embed']>): (Float32Array | undefined)[] =>
         [...e.embeddings, ...e.estimates, e.mask, e.mixing, e.state].map((t) => (t === undefined ? undefined : Float32Array.from(t.dataSync())));
