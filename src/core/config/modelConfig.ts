@@ -114,6 +114,18 @@ export const modelConfigSchema = z
          * a passive model of how observations evolve, which planning cannot steer.
          */
         actionConditioned: z.boolean().default(true),
+        /**
+         * The predictor also reads where the object is relative to the hand, as the model's own
+         * heads read them from the state (object head minus the proprio head's end effector, in
+         * units of the object's spread; no gradient into the heads through it), where the
+         * model has both heads. Whether an action moves the object hangs on that relation
+         * (contact), which an MLP over the concatenated parts had to find by itself: on a main
+         * job's checkpoint without it, six held actions that touched nothing moved the predicted
+         * object 0.5-1.3 cm along the action, and pushes from behind the object were predicted
+         * at a fifth of their size. The relational input of interaction networks, from read-outs
+         * the model learns; no scene constant.
+         */
+        objectRelation: z.boolean().default(true),
       })
       .refine((v) => v.kind !== 'transformer' || v.width % v.heads === 0, {
         message: 'predictor.width must be a multiple of predictor.heads',
