@@ -156,6 +156,22 @@ describe('checkpoint', () => {
     blind.dispose();
   });
 
+  test('a predictor written before predictor.objectRelation loads without the relation, as it was trained', async () => {
+    const old = new WorldModel(tinyConfig({ predictor: { width: 16, depth: 1, objectRelation: false } }), { seed: 8 });
+    const path = join(dir, 'before-relation');
+    await saveCheckpoint(old, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { predictor: Record<string, unknown> } };
+    delete manifest.config.predictor.objectRelation;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.predictor.objectRelation, false);
+    assert.equal(loaded.readsObjectRelation, false);
+    assert.deepEqual(predictions(loaded), predictions(old));
+    loaded.dispose();
+    old.dispose();
+  });
+
   test('missing files are named by path', async () => {
     const empty = join(dir, 'nothing-here');
     const named = (e: unknown): boolean => e instanceof CheckpointError && e.message.includes(`missing file ${join(empty, 'manifest.json')}`);

@@ -25,6 +25,8 @@ const rng = new Rng(7);
 before(async () => {
   await useBackend();
   model = new WorldModel({}, { seed: 3 });
+  // The default predictor reads the hand-object relation: every equality below covers it in the graph.
+  assert.ok(model.readsObjectRelation);
   // Statistics a trained model would have, so that normalising and decoding matter.
   const set = (name: string, values: Float32Array): void => tf.tidy(() => model.params.get(name).assign(tf.tensor(values, model.params.get(name).shape)));
   const P = model.config.proprio.dim;
