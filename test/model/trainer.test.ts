@@ -110,6 +110,28 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  test('loss.objectPredicted: the head\'s reading of the predicted states learns the real next places; the head takes no gradient from it', () => {
+    const model = new WorldModel(tinyConfig({ loss: { object: 0, objectPredicted: 1 } }), { seed: 3 });
+    const trainer = new Trainer(model);
+    const batch = tinyBatch(model, 1);
+    const frames = batch.batchSize * (batch.horizon + 1);
+    const P = model.config.proprio.dim;
+    const objectPlace = new Float32Array(frames * 3);
+    for (let r = 0; r < frames; r++) objectPlace.set([0.3 + 0.05 * batch.proprio![r * P], -0.1 + 0.05 * batch.proprio![r * P + 1], 0.02], 3 * r);
+    const head = Float32Array.from(model.params.get('head.object.0.w').dataSync());
+    const first = trainer.trainStep({ ...batch, objectPlace });
+    let last = first;
+    for (let i = 0; i < 60; i++) last = trainer.trainStep({ ...batch, objectPlace });
+    assert.ok(first.objectPredicted !== undefined && last.objectPredicted !== undefined);
+    assert.ok(last.objectPredicted < 0.7 * first.objectPredicted, `predicted-object term ${first.objectPredicted} -> ${last.objectPredicted}`);
+    assert.deepEqual(Array.from(model.params.get('head.object.0.w').dataSync()), Array.from(head), 'the head is not trained by this term');
+    const off = new WorldModel(tinyConfig(), { seed: 3 });
+    const offTrainer = new Trainer(off);
+    assert.ok(!('objectPredicted' in offTrainer.trainStep({ ...tinyBatch(off, 1), objectPlace })), 'off by default');
+    [model, off].forEach((m) => m.dispose());
+    [trainer, offTrainer].forEach((t) => t.dispose());
+  });
+
   test('augmented views go to the context frames only: the targets are the clean frames, unless augment.targets', () => {
     for (const targets of [false, true]) {
       const model = new WorldModel(tinyConfig({ augment: { targets } }), { seed: 4 });

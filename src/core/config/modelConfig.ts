@@ -170,6 +170,13 @@ export const modelConfigSchema = z
         /** Auxiliary loss of the object head (objectHead). */
         object: z.number().min(0).default(0.1),
         /**
+         * The object head's reading of each predicted state against where perception saw the
+         * object in the real frame it predicts (normalised units, no gradient into the head):
+         * the predictor learns how far objects move in metres, not only in the latent, where
+         * a push is a small share of the prediction error. 0: off.
+         */
+        objectPredicted: z.number().min(0).default(0),
+        /**
          * How the object view's predicted part is compared with its target: 'l2', the mean
          * squared error like every other part (the predictor learns the mean change), or
          * 'l1', the mean absolute error (the median change). Objects sit still in most of
