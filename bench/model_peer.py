@@ -26,8 +26,9 @@ What mirrors what (read these files with this one):
   est_m from the other modalities' (masked) embeddings and presence flags by an ELU MLP;
   g = the modality's gate from three running errors (three-cornered hat), 0 where absent.
   'precision' (one averaged vector) is kept for `--set model.fusion.kind=precision`.
-- predictor.ts (mlp): s + MLP([s, (a - mean) / std, hand-object relation]) with ELU, over the fused state; the relation
-  (predictor.objectRelation) is the object head minus the decoded end effector, object-normalised, without gradient.
+- predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state; with predictor.objectRelation
+  the hand-object relation joins the input: the object head minus the decoded end effector, object-normalised,
+  without gradient.
 - worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio;
   object head MLP(s) -> object place (ReLU), reading the object view's part alone with
   objectHeadReads 'objectPart'.
@@ -66,7 +67,7 @@ def model_defaults():
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
         'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True,
-                      'objectRelation': True},
+                      'objectRelation': False},
         'fusion': {'kind': 'gated', 'imputeHidden': 128, 'momentum': 0.99, 'sharpness': 1},
         'loss': {'prediction': 1, 'variance': 1, 'covariance': 0.04, 'alignment': 0.5, 'inverse': 0.1,
                  'proprio': 0.1, 'object': 0.1, 'targetGradient': False},
@@ -224,6 +225,8 @@ class WorldModel:
     def __init__(self, cfg, seed=1):
         if cfg['image']['encoder'] != 'mixer' or cfg['predictor']['kind'] != 'mlp':
             raise SystemExit('model_peer: only the mixer image encoder and the mlp predictor are mirrored here')
+        if cfg['loss'].get('objectPrediction', 'l2') != 'l2' or cfg['loss'].get('objectPredicted', 0) > 0:
+            raise SystemExit('model_peer: loss.objectPrediction l1 and loss.objectPredicted are not mirrored here')
         self.cfg = cfg
         self.p = p = Params(torch.Generator().manual_seed(seed))
         d = cfg['latentDim']

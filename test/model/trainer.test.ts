@@ -132,6 +132,27 @@ describe('Trainer', () => {
     [trainer, offTrainer].forEach((t) => t.dispose());
   });
 
+  test('loss.objectPrediction l1: the object part is compared by mean absolute error, the fusion\'s statistics stay squared errors', () => {
+    const step = (objectPrediction: 'l1' | 'l2'): LossTerms => {
+      const model = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, loss: { objectPrediction } }), { seed: 3 });
+      const trainer = new Trainer(model);
+      const batch = tinyBatch(model, 1);
+      const frames = batch.batchSize * (batch.horizon + 1);
+      const rng = new Rng(5);
+      const object = rng.fillNormal(new Float32Array(frames * 8 * 3)).map((v) => 0.02 * v);
+      const objectPlace = rng.fillUniform(new Float32Array(frames * 3), -0.2, 0.4);
+      const terms = trainer.trainStep({ ...batch, object, objectPlace });
+      model.dispose();
+      trainer.dispose();
+      return terms;
+    };
+    const l2 = step('l2');
+    const l1 = step('l1');
+    assert.ok(l2.modalityErrors.object !== undefined && l2.modalityErrors.object > 0);
+    assert.ok(Math.abs(l1.modalityErrors.object! - l2.modalityErrors.object) < 1e-6, 'same squared error for the fusion');
+    assert.ok(Math.abs(l1.prediction - l2.prediction) > 1e-4, `the prediction term changes: ${l1.prediction} vs ${l2.prediction}`);
+  });
+
   test('augmented views go to the context frames only: the targets are the clean frames, unless augment.targets', () => {
     for (const targets of [false, true]) {
       const model = new WorldModel(tinyConfig({ augment: { targets } }), { seed: 4 });

@@ -24,8 +24,8 @@ const rng = new Rng(7);
 
 before(async () => {
   await useBackend();
-  model = new WorldModel({}, { seed: 3 });
-  // The default predictor reads the hand-object relation: every equality below covers it in the graph.
+  // The predictor reads the hand-object relation: every equality below covers it in the graph.
+  model = new WorldModel({ predictor: { objectRelation: true } }, { seed: 3 });
   assert.ok(model.readsObjectRelation);
   // Statistics a trained model would have, so that normalising and decoding matter.
   const set = (name: string, values: Float32Array): void => tf.tidy(() => model.params.get(name).assign(tf.tensor(values, model.params.get(name).shape)));
