@@ -13,9 +13,10 @@ import { applyWeights, InlineLearner, LearnerHost } from '../../src/learn/index.
 import type { LearnerHostOptions } from '../../src/learn/index.js';
 import { workerLearner } from '../../src/eval/onlineLearners.js';
 import { MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
-import { take, useWasm } from '../model/fixtures.js';
+import { take, useTestBackend } from '../model/fixtures.js';
 import { copyFrame, simFrames, tinyConfig } from './fixtures.js';
 import type { LivedFrame } from './fixtures.js';
+import { TEST_BACKEND } from '../backend.js';
 
 const WAIT_MS = 45_000;
 
@@ -50,7 +51,7 @@ describe('LearnerHost', () => {
   let frames: LivedFrame[];
   let dir: string;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     frames = await simFrames(tinyConfig(), 200);
     dir = await mkdtemp(join(tmpdir(), 'learner-host-'));
   });
@@ -61,7 +62,7 @@ describe('LearnerHost', () => {
     const acting = new WorldModel(config.model, { seed: config.seed });
     const losses: number[] = [];
     await withHost(config, {}, async (host) => {
-      assert.equal(host.backend, 'wasm');
+      assert.equal(host.backend, TEST_BACKEND);
       host.stats$.subscribe((s) => {
         if (s.loss !== undefined && s.steps > losses.length) losses.push(s.loss.prediction);
       });
@@ -165,7 +166,7 @@ describe('LearnerHost', () => {
       await assert.rejects(host.saveCheckpoint(join(notADir, 'sub')), /learner worker: checkpoint .*sub: cannot write/);
       assert.throws(() => host.add({ rgb: new Uint8Array(5) }, undefined, 0), /learner.add: rgb has 5 values, expected 768/);
       assert.throws(() => host.add({}, [1], 0), /action has 1 values, expected 4/);
-      assert.ok(records.some((r) => r.message.includes('tensor backend: wasm')), 'the worker logs through the host logger');
+      assert.ok(records.some((r) => r.message.includes(`tensor backend: ${TEST_BACKEND}`)), 'the worker logs through the host logger');
     });
   });
 

@@ -15,7 +15,7 @@ export type ConcreteBackend = Exclude<EngineBackend, 'auto'>;
 export const BACKEND_PREFERENCE: readonly ConcreteBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 /** The package that provides each backend and the name it registers in TensorFlow.js. */
-const PROVIDERS: Record<ConcreteBackend, { module?: string; tfName: string }> = {
+export const BACKEND_PROVIDERS: Readonly<Record<ConcreteBackend, { readonly module?: string; readonly tfName: string }>> = {
   'tfjs-node-gpu': { module: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow' },
   'tfjs-node': { module: '@tensorflow/tfjs-node', tfName: 'tensorflow' },
   wasm: { module: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm' },
@@ -147,7 +147,7 @@ async function activate(
   threads: number,
   logger: Logger,
 ): Promise<{ reason: string; cause?: unknown } | undefined> {
-  const { module, tfName } = PROVIDERS[name];
+  const { module, tfName } = BACKEND_PROVIDERS[name];
   if (module !== undefined) {
     try {
       await importModule(module);
