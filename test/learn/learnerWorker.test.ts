@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { test } from 'node:test';
 import type { FromWorker, LearnerWorkerData, ToWorker } from '../../src/learn/protocol.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
+import { TEST_BACKEND } from '../backend.js';
 
 const workerUrl = new URL('../../src/learn/learnerWorker.js', import.meta.url);
 
@@ -32,7 +33,7 @@ test('speaks the protocol: ready, adds, a stats request, close', async () => {
   const worker = new Worker(workerUrl, { workerData });
   try {
     const ready = await next(worker, 'ready');
-    assert.equal(ready.backend, 'wasm');
+    assert.equal(ready.backend, TEST_BACKEND);
     assert.equal(ready.stats.steps, 0);
     const send = (message: ToWorker): void => worker.postMessage(message);
     for (let i = 0; i < 5; i++) send({ type: 'add', frame: markedFrame(config.model, i), action: new Float32Array(4), episode: 0 });

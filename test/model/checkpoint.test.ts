@@ -15,7 +15,7 @@ import {
   Trainer,
   WorldModel,
 } from '../../src/model/index.js';
-import { observation, take, tinyConfig, useWasm } from './fixtures.js';
+import { observation, take, tinyConfig, useTestBackend } from './fixtures.js';
 
 /** Encodes a few observations, rolls out and decodes: everything a checkpoint must preserve. */
 function predictions(model: WorldModel): Float32Array[] {
@@ -32,7 +32,7 @@ describe('checkpoint', () => {
   let dir: string;
   let trained: WorldModel;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     dir = await mkdtemp(join(tmpdir(), 'jepa-checkpoint-'));
     // Train a little so that weights, EMA copies, normaliser statistics and fusion errors all differ from init.
     trained = new WorldModel(tinyConfig({ ema: { enabled: true } }), { seed: 1 });

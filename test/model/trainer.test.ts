@@ -5,7 +5,7 @@ import { Rng } from '../../src/core/index.js';
 import type { ModelConfigInput } from '../../src/core/index.js';
 import { Trainer, WorldModel } from '../../src/model/index.js';
 import type { LossTerms, TrainingBatch } from '../../src/model/index.js';
-import { assertNoLeak, maxAbsDiff, take, tinyConfig, useWasm } from './fixtures.js';
+import { assertNoLeak, maxAbsDiff, take, tinyConfig, useTestBackend } from './fixtures.js';
 import { evaluate, SyntheticWorld } from './syntheticWorld.js';
 
 /** A proprio-only model for the linear world (x: 4 dims, a: 2 dims, seen as a 10-vector). */
@@ -33,7 +33,7 @@ function train(model: WorldModel, world: SyntheticWorld, steps: number, seed = 5
 }
 
 describe('Trainer', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('learns known linear dynamics: multi-step error far below copy-last-state, no collapse', () => {
     const world = new SyntheticWorld({ proprioDim: 10, processNoise: 0.1 });
@@ -264,7 +264,7 @@ describe('Trainer', () => {
 });
 
 describe('Trainer modality dropout', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('proprioDropout hides proprio from the encoders of that share of sequences but still trains the proprio head on them', () => {
     const full = new WorldModel(tinyConfig({ proprioDropout: 1 }), { seed: 1 });

@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { framesFromObservations, WorldModel } from '../../src/model/index.js';
 import type { LatentDynamics } from '../../src/plan/index.js';
-import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useWasm } from './fixtures.js';
+import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useTestBackend } from './fixtures.js';
 
 
 describe('WorldModel', () => {
   let model: WorldModel;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     model = new WorldModel(tinyConfig(), { seed: 3 });
   });
   after(() => model.dispose());
