@@ -26,7 +26,9 @@ What mirrors what (read these files with this one):
   est_m from the other modalities' (masked) embeddings and presence flags by an ELU MLP;
   g = the modality's gate from three running errors (three-cornered hat), 0 where absent.
   'precision' (one averaged vector) is kept for `--set model.fusion.kind=precision`.
-- predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state.
+- predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state; with predictor.objectRelation
+  the hand-object relation joins the input: the object head minus the decoded end effector, object-normalised,
+  without gradient.
 - worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio;
   object head MLP(s) -> object place (ReLU), reading the object view's part alone with
   objectHeadReads 'objectPart'.
@@ -64,7 +66,8 @@ def model_defaults():
         'objectView': {'count': 64, 'hidden': [64, 128], 'place': True},
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
-        'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True},
+        'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True,
+                      'objectRelation': False},
         'fusion': {'kind': 'gated', 'imputeHidden': 128, 'momentum': 0.99, 'sharpness': 1},
         'loss': {'prediction': 1, 'variance': 1, 'covariance': 0.04, 'alignment': 0.5, 'inverse': 0.1,
                  'proprio': 0.1, 'object': 0.1, 'targetGradient': False},
@@ -222,6 +225,8 @@ class WorldModel:
     def __init__(self, cfg, seed=1):
         if cfg['image']['encoder'] != 'mixer' or cfg['predictor']['kind'] != 'mlp':
             raise SystemExit('model_peer: only the mixer image encoder and the mlp predictor are mirrored here')
+        if cfg['loss'].get('objectPrediction', 'l2') != 'l2' or cfg['loss'].get('objectPredicted', 0) > 0:
+            raise SystemExit('model_peer: loss.objectPrediction l1 and loss.objectPredicted are not mirrored here')
         self.cfg = cfg
         self.p = p = Params(torch.Generator().manual_seed(seed))
         d = cfg['latentDim']
@@ -271,7 +276,10 @@ class WorldModel:
         s = self.state_dim
         self.action_norm = Normalizer(p, 'norm.action', a)
         pred = cfg['predictor']
-        add_mlp(p, 'pred.mlp', [s + a] + [pred['width']] * pred['depth'] + [s], 0.1)
+        # worldModel.ts: the predictor reads the hand-object relation where the model has both heads.
+        self.relation = bool(pred.get('objectRelation', False) and cfg['objectHead'] and cfg['proprioHead']
+                             and self.proprio_norm is not None)
+        add_mlp(p, 'pred.mlp', [s + a + (3 if self.relation else 0)] + [pred['width']] * pred['depth'] + [s], 0.1)
         if cfg['inverseHead']:
             add_mlp(p, 'head.inverse', [2 * s, pred['width'], a])
         if cfg['proprioHead'] and self.proprio_norm is not None:
@@ -444,7 +452,16 @@ class WorldModel:
         if not self.cfg['predictor']['actionConditioned']:
             a = torch.zeros_like(a)
         depth = self.cfg['predictor']['depth']
-        return states + mlp(w, 'pred.mlp', depth + 1, torch.cat([states, a], 1), 'elu')
+        inputs = [states, a, self.object_relation(w, states)] if self.relation else [states, a]
+        return states + mlp(w, 'pred.mlp', depth + 1, torch.cat(inputs, 1), 'elu')
+
+    def object_relation(self, w, states):
+        """worldModel.ts objectRelation: object head minus the decoded end effector, object-normalised, no gradient."""
+        with torch.no_grad():
+            slots = (self.cfg['proprio']['dim'] - 4) // 2
+            decoded = mlp(w, 'head.proprio', 2, states, 'relu') * w['norm.proprio.std'] + w['norm.proprio.mean']
+            hand = decoded[:, 2 * slots:2 * slots + 3]
+            return mlp(w, 'head.object', 2, self.object_head_input(states), 'relu') - self.object_norm.apply(w, hand)
 
 
 def weighted_centre(x, row_weight):

@@ -88,7 +88,8 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
  * none before the object head had one, and none before the object view (model.modalities.object);
- * object views before objectView.place had no place, and object heads before objectHeadReads read the whole state.
+ * object views before objectView.place had no place, object heads before objectHeadReads read the whole state,
+ * and predictors before predictor.objectRelation read no hand-object relation.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const modalities = config.modalities ?? {};
@@ -97,10 +98,12 @@ function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const objectView = withObjectHead.objectView ?? {};
   const withPlace = 'place' in objectView ? withObjectHead : { ...withObjectHead, objectView: { ...objectView, place: false } };
   const withHeadInput = 'objectHeadReads' in withPlace ? withPlace : { ...withPlace, objectHeadReads: 'state' as const };
-  const image = withHeadInput.image ?? {};
-  if ('keypoints' in image) return withHeadInput;
+  const predictor = withHeadInput.predictor ?? {};
+  const withRelation = 'objectRelation' in predictor ? withHeadInput : { ...withHeadInput, predictor: { ...predictor, objectRelation: false } };
+  const image = withRelation.image ?? {};
+  if ('keypoints' in image) return withRelation;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
-  return { ...withHeadInput, image: { ...image, keypoints: false }, augment: withHeadInput.augment ?? noAugment };
+  return { ...withRelation, image: { ...image, keypoints: false }, augment: withRelation.augment ?? noAugment };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

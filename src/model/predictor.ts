@@ -4,6 +4,12 @@ import { addDense, addLayerNorm, addMlp, dense, layerNorm, mlp } from './nn.js';
 import type { RunningNormalizer } from './normalizer.js';
 import type { ParamStore, Weights } from './paramStore.js';
 
+/** A feature of each state the predictor reads beside it (model.predictor.objectRelation): [B, D] -> [B, dim]. */
+export interface PredictorRelation {
+  readonly dim: number;
+  read(w: Weights, states: tf.Tensor2D): tf.Tensor2D;
+}
+
 const PREFIX = 'pred';
 /** Init gain of the residual output: a fresh predictor starts close to "nothing changes". */
 const RESIDUAL_GAIN = 0.1;
@@ -22,12 +28,18 @@ export class Predictor {
   readonly #actionNorm: RunningNormalizer;
   /** False for the passive ablation: the action input is zeroed (weights keep their shapes, so checkpoints stay compatible). */
   readonly #actionConditioned: boolean;
+  readonly #relation: PredictorRelation | undefined;
 
-  /** `stateDim`: size of the latent state it moves (the fusion's; config.latentDim by default). */
-  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim) {
+  /**
+   * `stateDim`: size of the latent state it moves (the fusion's; config.latentDim by default);
+   * `relation`: a feature of each state read beside it (WorldModel's hand-object relation).
+   */
+  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim, relation?: PredictorRelation) {
     const { kind, width, depth, history, heads } = config.predictor;
     const d = stateDim;
-    const a = config.actionDim;
+    // The action and the relation enter side by side: the input grows by the relation's size.
+    const a = config.actionDim + (relation?.dim ?? 0);
+    this.#relation = relation;
     this.#kind = kind;
     this.#depth = depth;
     this.#heads = heads;
@@ -62,9 +74,10 @@ export class Predictor {
       const last = lastStep(states);
       if (this.#kind === 'mlp') {
         const aLast = this.#action(w, lastStep(actions));
-        return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat([last, aLast], 1), 'elu')) as tf.Tensor2D;
+        const input = this.#relation === undefined ? [last, aLast] : [last, aLast, this.#relation.read(w, last)];
+        return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat(input, 1), 'elu')) as tf.Tensor2D;
       }
-      const a = this.#action(w, actions);
+      const a = this.#withRelation(w, states, this.#action(w, actions));
       if (k > this.history) throw new RangeError(`predictor: window of ${k} steps exceeds history ${this.history}`);
       const pos = tf.slice(w(`${PREFIX}.pos`), [this.history - k, 0], [k, -1]);
       let x = tf.add(dense(w, `${PREFIX}.in`, tf.concat([states, a], 2)), pos);
@@ -76,6 +89,14 @@ export class Predictor {
       const out = tf.squeeze(tf.slice(x, [0, k - 1, 0], [-1, 1, -1]), [1]);
       return tf.add(last, dense(w, `${PREFIX}.head`, layerNorm(w, `${PREFIX}.ln`, out))) as tf.Tensor2D;
     });
+  }
+
+  /** The actions [B, K, A] with each state's relation beside them [B, K, A + R]; the actions alone without a relation. */
+  #withRelation(w: Weights, states: tf.Tensor3D, actions: tf.Tensor): tf.Tensor {
+    if (this.#relation === undefined) return actions;
+    const [b, k, d] = states.shape;
+    const relation = tf.reshape(this.#relation.read(w, tf.reshape(states, [b * k, d])), [b, k, this.#relation.dim]);
+    return tf.concat([actions, relation], 2);
   }
 
   /** Normalised actions, or zeros of the same shape when the predictor is not action-conditioned. */

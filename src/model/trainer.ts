@@ -9,6 +9,7 @@ import type { TrainingBatch } from './batch.js';
 import { gatherObjectPlaces, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames } from './frames.js';
 import type { FusionWeights } from './fusion.js';
+import type { Weights } from './paramStore.js';
 import { stopGradient } from './nn.js';
 import { covarianceLoss, meanStd, rowAbsoluteError, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
 import type { Embedding, WorldModel } from './worldModel.js';
@@ -26,6 +27,8 @@ export interface LossTerms {
   readonly proprio?: number;
   /** Object head's error on the frames where perception saw an object (model.objectHead). */
   readonly object?: number;
+  /** Object head's reading of the predicted states against the real frames' object places (loss.objectPredicted). */
+  readonly objectPredicted?: number;
   /** Prediction error at each rollout step 1..H. */
   readonly perHorizon: number[];
   /** This batch's squared prediction error against each modality's own target embedding. */
@@ -120,6 +123,7 @@ export class Trainer {
         }
       : undefined;
     const objectCtx = model.objectNorm !== undefined && sensed.objectPlace !== undefined ? objectLabels(sensed.objectPlace, ctxRows) : undefined;
+    const objectNext = model.objectNorm !== undefined && sensed.objectPlace !== undefined && cfg.loss.objectPredicted > 0 ? objectLabels(sensed.objectPlace, tgtRows) : undefined;
     const w = cfg.loss;
     const online = model.params.weights;
     const fusion = model.fusion;
@@ -221,6 +225,14 @@ export class Trainer {
         const object = keep(weightedMean(rowSquaredError(model.objectHeadOutput(online, ctx.state), wanted), objectCtx.mask));
         total = tf.add(total, tf.mul(w.object, object));
       }
+      if (objectNext !== undefined && model.objectNorm !== undefined) {
+        // The head as it is (its weights stopped): only the prediction learns from this term.
+        const head: Weights = (name) => (name.startsWith('head.object') ? stopGradient(online(name)) : online(name));
+        const wanted = model.objectNorm.apply(online, objectNext.values, 10);
+        const read = model.objectHeadOutput(head, predicted as tf.Tensor2D);
+        const objectPredicted = keep(weightedMean(rowSquaredError(read, wanted), objectNext.mask));
+        total = tf.add(total, tf.mul(w.objectPredicted, objectPredicted));
+      }
       keep(meanStd(ctx.state));
       // Reliability statistics of the gated fusion (no gradient is taken from them): estimate vs
       // own embedding, and predicted part vs estimate, per modality, where both are defined.
@@ -260,10 +272,11 @@ export class Trainer {
       if (stopped !== undefined) disposeEmbedding(stopped);
       if (proprioCtx !== undefined) tf.dispose([proprioCtx.values, proprioCtx.mask]);
       if (objectCtx !== undefined) tf.dispose([objectCtx.values, objectCtx.mask]);
+      if (objectNext !== undefined) tf.dispose([objectNext.values, objectNext.mask]);
     }
     this.#updateTarget();
     this.#steps += 1;
-    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, object: objectCtx !== undefined, gatedStats });
+    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, object: objectCtx !== undefined, objectPredicted: objectNext !== undefined, gatedStats });
   }
 
   /** EMA target encoder: target <- tau * target + (1 - tau) * online. */
@@ -282,7 +295,7 @@ export class Trainer {
   /** Unpacks the kept scalars in the order `loss` pushed them. */
   #report(
     values: Float32Array,
-    layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; object: boolean; gatedStats: readonly boolean[] },
+    layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; object: boolean; objectPredicted: boolean; gatedStats: readonly boolean[] },
   ): LossTerms {
     const modalities = this.model.fusion.modalities;
     let i = 0;
@@ -299,6 +312,7 @@ export class Trainer {
     const inverse = this.model.config.inverseHead ? next() : undefined;
     const proprio = layout.proprio ? next() : undefined;
     const object = layout.object ? next() : undefined;
+    const objectPredicted = layout.objectPredicted ? next() : undefined;
     const stateStd = next();
     const estimate: Partial<FusionWeights> = {};
     const crossing: Partial<FusionWeights> = {};
@@ -319,6 +333,7 @@ export class Trainer {
       ...(inverse === undefined ? {} : { inverse }),
       ...(proprio === undefined ? {} : { proprio }),
       ...(object === undefined ? {} : { object }),
+      ...(objectPredicted === undefined ? {} : { objectPredicted }),
       perHorizon,
       modalityErrors,
       gradNorm,

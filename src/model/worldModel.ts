@@ -9,12 +9,18 @@ import { framesFromObservations, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames, ModelModality } from './frames.js';
 import { PrecisionFusion } from './fusion.js';
 import type { FusionWeights } from './fusion.js';
+<<<<<<< HEAD
 import { addMlp, mlp } from './nn.js';
 import { nativeEncoderFor, onnxEncoderFor } from './onnx/OnnxEncoder.js';
+=======
+import { addMlp, mlp, stopGradient } from './nn.js';
+import { onnxEncoderFor } from './onnx/OnnxEncoder.js';
+>>>>>>> main
 import { RunningNormalizer } from './normalizer.js';
 import { ParamStore } from './paramStore.js';
 import type { Weights } from './paramStore.js';
 import { Predictor } from './predictor.js';
+import { proprioLayout } from './proprioVector.js';
 
 export interface WorldModelOptions {
   /** Seed of the weight initialisation (default 0); ignored when `rng` is given. */
@@ -89,6 +95,8 @@ export class WorldModel {
    * (objectView.place) in a fusion with one part per modality: an object slot, what and where.
    */
   readonly objectSlot: readonly [number, number] | undefined;
+  /** Whether the predictor reads the hand-object relation (model.predictor.objectRelation, where the model has both heads). */
+  readonly readsObjectRelation: boolean;
   readonly #objectHeadPart: readonly [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
@@ -118,7 +126,9 @@ export class WorldModel {
     this.latentDim = this.fusion.stateDim;
     const d = this.latentDim;
     this.actionNorm = new RunningNormalizer(store, 'norm.action', cfg.actionDim);
-    this.predictor = new Predictor(store, cfg, this.actionNorm, d);
+    this.readsObjectRelation = cfg.predictor.objectRelation && cfg.objectHead && cfg.proprioHead && this.proprioNorm !== undefined;
+    const relation = this.readsObjectRelation ? { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) } : undefined;
+    this.predictor = new Predictor(store, cfg, this.actionNorm, d, relation);
     if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * d, cfg.predictor.width, cfg.actionDim]);
     if (cfg.proprioHead && this.proprioNorm !== undefined) {
       const norm = this.proprioNorm;
@@ -262,6 +272,22 @@ export class WorldModel {
       const part = this.#objectHeadPart;
       const input = part === undefined ? states : tf.slice(states, [0, part[0]], [-1, part[1]]);
       return mlp(w, 'head.object', 2, input, 'relu') as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Where the object is relative to the hand, as the heads read them from states [B, D]: object
+   * head minus the proprio head's end effector, in the object head's normalised units (the
+   * object's spread), [B, 3], with no gradient into the heads (model.predictor.objectRelation).
+   */
+  objectRelation(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
+    const objectNorm = this.objectNorm;
+    const proprioNorm = this.proprioNorm;
+    if (objectNorm === undefined || proprioNorm === undefined) throw new RangeError('world model: the object relation needs the object and proprio heads');
+    return tf.tidy(() => {
+      const [from] = proprioLayout(this.config.proprio.dim).endEffector;
+      const hand = tf.slice(proprioNorm.invert(w, this.proprioHeadOutput(w, states)), [0, from], [-1, 3]);
+      return stopGradient(tf.sub(this.objectHeadOutput(w, states), objectNorm.apply(w, hand))) as tf.Tensor2D;
     });
   }
 

@@ -1,6 +1,7 @@
 import { OnnxGraphBuilder, encodeOnnxModel, onnxDenormalize, onnxMlp, onnxNormalize, onnxWeights } from '../model/onnx/index.js';
 import type { OnnxWeights, OrtFeed, OrtSession, OrtSessionFactory } from '../model/onnx/index.js';
 import type { WorldModel } from '../model/worldModel.js';
+import { proprioLayout } from '../model/proprioVector.js';
 import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkProprioGoal, halfRange } from './cost.js';
 import type { CostSpec } from './cost.js';
 import type { RolloutCostEngine } from './LatentDynamics.js';
@@ -138,11 +139,25 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
   let normalized = onnxNormalize(g, w, 'norm.action', actions);
   if (!cfg.predictor.actionConditioned) normalized = g.op('Mul', [normalized, g.constant([0], [])]);
   const layers = cfg.predictor.depth + 1;
+  // The heads, as WorldModel.proprioHeadOutput / objectHeadOutput (the latter on its part where objectHeadReads says so).
+  const proprioHead = (x: string): string => onnxMlp(g, w, 'head.proprio', 2, x, 'relu');
+  const objectHead = (x: string): string => {
+    const part = model.objectHeadPart;
+    const read = part === undefined ? x : g.op('Slice', [x, g.ints([part[0]]), g.ints([part[0] + part[1]]), g.ints([1])]);
+    return onnxMlp(g, w, 'head.object', 2, read, 'relu');
+  };
+  // WorldModel.objectRelation: object head minus the decoded end effector, in the object head's normalised units.
+  const handFrom = proprioLayout(cfg.proprio.dim).endEffector[0];
+  const relation = (x: string): string => {
+    const hand = g.op('Gather', [onnxDenormalize(g, w, 'norm.proprio', proprioHead(x)), g.ints([handFrom, handFrom + 1, handFrom + 2])], { axis: { int: 1 } });
+    return g.op('Sub', [objectHead(x), onnxNormalize(g, w, 'norm.object', hand)]);
+  };
   const states: string[] = [];
   for (let t = 0; t < H; t++) {
     const a = g.op('Gather', [normalized, g.intScalar(t)], { axis: { int: 1 } });
     for (let r = 0; r < repeat; r++) {
-      state = g.op('Add', [state, onnxMlp(g, w, 'pred.mlp', layers, g.op('Concat', [state, a], { axis: { int: 1 } }), 'elu')]);
+      const input = model.readsObjectRelation ? [state, a, relation(state)] : [state, a];
+      state = g.op('Add', [state, onnxMlp(g, w, 'pred.mlp', layers, g.op('Concat', input, { axis: { int: 1 } }), 'elu')]);
     }
     states.push(state);
   }
@@ -167,7 +182,7 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
   costs.push(g.op('Mul', [sumHA(g.op('Add', [squared(over), squared(under)])), termWeight(2)]));
 
   // Heads read every predicted state at once, as cost.ts does.
-  const decodeProprio = (x: string): string => onnxDenormalize(g, w, 'norm.proprio', onnxMlp(g, w, 'head.proprio', 2, x, 'relu'));
+  const decodeProprio = (x: string): string => onnxDenormalize(g, w, 'norm.proprio', proprioHead(x));
   const pick = (x: string, indices: readonly number[]): string => g.op('Gather', [x, g.ints(indices)], { axis: { int: 1 } });
   if (terms.joints !== undefined) {
     const q = pick(decodeProprio(stacked), terms.joints); // [H S, J]
@@ -189,10 +204,7 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
     costs.push(g.op('Mul', [overSteps(byStep(rows)), termWeight(4)]));
   }
   if (terms.object) {
-    // WorldModel.objectHeadOutput: the head reads the object view's part alone where objectHeadReads says so.
-    const part = model.objectHeadPart;
-    const read = part === undefined ? stacked : g.op('Slice', [stacked, g.ints([part[0]]), g.ints([part[0] + part[1]]), g.ints([1])]);
-    const place = onnxDenormalize(g, w, 'norm.object', onnxMlp(g, w, 'head.object', 2, read, 'relu'));
+    const place = onnxDenormalize(g, w, 'norm.object', objectHead(stacked));
     const d = g.op('Sub', [place, g.input('objectTarget', [1, 3])]);
     const rows = g.op('ReduceSum', [squared(d), g.ints([1])], { keepdims: { int: 0 } });
     costs.push(g.op('Mul', [overSteps(byStep(rows)), termWeight(5)]));

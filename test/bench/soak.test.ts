@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { slopeOf } from '../../bench/soak.js';
 import type { SoakResult } from '../../bench/soak.js';
 import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
+import { TEST_BACKEND, TEST_ENGINE_OVERRIDE } from '../backend.js';
 
 const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
@@ -21,7 +22,7 @@ test('slopeOf: least squares per 10 minutes, and as a share of the mean', () => 
 test('bench soak --json: slopes after warm-up, a window of control rate and p99 each few seconds, the samples', async () => {
   const args = [
     CLI, 'bench', 'soak', '--json', '--minutes', '0.25', '--window-minutes', '0.05', '--warmup-minutes', '0.05', '--sample-seconds', '1', '--split-mb', '1',
-    ...[...QUICK_OVERRIDES, 'plan.samples=16', 'plan.elites=4', 'plan.horizon=2', 'plan.iterations=1', 'agent.exploration.babbleSteps=10'].flatMap((o) => ['--set', o]),
+    ...[...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'plan.samples=16', 'plan.elites=4', 'plan.horizon=2', 'plan.iterations=1', 'agent.exploration.babbleSteps=10'].flatMap((o) => ['--set', o]),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -57,5 +58,5 @@ test('bench soak --json: slopes after warm-up, a window of control rate and p99 
   assert.ok(r.episodes >= 1 && r.learner_steps >= 0);
   assert.equal(r.learner_restarts, 0);
   assert.ok(r.bag.written > 0 && r.bag.bytes > 0 && r.bag.files >= 2 && r.bag.dropped >= 0);
-  assert.equal(r.backend, 'wasm');
+  assert.equal(r.backend, TEST_BACKEND);
 });

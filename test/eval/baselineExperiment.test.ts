@@ -9,18 +9,18 @@ import { silentLogger } from '../../src/core/Logger.js';
 import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
 import { baselineMarkdown, runBaselines } from '../../src/eval/baselineExperiment.js';
 import { writeRunFolder } from '../../src/eval/common/runFolder.js';
-import { initBackend } from '../../src/model/engine/initBackend.js';
 import { WorldModel } from '../../src/model/worldModel.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 /** The experiments' quick world: 16 px images, 64 points, 16-d latent, small planner, 12-tick episodes. */
-const config: Readonly<Config> = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, 'seed=4']));
+const config: Readonly<Config> = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'seed=4']));
 
 describe('runBaselines', () => {
   let env: SimEnv;
   let model: WorldModel;
   before(async () => {
-    await initBackend({ backend: 'wasm' });
+    await useTestBackend();
     env = await SimEnv.create(config.sim);
     model = new WorldModel(config.model, { seed: config.seed });
   });

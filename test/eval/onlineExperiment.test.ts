@@ -13,21 +13,21 @@ import type { ExperimentReport } from '../../src/eval/onlineExperiment.js';
 import { inlineLearner } from '../../src/eval/onlineLearners.js';
 import { InlineLearner } from '../../src/learn/InlineLearner.js';
 import { loadCheckpoint } from '../../src/model/checkpoint.js';
-import { initBackend } from '../../src/model/engine/initBackend.js';
 import { WorldModel } from '../../src/model/worldModel.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
 import type { TaskName } from '../../src/core/config/simConfig.js';
 import { silentLogger } from '../../src/core/Logger.js';
 import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 /** A tiny but complete run: small images, few points, small model, a short budget. */
 const config: Readonly<Config> = parseConfig(
   // The experiments' quick world (16 px images, 64 points, 16-d latent, small planner).
-  applyOverrides({}, [...QUICK_OVERRIDES, 'seed=5']),
+  applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'seed=5']),
 );
 
 async function run(options: { resumeFrom?: string; checkpointTo?: string; tasks?: TaskName[] } = {}): Promise<{ report: ExperimentReport; stepsAtStart: number }> {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const env = await SimEnv.create(config.sim);
   const model = options.resumeFrom ? await loadCheckpoint(options.resumeFrom) : new WorldModel(config.model, { seed: config.seed });
   const learner = await InlineLearner.create(config, options.resumeFrom ? { resumeFrom: options.resumeFrom } : {});
@@ -63,7 +63,7 @@ const outcome = (r: ExperimentReport) => ({
 });
 
 test('a short seeded run practises, learns, evaluates, reports the agent beside the baselines, and is reproducible; no tensors leak', async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const tensorsBefore = tf.memory().numTensors;
   const a = await run({ tasks: ['reach', 'push'] });
   const tensorsAfter = tf.memory().numTensors;

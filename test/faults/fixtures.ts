@@ -17,8 +17,9 @@ import { BagReader, BagRecorder, recordSource } from '../../src/bag/index.js';
 import type { BagRecording } from '../../src/bag/index.js';
 import { applyOverrides, parseConfig, Rng } from '../../src/core/index.js';
 import type { Config, DepthImage, Modality, PointCloud, Proprioception, RgbImage } from '../../src/core/index.js';
-import { initBackend, WorldModel } from '../../src/model/index.js';
+import { WorldModel } from '../../src/model/index.js';
 import { SimEnv } from '../../src/sim/index.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 /** The experiments' quick world and model, a planner small enough for many ticks, a long episode. */
 export function faultConfig(...overrides: string[]): Readonly<Config> {
@@ -46,6 +47,7 @@ export function faultConfig(...overrides: string[]): Readonly<Config> {
       'agent.exploration.babbleSteps=10',
       // Wall-clock planning time must not decide anything in virtual time.
       'agent.watchdog.planTimeoutMs=600000',
+      TEST_ENGINE_OVERRIDE,
       ...overrides,
     ]),
     'fault test config',
@@ -116,7 +118,7 @@ export interface FaultRun {
  * agent received), as a robot's recorder would.
  */
 export async function startFaultRun(config: Readonly<Config>, fault: Fault): Promise<FaultRun> {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const scheduler = new VirtualTimeScheduler();
   const env = await SimEnv.create(config.sim);
   const world = new SimWorld(env, { clock: 'realtime', scheduler });

@@ -14,15 +14,16 @@ import { runOnlineExperiment } from '../../src/eval/onlineExperiment.js';
 import { workerLearner } from '../../src/eval/onlineLearners.js';
 import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
 import { LearnerSupervisor } from '../../src/learn/index.js';
-import { initBackend, MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
+import { MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
 import { SimEnv } from '../../src/sim/index.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 const WAIT_MS = 180_000;
 const first = <T>(source: Observable<T>, predicate: (value: T) => boolean = () => true): Promise<T> => firstValueFrom(source.pipe(filter(predicate), timeout(WAIT_MS)));
 
 test('the learner worker crashes mid-run: the loop acts on the last weights, the learner restarts from its checkpoint, the report counts it', async () => {
-  await initBackend({ backend: 'wasm' });
-  const config = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, 'seed=11', 'learn.checkpointEverySteps=5', 'learn.publishEverySteps=5']));
+  await useTestBackend();
+  const config = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'seed=11', 'learn.checkpointEverySteps=5', 'learn.publishEverySteps=5']));
   const runDir = mkdtempSync(join(tmpdir(), 'jepa-learner-crash-'));
   const checkpointDir = join(runDir, 'checkpoint');
   const env = await SimEnv.create(config.sim);

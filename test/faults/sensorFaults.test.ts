@@ -10,10 +10,10 @@ import type { BagRecording } from '../../src/bag/index.js';
 import { timestampFromSeconds, toSeconds } from '../../src/core/index.js';
 import type { DepthImage, PointCloud, RgbImage, SensorHeader } from '../../src/core/index.js';
 import { compactFrame } from '../../src/learn/index.js';
-import { initBackend } from '../../src/model/index.js';
 import { getMessageCodec } from '../../src/ros/index.js';
 import { byTopic, faultConfig, readBack, startFaultRun, ticks } from './fixtures.js';
 import type { Fault, FaultRun, Recorded } from './fixtures.js';
+import { useTestBackend } from '../backend.js';
 
 /** Runs `ms` of virtual time under `fault`, then closes; the tensors the run made are all freed. */
 async function runWith(fault: Fault, ms: number, check: (run: FaultRun, recording: BagRecording) => Promise<void>): Promise<void> {
@@ -49,7 +49,7 @@ const faults = (run: FaultRun) => run.events.flatMap((e) => (e.type === 'input_f
 const stampMs = (h: { readonly stamp: SensorHeader['stamp'] }): number => Math.round(toSeconds(h.stamp) * 1000);
 
 describe('sensor faults in the loop', () => {
-  before(() => initBackend({ backend: 'wasm' }));
+  before(() => useTestBackend());
 
   test('a sensor stall: one safe stop naming the silence, then the loop acts again on fresh observations', async () => {
     // Every stream silent from 2.0 s to 3.5 s of virtual time (the world goes on: a driver stalled).

@@ -9,9 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BagReader, readBagEpisodes } from '../../src/bag/index.js';
-import { initBackend, loadCheckpoint, MANIFEST_FILE } from '../../src/model/index.js';
+import { loadCheckpoint, MANIFEST_FILE } from '../../src/model/index.js';
 import { QUICK_OVERRIDES } from '../../src/eval/ablate/index.js';
 import { rosPreflight } from '../../src/ros/index.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const PHASE_MS = 120_000;
@@ -88,7 +89,7 @@ async function assertClosedAndReadable(bag: string): Promise<number> {
 
 describe('sim: SIGINT and SIGTERM at every phase', () => {
   const root = mkdtempSync(join(tmpdir(), 'jepa-signals-sim-'));
-  before(() => initBackend({ backend: 'wasm' }));
+  before(() => useTestBackend());
   after(() => rmSync(root, { recursive: true, force: true }));
   const args = (runsDir: string): string[] => [
     'sim',
@@ -99,7 +100,7 @@ describe('sim: SIGINT and SIGTERM at every phase', () => {
     '--eval-episodes', '1',
     '--final-eval-episodes', '1',
     '--runs-dir', runsDir,
-    ...SETS([...QUICK_OVERRIDES, 'plan.samples=16', 'plan.elites=4', 'plan.horizon=2', 'plan.iterations=1']),
+    ...SETS([...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'plan.samples=16', 'plan.elites=4', 'plan.horizon=2', 'plan.iterations=1']),
   ];
   // Each phase by the log line that opens it; the final baselines run to their end before a signal is taken.
   const phases: ReadonlyArray<{ phase: string; marker: RegExp; interrupted: boolean }> = [
@@ -184,7 +185,7 @@ describe('run: SIGINT and SIGTERM at every phase (ROS 2)', { skip }, () => {
     'run', '-p', 'action_interface=twist', '-p', 'topics.command=/servo_node/delta_twist_cmds', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
     '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=true', '-p', 'without_goal=explore', '-p', `checkpoint_out=${join(dir, 'checkpoint')}`,
     '-p', 'watchdog.plan_timeout_ms=5000', '--record', join(dir, 'bag'),
-    ...SETS(['model.points.count=64', 'plan.samples=16', 'plan.elites=4', 'plan.iterations=1']),
+    ...SETS([TEST_ENGINE_OVERRIDE, 'model.points.count=64', 'plan.samples=16', 'plan.elites=4', 'plan.iterations=1']),
   ];
   const phases: ReadonlyArray<{ phase: string; marker: RegExp; bag: boolean }> = [
     { phase: 'start-up', marker: /starting: ROS 2, tensor backend, model, learner, node/, bag: false },

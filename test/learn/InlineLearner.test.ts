@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InlineLearner } from '../../src/learn/index.js';
 import type { WeightsUpdate } from '../../src/learn/index.js';
 import { MANIFEST_FILE } from '../../src/model/index.js';
-import { useWasm } from '../model/fixtures.js';
+import { useTestBackend } from '../model/fixtures.js';
 import { simFrames, tinyConfig } from './fixtures.js';
 import type { LivedFrame } from './fixtures.js';
 
@@ -15,7 +15,7 @@ describe('InlineLearner', () => {
   let frames: LivedFrame[];
   let dir: string;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     frames = await simFrames(tinyConfig(), 60);
     dir = await mkdtemp(join(tmpdir(), 'inline-learner-'));
   });

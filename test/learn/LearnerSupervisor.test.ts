@@ -10,7 +10,7 @@ import type { Logger } from '../../src/core/index.js';
 import { workerLearner } from '../../src/eval/onlineLearners.js';
 import { LearnerSupervisor } from '../../src/learn/index.js';
 import { MANIFEST_FILE, WorldModel } from '../../src/model/index.js';
-import { useWasm } from '../model/fixtures.js';
+import { useTestBackend } from '../model/fixtures.js';
 import { copyFrame, simFrames, tinyConfig } from './fixtures.js';
 import type { LivedFrame } from './fixtures.js';
 
@@ -34,7 +34,7 @@ describe('LearnerSupervisor', () => {
   let frames: LivedFrame[];
   let dir: string;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     frames = await simFrames(tinyConfig(), 120);
     dir = await mkdtemp(join(tmpdir(), 'learner-supervisor-'));
   });

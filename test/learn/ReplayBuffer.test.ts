@@ -7,7 +7,7 @@ import { ReplayBuffer } from '../../src/learn/index.js';
 import type { CompactFrame } from '../../src/learn/index.js';
 import { Trainer, WorldModel } from '../../src/model/index.js';
 import type { TrainingBatch } from '../../src/model/index.js';
-import { observation, useWasm } from '../model/fixtures.js';
+import { observation, useTestBackend } from '../model/fixtures.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
 
 // Synthetic observations hold random points, not a tabletop: no perception crop.
@@ -225,7 +225,7 @@ describe('ReplayBuffer', () => {
   });
 
   describe('with the model', () => {
-    before(useWasm);
+    before(useTestBackend);
 
     test('a sampled batch trains the world model without leaking tensors', () => {
       const config = modelConfigSchema.parse(model);

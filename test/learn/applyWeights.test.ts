@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { applyWeights, compactFrame, snapshotWeights } from '../../src/learn/index.js';
 import { WorldModel } from '../../src/model/index.js';
-import { observation, take, useWasm } from '../model/fixtures.js';
+import { observation, take, useTestBackend } from '../model/fixtures.js';
 import { tinyConfig } from './fixtures.js';
 
 const config = tinyConfig().model;
@@ -14,7 +14,7 @@ function encode(model: WorldModel): Float32Array {
 }
 
 describe('applyWeights', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('makes one model compute what another computes, without leaving tensors behind', () => {
     const source = new WorldModel(config, { seed: 1 });

@@ -3,16 +3,17 @@ import type { Config, ModelConfig } from '../../src/core/index.js';
 import { compactFrame } from '../../src/learn/index.js';
 import type { CompactFrame } from '../../src/learn/index.js';
 import { SimEnv } from '../../src/sim/index.js';
+import { TEST_BACKEND } from '../backend.js';
 
 /**
  * A run config with a tiny world model (16x16 RGB in 8x8 patches, 64 points, proprio of the
- * sim's 5-joint arm) on wasm, small sim cameras, and learner settings for tests.
+ * sim's 5-joint arm) on the suite's backend (test/backend.ts), small sim cameras, and learner settings for tests.
  * `overrides` are 'key.path=value' strings, as on the command line.
  */
 export function tinyConfig(...overrides: string[]): Readonly<Config> {
   const raw = {
     seed: 1,
-    engine: { backend: 'wasm' },
+    engine: { backend: TEST_BACKEND },
     sim: { camera: { width: 32, height: 32 }, pointCount: 128, episodeSteps: 80 },
     model: {
       latentDim: 16,

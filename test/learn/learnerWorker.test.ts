@@ -2,11 +2,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import type { FromWorker, LearnerWorkerData, ToWorker } from '../../src/learn/protocol.js';
 import { markedFrame, tinyConfig } from './fixtures.js';
+import { TEST_BACKEND, useTestBackend } from '../backend.js';
 
 const workerUrl = new URL('../../src/learn/learnerWorker.js', import.meta.url);
+
+// This thread runs the workers' backend too, as every command runs its loop on its learner's:
+// a worker alone on tfjs-node 4.22 makes the process crash (SIGSEGV) at exit, as Node unloads
+// libtensorflow with the worker.
+before(useTestBackend);
 
 /** The next message of `type` from the worker, or a rejection after `ms`. */
 function next<T extends FromWorker['type']>(worker: Worker, type: T, ms = 30_000): Promise<Extract<FromWorker, { type: T }>> {
@@ -32,7 +38,7 @@ test('speaks the protocol: ready, adds, a stats request, close', async () => {
   const worker = new Worker(workerUrl, { workerData });
   try {
     const ready = await next(worker, 'ready');
-    assert.equal(ready.backend, 'wasm');
+    assert.equal(ready.backend, TEST_BACKEND);
     assert.equal(ready.stats.steps, 0);
     const send = (message: ToWorker): void => worker.postMessage(message);
     for (let i = 0; i < 5; i++) send({ type: 'add', frame: markedFrame(config.model, i), action: new Float32Array(4), episode: 0 });

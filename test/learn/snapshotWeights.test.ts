@@ -3,11 +3,11 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { snapshotWeights, weightsTransferList } from '../../src/learn/index.js';
 import { WorldModel } from '../../src/model/index.js';
-import { useWasm } from '../model/fixtures.js';
+import { useTestBackend } from '../model/fixtures.js';
 import { tinyConfig } from './fixtures.js';
 
 describe('snapshotWeights', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('copies every variable by name, independent of later changes to the model', () => {
     const model = new WorldModel(tinyConfig('model.ema.enabled=true').model, { seed: 3 });

@@ -15,10 +15,10 @@ import { runOnlineExperiment } from '../../src/eval/onlineExperiment.js';
 import { inlineLearner } from '../../src/eval/onlineLearners.js';
 import { InlineLearner } from '../../src/learn/InlineLearner.js';
 import { LIVE_TOPICS, LiveView, parseVizAddress } from '../../src/live/index.js';
-import { initBackend } from '../../src/model/engine/initBackend.js';
 import { WorldModel } from '../../src/model/worldModel.js';
 import { SimEnv } from '../../src/sim/SimEnv.js';
 import { bytesOf, TestClient } from './fixtures.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../backend.js';
 
 const T = LIVE_TOPICS;
 
@@ -58,6 +58,7 @@ describe('live view on a running main job', () => {
   const config: Readonly<Config> = parseConfig(
     applyOverrides({}, [
       ...QUICK_OVERRIDES,
+      TEST_ENGINE_OVERRIDE,
       'seed=3',
       // Plan from the first tick, so that plan markers come at once.
       'agent.exploration.babbleSteps=0',
@@ -72,7 +73,7 @@ describe('live view on a running main job', () => {
   after(() => rmSync(runDir, { recursive: true, force: true }));
 
   test('a real Foxglove client receives and decodes images, clouds, transforms, plan markers and the JSON channels; no tensor leaks', async () => {
-    await initBackend({ backend: 'wasm' });
+    await useTestBackend();
     const env = await SimEnv.create(config.sim);
     const model = new WorldModel(config.model, { seed: config.seed });
     const tensorsBefore = tf.memory().numTensors;

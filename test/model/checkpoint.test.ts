@@ -15,7 +15,7 @@ import {
   Trainer,
   WorldModel,
 } from '../../src/model/index.js';
-import { observation, take, tinyConfig, useWasm } from './fixtures.js';
+import { observation, take, tinyConfig, useTestBackend } from './fixtures.js';
 
 /** Encodes a few observations, rolls out and decodes: everything a checkpoint must preserve. */
 function predictions(model: WorldModel): Float32Array[] {
@@ -32,7 +32,7 @@ describe('checkpoint', () => {
   let dir: string;
   let trained: WorldModel;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     dir = await mkdtemp(join(tmpdir(), 'jepa-checkpoint-'));
     // Train a little so that weights, EMA copies, normaliser statistics and fusion errors all differ from init.
     trained = new WorldModel(tinyConfig({ ema: { enabled: true } }), { seed: 1 });
@@ -154,6 +154,22 @@ describe('checkpoint', () => {
     assert.deepEqual(predictions(loaded), predictions(blind));
     loaded.dispose();
     blind.dispose();
+  });
+
+  test('a predictor written before predictor.objectRelation loads without the relation, as it was trained', async () => {
+    const old = new WorldModel(tinyConfig({ predictor: { width: 16, depth: 1, objectRelation: false } }), { seed: 8 });
+    const path = join(dir, 'before-relation');
+    await saveCheckpoint(old, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { predictor: Record<string, unknown> } };
+    delete manifest.config.predictor.objectRelation;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.predictor.objectRelation, false);
+    assert.equal(loaded.readsObjectRelation, false);
+    assert.deepEqual(predictions(loaded), predictions(old));
+    loaded.dispose();
+    old.dispose();
   });
 
   test('missing files are named by path', async () => {

@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, timestampFromSeconds } from '../../src/core/index.js';
 import type { ModelConfigInput, Observation } from '../../src/core/index.js';
-import { initBackend } from '../../src/model/engine/index.js';
 
-/** The backend the runtime uses here: wasm with the engine's kernel fixes. */
-export async function useWasm(): Promise<void> {
-  await initBackend({ backend: 'wasm' });
-}
+/** The suite's backend (test/backend.ts): wasm with the engine's kernel fixes unless JEPA_TEST_BACKEND names another. */
+export { useTestBackend } from '../backend.js';
 
 /**
  * A small model of the three sensor modalities: 8x8 RGB in 4x4 patches, 16 points, 3 joints.

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { gate, ParamStore, PrecisionFusion, Trainer, WorldModel } from '../../src/model/index.js';
 import type { ModelModality } from '../../src/model/index.js';
-import { assertNoLeak, take, useWasm } from './fixtures.js';
+import { assertNoLeak, take, useTestBackend } from './fixtures.js';
 import { SyntheticWorld } from './syntheticWorld.js';
 
 function fusion(
@@ -16,7 +16,7 @@ function fusion(
 }
 
 describe('PrecisionFusion', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('weights are normalised precisions of the running errors', () => {
     const { store, f } = fusion();

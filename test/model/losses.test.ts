@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { covarianceLoss, meanStd, rowSquaredError, varianceLoss, weightedMean } from '../../src/model/index.js';
-import { assertNoLeak, useWasm } from './fixtures.js';
+import { assertNoLeak, useTestBackend } from './fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 const scalar = (t: tf.Scalar): number => {
   const v = t.dataSync()[0];

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { ParamStore } from '../../src/model/index.js';
 import { addDense, addLayerNorm, dense, layerNorm, stopGradient } from '../../src/model/nn.js';
-import { take, useWasm } from './fixtures.js';
+import { take, useTestBackend } from './fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 test('stopGradient passes values forward and no gradient back', () => {
   const x = tf.tensor1d([1, 2, 3]);
@@ -73,7 +73,7 @@ test('dense under a gradient tape (one fused kernel) gives the values and gradie
       store.dispose();
     }
   }
-  await useWasm();
+  await useTestBackend();
 });
 
 test('layerNorm: values and gradients (x, gain, bias) of the plain tf ops, on wasm and cpu, rank 2 and 3', async () => {
@@ -109,5 +109,5 @@ test('layerNorm: values and gradients (x, gain, bias) of the plain tf ops, on wa
       tf.dispose([x, u, g, b]);
     }
   }
-  await useWasm();
+  await useTestBackend();
 });

@@ -3,9 +3,9 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { ParamStore, RunningNormalizer } from '../../src/model/index.js';
-import { take, useWasm } from './fixtures.js';
+import { take, useTestBackend } from './fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 test('identity until updated, then standardises; invert undoes it', () => {
   const store = new ParamStore(new Rng(1));

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Rng } from '../../src/core/index.js';
 import { ParamStore } from '../../src/model/index.js';
-import { useWasm } from './fixtures.js';
+import { useTestBackend } from './fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 test('initial values depend on the seed and the name only', () => {
   const a = new ParamStore(new Rng(1));

@@ -3,9 +3,9 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { modelConfigSchema, Rng } from '../../src/core/index.js';
 import { ParamStore, Predictor, RunningNormalizer } from '../../src/model/index.js';
-import { assertNoLeak, maxAbsDiff, take, useWasm } from './fixtures.js';
+import { assertNoLeak, maxAbsDiff, take, useTestBackend } from './fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 function predictor(overrides: object): { store: ParamStore; p: Predictor } {
   const config = modelConfigSchema.parse({ latentDim: 6, actionDim: 2, ...overrides });

@@ -5,7 +5,7 @@ import { Rng } from '../../src/core/index.js';
 import type { ModelConfigInput } from '../../src/core/index.js';
 import { Trainer, WorldModel } from '../../src/model/index.js';
 import type { LossTerms, TrainingBatch } from '../../src/model/index.js';
-import { assertNoLeak, maxAbsDiff, take, tinyConfig, useWasm } from './fixtures.js';
+import { assertNoLeak, maxAbsDiff, take, tinyConfig, useTestBackend } from './fixtures.js';
 import { evaluate, SyntheticWorld } from './syntheticWorld.js';
 
 /** A proprio-only model for the linear world (x: 4 dims, a: 2 dims, seen as a 10-vector). */
@@ -33,7 +33,7 @@ function train(model: WorldModel, world: SyntheticWorld, steps: number, seed = 5
 }
 
 describe('Trainer', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('learns known linear dynamics: multi-step error far below copy-last-state, no collapse', () => {
     const world = new SyntheticWorld({ proprioDim: 10, processNoise: 0.1 });
@@ -108,6 +108,49 @@ describe('Trainer', () => {
     assert.throws(() => trainer.trainStep({ ...batch, objectPlace: new Float32Array(5) }), /objectPlace has 5 values/);
     model.dispose();
     trainer.dispose();
+  });
+
+  test('loss.objectPredicted: the head\'s reading of the predicted states learns the real next places; the head takes no gradient from it', () => {
+    const model = new WorldModel(tinyConfig({ loss: { object: 0, objectPredicted: 1 } }), { seed: 3 });
+    const trainer = new Trainer(model);
+    const batch = tinyBatch(model, 1);
+    const frames = batch.batchSize * (batch.horizon + 1);
+    const P = model.config.proprio.dim;
+    const objectPlace = new Float32Array(frames * 3);
+    for (let r = 0; r < frames; r++) objectPlace.set([0.3 + 0.05 * batch.proprio![r * P], -0.1 + 0.05 * batch.proprio![r * P + 1], 0.02], 3 * r);
+    const head = Float32Array.from(model.params.get('head.object.0.w').dataSync());
+    const first = trainer.trainStep({ ...batch, objectPlace });
+    let last = first;
+    for (let i = 0; i < 60; i++) last = trainer.trainStep({ ...batch, objectPlace });
+    assert.ok(first.objectPredicted !== undefined && last.objectPredicted !== undefined);
+    assert.ok(last.objectPredicted < 0.7 * first.objectPredicted, `predicted-object term ${first.objectPredicted} -> ${last.objectPredicted}`);
+    assert.deepEqual(Array.from(model.params.get('head.object.0.w').dataSync()), Array.from(head), 'the head is not trained by this term');
+    const off = new WorldModel(tinyConfig(), { seed: 3 });
+    const offTrainer = new Trainer(off);
+    assert.ok(!('objectPredicted' in offTrainer.trainStep({ ...tinyBatch(off, 1), objectPlace })), 'off by default');
+    [model, off].forEach((m) => m.dispose());
+    [trainer, offTrainer].forEach((t) => t.dispose());
+  });
+
+  test('loss.objectPrediction l1: the object part is compared by mean absolute error, the fusion\'s statistics stay squared errors', () => {
+    const step = (objectPrediction: 'l1' | 'l2'): LossTerms => {
+      const model = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, loss: { objectPrediction } }), { seed: 3 });
+      const trainer = new Trainer(model);
+      const batch = tinyBatch(model, 1);
+      const frames = batch.batchSize * (batch.horizon + 1);
+      const rng = new Rng(5);
+      const object = rng.fillNormal(new Float32Array(frames * 8 * 3)).map((v) => 0.02 * v);
+      const objectPlace = rng.fillUniform(new Float32Array(frames * 3), -0.2, 0.4);
+      const terms = trainer.trainStep({ ...batch, object, objectPlace });
+      model.dispose();
+      trainer.dispose();
+      return terms;
+    };
+    const l2 = step('l2');
+    const l1 = step('l1');
+    assert.ok(l2.modalityErrors.object !== undefined && l2.modalityErrors.object > 0);
+    assert.ok(Math.abs(l1.modalityErrors.object! - l2.modalityErrors.object) < 1e-6, 'same squared error for the fusion');
+    assert.ok(Math.abs(l1.prediction - l2.prediction) > 1e-4, `the prediction term changes: ${l1.prediction} vs ${l2.prediction}`);
   });
 
   test('augmented views go to the context frames only: the targets are the clean frames, unless augment.targets', () => {
@@ -221,7 +264,7 @@ describe('Trainer', () => {
 });
 
 describe('Trainer modality dropout', () => {
-  before(useWasm);
+  before(useTestBackend);
 
   test('proprioDropout hides proprio from the encoders of that share of sequences but still trains the proprio head on them', () => {
     const full = new WorldModel(tinyConfig({ proprioDropout: 1 }), { seed: 1 });

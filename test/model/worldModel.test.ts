@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { framesFromObservations, WorldModel } from '../../src/model/index.js';
 import type { LatentDynamics } from '../../src/plan/index.js';
-import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useWasm } from './fixtures.js';
+import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useTestBackend } from './fixtures.js';
 
 
 describe('WorldModel', () => {
   let model: WorldModel;
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     model = new WorldModel(tinyConfig(), { seed: 3 });
   });
   after(() => model.dispose());
@@ -148,6 +148,42 @@ describe('WorldModel', () => {
     const whole = reading('state');
     assert.deepEqual(whole.head, [4 * 8, 16]);
     assert.ok(whole.moved > 1e-4);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('the predictor reads where the object is relative to the hand (predictor.objectRelation), with no gradient into the heads', () => {
+    const before = tf.memory().numTensors;
+    const run = (objectRelation: boolean): { input: number[]; moved: number; headGrad: number; relation: number[] } => {
+      const m = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, predictor: { width: 16, depth: 1, objectRelation } }), { seed: 4 });
+      const states = tf.tensor2d(new Rng(2).fillNormal(new Float32Array(2 * m.latentDim)), [2, m.latentDim]);
+      const action = tf.tensor2d(new Rng(3).fillUniform(new Float32Array(2 * 3), -1, 1), [2, 3]);
+      const first = take(m.predict(states, action));
+      // Move only what the object head reads: its output bias.
+      const bias = m.params.get('head.object.1.b');
+      tf.tidy(() => bias.assign(tf.add(bias, tf.tensor1d([0.5, -0.3, 0.2]))));
+      const moved = maxAbsDiff(take(m.predict(states, action)), first);
+      // The predictor's own weights are connected; the heads' get no gradient (absent or zero).
+      const isHead = (name: string): boolean => name.includes('head.object') || name.includes('head.proprio');
+      const variables = m.params.trainable().filter((v) => isHead(v.name) || v.name.includes('pred.mlp.0.w'));
+      const { value, grads } = tf.variableGrads(() => tf.sum(m.predict(states, action)) as tf.Scalar, variables);
+      const headGrads = Object.entries(grads).filter(([name]) => isHead(name)).map(([, g]) => g);
+      const headGrad = Math.max(0, ...headGrads.map((g) => tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0])));
+      tf.dispose([value, ...Object.values(grads)]);
+      const relation = m.readsObjectRelation ? Array.from(take(tf.tidy(() => m.objectRelation(m.params.weights, states)))) : [];
+      const out = { input: m.params.get('pred.mlp.0.w').shape, moved, headGrad, relation };
+      tf.dispose([states, action]);
+      m.dispose();
+      return out;
+    };
+    const on = run(true);
+    assert.deepEqual(on.input, [4 * 8 + 3 + 3, 16], 'state, action and the 3-d relation');
+    assert.ok(on.moved > 1e-4, `the prediction follows the object head's reading (${on.moved})`);
+    assert.equal(on.headGrad, 0, 'no gradient reaches the heads through the relation');
+    assert.equal(on.relation.length, 6);
+    assert.ok(on.relation.every(Number.isFinite));
+    const off = run(false);
+    assert.deepEqual(off.input, [4 * 8 + 3, 16]);
+    assert.equal(off.moved, 0, 'without it, the object head does not enter the prediction');
     assert.equal(tf.memory().numTensors, before);
   });
 

@@ -5,12 +5,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { CostConfig, PlanConfig } from '../../src/core/index.js';
 import { planConfigSchema } from '../../src/core/index.js';
 import type { JointLimits, LatentDynamics, PlannerConfig } from '../../src/plan/index.js';
+import { useTestBackend } from '../backend.js';
 
-/** Runs the tests on wasm, as the product does here; falls back to cpu if wasm cannot start. */
+/** Runs the tests on the suite's backend (test/backend.ts: wasm unless JEPA_TEST_BACKEND names another). */
 export async function useBackend(): Promise<string> {
-  const ok = await tf.setBackend('wasm').catch(() => false);
-  if (!ok) await tf.setBackend('cpu');
-  await tf.ready();
+  await useTestBackend();
   return tf.getBackend();
 }
 

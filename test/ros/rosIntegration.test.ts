@@ -18,6 +18,7 @@ import { silentLogger, toSeconds } from '../../src/core/index.js';
 import { DEFAULT_QOS, getMessageCodec, LATCHED_QOS, loadRclnodejs, RclnodejsTransport, rosPreflight, SENSOR_DATA_QOS, stampedPoseFromRos } from '../../src/ros/index.js';
 import { AgentNode, agentLoopConfig } from '../../src/ros/node/index.js';
 import { nodeParams, waitFor } from './node/fixtures.js';
+import { TEST_ENGINE_OVERRIDE } from '../backend.js';
 
 const preflight = rosPreflight(process.env);
 const skip = preflight.ok ? false : `ROS 2 is not available: ${preflight.problems.join('; ')}`;
@@ -100,7 +101,7 @@ describe('ROS 2 integration: sim-robot and run as separate processes', { skip },
     const run = start([
       'run', '-p', 'action_interface=twist', '-p', 'topics.command=/servo_node/delta_twist_cmds', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
       '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=false', '-p', 'without_goal=explore', '-p', `checkpoint_out=${checkpoint}`,
-      '-p', 'watchdog.plan_timeout_ms=5000', '--record', bag, '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
+      '-p', 'watchdog.plan_timeout_ms=5000', '--record', bag, '--set', TEST_ENGINE_OVERRIDE, '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
     ]);
     try {
       await waitFor(() => twists >= 10, 'ten twist commands from run', 120000);
@@ -253,7 +254,7 @@ describe('ROS 2 integration: a 30 Hz camera, 20 Hz joint-trajectory control and 
     const run = start([
       'run', '-p', 'action_interface=joint_trajectory', '-p', `topics.command=${TRAJECTORY_TOPIC}`, '-p', 'control_rate_hz=20', '-p', 'topics.ee_pose=/jepa_sim/ee_pose',
       '-p', 'topics.goal_image=/jepa_sim/goal_image', '-p', 'learn=false', '-p', 'without_goal=explore', '-p', `checkpoint_out=${join(dir, 'checkpoint')}`,
-      '-p', 'watchdog.plan_timeout_ms=5000', '--record', bag, '--set', 'model.actionDim=6', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
+      '-p', 'watchdog.plan_timeout_ms=5000', '--record', bag, '--set', TEST_ENGINE_OVERRIDE, '--set', 'model.actionDim=6', '--set', 'model.points.count=64', '--set', 'plan.samples=16', '--set', 'plan.elites=4', '--set', 'plan.iterations=1',
     ]);
     try {
       // Three seconds of commands at 20 Hz, so that the arm is moving when the stop comes.

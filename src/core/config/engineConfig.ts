@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * TensorFlow.js backends, best first. `auto` takes the first that loads: native TensorFlow
- * with CUDA, native TensorFlow on the CPU (both optional packages that need libtensorflow),
- * WebAssembly (always installed), then the pure-JS `cpu` backend.
+ * with CUDA, native TensorFlow on the CPU (both opt-in packages that download libtensorflow
+ * when installed: `npm run install:gpu`, `npm run install:tfjs-node`), WebAssembly (always
+ * installed), then the pure-JS `cpu` backend.
  */
 export const ENGINE_BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type EngineBackend = (typeof ENGINE_BACKENDS)[number];

@@ -16,10 +16,14 @@ export type ConcreteBackend = Exclude<EngineBackend, 'auto'>;
 /** What `auto` tries, best first. */
 export const BACKEND_PREFERENCE: readonly ConcreteBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
-/** The package that provides each backend and the name it registers in TensorFlow.js. */
-const PROVIDERS: Record<ConcreteBackend, { module?: string; tfName: string }> = {
-  'tfjs-node-gpu': { module: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow' },
-  'tfjs-node': { module: '@tensorflow/tfjs-node', tfName: 'tensorflow' },
+/**
+ * The package that provides each backend, the name it registers in TensorFlow.js, and for the
+ * native ones (opt-in: libtensorflow is downloaded when they install) the package.json script
+ * that installs them.
+ */
+export const BACKEND_PROVIDERS: Readonly<Record<ConcreteBackend, { readonly module?: string; readonly tfName: string; readonly installScript?: string }>> = {
+  'tfjs-node-gpu': { module: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow', installScript: 'install:gpu' },
+  'tfjs-node': { module: '@tensorflow/tfjs-node', tfName: 'tensorflow', installScript: 'install:tfjs-node' },
   wasm: { module: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm' },
   cpu: { tfName: 'cpu' },
 };
@@ -188,12 +192,15 @@ async function activate(
   threads: number,
   logger: Logger,
 ): Promise<{ reason: string; cause?: unknown } | undefined> {
-  const { module, tfName } = PROVIDERS[name];
+  const { module, tfName, installScript } = BACKEND_PROVIDERS[name];
   if (module !== undefined) {
     try {
       await importModule(module);
     } catch (error) {
-      if (isModuleNotFound(error, module)) return { reason: `not installed (module '${module}' not found)`, cause: error };
+      if (isModuleNotFound(error, module)) {
+        const hint = installScript === undefined ? '' : `; 'npm run ${installScript}' installs it`;
+        return { reason: `not installed (module '${module}' not found${hint})`, cause: error };
+      }
       return { reason: `failed to load '${module}': ${messageOf(error)}`, cause: error };
     }
     if (tf.findBackendFactory(tfName) === null) {

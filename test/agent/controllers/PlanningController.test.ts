@@ -14,7 +14,7 @@ import { perceivedObject } from '../../../src/perception/index.js';
 import { SimEnv } from '../../../src/sim/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
-import { observation, tinyConfig, useWasm } from '../../model/fixtures.js';
+import { observation, tinyConfig, useTestBackend } from '../../model/fixtures.js';
 
 const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz'], [-0.025, -0.025, -0.025], [0.025, 0.025, 0.025]);
 const exploration: AgentConfig['exploration'] = { ...agentConfigSchema.parse({}).exploration, babbleSteps: 0, babbleEpisodeFraction: 0, babbleHoldSteps: 1, actionNoise: 0, curiosity: 0 };
@@ -44,7 +44,7 @@ describe('PlanningController', () => {
   const current: Observation = observation(1);
   const goalImage: Observation = observation(2, ['rgb', 'points']);
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     model = new WorldModel(tinyConfig(), { seed: 3 });
   });
   after(() => model.dispose());

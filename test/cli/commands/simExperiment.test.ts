@@ -8,6 +8,7 @@ import type { FrameTransforms, SceneUpdate } from '@foxglove/schemas';
 import { QUICK_OVERRIDES } from '../../../src/eval/ablate/index.js';
 import { LIVE_TOPICS } from '../../../src/live/index.js';
 import { bytesOf, TestClient } from '../../live/fixtures.js';
+import { TEST_ENGINE_OVERRIDE } from '../../backend.js';
 
 const CLI = new URL('../../../src/cli/main.js', import.meta.url).pathname;
 const WAIT_MS = 120_000;
@@ -26,7 +27,7 @@ test('sim --viz 0: a Foxglove client connected to the running main job decodes i
     '--eval-every', '1000',
     '--runs-dir', runsDir,
     '--viz', '0',
-    ...[...QUICK_OVERRIDES, 'agent.exploration.babbleSteps=0', 'agent.exploration.babbleEpisodeFraction=0', 'agent.exploration.play.fraction=0'].flatMap((o) => ['--set', o]),
+    ...[...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'agent.exploration.babbleSteps=0', 'agent.exploration.babbleEpisodeFraction=0', 'agent.exploration.play.fraction=0'].flatMap((o) => ['--set', o]),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

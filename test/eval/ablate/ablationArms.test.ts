@@ -5,9 +5,9 @@ import { defaultConfig } from '../../../src/core/config/Config.js';
 import { Rng } from '../../../src/core/Rng.js';
 import { ABLATION_ARMS, ABLATION_QUESTIONS, armConfig, selectArms, SENSOR_FAULTS } from '../../../src/eval/ablate/index.js';
 import { framesFromObservations, packSequences, Trainer, WorldModel } from '../../../src/model/index.js';
-import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useWasm } from '../../model/fixtures.js';
+import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useTestBackend } from '../../model/fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 describe('ablation arms', () => {
   test('every arm has a config that parses, its seed, and the shared sensor settings', () => {

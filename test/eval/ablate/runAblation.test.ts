@@ -8,11 +8,11 @@ import { applyOverrides, parseConfig } from '../../../src/core/config/Config.js'
 import { silentLogger } from '../../../src/core/Logger.js';
 import { ABLATION_ARMS, QUICK_OVERRIDES, runAblation, selectArms } from '../../../src/eval/ablate/index.js';
 import type { AblationOptions, AblationReport } from '../../../src/eval/ablate/index.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../../backend.js';
 
-before(() => initBackend({ backend: 'wasm' }));
+before(() => useTestBackend());
 
-const base = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES]));
+const base = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE]));
 const options = (arms: AblationOptions['arms']): AblationOptions => ({
   arms,
   seeds: [3],

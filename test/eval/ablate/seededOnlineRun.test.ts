@@ -6,11 +6,11 @@ import { before, test } from 'node:test';
 import { applyOverrides, parseConfig } from '../../../src/core/config/Config.js';
 import { silentLogger } from '../../../src/core/Logger.js';
 import { QUICK_OVERRIDES, seededOnlineRun } from '../../../src/eval/ablate/index.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../../backend.js';
 
-before(() => initBackend({ backend: 'wasm' }));
+before(() => useTestBackend());
 
-const config = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, 'seed=2']));
+const config = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'seed=2']));
 
 test('a run on another split evaluates once at the end, leaves a checkpoint to resume from, and hands the trained model to `after`', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jepa-seeded-'));
@@ -49,7 +49,7 @@ test('a camera that delivers no frame at all does not stop a run (faults reach p
     runDir: tmpdir(),
   };
   await assert.rejects(seededOnlineRun(config, options, silentLogger), /sensor faults drop rgb frames but agent\.requiredModalities is \[rgb, proprio\]/);
-  const proprioOnly = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, 'seed=2', 'agent.requiredModalities=["proprio"]']));
+  const proprioOnly = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE, 'seed=2', 'agent.requiredModalities=["proprio"]']));
   const { report, after } = await seededOnlineRun(
     proprioOnly,
     {

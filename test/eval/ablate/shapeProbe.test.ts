@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { modelConfigSchema } from '../../../src/core/config/modelConfig.js';
 import { simConfigSchema } from '../../../src/core/config/simConfig.js';
 import { collectShapeScenes, shapeProbeAccuracy } from '../../../src/eval/ablate/index.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { WorldModel } from '../../../src/model/worldModel.js';
 import { SimEnv } from '../../../src/sim/SimEnv.js';
+import { useTestBackend } from '../../backend.js';
 
 let env: SimEnv;
 before(async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   env = await SimEnv.create(simConfigSchema.parse({ camera: { width: 16, height: 16 }, pointCount: 64 }));
 });
 after(() => env.close());

@@ -7,7 +7,7 @@ import { ScriptedSubgoalsController } from '../../../src/eval/baselines/Scripted
 import { WorldModel } from '../../../src/model/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
-import { observation, tinyConfig, useWasm } from '../../model/fixtures.js';
+import { observation, tinyConfig, useTestBackend } from '../../model/fixtures.js';
 
 const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz'], [-0.025, -0.025, -0.025], [0.025, 0.025, 0.025]);
 const subgoalConfig = baselinesConfigSchema.parse({}).scriptedSubgoals;
@@ -44,7 +44,7 @@ describe('ScriptedSubgoalsController', () => {
   const plan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), space);
   const goal: Observation = { ...observation(2, ['rgb', 'points']), points: cloudAt(0.4, 0.1) };
   before(async () => {
-    await useWasm();
+    await useTestBackend();
     model = new WorldModel(tinyConfig(), { seed: 3 });
   });
   after(() => model.dispose());

@@ -2,8 +2,8 @@ import { applyOverrides, parseConfig } from '../../../src/core/config/Config.js'
 import type { Config } from '../../../src/core/config/Config.js';
 import { experimentModels } from '../../../src/eval/common/experimentModels.js';
 import type { ExperimentModels } from '../../../src/eval/common/experimentModels.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { SimEnv } from '../../../src/sim/SimEnv.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../../backend.js';
 
 /** A tiny but complete setup for experiment tests: small camera, few points, small model. */
 export function tinyConfig(extra: string[] = []): Readonly<Config> {
@@ -26,6 +26,7 @@ export function tinyConfig(extra: string[] = []): Readonly<Config> {
       'model.predictor.width=32',
       'learn.minFrames=16',
       'learn.batchSize=8',
+      TEST_ENGINE_OVERRIDE,
       ...extra,
     ]),
   );
@@ -33,7 +34,7 @@ export function tinyConfig(extra: string[] = []): Readonly<Config> {
 
 /** The simulator and the two encoders (trained briefly on babbling here); call close(). */
 export async function tinySetup(config: Readonly<Config>, budget = { babbleEpisodes: 6, trainSteps: 60 }): Promise<{ env: SimEnv; models: ExperimentModels; close(): void }> {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const env = await SimEnv.create(config.sim);
   const models = await experimentModels(env, config, budget);
   return {

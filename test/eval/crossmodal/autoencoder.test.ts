@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../src/core/Rng.js';
 import { Autoencoder } from '../../../src/eval/crossmodal/autoencoder.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
+import { useTestBackend } from '../../backend.js';
 
 test('the autoencoder learns to reconstruct, is seeded, and frees its tensors', async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const before = tf.memory().numTensors;
   const rng = new Rng(1);
   // Images on a 1-d manifold: a bright bar at a random place among 16 pixels.

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { runCrossmodalExperiment } from '../../../src/eval/crossmodal/crossmodalExperiment.js';
 import type { CrossmodalOptions, CrossmodalReport } from '../../../src/eval/crossmodal/crossmodalExperiment.js';
 import { crossmodalImages, crossmodalMarkdown, crossmodalPlots } from '../../../src/eval/crossmodal/crossmodalReport.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
+import { useTestBackend } from '../../backend.js';
 
 const config = tinyConfig();
 const options: CrossmodalOptions = {
@@ -31,7 +31,7 @@ async function run(): Promise<CrossmodalReport> {
 const numbers = (r: CrossmodalReport) => ({ ...r, rows: r.rows.map(({ somSeconds: _s, aeSeconds: _a, note: _n, ...rest }) => rest) });
 
 test('crossmodal (tiny): SOM joints->joints beats the mean predictor; all four mappings measured; reproducible; no tensor leaks', async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const before = tf.memory().numTensors;
   const a = await run();
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');

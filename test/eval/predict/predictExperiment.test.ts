@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { angleErrorsDeg, runPredictExperiment } from '../../../src/eval/predict/predictExperiment.js';
 import type { PredictOptions, PredictReport } from '../../../src/eval/predict/predictExperiment.js';
 import { predictMarkdown, predictPlots } from '../../../src/eval/predict/predictReport.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
+import { useTestBackend } from '../../backend.js';
 
 const config = tinyConfig();
 const options: PredictOptions = { horizon: 3, splits: ['train', 'unseen_all'], fitEpisodes: 6, testEpisodes: 2, pushEpisodes: 2, pushSteps: 40, steps: 10, tasks: ['reach', 'push'], holdSteps: 20, seed: 3 };
@@ -27,7 +27,7 @@ test('angle errors wrap around ±180° and ignore the length of (sin, cos)', () 
 });
 
 test('predict (tiny): the trained predictor beats copy-last at horizon 1 and the random one; reproducible; no tensor leaks', async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const before = tf.memory().numTensors;
   const a = await run();
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { probeCell, runProbeExperiment } from '../../../src/eval/probe/probeExperiment.js';
 import type { ProbeOptions, ProbeReport } from '../../../src/eval/probe/probeExperiment.js';
 import { probeImages, probeMarkdown, probePlots } from '../../../src/eval/probe/probeReport.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
+import { useTestBackend } from '../../backend.js';
 
 const config = tinyConfig();
 const SHAPES = ['box', 'cylinder', 'sphere', 'capsule', 'ellipsoid', 'tee', 'wedge'];
@@ -34,7 +34,7 @@ async function run(o: ProbeOptions = options): Promise<ProbeReport> {
 }
 
 test('probe (tiny): every representation, classifier, label count and split is measured; reproducible; no tensor leaks', async () => {
-  await initBackend({ backend: 'wasm' });
+  await useTestBackend();
   const before = tf.memory().numTensors;
   const a = await run();
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');

@@ -9,11 +9,11 @@ import { silentLogger } from '../../../src/core/Logger.js';
 import { QUICK_OVERRIDES } from '../../../src/eval/ablate/index.js';
 import { adaptationConfig, runTransfer } from '../../../src/eval/transfer/index.js';
 import type { TransferOptions, TransferReport } from '../../../src/eval/transfer/index.js';
-import { initBackend } from '../../../src/model/engine/initBackend.js';
+import { TEST_ENGINE_OVERRIDE, useTestBackend } from '../../backend.js';
 
-before(() => initBackend({ backend: 'wasm' }));
+before(() => useTestBackend());
 
-const base = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES]));
+const base = parseConfig(applyOverrides({}, [...QUICK_OVERRIDES, TEST_ENGINE_OVERRIDE]));
 const options = (): TransferOptions => ({
   seeds: [2],
   tasks: ['reach'],

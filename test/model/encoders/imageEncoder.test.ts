@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { modelConfigSchema, Rng } from '../../../src/core/index.js';
 import { imageEncoder, patchify } from '../../../src/model/encoders/imageEncoder.js';
 import { ParamStore } from '../../../src/model/index.js';
-import { assertNoLeak, maxAbsDiff, take, useWasm } from '../fixtures.js';
+import { assertNoLeak, maxAbsDiff, take, useTestBackend } from '../fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 test('patchify cuts row-major patches scaled to [0, 1] and zeroes absent frames', () => {
   // A 4x4 image, 2x2 patches: patch 1 (top right) holds pixels (0,2) (0,3) (1,2) (1,3).

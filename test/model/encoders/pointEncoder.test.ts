@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { modelConfigSchema, Rng } from '../../../src/core/index.js';
 import { pointEncoder } from '../../../src/model/encoders/pointEncoder.js';
 import { ParamStore } from '../../../src/model/index.js';
-import { maxAbsDiff, take, useWasm } from '../fixtures.js';
+import { maxAbsDiff, take, useTestBackend } from '../fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 const config = modelConfigSchema.parse({ latentDim: 6, points: { count: 8, hidden: [8, 16] } });
 

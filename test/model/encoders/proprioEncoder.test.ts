@@ -3,9 +3,9 @@ import { before, test } from 'node:test';
 import { modelConfigSchema, Rng } from '../../../src/core/index.js';
 import { proprioEncoder } from '../../../src/model/encoders/proprioEncoder.js';
 import { ParamStore, RunningNormalizer } from '../../../src/model/index.js';
-import { maxAbsDiff, take, useWasm } from '../fixtures.js';
+import { maxAbsDiff, take, useTestBackend } from '../fixtures.js';
 
-before(useWasm);
+before(useTestBackend);
 
 test('proprio encoder: normalised in sensor units, [n, latentDim]', () => {
   const config = modelConfigSchema.parse({ latentDim: 4, proprio: { dim: 6, hidden: 8 } });

@@ -10,7 +10,7 @@ import { batchFrames, WorldModel } from '../../../src/model/index.js';
 import type { ModelFrames } from '../../../src/model/index.js';
 import { nativeKernels, useNativeKernels } from '../../../src/model/engine/index.js';
 import { encodeFramesOnTfjs, loadOnnxRuntime, nativeEncoderFor, onnxEncoderFor, OnnxEncoder, selectPlanningEngine } from '../../../src/model/onnx/index.js';
-import { useWasm } from '../fixtures.js';
+import { useTestBackend } from '../fixtures.js';
 
 const runtime = loadOnnxRuntime();
 const skip = runtime.available ? false : `onnxruntime-node unavailable: ${runtime.reason}`;
@@ -18,7 +18,7 @@ let model: WorldModel;
 let frames: ModelFrames;
 
 before(async () => {
-  await useWasm();
+  await useTestBackend();
   const cfg = modelConfigSchema.parse({});
   model = new WorldModel(cfg, { seed: 5 });
   const batch = syntheticBatch(cfg, 3, new Rng(4));
