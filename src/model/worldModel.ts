@@ -9,13 +9,8 @@ import { framesFromObservations, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames, ModelModality } from './frames.js';
 import { PrecisionFusion } from './fusion.js';
 import type { FusionWeights } from './fusion.js';
-<<<<<<< HEAD
-import { addMlp, mlp } from './nn.js';
-import { nativeEncoderFor, onnxEncoderFor } from './onnx/OnnxEncoder.js';
-=======
 import { addMlp, mlp, stopGradient } from './nn.js';
-import { onnxEncoderFor } from './onnx/OnnxEncoder.js';
->>>>>>> main
+import { nativeEncoderFor, onnxEncoderFor } from './onnx/OnnxEncoder.js';
 import { RunningNormalizer } from './normalizer.js';
 import { ParamStore } from './paramStore.js';
 import type { Weights } from './paramStore.js';
