@@ -50,6 +50,8 @@ export interface ModelBenchOptions {
   readonly peerBlas?: string;
   /** Replace the wasm kernel fixes by the shipped kernels (a before/after comparison). */
   readonly kernelFixes?: boolean;
+  /** Run the wasm backend's native kernels on onnxruntime when it loads (default true; engine/nativeKernels.ts). */
+  readonly nativeKernels?: boolean;
   /** Time the run's own plan config instead of BENCH_PLAN. */
   readonly runPlan?: boolean;
   /** Extra figures: train steps per modality, transformer predictor, EMA; MPPI and gradient plans. */
@@ -76,6 +78,9 @@ export interface ModelBenchResult {
   /** Threads of the tensor backend (wasm: XNNPACK's thread pool). */
   readonly backend_threads: number;
   readonly kernel_fixes: readonly string[];
+  /** Where the wasm backend's native kernels ran (large matMuls, PointNet's forward pass): onnxruntime or none, and why. */
+  readonly native_kernels?: string;
+  readonly native_kernels_reason?: string;
   readonly params_tfjs: number;
   readonly batch: number;
   readonly horizon: number;
@@ -159,7 +164,13 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
   if (!(Number.isInteger(batchSize) && batchSize >= 2)) throw new RangeError(`bench model: batch size must be an integer >= 2, got ${batchSize}`);
   const loadBefore = loadavg();
 
-  const description = await initBackend({ backend: config.engine.backend, threads: config.engine.threads, planning: config.engine.planning, logger });
+  const description = await initBackend({
+    backend: config.engine.backend,
+    threads: config.engine.threads,
+    planning: config.engine.planning,
+    nativeKernels: options.nativeKernels ?? true,
+    logger,
+  });
   if (options.kernelFixes === false) uninstallWasmKernelFixes();
   const kernelFixes = options.kernelFixes === false ? [] : description.kernelFixes;
   const time = <T>(f: () => T): number => medianMs(f, warmup, iterations);
@@ -219,6 +230,9 @@ export async function benchModel(runConfig: Readonly<Config>, options: ModelBenc
     backend: description.backend,
     backend_threads: description.threads,
     kernel_fixes: kernelFixes,
+    ...(description.native === undefined
+      ? {}
+      : { native_kernels: description.native.engine === 'onnxruntime' ? `onnxruntime ${description.native.version ?? ''}`.trim() : 'none', native_kernels_reason: description.native.reason }),
     params_tfjs: train.parameters,
     batch: batchSize,
     horizon: cfg.horizon,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { layerNorm as layerNormOp } from './engine/layerNorm.js';
+import { nativeMlp, nativeMlpAvailable } from './engine/nativeMlp.js';
 import type { ParamStore, Weights } from './paramStore.js';
 
 /**
@@ -21,6 +23,7 @@ export function addDense(store: ParamStore, name: string, fanIn: number, fanOut:
  * it, with its own gradient.
  */
 export function dense(w: Weights, name: string, x: tf.Tensor, act: Activation = 'none'): tf.Tensor {
+  if (useNativeLayers(x)) return denseChain(w, x, [[name, act]]);
   const weight = w(`${name}.w`) as tf.Tensor2D;
   const flat = (x.rank === 2 ? x : x.reshape([-1, x.shape[x.rank - 1] as number])) as tf.Tensor2D;
   const bias = w(`${name}.b`) as tf.Tensor1D;
@@ -79,35 +82,13 @@ export function addLayerNorm(store: ParamStore, name: string, dim: number): void
   store.add(`${name}.b`, [dim], { kind: 'zeros' });
 }
 
-/** Layer normalisation over the last axis: (x - mean) / sqrt(variance + 1e-5) * g + b. */
-export function layerNorm(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
-  return layerNormOp(x, w(`${name}.g`), w(`${name}.b`));
-}
-
 /**
- * One taped op with the analytic gradient: dx = rstd * (dxhat - mean(dxhat) - xhat *
- * mean(dxhat * xhat)) with dxhat = dy * g, dg and db summed over the leading axes. Why: left
- * to autodiff, the dozen ops of the forward pass give a backward pass of twice as many, and
- * tfjs's gradients of mean and sum build arrays of ones as large as x in JS and upload them.
+ * Layer normalisation over the last axis: (x - mean) / sqrt(variance + 1e-5) * g + b. One
+ * taped op with the analytic gradient, a JS kernel per pass on wasm and cpu (engine/layerNorm.ts).
  */
-const layerNormOp = tf.customGrad((...args) => {
-  const [x, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-  const save = args[3] as tf.GradSaveFunc;
-  const centred = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5));
-  const xhat = tf.mul(centred, rstd);
-  save([xhat, rstd, g]);
-  return {
-    value: tf.add(tf.mul(xhat, g), b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xh, r, gain] = saved;
-      const leading = Array.from({ length: dy.rank - 1 }, (_, i) => i);
-      const dxhat = tf.mul(dy, gain);
-      const dx = tf.mul(r, tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))));
-      return [dx, tf.sum(tf.mul(dy, xh), leading), tf.sum(dy, leading)];
-    },
-  };
-});
+export function layerNorm(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
+  return layerNormOp(x, w(`${name}.g`) as tf.Tensor1D, w(`${name}.b`) as tf.Tensor1D);
+}
 
 /**
  * A stack of dense layers `sizes[0] -> sizes[1] -> ... -> sizes[n]`, activation between
@@ -122,9 +103,28 @@ export function addMlp(store: ParamStore, name: string, sizes: readonly number[]
 }
 
 export function mlp(w: Weights, name: string, layers: number, x: tf.Tensor, act: Activation): tf.Tensor {
-  let h = x;
-  for (let i = 0; i < layers; i++) h = dense(w, `${name}.${i}`, h, i + 1 < layers ? act : 'none');
-  return h;
+  return denseChain(w, x, Array.from({ length: layers }, (_, i) => [`${name}.${i}`, i + 1 < layers ? act : 'none'] as const));
+}
+
+/**
+ * Dense layers `[name, activation]` one after the other. Under a gradient tape with the
+ * engine's native kernels on, the whole chain is one op whose forward and backward passes are
+ * each one onnxruntime graph (engine/nativeMlp.ts): the same values and gradients as `dense`
+ * layer by layer, at a fraction of the engine's per-op overhead.
+ */
+export function denseChain(w: Weights, x: tf.Tensor, layers: ReadonlyArray<readonly [string, Activation]>): tf.Tensor {
+  if (!useNativeLayers(x)) return layers.reduce((h, [name, act]) => dense(w, name, h, act), x);
+  const flat = (x.rank === 2 ? x : tf.reshape(x, [-1, x.shape[x.rank - 1] as number])) as tf.Tensor2D;
+  const y = nativeMlp(
+    flat,
+    layers.map(([name, act]) => ({ w: w(`${name}.w`) as tf.Tensor2D, b: w(`${name}.b`) as tf.Tensor1D, act })),
+  );
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), y.shape[1]]);
+}
+
+/** Taped float32 layers run on the native kernels where they are on (outside a tape the fused kernels are as fast). */
+function useNativeLayers(x: tf.Tensor): boolean {
+  return tf.engine().state.gradientDepth > 0 && x.dtype === 'float32' && x.rank >= 2 && nativeMlpAvailable();
 }
 
 /** Identity forward, zero gradient backward (tfjs has no stop_gradient op). */

@@ -10,7 +10,7 @@ import type { ModelFrames, ModelModality } from './frames.js';
 import { PrecisionFusion } from './fusion.js';
 import type { FusionWeights } from './fusion.js';
 import { addMlp, mlp, stopGradient } from './nn.js';
-import { onnxEncoderFor } from './onnx/OnnxEncoder.js';
+import { nativeEncoderFor, onnxEncoderFor } from './onnx/OnnxEncoder.js';
 import { RunningNormalizer } from './normalizer.js';
 import { ParamStore } from './paramStore.js';
 import type { Weights } from './paramStore.js';
@@ -177,8 +177,11 @@ export class WorldModel {
   /**
    * Per-modality embeddings and fused state of frames `rows` under weights `w`. Encoders of
    * modalities absent from every row are skipped. Tensors are not tidied: wrap in tf.tidy.
+   * Outside a gradient tape, with the engine's native kernels on (and `native` not false), the
+   * encoders and the fusion run as one onnxruntime graph (onnx/OnnxEncoder.ts): the same
+   * values to float rounding.
    */
-  embed(w: Weights, frames: ModelFrames, rows: readonly number[]): Embedding {
+  embed(w: Weights, frames: ModelFrames, rows: readonly number[], options: { readonly native?: boolean } = {}): Embedding {
     const modalities = this.fusion.modalities;
     const maskValues = new Float32Array(rows.length * modalities.length);
     rows.forEach((row, i) => {
@@ -187,13 +190,23 @@ export class WorldModel {
       });
     });
     const mask = tf.tensor2d(maskValues, [rows.length, modalities.length]);
-    const embeddings = this.encoders.map((enc, j) => {
-      const any = rows.some((_, i) => maskValues[i * modalities.length + j] !== 0);
-      return any ? enc.apply(w, enc.input(frames, rows)) : undefined;
-    });
-    if (embeddings.every((e) => e === undefined)) {
+    const sensed = this.encoders.map((_, j) => rows.some((_, i) => maskValues[i * modalities.length + j] !== 0));
+    if (sensed.every((any) => !any)) {
       throw new NoModalityError(`world model: none of the ${rows.length} frames has any of the modalities ${modalities.join(', ')}`);
     }
+    const native = options.native !== false && tf.engine().state.gradientDepth === 0 ? nativeEncoderFor(this) : undefined;
+    if (native !== undefined) {
+      const out = native.embed(w, frames, rows, maskValues);
+      const part = (values: Float32Array): tf.Tensor2D => tf.tensor2d(values, [rows.length, this.fusion.partDim]);
+      return {
+        embeddings: out.embeddings.map((e, j) => (sensed[j] ? part(e) : undefined)),
+        mask,
+        mixing: this.fusion.mixing(mask),
+        estimates: out.estimates.map(part),
+        state: tf.tensor2d(out.state, [rows.length, this.latentDim]),
+      };
+    }
+    const embeddings = this.encoders.map((enc, j) => (sensed[j] ? enc.apply(w, enc.input(frames, rows)) : undefined));
     const mixing = this.fusion.mixing(mask);
     const estimates = this.fusion.estimates(embeddings, mask, w);
     return { embeddings, mask, mixing, estimates, state: this.fusion.fuse(embeddings, mixing, w, estimates) };

@@ -101,7 +101,8 @@ test('layerNorm: values and gradients (x, gain, bias) of the plain tf ops, on wa
       assert.equal(tf.memory().numTensors, before, `${backend} [${shape}]: tensors leaked`);
       const value = take(tf.tidy(() => layerNorm(weights, 'ln', x)));
       const want = take(tf.tidy(() => plain(x, g, b)));
-      assert.deepEqual(value, want, `${backend} [${shape}]: values`);
+      // The JS kernels keep row statistics in float64: the values agree to float32 rounding.
+      value.forEach((v, j) => assert.ok(Math.abs(v - want[j]) <= 1e-5 * (1 + Math.abs(want[j])), `${backend} [${shape}] value[${j}]: ${v} vs ${want[j]}`));
       ours.forEach((got, i) =>
         got.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-4 * (1 + Math.abs(expected[i][j])), `${backend} [${shape}] gradient ${i}[${j}]: ${v} vs ${expected[i][j]}`)),
       );

@@ -38,6 +38,7 @@ export function registerBenchCommands(program: Command): void {
       .option('--torch-threads <n>', 'torch.set_num_threads of the peer (default: the threads our backend uses, engine.threads)')
       .option('--peer-blas <dir>', "folder with an optimised libblas.so.3 for the peer (Debian's torch uses the system's)")
       .option('--no-kernel-fixes', "the shipped wasm kernels instead of the engine's fixes")
+      .option('--no-native-kernels', 'keep the whole train step on wasm (no onnxruntime matMuls or PointNet forward pass)')
       .option('--all', 'also: train steps per modality, transformer predictor, EMA; MPPI and gradient plans')
       .option('--profile', 'also: where the train step spends its time, per tfjs kernel (train_step_profile)'),
   ).action(
@@ -52,6 +53,7 @@ export function registerBenchCommands(program: Command): void {
         torchThreads?: string;
         peerBlas?: string;
         kernelFixes: boolean;
+        nativeKernels: boolean;
         all?: boolean;
         profile?: boolean;
       },
@@ -67,6 +69,7 @@ export function registerBenchCommands(program: Command): void {
           ...(opts.torchThreads === undefined ? {} : { torchThreads: Number(opts.torchThreads) }),
           peerBlas: opts.peerBlas,
           kernelFixes: opts.kernelFixes,
+          nativeKernels: opts.nativeKernels,
           all: opts.all === true,
           profile: opts.profile === true,
           logger: rt.logger,

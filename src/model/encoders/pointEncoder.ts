@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../core/index.js';
-import { globalMaxPool } from '../engine/index.js';
+import { pointMlpMaxPool } from '../engine/index.js';
 import { gatherObjectPlaces, gatherRows } from '../frames.js';
 import type { ModelFrames } from '../frames.js';
 import { addDense, addLayerNorm, dense, layerNorm } from '../nn.js';
@@ -54,11 +54,9 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
         const [rows, width] = input.shape;
         const n = placeNorm === undefined ? width : width - 1;
         const points = placeNorm === undefined ? input : tf.slice(input, [0, 0, 0], [rows, n, 3]);
-        let x = norm.apply(w, points, 10);
-        hidden.forEach((_, i) => {
-          x = dense(w, `${PREFIX}.mlp${i}`, x, 'relu');
-        });
-        let pooled = layerNorm(w, `${PREFIX}.ln`, poolPoints(x as tf.Tensor3D));
+        const x = norm.apply(w, points, 10) as tf.Tensor3D;
+        const layers = hidden.map((_, i) => ({ w: w(`${PREFIX}.mlp${i}.w`) as tf.Tensor2D, b: w(`${PREFIX}.mlp${i}.b`) as tf.Tensor1D }));
+        let pooled = layerNorm(w, `${PREFIX}.ln`, pointMlpMaxPool(x, layers));
         if (placeNorm !== undefined) {
           const place = tf.reshape(tf.slice(input, [0, n, 0], [rows, 1, 3]), [rows, 3]);
           pooled = tf.concat([pooled, placeNorm.apply(w, place, 10)], 1);
@@ -78,12 +76,4 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
       if (placeNorm !== undefined && frames.objectPlace !== undefined) placeNorm.update(gatherRows(frames.objectPlace, undefined, kept, 3));
     },
   };
-}
-
-/**
- * Symmetric pooling over points, [n, N, C] -> [n, C]: the engine's max pool, whose gradient
- * scatters to the argmax instead of building tf.max's [n, N, C] mask (half a step on wasm).
- */
-function poolPoints(x: tf.Tensor3D): tf.Tensor2D {
-  return globalMaxPool(x);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../core/index.js';
 import { gatherRows } from '../frames.js';
-import { addDense, dense } from '../nn.js';
+import { addDense, denseChain } from '../nn.js';
 import type { RunningNormalizer } from '../normalizer.js';
 import type { ParamStore } from '../paramStore.js';
 import type { ModalityEncoder } from './modalityEncoder.js';
@@ -22,10 +22,12 @@ export function proprioEncoder(store: ParamStore, config: ModelConfig, norm: Run
     },
     apply(w, input) {
       return tf.tidy(() => {
-        let x = norm.apply(w, input, 10);
-        x = dense(w, `${PREFIX}.0`, x, 'relu');
-        x = dense(w, `${PREFIX}.1`, x, 'relu');
-        return dense(w, `${PREFIX}.head`, x) as tf.Tensor2D;
+        const x = norm.apply(w, input, 10);
+        return denseChain(w, x, [
+          [`${PREFIX}.0`, 'relu'],
+          [`${PREFIX}.1`, 'relu'],
+          [`${PREFIX}.head`, 'none'],
+        ]) as tf.Tensor2D;
       });
     },
     observe(frames, rows) {

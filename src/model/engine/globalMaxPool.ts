@@ -52,6 +52,15 @@ const maxPoolOp = tf.customGrad<tf.Tensor2D>((...args) => {
   };
 });
 
+/**
+ * The forward kernel alone: [max over points, index of the first maximal point] of x
+ * [B, N, C], each [B, C] (int32 indices). wasm and cpu only (the JS kernel); registers it.
+ */
+export function maxPoolWithArgmax(x: tf.Tensor3D): [tf.Tensor2D, tf.Tensor2D] {
+  registerGlobalMaxPoolKernels();
+  return tf.engine().runKernel(FORWARD, { x }, {}) as [tf.Tensor2D, tf.Tensor2D];
+}
+
 let registered = false;
 
 /** Registers the JS forward/backward kernels for wasm and cpu (idempotent; globalMaxPool calls it). */

@@ -3,9 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { EngineBackend, EngineThreads } from '../../core/config/engineConfig.js';
 import type { Logger } from '../../core/Logger.js';
 import { silentLogger } from '../../core/Logger.js';
+import { loadOnnxRuntime } from '../onnx/onnxRuntime.js';
 import { selectPlanningEngine } from '../onnx/planningEngine.js';
 import type { PlanningEngineChoice, PlanningEngineDescription } from '../onnx/planningEngine.js';
 import { installWasmKernelFixes } from './installWasmKernelFixes.js';
+import { useNativeKernels } from './nativeKernels.js';
 import { createThreadedWasmBackend, wasmBackendThreads } from './threadedWasmBackend.js';
 
 /** A backend that can run (everything but `auto`). */
@@ -35,6 +37,11 @@ export interface BackendDescription {
   readonly kernelFixes: readonly string[];
   /** Threads of the backend's compute pool (wasm: XNNPACK's; 1 elsewhere, where the backend decides). */
   readonly threads: number;
+  /**
+   * Where the wasm backend's native kernels run (large matMuls, PointNet's forward pass:
+   * nativeKernels.ts), and why; absent on other backends.
+   */
+  readonly native?: NativeKernelsDescription;
   /** Where sampling planners score samples, when `planning` was given (model/onnx/planningEngine.ts). */
   readonly planning?: PlanningEngineDescription;
 }
@@ -55,8 +62,19 @@ export interface InitBackendOptions {
    * Left out (workers that only train), nothing is chosen and planners use tfjs.
    */
   planning?: PlanningEngineChoice;
+  /**
+   * Run the wasm backend's native kernels on onnxruntime when it loads (default true; false
+   * keeps everything on wasm, e.g. for before/after comparisons).
+   */
+  nativeKernels?: boolean;
   /** Loads a package; tests replace it to act out a broken install. */
   importModule?: (specifier: string) => Promise<unknown>;
+}
+
+export interface NativeKernelsDescription {
+  readonly engine: 'onnxruntime' | 'none';
+  readonly reason: string;
+  readonly version?: string;
 }
 
 /** Raised when an explicitly asked backend (or, with `auto`, every backend) cannot run. */
@@ -93,14 +111,16 @@ async function select(options: InitBackendOptions): Promise<BackendDescription> 
     if (failure === undefined) {
       const kernelFixes = name === 'wasm' ? installWasmKernelFixes() : [];
       const threads = name === 'wasm' ? wasmBackendThreads(tf.backend()) : 1;
+      const native = selectNativeKernels(name, options.nativeKernels ?? true, threads, logger);
       for (const [better, reason] of Object.entries(reasons)) {
         const installedButBroken = !reason.startsWith('not installed');
         logger[installedButBroken ? 'warn' : 'info'](`tensor backend ${better} unavailable: ${reason}`, { backend: better, reason });
       }
-      logger.info(`tensor backend: ${name}`, { backend: name, asked, reasons, kernelFixes, threads });
-      if (options.planning === undefined) return { backend: name, reasons, kernelFixes, threads };
+      logger.info(`tensor backend: ${name}`, { backend: name, asked, reasons, kernelFixes, threads, ...(native === undefined ? {} : { native }) });
+      const description = { backend: name, reasons, kernelFixes, threads, ...(native === undefined ? {} : { native }) };
+      if (options.planning === undefined) return description;
       const planning = selectPlanningEngine(options.planning, threadsWanted(options.threads), logger);
-      return { backend: name, reasons, kernelFixes, threads, planning };
+      return { ...description, planning };
     }
     reasons[name] = failure.reason;
     causes.push(failure.cause);
@@ -110,6 +130,27 @@ async function select(options: InitBackendOptions): Promise<BackendDescription> 
   }
   const all = Object.entries(reasons).map(([name, reason]) => `${name}: ${reason}`).join('; ');
   throw new BackendUnavailableError(`no tensor backend could run (${all})`, { cause: causes[causes.length - 1] });
+}
+
+/**
+ * On wasm, the native kernels run on onnxruntime when it loads (and `wanted`), with the
+ * backend's threads; elsewhere they are off. Logged by the caller with the backend.
+ */
+function selectNativeKernels(name: ConcreteBackend, wanted: boolean, threads: number, logger: Logger): NativeKernelsDescription | undefined {
+  useNativeKernels(undefined);
+  if (name !== 'wasm') return undefined;
+  if (!wanted) return { engine: 'none', reason: 'native kernels switched off (nativeKernels: false)' };
+  const runtime = loadOnnxRuntime();
+  if (!runtime.available) {
+    logger.debug('native kernels off', { reason: runtime.reason });
+    return { engine: 'none', reason: runtime.reason };
+  }
+  useNativeKernels({ createSession: runtime.createSession, threads });
+  return {
+    engine: 'onnxruntime',
+    reason: `onnxruntime-node ${runtime.version} runs here: large matMuls and PointNet's forward pass run on it, the rest on wasm`,
+    version: runtime.version,
+  };
 }
 
 function threadsWanted(threads: EngineThreads | undefined): number {

@@ -4,6 +4,7 @@ import { batchedBiasFusedMatMul } from './batchedBiasFusedMatMul.js';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilterWasm.js';
 import { registerGlobalMaxPoolKernels } from './globalMaxPool.js';
 import { leadingAxesReduce } from './leadingAxesReduce.js';
+import { nativeMatMul } from './nativeMatMul.js';
 import { sharedIdentity } from './sharedIdentity.js';
 import { transposeFirstMatMul } from './transposeFirstMatMul.js';
 import { requireKernel } from './wasmBackend.js';
@@ -23,6 +24,8 @@ const originals = new Map<string, KernelConfig | undefined>();
  * - `BatchMatMul` and `_FusedMatMul` transpose operands first, so the fast untransposed
  *   wasm matMul runs even in backward passes;
  * - `_FusedMatMul` gets a batched product with bias right (the shipped kernel does not);
+ * - both run large single products on onnxruntime instead while native kernels are on
+ *   (nativeMatMul.ts; initBackend turns them on where onnxruntime loads);
  * - registers a `Conv2DBackpropFilter` (wasm ships none, so conv nets could not train);
  * - `Identity` (tf.clone, used for every tensor a gradient tape saves) shares memory instead
  *   of copying it;
@@ -40,7 +43,7 @@ export function installWasmKernelFixes(): string[] {
     if (ours.has(current.kernelFunc)) continue;
     originals.set(name, current);
     const fixed = name === '_FusedMatMul' ? batchedBiasFusedMatMul(current) : current;
-    replace(name, transposeFirstMatMul(fixed, transpose));
+    replace(name, nativeMatMul(transposeFirstMatMul(fixed, transpose)));
   }
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
     originals.set('Conv2DBackpropFilter', undefined);

@@ -19,9 +19,18 @@ export function onnxDense(g: OnnxGraphBuilder, w: OnnxWeights, name: string, x: 
   return activate(g, g.op('Gemm', [x, w(`${name}.w`), w(`${name}.b`)]), act);
 }
 
-/** nn.ts `dense` on x of any rank >= 2 (the last axis is the features): act(x W + b). */
+/**
+ * nn.ts `dense` on x of any rank >= 2 (the last axis is the features): act(x W + b), as nn.ts
+ * computes it: the leading axes flattened into rows for one Gemm (which onnxruntime fuses with
+ * the activation: one pass over the output, where MatMul, Add and the activation take three),
+ * then the leading shape restored.
+ */
 export function onnxDenseNd(g: OnnxGraphBuilder, w: OnnxWeights, name: string, x: string, act: Activation = 'none'): string {
-  return activate(g, g.op('Add', [g.op('MatMul', [x, w(`${name}.w`)]), w(`${name}.b`)]), act);
+  const weight = w(`${name}.w`);
+  const rows = activate(g, g.op('Gemm', [g.op('Flatten', [x], { axis: { int: -1 } }), weight, w(`${name}.b`)]), act);
+  const leading = g.op('Slice', [g.op('Shape', [x]), g.ints([0]), g.ints([-1])]);
+  const features = g.op('Slice', [g.op('Shape', [weight]), g.ints([1]), g.ints([2])]);
+  return g.op('Reshape', [rows, g.op('Concat', [leading, features], { axis: { int: 0 } })]);
 }
 
 /** nn.ts `mlp` on x of any rank >= 2. */

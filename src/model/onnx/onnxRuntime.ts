@@ -15,6 +15,11 @@ export interface OrtSession {
   readonly outputNames: readonly string[];
   /** Feeds every input by name; returns every output by name. */
   run(feeds: Readonly<Record<string, OrtFeed>>): Record<string, Float32Array>;
+  /**
+   * Feeds every input by name and writes every output into the buffer given for it, whose
+   * dims must be the output's (no copy either way: e.g. views of the wasm heap).
+   */
+  runInto(feeds: Readonly<Record<string, OrtFeed>>, outputs: Readonly<Record<string, OrtFeed>>): void;
   dispose(): void;
 }
 
@@ -30,7 +35,7 @@ export type OnnxRuntime =
 /** The native binding's session, as onnxruntime-node's own backend.js drives it. */
 interface NativeSession {
   loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): unknown;
-  run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, { data: unknown; dims: readonly number[] }>;
+  run(feeds: Record<string, unknown>, fetches: Record<string, unknown>, options: object): Record<string, { data: unknown; dims: readonly number[] }>;
   dispose(): void;
   readonly inputMetadata: ReadonlyArray<{ name: string }>;
   readonly outputMetadata: ReadonlyArray<{ name: string }>;
@@ -102,18 +107,23 @@ function createSession(Session: new () => NativeSession, Tensor: TensorClass, mo
   const outputNames = session.outputMetadata.map((m) => m.name);
   const fetches = Object.fromEntries(outputNames.map((n) => [n, null])) as Record<string, null>;
   let disposed = false;
+  const tensorsOf = (values: Readonly<Record<string, OrtFeed>>, kind: 'input' | 'output'): Record<string, unknown> => {
+    if (disposed) throw new Error('onnxruntime: run on a disposed session');
+    const tensors: Record<string, unknown> = {};
+    for (const name of kind === 'input' ? inputNames : outputNames) {
+      const value = values[name];
+      if (value === undefined) {
+        throw new RangeError(kind === 'input' ? `onnxruntime: no value fed for the graph input '${name}'` : `onnxruntime: no buffer given for the graph output '${name}'`);
+      }
+      tensors[name] = new Tensor('float32', value.data, value.dims);
+    }
+    return tensors;
+  };
   return {
     inputNames,
     outputNames,
     run(feeds) {
-      if (disposed) throw new Error('onnxruntime: run on a disposed session');
-      const tensors: Record<string, unknown> = {};
-      for (const name of inputNames) {
-        const feed = feeds[name];
-        if (feed === undefined) throw new RangeError(`onnxruntime: no value fed for the graph input '${name}'`);
-        tensors[name] = new Tensor('float32', feed.data, feed.dims);
-      }
-      const out = session.run(tensors, fetches, {});
+      const out = session.run(tensorsOf(feeds, 'input'), fetches, {});
       const result: Record<string, Float32Array> = {};
       for (const name of outputNames) {
         const data = out[name]?.data;
@@ -121,6 +131,10 @@ function createSession(Session: new () => NativeSession, Tensor: TensorClass, mo
         result[name] = data;
       }
       return result;
+    },
+    runInto(feeds, outputs) {
+      // Given tensors as fetches: the binding writes into them (and returns copies, unused here).
+      session.run(tensorsOf(feeds, 'input'), tensorsOf(outputs, 'output'), {});
     },
     dispose() {
       if (!disposed) session.dispose();

@@ -3,14 +3,20 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernelFixes, uninstallWasmKernelFixes } from '../../../src/model/engine/installWasmKernelFixes.js';
+import { nativeMatMulFallback } from '../../../src/model/engine/nativeMatMul.js';
 import { isTransposeFirstMatMul } from '../../../src/model/engine/transposeFirstMatMul.js';
+
+/** What a matMul kernel falls back to under its nativeMatMul wrapper (itself when not wrapped). */
+function underNative(config: tf.KernelConfig): tf.KernelConfig {
+  return nativeMatMulFallback(config) ?? config;
+}
 
 const shippedIdentity = tf.getKernel('Identity', 'wasm');
 
 function state(): { batchMatMul: boolean; fused: boolean; conv: boolean; maxPool: boolean; identity: boolean } {
   return {
-    batchMatMul: isTransposeFirstMatMul(tf.getKernel('BatchMatMul', 'wasm')!),
-    fused: isTransposeFirstMatMul(tf.getKernel('_FusedMatMul', 'wasm')!),
+    batchMatMul: isTransposeFirstMatMul(underNative(tf.getKernel('BatchMatMul', 'wasm')!)),
+    fused: isTransposeFirstMatMul(underNative(tf.getKernel('_FusedMatMul', 'wasm')!)),
     conv: tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined,
     maxPool: tf.getKernel('JepaGlobalMaxPool', 'wasm') !== undefined,
     identity: tf.getKernel('Identity', 'wasm') !== shippedIdentity,

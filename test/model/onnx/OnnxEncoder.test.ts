@@ -8,7 +8,8 @@ import { syntheticBatch } from '../../../bench/model.js';
 import { modelConfigSchema, Rng } from '../../../src/core/index.js';
 import { batchFrames, WorldModel } from '../../../src/model/index.js';
 import type { ModelFrames } from '../../../src/model/index.js';
-import { encodeFramesOnTfjs, loadOnnxRuntime, onnxEncoderFor, OnnxEncoder, selectPlanningEngine } from '../../../src/model/onnx/index.js';
+import { nativeKernels, useNativeKernels } from '../../../src/model/engine/index.js';
+import { encodeFramesOnTfjs, loadOnnxRuntime, nativeEncoderFor, onnxEncoderFor, OnnxEncoder, selectPlanningEngine } from '../../../src/model/onnx/index.js';
 import { useTestBackend } from '../fixtures.js';
 
 const runtime = loadOnnxRuntime();
@@ -75,6 +76,36 @@ test('WorldModel.encodeFrames runs on onnxruntime once chosen, on tfjs otherwise
   a.forEach((v, i) => assert.ok(Math.abs(b[i] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `state[${i}]`));
   tf.dispose([viaTfjs, viaOrt]);
   selectPlanningEngine('tfjs');
+});
+
+test('WorldModel.embed outside a tape runs on the native kernels with tfjs\'s values; inside a tape, and with native: false, on tfjs', { skip }, () => {
+  if (!runtime.available) return;
+  const saved = nativeKernels();
+  useNativeKernels({ createSession: runtime.createSession, threads: 1 });
+  try {
+    assert.ok(nativeEncoderFor(model) !== undefined);
+    // Rows 1..4 miss one modality each; rows [1, 2] have no object view missing, rows [4] no points and no proprio.
+    // All 12 frames: more than one run of onnxruntime (runByRows), joined.
+    for (const rows of [[0, 1, 2, 3, 4, 5, 6], [4], [5, 3, 1], Array.from({ length: frames.count }, (_, i) => i)]) {
+      const before = tf.memory().numTensors;
+      const read = (e: ReturnType<WorldModel['embed']>): (Float32Array | undefined)[] =>
+        [...e.embeddings, ...e.estimates, e.mask, e.mixing, e.state].map((t) => (t === undefined ? undefined : Float32Array.from(t.dataSync())));
+      const native = tf.tidy(() => read(model.embed(model.params.weights, frames, rows)));
+      const tfjs = tf.tidy(() => read(model.embed(model.params.weights, frames, rows, { native: false })));
+      assert.equal(tf.memory().numTensors, before, `rows [${rows}]: tensors leaked`);
+      tfjs.forEach((want, k) => {
+        const got = native[k];
+        assert.equal(got === undefined, want === undefined, `rows [${rows}] output ${k}: defined on one path only`);
+        want?.forEach((v, i) => assert.ok(Math.abs((got as Float32Array)[i] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `rows [${rows}] output ${k}[${i}]: ${got?.[i]} vs ${v}`));
+      });
+    }
+    // Under a tape the encoders run on tfjs: the gradient reaches the weights.
+    const grads = tf.variableGrads(() => tf.sum(model.embed(model.params.weights, frames, [0, 1]).state) as tf.Scalar);
+    assert.ok(Object.keys(grads.grads).some((name) => name.endsWith('/enc.rgb.embed.w')), `gradients of ${Object.keys(grads.grads).join(', ')}`);
+    tf.dispose([grads.value, ...Object.values(grads.grads)]);
+  } finally {
+    useNativeKernels(saved);
+  }
 });
 
 test('OnnxEncoder.supports: not the conv image encoder, not the precision fusion', () => {
