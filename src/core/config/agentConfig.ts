@@ -52,10 +52,24 @@ export const agentConfigSchema = z
         play: z
           .strictObject({
             fraction: z.number().min(0).max(1).default(0.3),
+            /**
+             * `around`: targets at random points within `radius` of the object's middle.
+             * `stroke`: strokes through it from a random side (come in `stroke.lift` above a
+             * point `stroke.behind` the middle, go down, move to `stroke.through` beyond it).
+             */
+            style: z.enum(['around', 'stroke']).default('around'),
             /** Targets are drawn within this horizontal distance of the perceived object's centre, metres. */
             radius: z.number().min(0).max(1).default(0.04),
             /** Ticks each target is kept. */
             holdSteps: z.number().int().min(1).max(1000).default(10),
+            /** Style `stroke`, metres: start behind the middle, end beyond it, height of the approach above the start. */
+            stroke: z
+              .strictObject({
+                behind: z.number().min(0).max(1).default(0.08),
+                through: z.number().min(0).max(1).default(0.06),
+                lift: z.number().min(0).max(1).default(0.05),
+              })
+              .prefault({}),
             /** plan.cost.latentWeight while playing: the episode's goal image is not what play is after. */
             latentWeight: z.number().min(0).default(0.1),
           })
