@@ -56,6 +56,9 @@ export const agentConfigSchema = z
              * `around`: targets at random points within `radius` of the object's middle.
              * `stroke`: strokes through it from a random side (come in `stroke.lift` above a
              * point `stroke.behind` the middle, go down, move to `stroke.through` beyond it).
+             * Measured in two main jobs (seed 0, native kernels): `stroke` gave push 0% / 0%
+             * (train / unseen_all) as `around` did, practice contact on push 3.6% of ticks
+             * against 5.2%, reach 95% / 95% against 100% / 90%.
              */
             style: z.enum(['around', 'stroke']).default('around'),
             /** Targets are drawn within this horizontal distance of the perceived object's centre, metres. */

@@ -148,7 +148,7 @@ function selectNativeKernels(name: ConcreteBackend, wanted: boolean, threads: nu
   useNativeKernels({ createSession: runtime.createSession, threads });
   return {
     engine: 'onnxruntime',
-    reason: `onnxruntime-node ${runtime.version} runs here: large matMuls and PointNet's forward pass run on it, the rest on wasm`,
+    reason: `onnxruntime-node ${runtime.version} runs here: training's dense layers and MLPs, large matMuls, PointNet's point MLP and pool and the targets' encoding run on it, the rest on wasm`,
     version: runtime.version,
   };
 }
