@@ -29,6 +29,12 @@ export interface ProprioGoal {
    * terms want instead of chasing the object's centre. 0 when omitted.
    */
   readonly radius?: number;
+  /**
+   * The radius applies to the first this many of `indices` only; the others count in full
+   * (e.g. 2 with the hand's x, y, z: arrived anywhere within the radius horizontally, but at
+   * the target's height). All of them when omitted.
+   */
+  readonly radiusComponents?: number;
 }
 
 /** Where the object should be, as the model's object head reads it (base frame, metres). */
@@ -265,11 +271,15 @@ function proprioGoalDistance(model: LatentDynamics, states: tf.Tensor3D, goal: t
   const picked = tf.matMul(proprio, tf.tensor2d(select, [P, K]));
   const predicted = tf.slice(picked, [0, 0], [H * S, K]);
   const wanted = target.target === undefined ? tf.slice(picked, [H * S, 0], [1, K]) : tf.tensor2d(Float32Array.from(target.target), [1, K]);
-  const squared = tf.sum(tf.squaredDifference(predicted, wanted), 1);
   const radius = target.radius ?? 0;
+  const differences = tf.squaredDifference(predicted, wanted);
+  if (radius <= 0) return tf.reshape(tf.sum(differences, 1), [H, S]) as tf.Tensor2D;
+  const R = target.radiusComponents ?? K;
+  const within = R === K ? differences : tf.slice(differences, [0, 0], [H * S, R]);
   // sqrt has an infinite slope at 0: only taken where a radius asks for the distance itself.
-  const beyond = radius > 0 ? tf.square(tf.relu(tf.sub(tf.sqrt(tf.add(squared, 1e-12)), radius))) : squared;
-  return tf.reshape(beyond, [H, S]) as tf.Tensor2D;
+  const beyond = tf.square(tf.relu(tf.sub(tf.sqrt(tf.add(tf.sum(within, 1), 1e-12)), radius)));
+  const rows = R === K ? beyond : tf.add(beyond, tf.sum(tf.slice(differences, [0, R], [H * S, K - R]), 1));
+  return tf.reshape(rows, [H, S]) as tf.Tensor2D;
 }
 
 /** Squared distance (metres) of the object read from each state [H, S, D] to the target: [H, S]. */
@@ -350,6 +360,10 @@ export function checkProprioGoal(who: string, target: ProprioGoal, model: Latent
   });
   if (target.radius !== undefined && !(Number.isFinite(target.radius) && target.radius >= 0)) {
     throw new RangeError(`${who}: proprioGoal.radius must be finite and >= 0, got ${target.radius}`);
+  }
+  const R = target.radiusComponents;
+  if (R !== undefined && !(Number.isInteger(R) && R >= 1 && R <= target.indices.length)) {
+    throw new RangeError(`${who}: proprioGoal.radiusComponents must be an integer from 1 to the ${target.indices.length} indices, got ${R}`);
   }
   if (target.target !== undefined) {
     if (target.target.length !== target.indices.length) {

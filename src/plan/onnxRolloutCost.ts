@@ -79,7 +79,7 @@ export class OnnxRolloutCost implements RolloutCostEngine {
     }
     if (terms.proprio !== undefined && spec.proprioGoal !== undefined) {
       if (spec.proprioGoal.target !== undefined) feeds.proprioTarget = { data: Float32Array.from(spec.proprioGoal.target), dims: [1, spec.proprioGoal.indices.length] };
-      if (terms.proprio.radius) feeds.proprioRadius = { data: Float32Array.of(spec.proprioGoal.radius ?? 0), dims: [] };
+      if (terms.proprio.radius > 0) feeds.proprioRadius = { data: Float32Array.of(spec.proprioGoal.radius ?? 0), dims: [] };
     }
     if (terms.object && spec.objectGoal !== undefined) feeds.objectTarget = { data: Float32Array.from(spec.objectGoal.target), dims: [1, 3] };
     const params = model.params;
@@ -101,7 +101,8 @@ export class OnnxRolloutCost implements RolloutCostEngine {
 /** Which optional terms a spec switches on, as rolloutCostTerms decides (with their index lists: part of the graph). */
 interface ActiveTerms {
   readonly joints?: readonly number[];
-  readonly proprio?: { readonly indices: readonly number[]; readonly target: boolean; readonly radius: boolean };
+  /** radius: the first this many indices have the radius (0: none). */
+  readonly proprio?: { readonly indices: readonly number[]; readonly target: boolean; readonly radius: number };
   readonly object: boolean;
 }
 
@@ -110,7 +111,7 @@ function activeTerms(model: WorldModel, spec: CostSpec): ActiveTerms {
   const decodesProprio = model.decodeProprio !== undefined;
   const joints = spec.jointLimits !== undefined && c.jointLimitWeight > 0 && decodesProprio ? spec.jointLimits.indices : undefined;
   const proprio = spec.proprioGoal !== undefined && c.proprioGoalWeight > 0 && decodesProprio
-    ? { indices: spec.proprioGoal.indices, target: spec.proprioGoal.target !== undefined, radius: (spec.proprioGoal.radius ?? 0) > 0 }
+    ? { indices: spec.proprioGoal.indices, target: spec.proprioGoal.target !== undefined, radius: (spec.proprioGoal.radius ?? 0) > 0 ? (spec.proprioGoal.radiusComponents ?? spec.proprioGoal.indices.length) : 0 }
     : undefined;
   const object = spec.objectGoal !== undefined && c.objectGoalWeight > 0 && model.decodeObject !== undefined;
   return { ...(joints === undefined ? {} : { joints }), ...(proprio === undefined ? {} : { proprio }), object };
@@ -196,10 +197,15 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
     const { indices } = terms.proprio;
     const predicted = pick(decodeProprio(stacked), indices);
     const wanted = terms.proprio.target ? g.input('proprioTarget', [1, indices.length]) : pick(decodeProprio(goal), indices);
-    const d = g.op('Sub', [predicted, wanted]);
-    let rows = g.op('ReduceSum', [squared(d), g.ints([1])], { keepdims: { int: 0 } });
-    if (terms.proprio.radius) {
+    const d = squared(g.op('Sub', [predicted, wanted]));
+    const K = indices.length;
+    const R = terms.proprio.radius;
+    const sumColumns = (from: number, to: number): string =>
+      g.op('ReduceSum', [from === 0 && to === K ? d : g.op('Slice', [d, g.ints([from]), g.ints([to]), g.ints([1])]), g.ints([1])], { keepdims: { int: 0 } });
+    let rows = sumColumns(0, R === 0 ? K : R);
+    if (R > 0) {
       rows = squared(g.op('Relu', [g.op('Sub', [g.op('Sqrt', [g.op('Add', [rows, g.constant([1e-12], [])])]), g.input('proprioRadius', [])])]));
+      if (R < K) rows = g.op('Add', [rows, sumColumns(R, K)]);
     }
     costs.push(g.op('Mul', [overSteps(byStep(rows)), termWeight(4)]));
   }

@@ -225,6 +225,10 @@ describe('rolloutCost', () => {
       assert.ok(Math.abs(proprio(base)) < 1e-6);
       assert.ok(Math.abs(proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 2], radius: 3 } }) - 4) < 1e-4);
       assert.throws(() => proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 2], radius: -1 } }), /proprioGoal\.radius must be finite and >= 0, got -1/);
+      // Radius on the first component only: (2, 2) vs (7, 5): (5 - 3)^2 + 3^2 in full.
+      assert.ok(Math.abs(proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 5], radius: 3, radiusComponents: 1 } }) - 13) < 1e-4);
+      assert.ok(Math.abs(proprio({ ...base, proprioGoal: { indices: [0, 1], target: [4, 5], radius: 3, radiusComponents: 1 } }) - 9) < 1e-4, 'within the radius on the first, the second in full');
+      assert.throws(() => proprio({ ...base, proprioGoal: { indices: [0, 1], target: [7, 2], radius: 3, radiusComponents: 3 } }), /radiusComponents must be an integer from 1 to the 2 indices, got 3/);
     } finally {
       body.dispose();
     }

@@ -83,6 +83,7 @@ const cases: Array<[string, () => CostSpec, Term[]]> = [
   ['l1 distance, goal weights on one part, actions held 2 steps', () => spec({ goalWeights: Float32Array.from({ length: model.latentDim }, (_, i) => (i >= 64 && i < 128 ? 1 : 0.1)), actionRepeat: 2 }, { distance: 'l1' }), ['goal']],
   ['joint limits, the end effector decoded from the goal, the object goal', () => spec({ jointLimits: { indices: [0, 1, 2], lower: [-0.3, -0.2, -0.1], upper: [0.2, 0.3, 0.4] }, proprioGoal: { indices: P_EE }, objectGoal: { target: [0.5, 0.1, 0.02] } }), ['jointLimit', 'proprioGoal', 'objectGoal']],
   ['an explicit hand target with a radius, latent weight turned down', () => spec({ proprioGoal: { indices: P_EE, target: [0.4, -0.1, 0.2], radius: 0.05 } }, { latentWeight: 0.2 }), ['proprioGoal']],
+  ['a hand target whose radius counts horizontally only', () => spec({ proprioGoal: { indices: P_EE, target: [0.4, -0.1, 0.2], radius: 0.05, radiusComponents: 2 } }), ['proprioGoal']],
 ];
 
 for (const [name, make, terms] of cases) {

@@ -250,8 +250,9 @@ export class PlanningController implements Controller {
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
     const latentWeight = this.#plannerConfig.cost.latentWeight;
-    const radius = this.#planning.objectFirst.reachRadius;
-    const config = { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, radius), goalWeights: this.#objectPartWeights };
+    const { reachRadius, planarReach } = this.#planning.objectFirst;
+    // The end-effector indices are x, y, z: planar reach gives the radius to x and y only.
+    const config = { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, reachRadius, planarReach ? 2 : undefined), goalWeights: this.#objectPartWeights };
     // The goal place no object occupies now is where the misplaced one should go.
     const place = farthestBeyond(this.#goalObjects, objects, 0);
     if (place === undefined || this.#model.decodeObject === undefined) return config;

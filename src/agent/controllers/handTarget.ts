@@ -8,7 +8,8 @@ import type { PlannerConfig } from '../../plan/Planner.js';
  * hand -> hand decoded from the current latent), so a bias of the read-out cancels and the
  * model is trusted only for how far the hand moves. `latentWeight` replaces the goal term's
  * weight (a goal image that pulls elsewhere is turned down). Within `radius` of the target the
- * hand counts as arrived.
+ * hand counts as arrived; with `radiusComponents` only the first that many of `indices` (the
+ * end effector's x and y for 2) have the radius, the others count in full.
  */
 export function handTargetConfig(
   base: PlannerConfig,
@@ -19,9 +20,10 @@ export function handTargetConfig(
   indices: readonly number[],
   latentWeight: number,
   radius = 0,
+  radiusComponents?: number,
 ): PlannerConfig {
   if (model.decodeProprio === undefined) throw new RangeError('hand target: the world model has no proprio head to read the hand from');
   const decoded = tf.tidy(() => model.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync());
   const wanted = indices.map((index, k) => target[k] - measuredHand[k] + decoded[index]);
-  return { ...base, cost: { ...base.cost, latentWeight }, proprioGoal: { indices, target: wanted, ...(radius > 0 ? { radius } : {}) } };
+  return { ...base, cost: { ...base.cost, latentWeight }, proprioGoal: { indices, target: wanted, ...(radius > 0 ? { radius, ...(radiusComponents === undefined ? {} : { radiusComponents }) } : {}) } };
 }

@@ -121,6 +121,12 @@ export const agentConfigSchema = z
              * from a default checkpoint: objects moved 26 cm on average, 1 reached its goal).
              */
             reachRadius: z.number().min(0).max(1).default(0.05),
+            /**
+             * The reach radius counts horizontally only: the hand is pulled down to the
+             * object's middle height wherever it is within the radius, instead of counting as
+             * arrived anywhere in a 5 cm ball (above a small object, out of its reach).
+             */
+            planarReach: z.boolean().default(false),
           })
           .prefault({}),
       })

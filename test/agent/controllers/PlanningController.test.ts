@@ -168,10 +168,11 @@ describe('PlanningController', () => {
         task: 'push' | 'reach',
         objectFirst: boolean,
         seed = 4,
+        planarReach = false,
       ): { ctl: PlanningController; config: PlannerConfig; start: Float32Array; object: readonly number[]; goal: readonly number[] } => {
         const obs = env.reset(seed, { task });
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst, planarReach } }));
         ctl.explore = false;
         ctl.setGoal(env.goalObservation());
         ctl.decide(obs);
@@ -185,6 +186,8 @@ describe('PlanningController', () => {
       assert.ok(Math.hypot(target[0] - push.object[0], target[1] - push.object[1]) < 0.03, `target ${target} vs object ${push.object}`);
       assert.equal(push.config.proprioGoal?.target?.length, 3);
       assert.equal(push.config.proprioGoal?.radius, agentConfigSchema.parse({}).planning.objectFirst.reachRadius);
+      assert.equal(push.config.proprioGoal?.radiusComponents, undefined, 'the radius is a ball by default');
+      assert.equal(decideOnce('push', true, 4, true).config.proprioGoal?.radiusComponents, 2, 'planar reach: the radius on x and y only');
       const weights = push.config.goalWeights;
       assert.ok(weights !== undefined);
       const [start, size] = sim.fusion.partOf('points');
