@@ -6,6 +6,7 @@ import type { EvalAblateOptions } from '../commands/evalAblate.js';
 import type { EvalCrossmodalOptions } from '../commands/evalCrossmodal.js';
 import type { EvalPredictOptions } from '../commands/evalPredict.js';
 import type { EvalProbeOptions } from '../commands/evalProbe.js';
+import type { EvalPushOptions } from '../commands/evalPush.js';
 import type { EvalTransferOptions } from '../commands/evalTransfer.js';
 import { withRuntime } from '../withRuntime.js';
 import { addTopicRoleOptions } from './topicRoleOptions.js';
@@ -86,6 +87,21 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
   ).action(async (opts: EvalPredictOptions & ExperimentFlags) => {
     const { evalPredict } = await import('../commands/evalPredict.js');
     await withRuntime(opts, [], (rt) => evalPredict(rt, { ...opts, command: commandLine(), version: info.version }));
+  });
+
+  // eval push
+  addExperimentOptions(
+    evalCmd
+      .command('push')
+      .description('the learned planner on push from home and from the pre-push pose the true-state scripted pusher reaches: success, closest approach, ticks moving the object, progress (which half of a push fails)')
+      .option('--episodes <n>', 'episodes per split and start (default 20, quick 2)')
+      .option('--splits <list>', 'splits tested', 'train,unseen_all')
+      .option('--starts <list>', 'where the planner takes over: home, pre-push', 'home,pre-push')
+      .option('--behind <m>', 'pre-push pose: tool this far behind the object on the line to the goal, metres (default 0.07)')
+      .option('--max-height <m>', 'pre-push pose: tool below this height, metres (default 0.03)'),
+  ).action(async (opts: EvalPushOptions & ExperimentFlags) => {
+    const { evalPush } = await import('../commands/evalPush.js');
+    await withRuntime(opts, [], (rt) => evalPush(rt, { ...opts, command: commandLine(), version: info.version }));
   });
 
   // eval crossmodal

@@ -1,0 +1,193 @@
+import { PlanningController } from '../../agent/controllers/PlanningController.js';
+import type { Config } from '../../core/config/Config.js';
+import type { SplitName } from '../../core/config/simConfig.js';
+import { Rng } from '../../core/Rng.js';
+import type { Observation } from '../../core/Observation.js';
+import type { WorldModel } from '../../model/worldModel.js';
+import { scriptedPolicy } from '../../sim/scriptedPolicy.js';
+import type { SimEnv } from '../../sim/SimEnv.js';
+
+/**
+ * Where the learned planner takes over: `home`, the episode's start (as the main job
+ * evaluates), or `pre-push`, where the true-state scripted pusher (the report's ceiling) has
+ * brought the hand behind the object on the line to the goal. The two separate the two halves
+ * of a push: getting the hand in place, and pushing from there.
+ */
+export type PushStart = 'home' | 'pre-push';
+export const PUSH_STARTS: readonly PushStart[] = ['home', 'pre-push'];
+
+export interface PushDiagnosisOptions {
+  readonly episodes: number;
+  readonly splits: readonly SplitName[];
+  readonly starts: readonly PushStart[];
+  readonly seed: number;
+  /** The pre-push pose: this far behind the object's middle on the line from the goal, metres. */
+  readonly behind: number;
+  /** ...with the tool below this height in the simulation's base frame (the table's top is 0), metres. */
+  readonly maxHeight: number;
+  readonly onProgress?: (done: number, total: number, line: string) => void;
+}
+
+export const DEFAULT_PUSH_DIAGNOSIS = { behind: 0.07, maxHeight: 0.03 } as const;
+
+/** One cell: a split and a start, averaged over its episodes. */
+export interface PushDiagnosisCell {
+  readonly split: SplitName;
+  readonly start: PushStart;
+  /** Episodes the planner played from this start (pre-push: those where the scripted pusher got there). */
+  readonly episodes: number;
+  /** Pre-push episodes where the scripted pusher never reached the pose within the episode's first half. */
+  readonly notReached: number;
+  readonly successes: number;
+  readonly successRate: number;
+  /** Object to goal, planar, when the planner took over and at the end, metres. */
+  readonly meanStartDistance: number;
+  readonly meanFinalDistance: number;
+  /** How far the object went from where the planner took over, planar, metres. */
+  readonly meanObjectMoved: number;
+  /** Closest the hand came to the object's middle under the planner, metres. */
+  readonly meanClosestHand: number;
+  /** Ticks in which the object moved more than 2 mm. */
+  readonly meanMovingTicks: number;
+  /** Progress toward the goal made in those ticks (negative: away), metres. */
+  readonly meanProgress: number;
+  /** Cosine between the planner's first horizontal action and the object-to-goal direction. */
+  readonly meanFirstActionCosine: number;
+}
+
+export interface PushDiagnosisReport {
+  readonly options: Omit<PushDiagnosisOptions, 'onProgress'>;
+  readonly cells: PushDiagnosisCell[];
+}
+
+interface EpisodeRow {
+  readonly success: boolean;
+  readonly startDistance: number;
+  readonly finalDistance: number;
+  readonly moved: number;
+  readonly closestHand: number;
+  readonly movingTicks: number;
+  readonly progress: number;
+  readonly firstCosine: number;
+}
+
+/** Moves under this per tick, metres, are contact noise rather than a push. */
+const MOVING = 0.002;
+const SEED_BASE = 7_000_000;
+
+/**
+ * The learned agent on `push`, planning exactly as the main job's evaluation does
+ * (PlanningController from the config, no exploration), from each start, with what the true
+ * state says about it: success, distances, the closest approach, and the ticks that moved
+ * the object. The true state is used for these labels and by the scripted pusher that makes
+ * the pre-push start only; the planner sees observations, as in every run.
+ */
+export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions): PushDiagnosisReport {
+  const { onProgress, ...kept } = options;
+  const cells: PushDiagnosisCell[] = [];
+  const total = options.splits.length * options.starts.length * options.episodes;
+  let done = 0;
+  for (const split of options.splits) {
+    for (const start of options.starts) {
+      const rows: EpisodeRow[] = [];
+      let notReached = 0;
+      for (let k = 0; k < options.episodes; k++) {
+        const row = pushEpisode(env, model, config, split, start, options.seed + SEED_BASE + k, options);
+        if (row === undefined) notReached++;
+        else rows.push(row);
+        onProgress?.(++done, total, `${split} ${start}`);
+      }
+      cells.push(summarise(split, start, rows, notReached));
+    }
+  }
+  return { options: kept, cells };
+}
+
+function pushEpisode(env: SimEnv, model: WorldModel, config: Readonly<Config>, split: SplitName, start: PushStart, seed: number, options: PushDiagnosisOptions): EpisodeRow | undefined {
+  let observation: Observation = env.reset(seed, { task: 'push', split });
+  const goalObservation = env.goalObservation();
+  const steps = config.sim.episodeSteps;
+  let tick = 0;
+  if (start === 'pre-push') {
+    const pusher = scriptedPolicy('push', env.actionSpace);
+    for (; ; tick++) {
+      if (tick >= steps / 2) return undefined;
+      const state = env.trueState();
+      if (atPrePush(state.toolPosition, state.objects[0].position, state.goal.position, options)) break;
+      observation = env.step(pusher.act(state)).observation;
+    }
+  }
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(seed));
+  controller.explore = false;
+  controller.resetEpisode();
+  controller.setGoal(goalObservation);
+  const first = env.trueState();
+  const goal = first.goal.position;
+  const object0 = first.objects[0].position;
+  const toGoal = (p: readonly number[]): number => Math.hypot(p[0] - goal[0], p[1] - goal[1]);
+  let success = first.success;
+  let closestHand = Number.POSITIVE_INFINITY;
+  let movingTicks = 0;
+  let progress = 0;
+  let firstCosine = Number.NaN;
+  for (; tick < steps && !success; tick++) {
+    const decision = controller.decide(observation);
+    if (Number.isNaN(firstCosine)) firstCosine = planarCosine(decision.values, [goal[0] - object0[0], goal[1] - object0[1]]);
+    const before = env.trueState().objects[0].position;
+    observation = env.step(decision.values).observation;
+    const state = env.trueState();
+    const object = state.objects[0].position;
+    closestHand = Math.min(closestHand, Math.hypot(state.toolPosition[0] - object[0], state.toolPosition[1] - object[1], state.toolPosition[2] - object[2]));
+    if (Math.hypot(object[0] - before[0], object[1] - before[1]) > MOVING) {
+      movingTicks++;
+      progress += toGoal(before) - toGoal(object);
+    }
+    success = state.success;
+  }
+  const end = env.trueState().objects[0].position;
+  return {
+    success,
+    startDistance: toGoal(object0),
+    finalDistance: toGoal(end),
+    moved: Math.hypot(end[0] - object0[0], end[1] - object0[1]),
+    closestHand: Number.isFinite(closestHand) ? closestHand : Number.NaN,
+    movingTicks,
+    progress,
+    firstCosine,
+  };
+}
+
+/** The hand within 2 cm (planar) of the point `behind` the object on the goal line, and low. */
+function atPrePush(hand: readonly number[], object: readonly number[], goal: readonly number[], options: PushDiagnosisOptions): boolean {
+  const dx = goal[0] - object[0];
+  const dy = goal[1] - object[1];
+  const n = Math.hypot(dx, dy) || 1;
+  const pre = [object[0] - (options.behind * dx) / n, object[1] - (options.behind * dy) / n];
+  return hand[2] < options.maxHeight && Math.hypot(hand[0] - pre[0], hand[1] - pre[1]) < 0.02;
+}
+
+function planarCosine(action: ArrayLike<number>, direction: readonly number[]): number {
+  const a = Math.hypot(action[0], action[1]);
+  const d = Math.hypot(direction[0], direction[1]);
+  return a === 0 || d === 0 ? 0 : (action[0] * direction[0] + action[1] * direction[1]) / (a * d);
+}
+
+function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow[], notReached: number): PushDiagnosisCell {
+  const mean = (f: (r: EpisodeRow) => number): number => (rows.length === 0 ? Number.NaN : rows.reduce((sum, r) => sum + f(r), 0) / rows.length);
+  const successes = rows.filter((r) => r.success).length;
+  return {
+    split,
+    start,
+    episodes: rows.length,
+    notReached,
+    successes,
+    successRate: rows.length === 0 ? Number.NaN : successes / rows.length,
+    meanStartDistance: mean((r) => r.startDistance),
+    meanFinalDistance: mean((r) => r.finalDistance),
+    meanObjectMoved: mean((r) => r.moved),
+    meanClosestHand: mean((r) => r.closestHand),
+    meanMovingTicks: mean((r) => r.movingTicks),
+    meanProgress: mean((r) => r.progress),
+    meanFirstActionCosine: mean((r) => r.firstCosine),
+  };
+}

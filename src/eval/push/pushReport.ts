@@ -1,0 +1,35 @@
+import { describeSource, fmtNum, fmtPct, markdownTable, reportHeader } from '../common/markdown.js';
+import type { ReportMeta } from '../common/markdown.js';
+import type { PushDiagnosisReport } from './pushDiagnosis.js';
+
+/** report.md of `eval push`: the learned planner's push from home and from the pre-push pose. */
+export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): string {
+  const { behind, maxHeight, episodes } = report.options;
+  const cm = (v: number): string => fmtNum(100 * v, 1);
+  const rows = report.cells.map((c) => [
+    c.split,
+    c.start,
+    `${c.successes}/${c.episodes}`,
+    fmtPct(c.successRate, 0),
+    String(c.notReached),
+    cm(c.meanStartDistance),
+    cm(c.meanFinalDistance),
+    cm(c.meanObjectMoved),
+    cm(c.meanClosestHand),
+    fmtNum(c.meanMovingTicks, 1),
+    cm(c.meanProgress),
+    fmtNum(c.meanFirstActionCosine, 2),
+  ]);
+  return [
+    ...reportHeader('Push by latent planning, from home and from the pre-push pose (push)', meta),
+    `World model: ${describeSource(meta.source)}. ${meta.configSummary}`,
+    '',
+    `The learned agent plans as the main job's evaluation does (the config's planner and agent.planning, no exploration). \`home\`: from the episode's start. \`pre-push\`: the true-state scripted pusher (the report's ceiling) first brings the tool ${cm(behind)} cm behind the object's middle on the line to the goal, below ${cm(maxHeight)} cm, then the planner acts alone for the rest of the episode; episodes where the pusher did not get there within half the episode are counted, not played. The true state only labels what happened. ${episodes} episodes a cell: with 20, a success rate carries about ±10 points.`,
+    '',
+    markdownTable(
+      ['split', 'start', 'successes', 'success', 'not reached', 'object to goal at start (cm)', 'at end (cm)', 'object moved (cm)', 'closest hand (cm)', 'ticks moving the object', 'progress in them (cm)', 'first action cos to goal'],
+      rows,
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_PUSH_DIAGNOSIS, pushMarkdown, runPushDiagnosis } from '../../../src/eval/push/index.js';
+import type { PushDiagnosisOptions, PushDiagnosisReport } from '../../../src/eval/push/index.js';
+import { tinyConfig, tinySetup } from '../common/fixtures.js';
+import { useTestBackend } from '../../backend.js';
+
+// Long enough episodes for the scripted pusher to reach the pre-push pose in the first half.
+const config = tinyConfig(['sim.episodeSteps=60', 'plan.samples=32', 'plan.elites=4']);
+const options: PushDiagnosisOptions = { episodes: 2, splits: ['train', 'unseen_all'], starts: ['home', 'pre-push'], seed: config.seed, ...DEFAULT_PUSH_DIAGNOSIS };
+
+async function run(): Promise<PushDiagnosisReport> {
+  const setup = await tinySetup(config, { babbleEpisodes: 4, trainSteps: 20 });
+  try {
+    return runPushDiagnosis(setup.env, setup.models.trained, config, options);
+  } finally {
+    setup.close();
+  }
+}
+
+test('eval push (tiny): a cell per split and start; the pre-push start puts the hand behind the object before the planner acts; reproducible; no tensor leaks', async () => {
+  await useTestBackend();
+  const before = tf.memory().numTensors;
+  const a = await run();
+  assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
+  assert.deepEqual(a.cells.map((c) => `${c.split} ${c.start}`), ['train home', 'train pre-push', 'unseen_all home', 'unseen_all pre-push']);
+  for (const c of a.cells) {
+    assert.equal(c.episodes + c.notReached, options.episodes, `${c.split} ${c.start}: every episode played or counted`);
+    assert.ok(c.successes <= c.episodes && Math.abs(c.meanFirstActionCosine) <= 1, JSON.stringify(c));
+    assert.ok(c.meanStartDistance > 0.05, `push goals lie away from the object: ${c.meanStartDistance}`);
+    if (c.start === 'home') assert.equal(c.notReached, 0, 'home needs no scripted approach');
+  }
+  const prePush = a.cells.filter((c) => c.start === 'pre-push' && c.episodes > 0);
+  assert.ok(prePush.length > 0, 'the scripted pusher reaches the pre-push pose in at least one cell');
+  // Handed over within 2 cm of a point 7 cm behind the middle, below 3 cm: the hand starts within reach.
+  for (const c of prePush) assert.ok(c.meanClosestHand < 0.12, `${c.split}: closest hand ${c.meanClosestHand} m`);
+  const home = a.cells.filter((c) => c.start === 'home');
+  assert.ok(Math.min(...prePush.map((c) => c.meanClosestHand)) < Math.max(...home.map((c) => c.meanClosestHand)), 'the pre-push start is closer to the object than home');
+  const b = await run();
+  assert.deepEqual(b.cells, a.cells, 'same seed, same result');
+  const md = pushMarkdown(a, { command: 'jepa-agent eval push --quick', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
+  assert.match(md, /\| train \| pre-push \| \d\/\d \|/);
+  assert.match(md, /about ±10 points/);
+});
