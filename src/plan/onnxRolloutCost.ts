@@ -197,11 +197,11 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
     const { indices } = terms.proprio;
     const predicted = pick(decodeProprio(stacked), indices);
     const wanted = terms.proprio.target ? g.input('proprioTarget', [1, indices.length]) : pick(decodeProprio(goal), indices);
-    const d = squared(g.op('Sub', [predicted, wanted]));
+    const squaredDiff = squared(g.op('Sub', [predicted, wanted]));
     const K = indices.length;
     const R = terms.proprio.radius;
     const sumColumns = (from: number, to: number): string =>
-      g.op('ReduceSum', [from === 0 && to === K ? d : g.op('Slice', [d, g.ints([from]), g.ints([to]), g.ints([1])]), g.ints([1])], { keepdims: { int: 0 } });
+      g.op('ReduceSum', [from === 0 && to === K ? squaredDiff : g.op('Slice', [squaredDiff, g.ints([from]), g.ints([to]), g.ints([1])]), g.ints([1])], { keepdims: { int: 0 } });
     let rows = sumColumns(0, R === 0 ? K : R);
     if (R > 0) {
       rows = squared(g.op('Relu', [g.op('Sub', [g.op('Sqrt', [g.op('Add', [rows, g.constant([1e-12], [])])]), g.input('proprioRadius', [])])]));

@@ -125,7 +125,7 @@ export const agentConfigSchema = z
              * The reach radius counts horizontally only: the hand is pulled down to the
              * object's middle height wherever it is within the radius, instead of counting as
              * arrived anywhere in a 5 cm ball (above a small object, out of its reach).
-             * Measured with `eval push` (main job X's checkpoint, train, 20 episodes from home):
+             * Measured with `eval push` on a default main job's checkpoint (train, 20 episodes from home):
              * 1/20 against 2/20 without; the hand came no closer (8.4 against 8.3 cm), as the
              * object-goal term keeps it away.
              */
