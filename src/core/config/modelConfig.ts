@@ -267,7 +267,11 @@ export const modelConfigSchema = z
     learningRate: z.number().positive().max(1).default(1e-3),
     /** Global-norm gradient clip; 0 disables it. */
     gradClip: z.number().min(0).default(1),
-    /** Open-loop rollout steps trained per sequence (a batch holds horizon + 1 observations). */
+    /**
+     * Open-loop rollout steps trained per sequence (a batch holds horizon + 1 observations).
+     * Measured at 6 in one main job (seed 0): push 5% / 0% (3: 0% / 0%), 4,777 learner updates
+     * against 7,320, and from the scripted pusher's pre-push pose `eval push` 7/20 against 1/20.
+     */
     horizon: z.number().int().min(1).max(64).default(3),
     /** Point-cloud preprocessing before the point encoder (src/perception); part of the model's input contract, so checkpoints carry it. */
     perception: perceptionConfigSchema,
