@@ -269,8 +269,11 @@ export const modelConfigSchema = z
     gradClip: z.number().min(0).default(1),
     /**
      * Open-loop rollout steps trained per sequence (a batch holds horizon + 1 observations).
-     * Measured at 6 in one main job (seed 0): push 5% / 0% (3: 0% / 0%), 4,777 learner updates
-     * against 7,320, and from the scripted pusher's pre-push pose `eval push` 7/20 against 1/20.
+     * 6 against 3, two main jobs each (seeds 0 and 1): push 5% / 0% and 0% / 0% against 0% / 0%
+     * twice; learner updates 4,777 and 4,104 against 7,320 and 5,265; from the scripted pusher's
+     * pre-push pose (`eval push`, 58 episodes a checkpoint) 22 and 20 successes against 6 and 18.
+     * The training seed moved the pre-push figure as much as the horizon did, and 3 trains more
+     * updates beside a faster loop, so 3 stays.
      */
     horizon: z.number().int().min(1).max(64).default(3),
     /** Point-cloud preprocessing before the point encoder (src/perception); part of the model's input contract, so checkpoints carry it. */
