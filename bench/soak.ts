@@ -40,6 +40,7 @@ export interface SoakOptions {
 export interface SoakSample {
   readonly minutes: number;
   readonly rss_bytes: number;
+  /** V8's heap in use on this thread, garbage not yet collected included: its slope is noisier than the others'. */
   readonly js_heap_bytes: number;
   /** WebAssembly memory of this thread: tfjs's wasm backend and MuJoCo (wasm memory never shrinks). */
   readonly wasm_heap_bytes: number;
@@ -84,7 +85,7 @@ export interface SoakResult {
   readonly warmup_minutes: number;
   readonly sample_seconds: number;
   /** Slopes after warm-up; null where fewer than two samples came after it. */
-  readonly slopes: Readonly<Record<'rss_bytes' | 'wasm_heap_bytes' | 'tensors' | 'replay_buffer_bytes' | 'open_handles', SoakSlope | null>>;
+  readonly slopes: Readonly<Record<'rss_bytes' | 'js_heap_bytes' | 'wasm_heap_bytes' | 'tensors' | 'replay_buffer_bytes' | 'open_handles', SoakSlope | null>>;
   readonly windows: readonly SoakWindow[];
   readonly samples: readonly SoakSample[];
   readonly episodes: number;
@@ -97,7 +98,7 @@ export interface SoakResult {
   readonly load_average_1m: number;
 }
 
-const SLOPED = ['rss_bytes', 'wasm_heap_bytes', 'tensors', 'replay_buffer_bytes', 'open_handles'] as const;
+const SLOPED = ['rss_bytes', 'js_heap_bytes', 'wasm_heap_bytes', 'tensors', 'replay_buffer_bytes', 'open_handles'] as const;
 
 /**
  * The main job's loop for a long time: the simulation in lockstep, practice episodes one after

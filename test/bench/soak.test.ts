@@ -41,7 +41,7 @@ test('bench soak --json: slopes after warm-up, a window of control rate and p99 
   assert.equal(lines.length, 1, 'one JSON line on stdout');
   const r = JSON.parse(lines[0]) as SoakResult;
   assert.deepEqual([r.minutes, r.window_minutes, r.warmup_minutes, r.sample_seconds], [0.25, 0.05, 0.05, 1]);
-  assert.deepEqual(Object.keys(r.slopes).sort(), ['open_handles', 'replay_buffer_bytes', 'rss_bytes', 'tensors', 'wasm_heap_bytes']);
+  assert.deepEqual(Object.keys(r.slopes).sort(), ['js_heap_bytes', 'open_handles', 'replay_buffer_bytes', 'rss_bytes', 'tensors', 'wasm_heap_bytes']);
   for (const [k, s] of Object.entries(r.slopes)) {
     assert.ok(s !== null, `${k}: a slope`);
     for (const v of [s.per_10min, s.percent_per_10min, s.first, s.last]) assert.ok(Number.isFinite(v), `${k}: ${JSON.stringify(s)}`);
