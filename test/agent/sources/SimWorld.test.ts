@@ -1,7 +1,10 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestScheduler } from 'rxjs/testing';
-import { map, timer } from 'rxjs';
+import { asyncScheduler, map, timer } from 'rxjs';
+import type { SchedulerAction, SchedulerLike } from 'rxjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { controlLoop } from '../../../src/agent/controlLoop.js';
 import type { Controller } from '../../../src/agent/Controller.js';
 import { SimWorld } from '../../../src/agent/sources/SimWorld.js';
@@ -100,5 +103,41 @@ describe('SimWorld safe stop in lockstep', async () => {
       assert.equal(world.stoppedReason, 'test');
       world.close();
     });
+  });
+});
+
+describe('SimWorld keeps nothing of the steps it ran', async () => {
+  const env = await makeEnv('episodeSteps=1000');
+  after(() => env.close());
+
+  test('each finished lockstep step is released (the hour-long soak found one kept per step)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const actions: WeakRef<object>[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule: ((work: (this: SchedulerAction<unknown>, state?: unknown) => void, delay?: number, state?: unknown) => {
+        const action = asyncScheduler.schedule(work, delay, state);
+        actions.push(new WeakRef(action));
+        return action;
+      }) as SchedulerLike['schedule'],
+    };
+    const world = new SimWorld(env, { clock: 'lockstep', scheduler });
+    let steps = 0;
+    world.events$.subscribe((e) => {
+      if (e.type === 'step') steps++;
+    });
+    world.reset(3, { task: 'reach' });
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 60; i++) {
+      world.send({ space: 'ee_delta', values: new Float32Array([0, 0, 0, 1]) });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    assert.equal(steps, 60);
+    await new Promise((r) => setTimeout(r, 5));
+    gc();
+    const kept = actions.filter((a) => a.deref() !== undefined).length;
+    assert.ok(kept <= 2, `${kept} of ${actions.length} scheduled actions still reachable while the world is open`);
+    world.close();
   });
 });
