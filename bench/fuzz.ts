@@ -9,10 +9,11 @@
 // file), or take longer than a bound on one input. Jazzer.js (libFuzzer) runs the exported
 // `fuzzCdr` / `fuzzMcap` on inputs it grows from a seed corpus written here (real messages and a
 // small recorded bag), guided by the coverage of dist/src; a failing input is saved under
-// `<out>/crashes/` and must become a regression test. Where Jazzer's native fuzzer cannot load
-// (its prebuilt addon needs glibc 2.38), `--random` or the fallback mutates the seeds with the
-// project's seeded Rng: the same checks, without coverage guidance.
-import { spawnSync } from 'node:child_process';
+// `<out>/crashes/` and must become a regression test. Jazzer's prebuilt addon needs glibc 2.38;
+// on older systems it runs through the shim of jazzerCompat.ts (built once with gcc). Where it
+// still cannot load, `--random` or the fallback mutates the seeds with the project's seeded Rng:
+// the same checks, without coverage guidance.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ import {
   stampedPoseFromRos,
 } from '../src/ros/index.js';
 import type { RosMessageType } from '../src/ros/index.js';
+import { jazzerLaunch } from './jazzerCompat.js';
+import type { JazzerLaunch } from './jazzerCompat.js';
 
 /** The message types the `cdr` target reads, chosen by the input's first byte. */
 const CDR_TYPES: readonly RosMessageType[] = [
@@ -120,9 +123,11 @@ export async function fuzzMcap(data: Buffer): Promise<void> {
   writeFileSync(path, data);
   const scanner = new McapScanner(path);
   const decoder = new BagDecoder({ jointNames: ['j1', 'j2', 'j3'] });
+  // Loaded once (the decompressors compile their wasm on the first call): not part of one input's time.
+  const decompressHandlers = await loadDecompressors();
   const t0 = performance.now();
   try {
-    for await (const scanned of scanner.messages({ decompressHandlers: await loadDecompressors() })) {
+    for await (const scanned of scanner.messages({ decompressHandlers })) {
       const m = bagMessage(scanned, 0);
       expectNamed(() => decoder.decode(m), new RegExp(m.topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), `decode a message on ${m.topic}`);
     }
@@ -172,23 +177,37 @@ async function writeCorpus(target: 'cdr' | 'mcap', dir: string): Promise<void> {
   }
 }
 
-/** Why Jazzer's native fuzzer does not load here, or undefined when it does. */
-function jazzerProblem(): string | undefined {
-  try {
-    createRequire(import.meta.url)('@jazzer.js/fuzzer');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.split('\n')[0];
-  }
-}
-
 export interface FuzzResult {
   readonly target: 'cdr' | 'mcap';
   readonly engine: 'jazzer' | 'random';
   readonly seconds: number;
   readonly executions?: number;
+  /** Jazzer only, from libFuzzer's last status line: coverage edges, features and corpus entries. */
+  readonly coverage?: { readonly edges: number; readonly features: number; readonly corpus: number };
   readonly findings: readonly string[];
   readonly out: string;
+}
+
+/** libFuzzer's last status line (`#N DONE cov: E ft: F corp: C/...`) in `log`, if any. */
+export function lastFuzzerStatus(log: string): { executions: number; coverage: NonNullable<FuzzResult['coverage']> } | undefined {
+  const lines = [...log.matchAll(/^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)\//gm)];
+  const last = lines.at(-1);
+  if (last === undefined) return undefined;
+  return { executions: Number(last[1]), coverage: { edges: Number(last[2]), features: Number(last[3]), corpus: Number(last[4]) } };
+}
+
+/** Runs Jazzer's CLI, its log passed through to stderr when `echo`; resolves to its exit code and the log's last 64 KiB. */
+function runJazzer(args: readonly string[], launch: JazzerLaunch, echo: boolean): Promise<{ status: number | null; signal: NodeJS.Signals | null; log: string }> {
+  const child = spawn(process.execPath, [...launch.execArgv, ...args], { env: launch.env, stdio: ['ignore', echo ? 'inherit' : 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (echo) process.stderr.write(chunk);
+    log = (log + chunk.toString()).slice(-65_536);
+  });
+  return new Promise((resolveRun, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolveRun({ status, signal, log }));
+  });
 }
 
 /** Seeded random mutation of the seeds for `seconds`: the targets' checks without coverage guidance. */
@@ -247,24 +266,39 @@ function mutate(seed: Buffer, rng: Rng, max: number): Buffer {
 }
 
 /** Runs one target for `seconds`: with Jazzer.js when its fuzzer loads (and `random` is not asked), else seeded random mutation. */
-export async function runFuzz(target: 'cdr' | 'mcap', seconds: number, options: { random?: boolean; seed?: number; out?: string } = {}): Promise<FuzzResult> {
+export async function runFuzz(
+  target: 'cdr' | 'mcap',
+  seconds: number,
+  options: { random?: boolean; seed?: number; out?: string; echo?: boolean; /** How to start Jazzer, instead of finding out (tests). */ launch?: JazzerLaunch } = {},
+): Promise<FuzzResult> {
   const out = resolve(options.out ?? mkdtempSync(join(tmpdir(), `fuzz-${target}-`)));
   const corpus = join(out, 'corpus');
   const crashes = join(out, 'crashes');
   mkdirSync(crashes, { recursive: true });
   await writeCorpus(target, corpus);
-  const problem = jazzerProblem();
-  if (options.random !== true && problem !== undefined) process.stderr.write(`fuzz: Jazzer.js cannot run here (${problem}); seeded random mutation instead, without coverage guidance\n`);
-  if (options.random === true || problem !== undefined) {
+  const self = fileURLToPath(import.meta.url);
+  const launch = options.random === true ? undefined : options.launch ?? jazzerLaunch(join(dirname(self), '..', '..', 'node_modules', '.cache', 'jepa-agent', 'jazzer-compat'));
+  if (launch !== undefined && 'problem' in launch && options.echo !== false) process.stderr.write(`fuzz: Jazzer.js cannot run here (${launch.problem}); seeded random mutation instead, without coverage guidance\n`);
+  if (launch === undefined || 'problem' in launch) {
     const { executions, findings } = await randomFuzz(target, corpus, seconds, options.seed ?? 1, crashes);
     return { target, engine: 'random', seconds, executions, findings, out };
   }
-  const self = fileURLToPath(import.meta.url);
+  if (launch.note !== undefined && options.echo !== false) process.stderr.write(`fuzz: ${launch.note}\n`);
   const jazzer = createRequire(import.meta.url).resolve('@jazzer.js/core/dist/cli.js');
-  const args = [jazzer, self, corpus, `--fuzzEntryPoint=${target === 'cdr' ? 'fuzzCdr' : 'fuzzMcap'}`, `--includes=${resolve(dirname(self), '../src')}`, '--', `-max_total_time=${seconds}`, `-artifact_prefix=${crashes}/`, `-seed=${options.seed ?? 1}`, '-max_len=65536'];
-  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  const findings = readdirSync(crashes).map((f) => `${f} (exit ${run.status})`);
-  return { target, engine: 'jazzer', seconds, findings, out };
+  const args = [
+    jazzer, self, corpus, `--fuzzEntryPoint=${target === 'cdr' ? 'fuzzCdr' : 'fuzzMcap'}`, `--includes=${resolve(dirname(self), '../src')}`,
+    // fuzzCdr returns nothing: Jazzer's synchronous mode runs it without a promise per input.
+    ...(target === 'cdr' ? ['--sync'] : []),
+    '--', `-max_total_time=${seconds}`, `-artifact_prefix=${crashes}/`, `-seed=${options.seed ?? 1}`, '-max_len=65536',
+  ];
+  const run = await runJazzer(args, launch, options.echo ?? true);
+  const findings = readdirSync(crashes).map((f) => `${f} (exit ${run.status ?? run.signal})`);
+  const status = lastFuzzerStatus(run.log);
+  // A fuzzer that died without saving an input (a loader error, an out-of-memory kill) found nothing: it did not run.
+  if (findings.length === 0 && (run.status !== 0 || status === undefined)) {
+    throw new Error(`fuzz: Jazzer.js ended with ${run.status === null ? `signal ${run.signal}` : `exit code ${run.status}`} and saved no input: ${run.log.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return { target, engine: 'jazzer', seconds, ...(status ?? {}), findings, out };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
