@@ -17,8 +17,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** The symbols the shim defines, per version: nothing else of these versions may be needed. */
 const SHIM_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
@@ -162,32 +162,46 @@ export function jazzerLaunch(cacheDir: string): JazzerLaunch | { readonly proble
     if (missing.length > 0) return { problem: `${problem}; the compat shim does not define ${missing.join(', ')} (${need.version})` };
     patched.writeUInt16LE(patched.readUInt16LE(need.flagsOffset) | VER_FLG_WEAK, need.flagsOffset);
   }
+  mkdirSync(cacheDir, { recursive: true });
   const dir = join(cacheDir, createHash('sha1').update(original).update(SHIM_C).update(SHIM_CXX).digest('hex').slice(0, 12));
   const shim = join(dir, 'libjazzer-glibc-compat.so');
   const copy = join(dir, 'fuzzer-linux-x64.node');
   const hook = join(dir, 'load-compat-addon.cjs');
   if (!existsSync(hook)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'shim.c'), SHIM_C);
-    writeFileSync(join(dir, 'shim.cc'), SHIM_CXX);
-    writeFileSync(join(dir, 'shim.map'), SHIM_MAP);
+    // Built in a folder of this process's own, then renamed into place: two fuzz runs started together never see half a build.
+    const building = `${dir}.building-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    writeFileSync(join(building, 'shim.c'), SHIM_C);
+    writeFileSync(join(building, 'shim.cc'), SHIM_CXX);
+    writeFileSync(join(building, 'shim.map'), SHIM_MAP);
     const steps: Array<[string, string[]]> = [
       ['gcc', ['-O2', '-fPIC', '-c', 'shim.c', '-o', 'shim-c.o']],
       ['g++', ['-O2', '-fPIC', '-c', 'shim.cc', '-o', 'shim-cc.o']],
-      ['g++', ['-shared', '-Wl,--version-script=shim.map', '-o', shim, 'shim-c.o', 'shim-cc.o']],
+      ['g++', ['-shared', '-Wl,--version-script=shim.map', '-o', basename(shim), 'shim-c.o', 'shim-cc.o']],
     ];
     for (const [tool, args] of steps) {
-      const run = spawnSync(tool, args, { cwd: dir, encoding: 'utf8' });
-      if (run.status !== 0) return { problem: `${problem}; building the compat shim failed: ${tool} ${args.join(' ')}: ${run.error?.message ?? run.stderr.trim()}` };
+      const run = spawnSync(tool, args, { cwd: building, encoding: 'utf8' });
+      if (run.status !== 0) {
+        rmSync(building, { recursive: true, force: true });
+        return { problem: `${problem}; building the compat shim failed: ${tool} ${args.join(' ')}: ${run.error?.message ?? run.stderr.trim()}` };
+      }
     }
-    writeFileSync(copy, patched);
+    writeFileSync(join(building, basename(copy)), patched);
     writeFileSync(
-      hook,
+      join(building, basename(hook)),
       `// Loads the copy of Jazzer's addon whose glibc 2.38 needs are weak (bench/jazzerCompat.ts).\n` +
         `const Module = require('node:module');\nconst load = Module._extensions['.node'];\n` +
         `Module._extensions['.node'] = function (module, filename) {\n` +
         `  return load.call(this, module, filename === ${JSON.stringify(addon)} ? ${JSON.stringify(copy)} : filename);\n};\n`,
     );
+    try {
+      renameSync(building, dir);
+    } catch (error) {
+      // Another run put its build there first: use that one.
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(hook)) throw error;
+    }
   }
   const env = { ...process.env, LD_PRELOAD: [shim, process.env.LD_PRELOAD].filter(Boolean).join(':') };
   const execArgv = ['--require', hook];
