@@ -130,10 +130,12 @@ function pushEpisode(env: SimEnv, model: WorldModel, config: Readonly<Config>, s
   let movingTicks = 0;
   let progress = 0;
   let firstCosine = Number.NaN;
+  // trueState() returns fresh arrays: the last tick's object place is the next tick's "before".
+  let end = object0;
   for (; tick < steps && !success; tick++) {
     const decision = controller.decide(observation);
     if (Number.isNaN(firstCosine)) firstCosine = planarCosine(decision.values, [goal[0] - object0[0], goal[1] - object0[1]]);
-    const before = env.trueState().objects[0].position;
+    const before = end;
     observation = env.step(decision.values).observation;
     const state = env.trueState();
     const object = state.objects[0].position;
@@ -143,8 +145,8 @@ function pushEpisode(env: SimEnv, model: WorldModel, config: Readonly<Config>, s
       progress += toGoal(before) - toGoal(object);
     }
     success = state.success;
+    end = object;
   }
-  const end = env.trueState().objects[0].position;
   return {
     success,
     startDistance: toGoal(object0),
