@@ -276,14 +276,15 @@ export async function runFuzz(
   const crashes = join(out, 'crashes');
   mkdirSync(crashes, { recursive: true });
   await writeCorpus(target, corpus);
+  const echo = options.echo ?? true;
   const self = fileURLToPath(import.meta.url);
   const launch = options.random === true ? undefined : options.launch ?? jazzerLaunch(join(dirname(self), '..', '..', 'node_modules', '.cache', 'jepa-agent', 'jazzer-compat'));
-  if (launch !== undefined && 'problem' in launch && options.echo !== false) process.stderr.write(`fuzz: Jazzer.js cannot run here (${launch.problem}); seeded random mutation instead, without coverage guidance\n`);
+  if (launch !== undefined && 'problem' in launch && echo) process.stderr.write(`fuzz: Jazzer.js cannot run here (${launch.problem}); seeded random mutation instead, without coverage guidance\n`);
   if (launch === undefined || 'problem' in launch) {
     const { executions, findings } = await randomFuzz(target, corpus, seconds, options.seed ?? 1, crashes);
     return { target, engine: 'random', seconds, executions, findings, out };
   }
-  if (launch.note !== undefined && options.echo !== false) process.stderr.write(`fuzz: ${launch.note}\n`);
+  if (launch.note !== undefined && echo) process.stderr.write(`fuzz: ${launch.note}\n`);
   const jazzer = createRequire(import.meta.url).resolve('@jazzer.js/core/dist/cli.js');
   const args = [
     jazzer, self, corpus, `--fuzzEntryPoint=${target === 'cdr' ? 'fuzzCdr' : 'fuzzMcap'}`, `--includes=${resolve(dirname(self), '../src')}`,
@@ -291,7 +292,7 @@ export async function runFuzz(
     ...(target === 'cdr' ? ['--sync'] : []),
     '--', `-max_total_time=${seconds}`, `-artifact_prefix=${crashes}/`, `-seed=${options.seed ?? 1}`, '-max_len=65536',
   ];
-  const run = await runJazzer(args, launch, options.echo ?? true);
+  const run = await runJazzer(args, launch, echo);
   const findings = readdirSync(crashes).map((f) => `${f} (exit ${run.status ?? run.signal})`);
   const status = lastFuzzerStatus(run.log);
   // A fuzzer that died without saving an input (a loader error, an out-of-memory kill) found nothing: it did not run.

@@ -85,7 +85,7 @@ export interface SoakResult {
   readonly warmup_minutes: number;
   readonly sample_seconds: number;
   /** Slopes after warm-up; null where fewer than two samples came after it. */
-  readonly slopes: Readonly<Record<'rss_bytes' | 'js_heap_bytes' | 'wasm_heap_bytes' | 'tensors' | 'replay_buffer_bytes' | 'open_handles', SoakSlope | null>>;
+  readonly slopes: Readonly<Record<(typeof SLOPED)[number], SoakSlope | null>>;
   readonly windows: readonly SoakWindow[];
   readonly samples: readonly SoakSample[];
   readonly episodes: number;

@@ -44,8 +44,9 @@ test('runFuzz --random: seeded mutation of both readers finds nothing in a secon
 });
 
 const compilers = ['gcc', 'g++'].every((c) => spawnSync(c, ['--version']).status === 0);
+const needsCompilers = { skip: compilers ? false : 'gcc and g++ are needed to build the glibc compat shim' };
 
-test('Jazzer.js runs here: directly, or through the compat shim built from scratch', { skip: compilers ? false : 'gcc and g++ are needed to build the glibc compat shim' }, () => {
+test('Jazzer.js runs here: directly, or through the compat shim built from scratch', needsCompilers, () => {
   const cache = mkdtempSync(join(tmpdir(), 'jazzer-compat-'));
   try {
     const launch = jazzerLaunch(cache);
@@ -57,7 +58,7 @@ test('Jazzer.js runs here: directly, or through the compat shim built from scrat
   }
 });
 
-test('runFuzz with Jazzer.js: coverage-guided runs of both readers for three seconds find nothing', { skip: compilers ? false : 'gcc and g++ are needed to build the glibc compat shim' }, async () => {
+test('runFuzz with Jazzer.js: coverage-guided runs of both readers for three seconds find nothing', needsCompilers, async () => {
   for (const target of ['cdr', 'mcap'] as const) {
     const out = mkdtempSync(join(tmpdir(), 'fuzz-test-'));
     try {
