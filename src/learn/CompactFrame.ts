@@ -1,6 +1,6 @@
 import type { ModelConfig, Observation } from '../core/index.js';
 import { framesFromObservations } from '../model/index.js';
-import type { ModelModality } from '../model/index.js';
+import type { ModelFrames, ModelModality } from '../model/index.js';
 
 /**
  * One observation as the model consumes it, in a few typed arrays: RGB resampled to the
@@ -23,7 +23,12 @@ export interface CompactFrame {
 
 /** Converts an observation with the model's own packing (framesFromObservations): nothing is resampled twice. */
 export function compactFrame(observation: Observation, config: ModelConfig): CompactFrame {
-  const frames = framesFromObservations([observation], config);
+  return compactFromFrames(framesFromObservations([observation], config));
+}
+
+/** The compact frame of packed frames holding one observation (count 1): what a caller that packed it to encode it can keep without packing again. */
+export function compactFromFrames(frames: ModelFrames): CompactFrame {
+  if (frames.count !== 1) throw new RangeError(`compact frame: expected packed frames of one observation, got ${frames.count}`);
   const present = frames.present;
   return {
     ...(frames.rgb !== undefined && present?.rgb?.[0] === 1 ? { rgb: frames.rgb } : {}),

@@ -5,3 +5,4 @@ export * from './applyWeights.js';
 export * from './InlineLearner.js';
 export * from './LearnerHost.js';
 export * from './LearnerSupervisor.js';
+export * from './packFrames.js';

@@ -4,6 +4,9 @@ import { agentConfigSchema } from '../../core/config/agentConfig.js';
 import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { Config } from '../../core/config/Config.js';
 import type { Observation } from '../../core/Observation.js';
+import { compactFromFrames } from '../../learn/CompactFrame.js';
+import { framesFromObservations } from '../../model/frames.js';
+import type { ModelFrames } from '../../model/frames.js';
 import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
@@ -16,6 +19,7 @@ import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
+import { handPushAction, StanceMemory } from './StanceMemory.js';
 
 
 /**
@@ -56,6 +60,10 @@ export class PlanningController implements Controller {
   #goalMovesObjects: boolean | undefined;
   /** Goal-distance weights of the object-first cost: 1 on the part that sees objects (objectPartWeights); undefined when the model has none. */
   readonly #objectPartWeights: Float32Array | undefined;
+  /** Practice moments near objects, for the stance (objectFirst.stance); undefined where it is off or cannot work (no object or hand head, not an end-effector space). */
+  readonly #stanceMemory: StanceMemory | undefined;
+  /** This episode's stance: undefined until its first object-first plan, null when there is none. */
+  #stance: { target: Vec3; reached: boolean } | null | undefined;
   #warmStart: Float32Array | undefined;
   /** The planned action being held (plan.actionRepeat) and the ticks it still has. */
   #held: Float32Array | undefined;
@@ -100,6 +108,9 @@ export class PlanningController implements Controller {
     this.#babbler = new Babbler(space, exploration.babbleHoldSteps, rng.fork('babble'));
     this.#play = new ObjectPlay(model.config.perception, exploration.play, rng.fork('play'));
     this.#objectPartWeights = objectPartWeights(model);
+    const stance = planning.objectFirst.stance;
+    const stanceWorks = planning.objectFirst.enabled && space.kind === 'ee_delta' && model.decodeObject !== undefined && model.decodeProprio !== undefined;
+    this.#stanceMemory = stance.enabled && stanceWorks ? new StanceMemory(stance.memory) : undefined;
   }
 
   /**
@@ -127,6 +138,14 @@ export class PlanningController implements Controller {
   /** The perceived object the last decision went for first (agent.planning.objectFirst), for logs and tests. */
   lastObjectTarget: [number, number, number] | undefined;
 
+  /** Where the last decision sent the hand to stand before pushing (objectFirst.stance), for logs and tests. */
+  lastStanceTarget: [number, number, number] | undefined;
+
+  /** Practice moments the stance memory holds (0 where the stance is off). */
+  get stanceMoments(): number {
+    return this.#stanceMemory?.size ?? 0;
+  }
+
   get babbling(): boolean {
     return this.explore && (this.babbleEpisode || this.#decisions < this.#exploration.babbleSteps);
   }
@@ -138,6 +157,7 @@ export class PlanningController implements Controller {
     this.#goalHasProprio = goal.proprio !== undefined;
     this.#goalObjects = this.#restingObjects(goal);
     this.#goalMovesObjects = undefined;
+    this.#stance = undefined;
     this.#warmStart = undefined;
     this.#predictedNext = undefined;
     this.#heldLeft = 0;
@@ -161,6 +181,7 @@ export class PlanningController implements Controller {
     this.#warmStart = undefined;
     this.#heldLeft = 0;
     this.#goalMovesObjects = undefined;
+    this.#stance = undefined;
     this.#predictedNext = undefined;
     this.#play.reset();
   }
@@ -173,8 +194,9 @@ export class PlanningController implements Controller {
       this.#goalWeightsVersion = this.#model.weightsVersion;
       this.#predictedNext = undefined;
     }
-    const latent = this.#encodeCurrent(observation);
+    const { latent, frames } = this.#encodeCurrent(observation);
     this.lastLatent = latent;
+    if (this.explore) this.#remember(observation, frames, latent);
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
     if (predictionError !== undefined && this.#lastBin >= 0) {
       const e = this.#binError[this.#lastBin];
@@ -222,6 +244,7 @@ export class PlanningController implements Controller {
         ...(predictionError === undefined ? {} : { predictionError }),
         babbling: this.babbling ? 1 : 0,
         objectFirst: this.lastObjectTarget === undefined ? 0 : 1,
+        stance: this.lastStanceTarget === undefined ? 0 : 1,
       },
     };
   }
@@ -234,6 +257,7 @@ export class PlanningController implements Controller {
   #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
     this.lastPlayTarget = undefined;
     this.lastObjectTarget = undefined;
+    this.lastStanceTarget = undefined;
     const indices = this.#plannerConfig.proprioGoal?.indices;
     const hand = observation.proprio?.endEffector.position;
     if (indices === undefined || hand === undefined) return this.#plannerConfig;
@@ -249,14 +273,57 @@ export class PlanningController implements Controller {
     this.#goalMovesObjects ??= misplaced !== undefined;
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
+    // The goal place no object occupies now is where the misplaced one should go.
+    const place = farthestBeyond(this.#goalObjects, objects, 0);
+    const stance = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
+    if (stance !== undefined) {
+      // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
+      this.lastStanceTarget = stance;
+      return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, stance, indices, 0);
+    }
     const latentWeight = this.#plannerConfig.cost.latentWeight;
     const { reachRadius, planarReach } = this.#planning.objectFirst;
     // The end-effector indices are x, y, z: planar reach gives the radius to x and y only.
     const config = { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, reachRadius, planarReach ? 2 : undefined), goalWeights: this.#objectPartWeights };
-    // The goal place no object occupies now is where the misplaced one should go.
-    const place = farthestBeyond(this.#goalObjects, objects, 0);
     if (place === undefined || this.#model.decodeObject === undefined) return config;
     return { ...config, objectGoal: { target: objectTarget(this.#model, latent, misplaced, place) } };
+  }
+
+  /**
+   * The stance the hand should still go to before pushing `object` toward `place`, or
+   * undefined (no stance this episode, or reached). Scored once per episode, at its first
+   * object-first plan, and kept in place: measured that way (see objectFirst.stance).
+   */
+  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>): Vec3 | undefined {
+    const memory = this.#stanceMemory;
+    if (memory === undefined) return undefined;
+    const config = this.#planning.objectFirst.stance;
+    if (this.#stance === undefined) {
+      const length = Math.hypot(place[0] - object[0], place[1] - object[1]);
+      const direction: [number, number] = [(place[0] - object[0]) / length, (place[1] - object[1]) / length];
+      const scored = memory.size < config.minMoments || !(length > 0) ? undefined : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
+      this.#stance = scored === undefined ? null : { target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
+    }
+    if (this.#stance === null || this.#stance.reached) return undefined;
+    const target = this.#stance.target;
+    if (Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
+      this.#stance.reached = true;
+      // The approach's plan does not fit the push: the next plan starts afresh.
+      this.#warmStart = undefined;
+      return undefined;
+    }
+    return target;
+  }
+
+  /** Keeps a practice moment with the hand near the object perception sees (objectFirst.stance); the frames are those the latent was encoded from. */
+  #remember(observation: Observation, frames: ModelFrames, latent: Float32Array): void {
+    const hand = observation.proprio?.endEffector.position;
+    const object = frames.objectPlace;
+    if (this.#stanceMemory === undefined || hand === undefined || object === undefined || !object.every(Number.isFinite)) return;
+    const offset: Vec3 = [hand[0] - object[0], hand[1] - object[1], hand[2] - object[2]];
+    if (Math.hypot(...offset) < this.#planning.objectFirst.stance.near) {
+      this.#stanceMemory.add(compactFromFrames(frames), latent, this.#model.weightsVersion, offset);
+    }
   }
 
   /** Middles of the perceived objects resting on the support plane, where objectFirst is on. */
@@ -281,10 +348,10 @@ export class PlanningController implements Controller {
     });
   }
 
-  /** The observation as the goal was seen: without proprioception when the goal had none. */
-  #encodeCurrent(observation: Observation): Float32Array {
+  /** The observation as the goal was seen (without proprioception when the goal had none), and the frames it was packed into. */
+  #encodeCurrent(observation: Observation): EncodedObservation {
     const matched = this.#planning.matchGoalModalities && this.#goal !== undefined && !this.#goalHasProprio;
-    return matched ? encodeAsImageGoal(this.#model, observation) : this.#model.encodeObservation(observation);
+    return matched ? encodeFramesAsImageGoal(this.#model, observation) : encodeFrames(this.#model, observation);
   }
 
   #addNoise(values: Float32Array): void {
@@ -364,12 +431,32 @@ function meanSquaredDistance(a: Float32Array, b: Float32Array): number {
  * emptied), proprioception is kept: an empty observation cannot be encoded.
  */
 export function encodeAsImageGoal(model: WorldModel, observation: Observation): Float32Array {
+  return encodeFramesAsImageGoal(model, observation).latent;
+}
+
+/** A latent and the frames the observation was packed into for it. */
+interface EncodedObservation {
+  readonly latent: Float32Array;
+  readonly frames: ModelFrames;
+}
+
+/** encodeAsImageGoal, with the packed frames kept. */
+function encodeFramesAsImageGoal(model: WorldModel, observation: Observation): EncodedObservation {
   if (observation.proprio !== undefined) {
     try {
-      return model.encodeObservation({ ...observation, proprio: undefined });
+      return encodeFrames(model, { ...observation, proprio: undefined });
     } catch (err) {
       if (!(err instanceof NoModalityError)) throw err;
     }
   }
-  return model.encodeObservation(observation);
+  return encodeFrames(model, observation);
+}
+
+/** model.encodeObservation, with the packed frames kept for whoever wants them without packing again. */
+function encodeFrames(model: WorldModel, observation: Observation): EncodedObservation {
+  const frames = framesFromObservations([observation], model.config);
+  const state = model.encodeFrames(frames);
+  const latent = Float32Array.from(state.dataSync());
+  state.dispose();
+  return { latent, frames };
 }

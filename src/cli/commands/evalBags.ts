@@ -10,7 +10,7 @@ import type { WorldModel } from '../../model/index.js';
 import { encodeLatents } from '../../eval/common/encodeLatents.js';
 import { writeRunFolder } from '../../eval/common/runFolder.js';
 import { markdownTable } from '../../eval/common/markdown.js';
-import { packFrames } from '../../eval/common/packFrames.js';
+import { packFrames } from '../../learn/packFrames.js';
 import { predictionErrorPerHorizon } from '../../eval/predict/predictionErrorPerHorizon.js';
 import type { HorizonError } from '../../eval/predict/predictionErrorPerHorizon.js';
 import type { Runtime } from '../runtime.js';

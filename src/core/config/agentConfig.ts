@@ -130,6 +130,43 @@ export const agentConfigSchema = z
              * object-goal term keeps it away.
              */
             planarReach: z.boolean().default(false),
+            /**
+             * Where to stand before pushing, chosen by the world model from practice: the
+             * controller keeps practice moments with the hand within `near` of a perceived
+             * object (the packed observation, the hand's offset from the object). At the first
+             * plan of an episode whose object is out of place, it rolls every kept moment's
+             * latent `steps` ticks ahead under "hand along the object -> goal-place direction
+             * at full speed" and reads the object head before and after; the stance is the
+             * object perceived now plus the median offset of the `top` moments whose object
+             * the model predicts to move farthest that way. The hand goes there with the
+             * end-effector term alone (latent, object and object-goal terms off); within
+             * `arrive` of it the object-first cost above takes over for the rest of the episode.
+             * End-effector action spaces only (the probe action is a hand translation).
+             * Measured on one main job's checkpoint (session 12's run M), push from home, moments
+             * from 40 object-play episodes: 4/20 on train against 0/20 without (memory 2048,
+             * 1,737 moments kept; memory 1024 gave 0/20), and by an offline script 9/80 against
+             * 1/80 over train and unseen_all; steps 4: 0/20, steps 1: 1/20 on the same 20.
+             */
+            stance: z
+              .strictObject({
+                enabled: z.boolean().default(true),
+                /**
+                 * Practice moments kept (the oldest go first). Each is encoded again when the
+                 * weights changed, about 1 ms apiece on 2 cores: once per episode that needs a stance.
+                 */
+                memory: z.number().int().min(1).default(2048),
+                /** A practice moment counts when the hand is this close to the perceived object's middle, metres. */
+                near: z.number().positive().default(0.12),
+                /** Predicted ticks each moment is rolled ahead to score it. */
+                steps: z.number().int().min(1).max(16).default(2),
+                /** Best-scored moments whose median offset is the stance. */
+                top: z.number().int().min(1).default(16),
+                /** Fewer kept moments than this: no stance, the object-first cost alone. */
+                minMoments: z.number().int().min(1).default(64),
+                /** The stance counts as reached within this distance of the hand, metres. */
+                arrive: z.number().positive().default(0.03),
+              })
+              .prefault({}),
           })
           .prefault({}),
       })

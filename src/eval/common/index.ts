@@ -3,7 +3,6 @@ export * from './classifiers.js';
 export * from './encodeLatents.js';
 export * from './experimentModels.js';
 export * from './markdown.js';
-export * from './packFrames.js';
 export * from './rawFeatures.js';
 export * from './ridge.js';
 export * from './runFolder.js';

@@ -9,7 +9,7 @@ import type { SimEnv } from '../../sim/SimEnv.js';
 import { encodeLatents, keepModalities } from '../common/encodeLatents.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
-import { packFrames } from '../common/packFrames.js';
+import { packFrames } from '../../learn/packFrames.js';
 import { pixelFeatures } from '../common/rawFeatures.js';
 import { fitRidge } from '../common/ridge.js';
 import { meanStd, rowMae } from '../common/stats.js';

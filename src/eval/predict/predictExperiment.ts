@@ -16,7 +16,7 @@ import { MODEL_MODALITIES } from '../../model/frames.js';
 import type { ModelFrames } from '../../model/frames.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
-import { packFrames } from '../common/packFrames.js';
+import { packFrames } from '../../learn/packFrames.js';
 import { fitRidge } from '../common/ridge.js';
 import { fitStandardizer, meanStd, rowDistances, rSquared } from '../common/stats.js';
 

@@ -8,7 +8,7 @@ import { accuracy, knnClassify, ridgeClassify } from '../common/classifiers.js';
 import { encodeLatents } from '../common/encodeLatents.js';
 import type { ExperimentModels } from '../common/experimentModels.js';
 import { fitInputStats } from '../common/experimentModels.js';
-import { packFrames } from '../common/packFrames.js';
+import { packFrames } from '../../learn/packFrames.js';
 import { OBJECT_VIEW_HISTOGRAM, pixelFeatures, pointHistogram } from '../common/rawFeatures.js';
 import { fitStandardizer, meanStd } from '../common/stats.js';
 import { probeScenes } from './probeScenes.js';

@@ -247,6 +247,87 @@ describe('PlanningController', () => {
     }
   });
 
+  test('objects first, stance: practice keeps moments with the hand near the perceived object; evaluation goes to the scored stance with the hand term alone, then pushes', async () => {
+    const env = await SimEnv.create(simConfigSchema.parse({ camera: { width: 64, height: 64 }, pointCount: 4096 }));
+    const sim = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {} }), { seed: 3 });
+    try {
+      const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
+      const make = (stance: Record<string, unknown>): { ctl: PlanningController; calls: ReturnType<typeof recordingPlanner>['calls'] } => {
+        const recorded = recordingPlanner();
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, ...stance } } }));
+        return { ctl, calls: recorded.calls };
+      };
+      /** Practice: the test moves the hand over the object; the controller only watches. The hand's offsets from the object perceived at each tick. */
+      const practise = (ctl: PlanningController): [number, number, number][] => {
+        ctl.explore = true;
+        let obs = env.reset(4, { task: 'push' });
+        ctl.setGoal(env.goalObservation());
+        const offsets: [number, number, number][] = [];
+        for (let t = 0; t < 6; t++) {
+          ctl.decide(obs);
+          const object = perceivedObject(obs, sim.config.perception);
+          const hand = obs.proprio!.endEffector.position;
+          if (object !== undefined) offsets.push([hand[0] - object[0], hand[1] - object[1], hand[2] - object[2]]);
+          obs = env.step(Float32Array.from([0.02, 0.01 * (t - 3), -0.02, 0])).observation;
+        }
+        return offsets;
+      };
+      const evaluate = (ctl: PlanningController): Observation => {
+        ctl.explore = false;
+        ctl.resetEpisode();
+        const obs = env.reset(4, { task: 'push' });
+        ctl.setGoal(env.goalObservation());
+        return obs;
+      };
+
+      const { ctl, calls } = make({});
+      const offsets = practise(ctl);
+      assert.ok(offsets.length >= 4, `the object is perceived in ${offsets.length} of 6 practice ticks`);
+      assert.equal(ctl.stanceMoments, offsets.length);
+      let obs = evaluate(ctl);
+      const before = calls.length;
+      ctl.decide(obs);
+      assert.equal(ctl.stanceMoments, offsets.length, 'evaluation keeps no moments');
+      const stance = ctl.lastStanceTarget;
+      const object = ctl.lastObjectTarget;
+      assert.ok(stance !== undefined && object !== undefined, `the hand goes to a stance first: stance ${stance}, object ${object}`);
+      // The default top (16) takes every moment kept here: the stance is their median offset, whatever the scores.
+      const median = [0, 1, 2].map((k) => offsets.map((o) => o[k]).sort((a, b) => a - b)[Math.floor(offsets.length / 2)]);
+      [0, 1, 2].forEach((k) => assert.ok(Math.abs(stance[k] - object[k] - median[k]) < 1e-6, `axis ${k}: ${stance[k] - object[k]} vs ${median[k]}`));
+      const toStance = calls[before].config;
+      assert.equal(toStance.cost.latentWeight, 0, 'on the way to the stance the goal latent does not pull');
+      assert.equal(toStance.objectGoal, undefined);
+      assert.equal(toStance.goalWeights, undefined);
+      assert.equal(toStance.proprioGoal?.target?.length, 3);
+      assert.equal(toStance.proprioGoal?.radius, undefined);
+      // Scored once per episode: the next tick keeps the same stance.
+      obs = env.step(Float32Array.from([0.01, 0, 0, 0])).observation;
+      ctl.decide(obs);
+      assert.deepEqual(ctl.lastStanceTarget, stance);
+
+      // Arrived (a stance radius larger than the table): the object-first cost from the first plan on.
+      const arrived = make({ arrive: 5 });
+      practise(arrived.ctl);
+      arrived.ctl.decide(evaluate(arrived.ctl));
+      assert.equal(arrived.ctl.lastStanceTarget, undefined);
+      assert.ok(arrived.ctl.lastObjectTarget !== undefined);
+      const pushing = arrived.calls.at(-1)!.config;
+      assert.ok(pushing.objectGoal !== undefined && pushing.goalWeights !== undefined, 'the object-first cost');
+
+      // Too few moments, or the stance off: no stance, nothing kept.
+      const few = make({ minMoments: 100 });
+      practise(few.ctl);
+      few.ctl.decide(evaluate(few.ctl));
+      assert.equal(few.ctl.lastStanceTarget, undefined);
+      const off = make({ enabled: false });
+      practise(off.ctl);
+      assert.equal(off.ctl.stanceMoments, 0);
+    } finally {
+      sim.dispose();
+      env.close();
+    }
+  });
+
   test('temporal abstraction: a planned action is held for plan.actionRepeat ticks, then the agent plans again', () => {
     const recorded = recordingPlanner();
     const repeated = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, actionRepeat: 3 }), space);

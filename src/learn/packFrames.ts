@@ -1,8 +1,8 @@
-import type { ModelConfig } from '../../core/config/modelConfig.js';
-import type { CompactFrame } from '../../learn/CompactFrame.js';
-import { compactFrameSizes } from '../../learn/CompactFrame.js';
-import { MODEL_MODALITIES, needsObjectPlace } from '../../model/index.js';
-import type { ModelFrames, ModelModality } from '../../model/index.js';
+import type { ModelConfig } from '../core/config/modelConfig.js';
+import type { CompactFrame } from './CompactFrame.js';
+import { compactFrameSizes } from './CompactFrame.js';
+import { MODEL_MODALITIES, needsObjectPlace } from '../model/index.js';
+import type { ModelFrames, ModelModality } from '../model/index.js';
 
 /** Packs compact frames into the model's row-major ModelFrames (a modality a frame lacks is masked), with the object's place where the model reads it. */
 export function packFrames(frames: readonly CompactFrame[], config: ModelConfig): ModelFrames {

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { handPushAction, StanceMemory } from '../../../src/agent/controllers/StanceMemory.js';
+import { makeActionSpace, simConfigSchema } from '../../../src/core/index.js';
+import { compactFrame } from '../../../src/learn/CompactFrame.js';
+import type { CompactFrame } from '../../../src/learn/CompactFrame.js';
+import { WorldModel } from '../../../src/model/index.js';
+import { SimEnv } from '../../../src/sim/index.js';
+import { tinyConfig, useTestBackend } from '../../model/fixtures.js';
+
+describe('StanceMemory', () => {
+  let env: SimEnv;
+  let model: WorldModel;
+  /** Sim frames of one push episode under a fixed sweep of the hand, and their latents. */
+  const frames: CompactFrame[] = [];
+  const latents: Float32Array[] = [];
+  before(async () => {
+    await useTestBackend();
+    env = await SimEnv.create(simConfigSchema.parse({ camera: { width: 64, height: 64 }, pointCount: 4096 }));
+    model = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {} }), { seed: 3 });
+    let obs = env.reset(4, { task: 'push' });
+    for (let t = 0; t < 12; t++) {
+      frames.push(compactFrame(obs, model.config));
+      latents.push(model.encodeObservation(obs));
+      obs = env.step(Float32Array.from([0.02 * Math.cos(t), 0.02 * Math.sin(t), -0.01, 0])).observation;
+    }
+  });
+  after(() => {
+    model.dispose();
+    env.close();
+  });
+
+  /** The object head's predicted motion along `direction` of one latent, rolled one row at a time (not the memory's batched path). */
+  function motionAlong(latent: Float32Array, action: Float32Array, direction: [number, number], steps: number): number {
+    return tf.tidy(() => {
+      let z = tf.tensor2d(latent, [1, latent.length]);
+      const before = model.decodeObject!(z).dataSync();
+      for (let s = 0; s < steps; s++) z = model.predict(z, tf.tensor2d(action, [1, action.length]));
+      const later = model.decodeObject!(z).dataSync();
+      return (later[0] - before[0]) * direction[0] + (later[1] - before[1]) * direction[1];
+    });
+  }
+
+  test('the stance is the offset of the moment the model predicts to move the object farthest the wanted way; top n gives the median of all', () => {
+    const direction: [number, number] = [0.6, -0.8];
+    const action = handPushAction(env.actionSpace, direction);
+    const memory = new StanceMemory(64);
+    const offsets = frames.map((_, i): [number, number, number] => [0.01 * i, -0.02 * i, 0.005 * (i % 3)]);
+    frames.forEach((f, i) => memory.add(f, latents[i], model.weightsVersion, offsets[i]));
+    const tensors = tf.memory().numTensors;
+    const best = memory.stance(model, action, direction, 2, 1);
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor leaks');
+    assert.ok(best !== undefined);
+    const motions = latents.map((z) => motionAlong(z, action, direction, 2));
+    const argmax = motions.indexOf(Math.max(...motions));
+    assert.deepEqual(best.offset, offsets[argmax]);
+    assert.ok(Math.abs(best.score - motions[argmax]) < 1e-5, `score ${best.score} vs ${motions[argmax]}`);
+    // The opposite direction is scored with its own probe action and picks another moment.
+    const back: [number, number] = [-0.6, 0.8];
+    const backAction = handPushAction(env.actionSpace, back);
+    const backMotions = latents.map((z) => motionAlong(z, backAction, back, 2));
+    const backArgmax = backMotions.indexOf(Math.max(...backMotions));
+    assert.notEqual(backArgmax, argmax);
+    assert.deepEqual(memory.stance(model, backAction, back, 2, 1)?.offset, offsets[backArgmax]);
+    const all = memory.stance(model, action, direction, 2, frames.length)!;
+    // Upper median of 12 offsets: the 7th smallest per axis.
+    assert.deepEqual(all.offset, [0.01 * 6, -0.02 * 5, 0.005]);
+  });
+
+  test('moments encoded under other weights are encoded again before scoring', () => {
+    const direction: [number, number] = [1, 0];
+    const action = handPushAction(env.actionSpace, direction);
+    const offsets = frames.map((_, i): [number, number, number] => [i, 0, 0]);
+    const fresh = new StanceMemory(64);
+    const stale = new StanceMemory(64);
+    frames.forEach((f, i) => {
+      fresh.add(f, latents[i], model.weightsVersion, offsets[i]);
+      // A wrong latent from "older weights": used as it is, it would score every moment alike.
+      stale.add(f, new Float32Array(model.latentDim), model.weightsVersion - 1, offsets[i]);
+    });
+    const expected = fresh.stance(model, action, direction, 1, 1)!;
+    const refreshed = stale.stance(model, action, direction, 1, 1)!;
+    assert.deepEqual(refreshed.offset, expected.offset);
+    assert.ok(Math.abs(refreshed.score - expected.score) < 1e-4, `${refreshed.score} vs ${expected.score}`);
+  });
+
+  test('keeps the newest moments up to its capacity; empty, it has no stance', () => {
+    const memory = new StanceMemory(5);
+    assert.equal(memory.stance(model, handPushAction(env.actionSpace, [1, 0]), [1, 0], 1, 3), undefined);
+    frames.forEach((f, i) => memory.add(f, latents[i], model.weightsVersion, [i, i, i]));
+    assert.equal(memory.size, 5);
+    // Only the last five moments (offsets 7..11) remain: the median of all five is 9.
+    assert.deepEqual(memory.stance(model, handPushAction(env.actionSpace, [1, 0]), [1, 0], 1, 5)?.offset, [9, 9, 9]);
+    assert.throws(() => new StanceMemory(0), /capacity must be a positive integer, got 0/);
+  });
+
+  test('the probe action moves the hand at full speed along the direction and nothing else; a joint space has none', () => {
+    const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-0.02, -0.03, -0.02, 0.1], [0.02, 0.03, 0.02, 1]);
+    assert.deepEqual(Array.from(handPushAction(space, [-1, 0])), [Math.fround(-0.02), 0, 0, Math.fround(0.1)]);
+    const diagonal = handPushAction(space, [Math.SQRT1_2, -Math.SQRT1_2]);
+    assert.ok(Math.abs(diagonal[0] - 0.02 * Math.SQRT1_2) < 1e-7 && Math.abs(diagonal[1] + 0.03 * Math.SQRT1_2) < 1e-7);
+    const joints = makeActionSpace('joint_delta', ['j1', 'j2', 'gripper'], [-0.1, -0.1, 0], [0.1, 0.1, 1]);
+    assert.throws(() => handPushAction(joints, [1, 0]), /needs an ee_delta action space, not joint_delta/);
+  });
+});
