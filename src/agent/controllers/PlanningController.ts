@@ -22,6 +22,11 @@ import { ObjectPlay } from './ObjectPlay.js';
 import { handPushAction, StanceMemory } from './StanceMemory.js';
 
 
+export interface PlanningControllerOptions {
+  /** The practice moments of the stance (objectFirst.stance) to share with other controllers: e.g. one per evaluation episode, all fed by one practice. */
+  readonly stanceMemory?: StanceMemory;
+}
+
 /**
  * Mode-2 control, for every task: encode the observation, plan an action sequence in latent
  * space toward the goal's encoding, execute the first action, warm-start the next plan from the rest.
@@ -91,6 +96,7 @@ export class PlanningController implements Controller {
     exploration: AgentConfig['exploration'],
     rng: Rng,
     planning: AgentConfig['planning'] = agentConfigSchema.parse({}).planning,
+    options: PlanningControllerOptions = {},
   ) {
     if (model.actionDim !== space.names.length) {
       throw new RangeError(`planning controller: the model takes ${model.actionDim} action values, the action space ${space.kind} has ${space.names.length}`);
@@ -110,15 +116,15 @@ export class PlanningController implements Controller {
     this.#objectPartWeights = objectPartWeights(model);
     const stance = planning.objectFirst.stance;
     const stanceWorks = planning.objectFirst.enabled && space.kind === 'ee_delta' && model.decodeObject !== undefined && model.decodeProprio !== undefined;
-    this.#stanceMemory = stance.enabled && stanceWorks ? new StanceMemory(stance.memory) : undefined;
+    this.#stanceMemory = stance.enabled && stanceWorks ? (options.stanceMemory ?? new StanceMemory(stance.memory)) : undefined;
   }
 
   /**
    * The controller a run's config describes: its planner and planner settings for `space`,
    * its exploration and planning options, randomness from `rng`.
    */
-  static fromConfig(model: WorldModel, config: Pick<Config, 'plan' | 'agent'>, space: ActionSpace, rng: Rng): PlanningController {
-    return new PlanningController(model, getPlanner(config.plan.planner), plannerConfig(config.plan, space), space, config.agent.exploration, rng, config.agent.planning);
+  static fromConfig(model: WorldModel, config: Pick<Config, 'plan' | 'agent'>, space: ActionSpace, rng: Rng, options: PlanningControllerOptions = {}): PlanningController {
+    return new PlanningController(model, getPlanner(config.plan.planner), plannerConfig(config.plan, space), space, config.agent.exploration, rng, config.agent.planning, options);
   }
 
   /** Ticks decided so far (babbling included): the babbling schedule counts these. */

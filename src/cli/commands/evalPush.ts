@@ -3,7 +3,7 @@ import { DEFAULT_PUSH_DIAGNOSIS, PUSH_STARTS, pushMarkdown, runPushDiagnosis } f
 import type { Runtime } from '../runtime.js';
 import { runEvalCommand } from './evalCommon.js';
 import type { EvalCommonOptions } from './evalCommon.js';
-import { parseList, positiveInt } from './parseList.js';
+import { nonNegativeInt, parseList, positiveInt } from './parseList.js';
 
 export interface EvalPushOptions extends EvalCommonOptions {
   episodes?: string;
@@ -11,6 +11,7 @@ export interface EvalPushOptions extends EvalCommonOptions {
   starts: string;
   behind?: string;
   maxHeight?: string;
+  practice?: string;
 }
 
 /** `jepa-agent eval push`: the learned planner's push from home and from the scripted pusher's pre-push pose. */
@@ -23,6 +24,7 @@ export async function evalPush(runtime: Runtime, options: EvalPushOptions): Prom
       seed: config.seed,
       behind: metres(options.behind, DEFAULT_PUSH_DIAGNOSIS.behind, '--behind'),
       maxHeight: metres(options.maxHeight, DEFAULT_PUSH_DIAGNOSIS.maxHeight, '--max-height'),
+      practiceEpisodes: nonNegativeInt(options.practice ?? (quick ? '2' : String(DEFAULT_PUSH_DIAGNOSIS.practiceEpisodes)), '--practice'),
       onProgress: progress,
     });
     return { json: { report }, markdown: (meta) => pushMarkdown(report, meta) };

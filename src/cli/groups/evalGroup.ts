@@ -98,7 +98,8 @@ export function registerEvalCommands(program: Command, info: ProgramInfo): void 
       .option('--splits <list>', 'splits tested', 'train,unseen_all')
       .option('--starts <list>', 'where the planner takes over: home, pre-push', 'home,pre-push')
       .option('--behind <m>', 'pre-push pose: tool this far behind the object on the line to the goal, metres (default 0.07)')
-      .option('--max-height <m>', 'pre-push pose: tool below this height, metres (default 0.03)'),
+      .option('--max-height <m>', 'pre-push pose: tool below this height, metres (default 0.03)')
+      .option('--practice <n>', 'object-play episodes first, the checkpoint unchanged, so the stance (agent.planning.objectFirst.stance) has practice moments (default 40, quick 2; 0: none)'),
   ).action(async (opts: EvalPushOptions & ExperimentFlags) => {
     const { evalPush } = await import('../commands/evalPush.js');
     await withRuntime(opts, [], (rt) => evalPush(rt, { ...opts, command: commandLine(), version: info.version }));

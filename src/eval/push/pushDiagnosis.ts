@@ -1,4 +1,5 @@
 import { PlanningController } from '../../agent/controllers/PlanningController.js';
+import { StanceMemory } from '../../agent/controllers/StanceMemory.js';
 import type { Config } from '../../core/config/Config.js';
 import type { SplitName } from '../../core/config/simConfig.js';
 import { Rng } from '../../core/Rng.js';
@@ -25,10 +26,16 @@ export interface PushDiagnosisOptions {
   readonly behind: number;
   /** ...with the tool below this height in the simulation's base frame (the table's top is 0), metres. */
   readonly maxHeight: number;
+  /**
+   * Object-play episodes (train split, exploration on, the checkpoint unchanged) played first
+   * so that the stance (agent.planning.objectFirst.stance) has practice moments, as the main
+   * job's final evaluation has from its practice; 0, or the stance off: none.
+   */
+  readonly practiceEpisodes: number;
   readonly onProgress?: (done: number, total: number, line: string) => void;
 }
 
-export const DEFAULT_PUSH_DIAGNOSIS = { behind: 0.07, maxHeight: 0.03 } as const;
+export const DEFAULT_PUSH_DIAGNOSIS = { behind: 0.07, maxHeight: 0.03, practiceEpisodes: 40 } as const;
 
 /** One cell: a split and a start, averaged over its episodes. */
 export interface PushDiagnosisCell {
@@ -57,6 +64,8 @@ export interface PushDiagnosisCell {
 
 export interface PushDiagnosisReport {
   readonly options: Omit<PushDiagnosisOptions, 'onProgress'>;
+  /** Practice moments the stance memory held after the practice episodes (0: no stance). */
+  readonly stanceMoments: number;
   readonly cells: PushDiagnosisCell[];
 }
 
@@ -74,6 +83,7 @@ interface EpisodeRow {
 /** Moves under this per tick, metres, are contact noise rather than a push. */
 const MOVING = 0.002;
 const SEED_BASE = 7_000_000;
+const PRACTICE_SEED_BASE = 5_000_000;
 
 /**
  * The learned agent on `push`, planning exactly as the main job's evaluation does
@@ -87,12 +97,13 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
   const cells: PushDiagnosisCell[] = [];
   const total = options.splits.length * options.starts.length * options.episodes;
   let done = 0;
+  const stanceMemory = practise(env, model, config, options);
   for (const split of options.splits) {
     for (const start of options.starts) {
       const rows: EpisodeRow[] = [];
       let notReached = 0;
       for (let k = 0; k < options.episodes; k++) {
-        const row = pushEpisode(env, model, config, split, start, options.seed + SEED_BASE + k, options);
+        const row = pushEpisode(env, model, config, split, start, options.seed + SEED_BASE + k, options, stanceMemory);
         if (row === undefined) notReached++;
         else rows.push(row);
         onProgress?.(++done, total, `${split} ${start}`);
@@ -100,10 +111,36 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
       cells.push(summarise(split, start, rows, notReached));
     }
   }
-  return { options: kept, cells };
+  return { options: kept, stanceMoments: stanceMemory?.size ?? 0, cells };
 }
 
-function pushEpisode(env: SimEnv, model: WorldModel, config: Readonly<Config>, split: SplitName, start: PushStart, seed: number, options: PushDiagnosisOptions): EpisodeRow | undefined {
+/** The practice moments of the stance, from object play with the checkpoint as it is; undefined when the stance is off or there is no practice. */
+function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions): StanceMemory | undefined {
+  const stance = config.agent.planning.objectFirst.stance;
+  if (!stance.enabled || !config.agent.planning.objectFirst.enabled || options.practiceEpisodes === 0) return undefined;
+  const stanceMemory = new StanceMemory(stance.memory);
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(options.seed + PRACTICE_SEED_BASE), { stanceMemory });
+  for (let e = 0; e < options.practiceEpisodes; e++) {
+    let observation = env.reset(options.seed + PRACTICE_SEED_BASE + e, { task: 'push', split: 'train' });
+    controller.explore = true;
+    controller.playEpisode = true;
+    controller.resetEpisode();
+    controller.setGoal(env.goalObservation());
+    for (let t = 0; t < config.sim.episodeSteps; t++) observation = env.step(controller.decide(observation).values).observation;
+  }
+  return stanceMemory;
+}
+
+function pushEpisode(
+  env: SimEnv,
+  model: WorldModel,
+  config: Readonly<Config>,
+  split: SplitName,
+  start: PushStart,
+  seed: number,
+  options: PushDiagnosisOptions,
+  stanceMemory: StanceMemory | undefined,
+): EpisodeRow | undefined {
   let observation: Observation = env.reset(seed, { task: 'push', split });
   const goalObservation = env.goalObservation();
   const steps = config.sim.episodeSteps;
@@ -117,7 +154,7 @@ function pushEpisode(env: SimEnv, model: WorldModel, config: Readonly<Config>, s
       observation = env.step(pusher.act(state)).observation;
     }
   }
-  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(seed));
+  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(seed), stanceMemory === undefined ? {} : { stanceMemory });
   controller.explore = false;
   controller.resetEpisode();
   controller.setGoal(goalObservation);

@@ -26,6 +26,10 @@ export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): str
     '',
     `The learned agent plans as the main job's evaluation does (the config's planner and agent.planning, no exploration). \`home\`: from the episode's start. \`pre-push\`: the true-state scripted pusher (the report's ceiling) first brings the tool ${cm(behind)} cm behind the object's middle on the line to the goal, below ${cm(maxHeight)} cm, then the planner acts alone for the rest of the episode; episodes where the pusher did not get there within half the episode are counted, not played. The true state only labels what happened. ${episodes} episodes a cell: with 20, a success rate carries about ±10 points.`,
     '',
+    report.stanceMoments > 0
+      ? `Stance (agent.planning.objectFirst.stance): ${report.options.practiceEpisodes} object-play episodes first (train split, the checkpoint unchanged) left ${report.stanceMoments} practice moments with the hand near the object; every evaluation episode picks its stance from those.`
+      : 'Stance (agent.planning.objectFirst.stance): none (off, or no practice episodes).',
+    '',
     markdownTable(
       ['split', 'start', 'successes', 'success', 'not reached', 'object to goal at start (cm)', 'at end (cm)', 'object moved (cm)', 'closest hand (cm)', 'ticks moving the object', 'progress in them (cm)', 'first action cos to goal'],
       rows,
