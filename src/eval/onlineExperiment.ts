@@ -363,7 +363,7 @@ export async function runOnlineExperiment(
     const round: EvaluationRound = { elapsedS: elapsedS(), practiceEpisodes, envSteps, learnerSteps: progress.steps, replayMovingShare: progress.movingShare, cells, practiceInteraction };
     evaluations.push(round);
     evalSPerEpisode = (elapsedS() - evalStart) / episodes;
-    logger.info('evaluation', { ...round, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });
+    logger.info('evaluation', { ...round, stanceMoments: controller.stanceMoments, cells: cells.map((c) => `${c.task}/${c.split}: ${(100 * c.successRate).toFixed(0)}%`) });
   };
 
   // Until the first evaluation, an estimate of one evaluation episode per cell: full length, 0.1 s a tick.

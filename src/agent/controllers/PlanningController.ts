@@ -116,7 +116,7 @@ export class PlanningController implements Controller {
     this.#objectPartWeights = objectPartWeights(model);
     const stance = planning.objectFirst.stance;
     const stanceWorks = planning.objectFirst.enabled && space.kind === 'ee_delta' && model.decodeObject !== undefined && model.decodeProprio !== undefined;
-    this.#stanceMemory = stance.enabled && stanceWorks ? (options.stanceMemory ?? new StanceMemory(stance.memory)) : undefined;
+    this.#stanceMemory = stance.enabled && stanceWorks ? (options.stanceMemory ?? new StanceMemory(stance.memory, stance.refresh)) : undefined;
   }
 
   /**

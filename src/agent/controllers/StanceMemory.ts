@@ -23,15 +23,21 @@ const ENCODE_CHUNK = 256;
  *
  * Why frames and not latents alone: the learner replaces the weights between episodes, and a
  * latent encoded under older weights is not what this model reads in that moment, so stale
- * moments are encoded again (in batches) when a stance is asked for. The latent the loop
- * computed anyway is kept, so moments of the current weights cost nothing.
+ * moments are encoded again (in batches) when a stance is asked for: at most `refreshLimit` of
+ * them, the stalest first, so one stance never stalls the loop for long (about 1 ms a moment
+ * on 2 cores); the others are scored with the latent of the weights they were last encoded
+ * under. The latent the loop computed anyway is kept, so moments of the current weights cost nothing.
  */
 export class StanceMemory {
   readonly #moments: Moment[] = [];
   #next = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly refreshLimit = capacity,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`stance memory: capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(refreshLimit) || refreshLimit < 0) throw new RangeError(`stance memory: refresh limit must be a non-negative integer, got ${refreshLimit}`);
   }
 
   get size(): number {
@@ -73,9 +79,12 @@ export class StanceMemory {
     return { offset, score: motion[order[0]] };
   }
 
-  /** Encodes again the moments whose latent came from other weights than the model's now. */
+  /** Encodes again the moments whose latent came from other weights than the model's now: the stalest first, at most refreshLimit. */
   #refresh(model: WorldModel): void {
-    const stale = this.#moments.filter((m) => m.version !== model.weightsVersion);
+    const stale = this.#moments
+      .filter((m) => m.version !== model.weightsVersion)
+      .sort((a, b) => a.version - b.version)
+      .slice(0, this.refreshLimit);
     for (let start = 0; start < stale.length; start += ENCODE_CHUNK) {
       const chunk = stale.slice(start, start + ENCODE_CHUNK);
       const states = model.encodeFrames(packFrames(chunk.map((m) => m.frame), model.config));

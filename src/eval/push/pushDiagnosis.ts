@@ -118,8 +118,10 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
 function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions): StanceMemory | undefined {
   const stance = config.agent.planning.objectFirst.stance;
   if (!stance.enabled || !config.agent.planning.objectFirst.enabled || options.practiceEpisodes === 0) return undefined;
-  const stanceMemory = new StanceMemory(stance.memory);
-  const controller = PlanningController.fromConfig(model, config, env.actionSpace, new Rng(options.seed + PRACTICE_SEED_BASE), { stanceMemory });
+  const stanceMemory = new StanceMemory(stance.memory, stance.refresh);
+  // The checkpoint is trained: no babbling phase (its ticks count from this controller's first decision).
+  const exploration = { ...config.agent.exploration, babbleSteps: 0 };
+  const controller = PlanningController.fromConfig(model, { ...config, agent: { ...config.agent, exploration } }, env.actionSpace, new Rng(options.seed + PRACTICE_SEED_BASE), { stanceMemory });
   for (let e = 0; e < options.practiceEpisodes; e++) {
     let observation = env.reset(options.seed + PRACTICE_SEED_BASE + e, { task: 'push', split: 'train' });
     controller.explore = true;

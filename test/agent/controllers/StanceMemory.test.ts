@@ -85,6 +85,30 @@ describe('StanceMemory', () => {
     assert.ok(Math.abs(refreshed.score - expected.score) < 1e-4, `${refreshed.score} vs ${expected.score}`);
   });
 
+  test('at most refreshLimit stale moments are encoded again per stance, the stalest first; the others keep their latent', () => {
+    const direction: [number, number] = [1, 0];
+    const action = handPushAction(env.actionSpace, direction);
+    const offsets = frames.map((_, i): [number, number, number] => [i, 0, 0]);
+    const fresh = new StanceMemory(64);
+    frames.forEach((f, i) => fresh.add(f, latents[i], model.weightsVersion, offsets[i]));
+    const expected = fresh.stance(model, action, direction, 1, 1)!;
+    assert.notDeepEqual(expected.offset, offsets[0], 'the fresh latents pick another moment than the first');
+    const stale = (limit: number): StanceMemory => {
+      const memory = new StanceMemory(64, limit);
+      frames.forEach((f, i) => memory.add(f, new Float32Array(model.latentDim), model.weightsVersion - 1, offsets[i]));
+      return memory;
+    };
+    // None encoded again: every moment has the same (wrong) latent, so all tie and the first is kept.
+    assert.deepEqual(stale(0).stance(model, action, direction, 1, 1)?.offset, offsets[0]);
+    // 5 per stance: the first stance scores moments 0-4 with their true latents and 5-11 with the wrong one (all tie, 5 first).
+    const partly = stale(5);
+    const motions = [...latents.slice(0, 5).map((z) => motionAlong(z, action, direction, 1)), motionAlong(new Float32Array(model.latentDim), action, direction, 1)];
+    assert.deepEqual(partly.stance(model, action, direction, 1, 1)?.offset, offsets[motions.indexOf(Math.max(...motions))]);
+    // All 12 are fresh at the third stance.
+    partly.stance(model, action, direction, 1, 1);
+    assert.deepEqual(partly.stance(model, action, direction, 1, 1)?.offset, expected.offset);
+  });
+
   test('keeps the newest moments up to its capacity; empty, it has no stance', () => {
     const memory = new StanceMemory(5);
     assert.equal(memory.stance(model, handPushAction(env.actionSpace, [1, 0]), [1, 0], 1, 3), undefined);
@@ -93,6 +117,7 @@ describe('StanceMemory', () => {
     // Only the last five moments (offsets 7..11) remain: the median of all five is 9.
     assert.deepEqual(memory.stance(model, handPushAction(env.actionSpace, [1, 0]), [1, 0], 1, 5)?.offset, [9, 9, 9]);
     assert.throws(() => new StanceMemory(0), /capacity must be a positive integer, got 0/);
+    assert.throws(() => new StanceMemory(4, -1), /refresh limit must be a non-negative integer, got -1/);
   });
 
   test('the probe action moves the hand at full speed along the direction and nothing else; a joint space has none', () => {
