@@ -129,6 +129,7 @@ function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, opti
     controller.resetEpisode();
     controller.setGoal(env.goalObservation());
     for (let t = 0; t < config.sim.episodeSteps; t++) observation = env.step(controller.decide(observation).values).observation;
+    options.onProgress?.(0, options.splits.length * options.starts.length * options.episodes, `object play ${e + 1}/${options.practiceEpisodes}`);
   }
   return stanceMemory;
 }
