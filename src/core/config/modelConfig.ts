@@ -171,8 +171,9 @@ export const modelConfigSchema = z
          * The object head's reading of each predicted state against where perception saw the
          * object in the real frame it predicts (normalised units, no gradient into the head):
          * the predictor learns how far objects move in metres, not only in the latent, where
-         * a push is a small share of the prediction error. 0: off (its one main job so far
-         * shared the cores and is no measurement).
+         * a push is a small share of the prediction error. 0: off. At 1 (one main job on a
+         * quiet machine, with the stance): push 0% / 5% against 5% / 0% at 0, and on
+         * scripted pushes the predicted object error at 8 steps was 9.0 cm at both (copy-last 10.1).
          */
         objectPredicted: z.number().min(0).default(0),
         /**
