@@ -146,6 +146,9 @@ export const agentConfigSchema = z
              * from 40 object-play episodes: 4/20 on train against 0/20 without (memory 2048,
              * 1,737 moments kept; memory 1024 gave 0/20), and by an offline script 9/80 against
              * 1/80 over train and unseen_all; steps 4: 0/20, steps 1: 1/20 on the same 20.
+             * Session 13, `eval push` from home on two main jobs' checkpoints (80 episodes each):
+             * 6/80 and 4/80 against 1/80 and 0/80 without; the hand comes within 5 cm of the
+             * object instead of 9, but pushes it away from its goal. Main-job push stayed at 0-5%.
              */
             stance: z
               .strictObject({
@@ -159,7 +162,8 @@ export const agentConfigSchema = z
                  * At most this many moments are encoded again per stance, the stalest first; the
                  * others keep the latent of the weights they were last encoded under. With every
                  * moment encoded again (2048), a main job played 150 practice episodes in 17.4
-                 * minutes (session 12's, without the stance: 207 in 16.3) and its planning p99 was 265 ms.
+                 * minutes (session 12's, without the stance: 207 in 16.3) and its planning p99 was
+                 * 265 ms; with 512, 216 in 18.0 minutes, planning p99 335 ms (latency p99 86 ms).
                  */
                 refresh: z.number().int().min(0).default(512),
                 /** A practice moment counts when the hand is this close to the perceived object's middle, metres. */
