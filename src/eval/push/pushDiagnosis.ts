@@ -97,7 +97,7 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
   const cells: PushDiagnosisCell[] = [];
   const total = options.splits.length * options.starts.length * options.episodes;
   let done = 0;
-  const stanceMemory = practise(env, model, config, options);
+  const stanceMemory = practise(env, model, config, options, total);
   for (const split of options.splits) {
     for (const start of options.starts) {
       const rows: EpisodeRow[] = [];
@@ -115,7 +115,7 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
 }
 
 /** The practice moments of the stance, from object play with the checkpoint as it is; undefined when the stance is off or there is no practice. */
-function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions): StanceMemory | undefined {
+function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions, total: number): StanceMemory | undefined {
   const stance = config.agent.planning.objectFirst.stance;
   if (!stance.enabled || !config.agent.planning.objectFirst.enabled || options.practiceEpisodes === 0) return undefined;
   const stanceMemory = new StanceMemory(stance.memory, stance.refresh);
@@ -129,7 +129,7 @@ function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, opti
     controller.resetEpisode();
     controller.setGoal(env.goalObservation());
     for (let t = 0; t < config.sim.episodeSteps; t++) observation = env.step(controller.decide(observation).values).observation;
-    options.onProgress?.(0, options.splits.length * options.starts.length * options.episodes, `object play ${e + 1}/${options.practiceEpisodes}`);
+    options.onProgress?.(0, total, `object play ${e + 1}/${options.practiceEpisodes}`);
   }
   return stanceMemory;
 }
