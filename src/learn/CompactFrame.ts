@@ -1,5 +1,5 @@
 import type { ModelConfig, Observation } from '../core/index.js';
-import { framesFromObservations } from '../model/index.js';
+import { framesFromObservations, objectMotionBetween } from '../model/index.js';
 import type { ModelFrames, ModelModality } from '../model/index.js';
 
 /**
@@ -19,6 +19,11 @@ export interface CompactFrame {
   readonly object?: Float32Array;
   /** [3] where perception saw the object (model.objectHead's label), base frame, metres; absent where it saw none. */
   readonly objectPlace?: Float32Array;
+  /**
+   * [3] how far that place moved since the frame before (ModelFrames.objectMotion), metres. A
+   * replay buffer derives it from the frame before in the same episode where it is absent.
+   */
+  readonly objectMotion?: Float32Array;
 }
 
 /** Converts an observation with the model's own packing (framesFromObservations): nothing is resampled twice. */
@@ -36,7 +41,19 @@ export function compactFromFrames(frames: ModelFrames): CompactFrame {
     ...(frames.proprio !== undefined && present?.proprio?.[0] === 1 ? { proprio: frames.proprio } : {}),
     ...(frames.object !== undefined && present?.object?.[0] === 1 ? { object: frames.object } : {}),
     ...(frames.objectPlace !== undefined && frames.objectPlace.every(Number.isFinite) ? { objectPlace: frames.objectPlace } : {}),
+    ...(frames.objectMotion !== undefined ? { objectMotion: frames.objectMotion } : {}),
   };
+}
+
+/**
+ * The frames of one episode, in the order they were lived, each with its objectMotion: its
+ * place minus the frame before's (0 at the first frame, or where either place is unknown).
+ */
+export function withObjectMotion(frames: readonly CompactFrame[]): CompactFrame[] {
+  return frames.map((frame, i) => {
+    const place = frame.objectPlace ?? new Float32Array(3).fill(Number.NaN);
+    return { ...frame, objectMotion: objectMotionBetween(place, i === 0 ? undefined : frames[i - 1].objectPlace) };
+  });
 }
 
 /** Number of values each modality of a frame holds under `config`. */
@@ -71,6 +88,10 @@ export function checkCompactFrame(frame: CompactFrame, config: ModelConfig, wher
   if (place !== undefined && (!(place instanceof Float32Array) || place.length !== 3 || !place.every(Number.isFinite))) {
     throw new RangeError(`${where}: objectPlace must be 3 finite metres (x, y, z) in a Float32Array, got ${describe(place)}`);
   }
+  const motion = frame.objectMotion;
+  if (motion !== undefined && (!(motion instanceof Float32Array) || motion.length !== 3 || !motion.every(Number.isFinite))) {
+    throw new RangeError(`${where}: objectMotion must be 3 finite metres (x, y, z) in a Float32Array, got ${describe(motion)}`);
+  }
 }
 
 function describe(value: unknown): string {
@@ -87,7 +108,7 @@ const sizeKey = { rgb: 'image.size', points: 'points.count', proprio: 'proprio.d
  */
 export function compactFrameTransferList(frame: CompactFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const array of [frame.rgb, frame.points, frame.proprio, frame.object, frame.objectPlace]) {
+  for (const array of [frame.rgb, frame.points, frame.proprio, frame.object, frame.objectPlace, frame.objectMotion]) {
     if (array === undefined) continue;
     const buffer = array.buffer;
     if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && !out.includes(buffer)) {

@@ -1,5 +1,5 @@
 import type { ModelConfig, Observation, Rng } from '../core/index.js';
-import { MODEL_MODALITIES, needsObjectPlace } from '../model/index.js';
+import { MODEL_MODALITIES, needsObjectMotion, needsObjectPlace, objectMotionBetween } from '../model/index.js';
 import type { ModelFrames, ModelModality, TrainingBatch } from '../model/index.js';
 import { checkCompactFrame, compactFrame, compactFrameSizes } from './CompactFrame.js';
 import type { CompactFrame } from './CompactFrame.js';
@@ -33,6 +33,8 @@ export class ReplayBuffer {
   readonly #present: Partial<Record<ModelModality, Uint8Array>> = {};
   /** [capacity, 3] where perception saw the object, NaN where it saw none; only when needsObjectPlace. */
   readonly #objectPlace: Float32Array | undefined;
+  /** [capacity, 3] how far the object moved since the frame before (ModelFrames.objectMotion); only when needsObjectMotion. */
+  readonly #objectMotion: Float32Array | undefined;
   readonly #actions: Float32Array;
   readonly #hasAction: Uint8Array;
   readonly #episode: Float64Array;
@@ -59,6 +61,7 @@ export class ReplayBuffer {
     };
     for (const m of MODEL_MODALITIES) if (on[m]) this.#present[m] = new Uint8Array(capacity);
     this.#objectPlace = needsObjectPlace(config) ? new Float32Array(capacity * 3).fill(Number.NaN) : undefined;
+    this.#objectMotion = needsObjectMotion(config) ? new Float32Array(capacity * 3) : undefined;
     this.#actions = new Float32Array(capacity * config.actionDim);
     this.#hasAction = new Uint8Array(capacity);
     this.#episode = new Float64Array(capacity);
@@ -79,6 +82,7 @@ export class ReplayBuffer {
   get bytes(): number {
     const arrays = [...Object.values(this.#data), ...Object.values(this.#present), this.#actions, this.#hasAction, this.#episode, this.#chain];
     if (this.#objectPlace !== undefined) arrays.push(this.#objectPlace);
+    if (this.#objectMotion !== undefined) arrays.push(this.#objectMotion);
     return arrays.reduce((sum, a) => sum + a.byteLength, 0);
   }
 
@@ -117,6 +121,12 @@ export class ReplayBuffer {
       if (this.#episode[prev] === episode && this.#hasAction[prev] === 1) chain = Math.min(this.#chain[prev] + 1, this.capacity);
     }
     this.#chain[slot] = chain;
+    if (this.#objectMotion !== undefined) {
+      // Where the frame does not say how far the object moved, the linked frame before it in the episode does.
+      const previous = chain > 0 && this.#objectPlace !== undefined ? this.#objectPlace.slice(((this.#added - 1) % this.capacity) * 3, ((this.#added - 1) % this.capacity) * 3 + 3) : undefined;
+      const place = this.#objectPlace?.subarray(slot * 3, slot * 3 + 3) ?? new Float32Array(3).fill(Number.NaN);
+      this.#objectMotion.set(frame.objectMotion ?? objectMotionBetween(place, previous), slot * 3);
+    }
     this.#added++;
   }
 
@@ -140,8 +150,9 @@ export class ReplayBuffer {
     const object = copy(this.#data.object, 'object');
     const place = this.#objectPlace?.slice(slot * 3, slot * 3 + 3);
     const objectPlace = place !== undefined && place.every(Number.isFinite) ? place : undefined;
+    const objectMotion = this.#objectMotion?.slice(slot * 3, slot * 3 + 3);
     return {
-      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}), ...(object ? { object } : {}), ...(objectPlace ? { objectPlace } : {}) },
+      frame: { ...(rgb ? { rgb } : {}), ...(points ? { points } : {}), ...(proprio ? { proprio } : {}), ...(object ? { object } : {}), ...(objectPlace ? { objectPlace } : {}), ...(objectMotion ? { objectMotion } : {}) },
       action: this.#hasAction[slot] === 1 ? this.#actions.slice(slot * a, (slot + 1) * a) : undefined,
       episode: this.#episode[slot],
     };
@@ -190,6 +201,7 @@ export class ReplayBuffer {
     for (const m of MODEL_MODALITIES) if (this.#present[m] !== undefined) present[m] = take(into?.present?.[m], frames, (n) => new Uint8Array(n));
     const actions = take(into?.actions, batchSize * h * a, (n) => new Float32Array(n));
     const objectPlace = this.#objectPlace && take(into?.objectPlace, frames * 3, (n) => new Float32Array(n));
+    const motion = this.#objectMotion && take(into?.objectMotion, frames * 3, (n) => new Float32Array(n));
     const share = objectMotion?.share ?? 0;
     const moving = objectMotion !== undefined && share > 0 ? this.#movingEnds(horizon, objectMotion.minMove) : undefined;
     for (let b = 0; b < batchSize; b++) {
@@ -208,6 +220,7 @@ export class ReplayBuffer {
           (present[m] as Uint8Array)[row] = (this.#present[m] as Uint8Array)[slot];
         }
         objectPlace?.set((this.#objectPlace as Float32Array).subarray(slot * 3, slot * 3 + 3), row * 3);
+        motion?.set((this.#objectMotion as Float32Array).subarray(slot * 3, slot * 3 + 3), row * 3);
         if (k < h) actions.set(this.#actions.subarray(slot * a, (slot + 1) * a), (b * h + k) * a);
       }
     }
@@ -221,6 +234,7 @@ export class ReplayBuffer {
       actions,
       present,
       ...(objectPlace ? { objectPlace } : {}),
+      ...(motion ? { objectMotion: motion } : {}),
     };
   }
 

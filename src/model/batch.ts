@@ -1,5 +1,5 @@
 import type { ModelConfig, Observation } from '../core/index.js';
-import { framesFromObservations, MODEL_MODALITIES } from './frames.js';
+import { framesFromObservations, MODEL_MODALITIES, needsObjectMotion, objectMotionBetween } from './frames.js';
 import type { ModelFrames, ModelModality } from './frames.js';
 
 /**
@@ -22,6 +22,8 @@ export interface TrainingBatch {
   readonly present?: Partial<Record<ModelModality, Uint8Array>>;
   /** [B, H+1, 3] the object head's labels, NaN where perception saw no object (ModelFrames.objectPlace). */
   readonly objectPlace?: Float32Array;
+  /** [B, H+1, 3] how far the object moved since the tick before each frame (ModelFrames.objectMotion). */
+  readonly objectMotion?: Float32Array;
 }
 
 /** Checks every array's length against the batch's B, H and the model's sizes; returns the frames. */
@@ -44,6 +46,7 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
   expect('proprio', batch.proprio?.length, config.proprio.dim, `${config.proprio.dim}`);
   expect('object', batch.object?.length, config.objectView.count * 3, `${config.objectView.count}, 3`);
   expect('objectPlace', batch.objectPlace?.length, 3, '3');
+  expect('objectMotion', batch.objectMotion?.length, 3, '3');
   const a = config.actionDim;
   if (batch.actions.length !== b * h * a) {
     throw new RangeError(`training batch: actions has ${batch.actions.length} values, expected ${b * h * a} = [${b}, ${h}, ${a}]`);
@@ -63,6 +66,7 @@ export function batchFrames(batch: TrainingBatch, config: ModelConfig): ModelFra
     ...(batch.object === undefined ? {} : { object: batch.object }),
     present: batch.present,
     ...(batch.objectPlace === undefined ? {} : { objectPlace: batch.objectPlace }),
+    ...(batch.objectMotion === undefined ? {} : { objectMotion: batch.objectMotion }),
   };
 }
 
@@ -91,6 +95,9 @@ export function packSequences(sequences: readonly Sequence[], config: ModelConfi
     });
   });
   const frames = framesFromObservations(sequences.flatMap((seq) => seq.observations), config);
+  // Each frame's motion is from the frame before in its sequence; a sequence's first frame has none.
+  const places = frames.objectPlace;
+  const objectMotion = needsObjectMotion(config) && places !== undefined ? sequenceMotion(places, h + 1) : undefined;
   return {
     batchSize: sequences.length,
     horizon: h,
@@ -102,5 +109,15 @@ export function packSequences(sequences: readonly Sequence[], config: ModelConfi
     actions,
     present: frames.present,
     ...(frames.objectPlace === undefined ? {} : { objectPlace: frames.objectPlace }),
+    ...(objectMotion === undefined ? {} : { objectMotion }),
   };
+}
+
+/** objectMotionBetween each frame and the one before it in sequences of `length` frames ([*, 3] places); 0 at every sequence's first frame. */
+function sequenceMotion(places: Float32Array, length: number): Float32Array {
+  const previous = new Float32Array(places.length).fill(Number.NaN);
+  for (let row = 0; row < places.length / 3; row++) {
+    if (row % length !== 0) previous.set(places.subarray(3 * (row - 1), 3 * row), 3 * row);
+  }
+  return objectMotionBetween(places, previous);
 }

@@ -33,6 +33,12 @@ export interface ModelFrames {
    * objectView.place, an input of the object view's encoder.
    */
   readonly objectPlace?: Float32Array;
+  /**
+   * [count, 3] how far the object's place moved since the tick before each frame (metres; 0
+   * where either place is unknown, as at an episode's first frame): with objectView.motion, an
+   * input of the object view's encoder. One frame does not show a rolling object's speed.
+   */
+  readonly objectMotion?: Float32Array;
 }
 
 /**
@@ -82,6 +88,26 @@ export function framesFromObservations(observations: readonly Observation[], con
 /** Whether frames carry objectPlace: the object head's label, and an input of the object view's encoder (objectView.place). */
 export function needsObjectPlace(config: ModelConfig): boolean {
   return config.objectHead || (config.modalities.object && config.objectView.place);
+}
+
+/** Whether frames carry objectMotion, an input of the object view's encoder (objectView.motion). */
+export function needsObjectMotion(config: ModelConfig): boolean {
+  return config.modalities.object && config.objectView.place && config.objectView.motion;
+}
+
+/**
+ * Per row of `places` ([*, 3], NaN where no object was seen), the place minus the same row of
+ * `previous`, the places one tick before; 0 where either is unknown (no previous tick at all:
+ * the object is taken to be at rest).
+ */
+export function objectMotionBetween(places: Float32Array, previous: Float32Array | undefined): Float32Array {
+  const out = new Float32Array(places.length);
+  if (previous === undefined) return out;
+  for (let r = 0; r + 3 <= places.length; r += 3) {
+    const d0 = places[r] - previous[r], d1 = places[r + 1] - previous[r + 1], d2 = places[r + 2] - previous[r + 2];
+    if (Number.isFinite(d0) && Number.isFinite(d1) && Number.isFinite(d2)) out.set([d0, d1, d2], r);
+  }
+  return out;
 }
 
 /** Rows of `objectPlace` ([*, 3], NaN where no object was seen) and 1/0 for whether each has a place. */

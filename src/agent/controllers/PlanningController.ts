@@ -5,7 +5,7 @@ import type { AgentConfig } from '../../core/config/agentConfig.js';
 import type { Config } from '../../core/config/Config.js';
 import type { Observation } from '../../core/Observation.js';
 import { compactFromFrames } from '../../learn/CompactFrame.js';
-import { framesFromObservations } from '../../model/frames.js';
+import { framesFromObservations, needsObjectMotion, objectMotionBetween } from '../../model/frames.js';
 import type { ModelFrames } from '../../model/frames.js';
 import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
@@ -70,6 +70,8 @@ export class PlanningController implements Controller {
   /** This episode's stance: undefined until its first object-first plan, null when there is none. */
   #stance: { target: Vec3; reached: boolean } | null | undefined;
   #warmStart: Float32Array | undefined;
+  /** Where perception saw the object at the last decision of this episode (NaN where it saw none): the object's motion is measured from it (objectView.motion). */
+  #previousPlace: Float32Array | undefined;
   /** The planned action being held (plan.actionRepeat) and the ticks it still has. */
   #held: Float32Array | undefined;
   #heldLeft = 0;
@@ -185,6 +187,7 @@ export class PlanningController implements Controller {
   /** Forget the previous plan and prediction (a new episode starts from an unrelated state). */
   resetEpisode(): void {
     this.#warmStart = undefined;
+    this.#previousPlace = undefined;
     this.#heldLeft = 0;
     this.#goalMovesObjects = undefined;
     this.#stance = undefined;
@@ -201,6 +204,7 @@ export class PlanningController implements Controller {
       this.#predictedNext = undefined;
     }
     const { latent, frames } = this.#encodeCurrent(observation);
+    this.#previousPlace = frames.objectPlace;
     this.lastLatent = latent;
     if (this.explore) this.#remember(observation, frames, latent);
     const predictionError = this.#predictedNext ? meanSquaredDistance(latent, this.#predictedNext) : undefined;
@@ -328,7 +332,12 @@ export class PlanningController implements Controller {
     if (this.#stanceMemory === undefined || hand === undefined || object === undefined || !object.every(Number.isFinite)) return;
     const offset: Vec3 = [hand[0] - object[0], hand[1] - object[1], hand[2] - object[2]];
     if (Math.hypot(...offset) < this.#planning.objectFirst.stance.near) {
-      this.#stanceMemory.add(compactFromFrames(frames), latent, this.#model.weightsVersion, offset);
+      // A stance asks what a push does to an object at rest: a moment whose object was moving is
+      // kept at rest, and its latent (of the moving object) counts as stale, to be encoded again first.
+      const motion = frames.objectMotion;
+      const moving = motion !== undefined && motion.some((v) => v !== 0);
+      const frame = compactFromFrames(moving ? { ...frames, objectMotion: new Float32Array(3) } : frames);
+      this.#stanceMemory.add(frame, latent, moving ? -1 : this.#model.weightsVersion, offset);
     }
   }
 
@@ -357,7 +366,7 @@ export class PlanningController implements Controller {
   /** The observation as the goal was seen (without proprioception when the goal had none), and the frames it was packed into. */
   #encodeCurrent(observation: Observation): EncodedObservation {
     const matched = this.#planning.matchGoalModalities && this.#goal !== undefined && !this.#goalHasProprio;
-    return matched ? encodeFramesAsImageGoal(this.#model, observation) : encodeFrames(this.#model, observation);
+    return matched ? encodeFramesAsImageGoal(this.#model, observation, this.#previousPlace) : encodeFrames(this.#model, observation, this.#previousPlace);
   }
 
   #addNoise(values: Float32Array): void {
@@ -446,21 +455,27 @@ interface EncodedObservation {
   readonly frames: ModelFrames;
 }
 
-/** encodeAsImageGoal, with the packed frames kept. */
-function encodeFramesAsImageGoal(model: WorldModel, observation: Observation): EncodedObservation {
+/** encodeAsImageGoal, with the packed frames kept; `previousPlace` as encodeFrames takes it. */
+function encodeFramesAsImageGoal(model: WorldModel, observation: Observation, previousPlace?: Float32Array): EncodedObservation {
   if (observation.proprio !== undefined) {
     try {
-      return encodeFrames(model, { ...observation, proprio: undefined });
+      return encodeFrames(model, { ...observation, proprio: undefined }, previousPlace);
     } catch (err) {
       if (!(err instanceof NoModalityError)) throw err;
     }
   }
-  return encodeFrames(model, observation);
+  return encodeFrames(model, observation, previousPlace);
 }
 
-/** model.encodeObservation, with the packed frames kept for whoever wants them without packing again. */
-function encodeFrames(model: WorldModel, observation: Observation): EncodedObservation {
-  const frames = framesFromObservations([observation], model.config);
+/**
+ * model.encodeObservation, with the packed frames kept for whoever wants them without packing
+ * again; where the model reads the object's motion, it is measured from `previousPlace`, where
+ * perception saw the object one tick before (none: at rest).
+ */
+function encodeFrames(model: WorldModel, observation: Observation, previousPlace?: Float32Array): EncodedObservation {
+  const packed = framesFromObservations([observation], model.config);
+  const place = packed.objectPlace;
+  const frames = needsObjectMotion(model.config) && place !== undefined ? { ...packed, objectMotion: objectMotionBetween(place, previousPlace) } : packed;
   const state = model.encodeFrames(frames);
   const latent = Float32Array.from(state.dataSync());
   state.dispose();

@@ -3,7 +3,7 @@ import type { ModelConfig } from '../../core/config/modelConfig.js';
 import { quatYaw } from '../../core/Pose.js';
 import type { Rng } from '../../core/Rng.js';
 import { Babbler } from '../../agent/controllers/Babbler.js';
-import { compactFrame } from '../../learn/CompactFrame.js';
+import { compactFrame, withObjectMotion } from '../../learn/CompactFrame.js';
 import type { CompactFrame } from '../../learn/CompactFrame.js';
 import type { SimEnv, TrueState } from '../../sim/SimEnv.js';
 
@@ -75,7 +75,7 @@ export function babbleEpisodes(env: SimEnv, model: ModelConfig, options: BabbleO
       frames.push(compactFrame(result.observation, model));
       record(t);
     }
-    out.push({ task, split: options.split, seed, frames, actions, tool, object, objectYaw });
+    out.push({ task, split: options.split, seed, frames: withObjectMotion(frames), actions, tool, object, objectYaw });
     options.onEpisode?.(e + 1, options.episodes);
   }
   return out;

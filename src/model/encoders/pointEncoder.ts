@@ -26,13 +26,16 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
   // The object view is centred on the object's middle: with objectView.place that middle joins
   // the pooled shape features before the head, so the embedding says where as well as what.
   const placeNorm = modality === 'object' && config.objectView.place ? new RunningNormalizer(store, `norm.${name}.place`, 3) : undefined;
+  // With objectView.motion, how far that middle moved since the tick before joins it: the object's velocity.
+  const motionNorm = placeNorm !== undefined && config.objectView.motion ? new RunningNormalizer(store, `norm.${name}.motion`, 3) : undefined;
+  const extraRows = (placeNorm === undefined ? 0 : 1) + (motionNorm === undefined ? 0 : 1);
   let fanIn = 3;
   hidden.forEach((h, i) => {
     addDense(store, `${PREFIX}.mlp${i}`, fanIn, h);
     fanIn = h;
   });
   addLayerNorm(store, `${PREFIX}.ln`, fanIn);
-  addDense(store, `${PREFIX}.head`, fanIn + (placeNorm === undefined ? 0 : 3), config.latentDim, 1);
+  addDense(store, `${PREFIX}.head`, fanIn + 3 * extraRows, config.latentDim, 1);
   return {
     modality,
     prefix: PREFIX,
@@ -40,19 +43,23 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
       const n = pointsPerFrame(frames);
       const points = gatherRows(frames[modality], frames.present?.[modality], rows, n * 3);
       if (placeNorm === undefined) return tf.tensor3d(points, [rows.length, n, 3]);
-      // One more row per frame after its points: the place (zeros where none was seen; such rows are masked out of the fusion).
+      // More rows per frame after its points: the place (zeros where none was seen; such rows
+      // are masked out of the fusion), then with objectView.motion its motion (zeros where unknown).
       const places = frames.objectPlace === undefined ? undefined : gatherObjectPlaces(frames.objectPlace, rows).values;
-      const packed = new Float32Array(rows.length * (n + 1) * 3);
+      const motions = motionNorm === undefined || frames.objectMotion === undefined ? undefined : gatherRows(frames.objectMotion, undefined, rows, 3);
+      const width = n + extraRows;
+      const packed = new Float32Array(rows.length * width * 3);
       rows.forEach((_, i) => {
-        packed.set(points.subarray(i * n * 3, (i + 1) * n * 3), i * (n + 1) * 3);
-        if (places !== undefined) packed.set(places.subarray(3 * i, 3 * i + 3), (i * (n + 1) + n) * 3);
+        packed.set(points.subarray(i * n * 3, (i + 1) * n * 3), i * width * 3);
+        if (places !== undefined) packed.set(places.subarray(3 * i, 3 * i + 3), (i * width + n) * 3);
+        if (motions !== undefined) packed.set(motions.subarray(3 * i, 3 * i + 3), (i * width + n + 1) * 3);
       });
-      return tf.tensor3d(packed, [rows.length, n + 1, 3]);
+      return tf.tensor3d(packed, [rows.length, width, 3]);
     },
     apply(w, input) {
       return tf.tidy(() => {
         const [rows, width] = input.shape;
-        const n = placeNorm === undefined ? width : width - 1;
+        const n = width - extraRows;
         const points = placeNorm === undefined ? input : tf.slice(input, [0, 0, 0], [rows, n, 3]);
         const x = norm.apply(w, points, 10) as tf.Tensor3D;
         const layers = hidden.map((_, i) => ({ w: w(`${PREFIX}.mlp${i}.w`) as tf.Tensor2D, b: w(`${PREFIX}.mlp${i}.b`) as tf.Tensor1D }));
@@ -60,6 +67,10 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
         if (placeNorm !== undefined) {
           const place = tf.reshape(tf.slice(input, [0, n, 0], [rows, 1, 3]), [rows, 3]);
           pooled = tf.concat([pooled, placeNorm.apply(w, place, 10)], 1);
+        }
+        if (motionNorm !== undefined) {
+          const motion = tf.reshape(tf.slice(input, [0, n + 1, 0], [rows, 1, 3]), [rows, 3]);
+          pooled = tf.concat([pooled, motionNorm.apply(w, motion, 10)], 1);
         }
         return dense(w, `${PREFIX}.head`, pooled) as tf.Tensor2D;
       });
@@ -74,6 +85,7 @@ export function pointEncoder(store: ParamStore, config: ModelConfig, modality: P
       norm.update(gatherRows(values, undefined, kept, n * 3));
       // Rows where no object was seen are NaN, which the normaliser skips.
       if (placeNorm !== undefined && frames.objectPlace !== undefined) placeNorm.update(gatherRows(frames.objectPlace, undefined, kept, 3));
+      if (motionNorm !== undefined && frames.objectMotion !== undefined) motionNorm.update(gatherRows(frames.objectMotion, undefined, kept, 3));
     },
   };
 }

@@ -138,7 +138,7 @@ function encoderGraph(model: WorldModel, all: boolean) {
       case 'points':
         return pointNet(g, w, 'points', cfg.points.hidden.length, g.input('in.points', ['N', 'P', 3]));
       case 'object':
-        return objectView(g, w, model, g.input('in.object', ['N', cfg.objectView.count + (cfg.objectView.place ? 1 : 0), 3]));
+        return objectView(g, w, model, g.input('in.object', ['N', cfg.objectView.count + (cfg.objectView.place ? 1 : 0) + (cfg.objectView.place && cfg.objectView.motion ? 1 : 0), 3]));
       case 'proprio': {
         let x = onnxNormalize(g, w, 'norm.proprio', g.input('in.proprio', ['N', cfg.proprio.dim]), 10);
         x = onnxDenseNd(g, w, 'enc.proprio.0', x, 'relu');
@@ -196,21 +196,25 @@ function mixer(g: OnnxGraphBuilder, w: OnnxWeights, model: WorldModel, patches: 
 }
 
 /** encoders/pointEncoder.ts apply: points [N, P, 3] -> [N, latentDim] (shared MLP, max over points). */
-function pointNet(g: OnnxGraphBuilder, w: OnnxWeights, name: string, layers: number, points: string, place?: string): string {
+function pointNet(g: OnnxGraphBuilder, w: OnnxWeights, name: string, layers: number, points: string, extras: readonly string[] = []): string {
   let x = onnxNormalize(g, w, `norm.${name}`, points, 10);
   for (let i = 0; i < layers; i++) x = onnxDenseNd(g, w, `enc.${name}.mlp${i}`, x, 'relu');
   const pooled = onnxLayerNorm(g, w, `enc.${name}.ln`, g.op('ReduceMax', [x], { axes: { ints: [1] }, keepdims: { int: 0 } }));
-  const features = place === undefined ? pooled : g.op('Concat', [pooled, onnxNormalize(g, w, `norm.${name}.place`, place, 10)], { axis: { int: 1 } });
+  const features = extras.length === 0 ? pooled : g.op('Concat', [pooled, ...extras], { axis: { int: 1 } });
   return onnxDenseNd(g, w, `enc.${name}.head`, features);
 }
 
-/** The object view's PointNet; with objectView.place its input carries the place as one more row after the points, as pointEncoder's does. */
+/**
+ * The object view's PointNet; with objectView.place its input carries the place as one more row
+ * after the points, and with objectView.motion the motion after it, as pointEncoder's does.
+ */
 function objectView(g: OnnxGraphBuilder, w: OnnxWeights, model: WorldModel, input: string): string {
-  const { count, hidden, place } = model.config.objectView;
+  const { count, hidden, place, motion } = model.config.objectView;
   if (!place) return pointNet(g, w, 'objectView', hidden.length, input);
   const rows = (from: number, to: number): string => g.op('Slice', [input, g.ints([from]), g.ints([to]), g.ints([1])]);
-  const where = g.op('Reshape', [rows(count, count + 1), g.ints([0, 3])]);
-  return pointNet(g, w, 'objectView', hidden.length, rows(0, count), where);
+  const row = (at: number, norm: string): string => onnxNormalize(g, w, norm, g.op('Reshape', [rows(at, at + 1), g.ints([0, 3])]), 10);
+  const extras = [row(count, 'norm.objectView.place'), ...(motion ? [row(count + 1, 'norm.objectView.motion')] : [])];
+  return pointNet(g, w, 'objectView', hidden.length, rows(0, count), extras);
 }
 
 const encoders = new WeakMap<WorldModel, OnnxEncoder>();
