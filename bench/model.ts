@@ -18,7 +18,7 @@ import { makeActionSpace, modelConfigSchema, planConfigSchema, Rng, silentLogger
 import type { Config, Logger, ModelConfig, ModelConfigInput, Observation, PlanConfig } from '../src/core/index.js';
 import { initBackend, uninstallWasmKernelFixes } from '../src/model/engine/index.js';
 import { selectPlanningEngine } from '../src/model/onnx/index.js';
-import { batchFrames, needsObjectPlace, Trainer, WorldModel } from '../src/model/index.js';
+import { batchFrames, needsObjectMotion, needsObjectPlace, Trainer, WorldModel } from '../src/model/index.js';
 import type { ModelFrames, TrainingBatch } from '../src/model/index.js';
 import { getPlanner, plannerConfig } from '../src/plan/index.js';
 import type { LatentDynamics, PlannerConfig } from '../src/plan/index.js';
@@ -335,6 +335,7 @@ export function syntheticBatch(config: ModelConfigInput | ModelConfig, batchSize
     // Object views centred on the object (a few cm across) and the object head's labels.
     ...(cfg.modalities.object ? { object: scaled(rng.fillNormal(new Float32Array(frames * cfg.objectView.count * 3)), 0.03) } : {}),
     ...(needsObjectPlace(cfg) ? { objectPlace: scaled(rng.fillNormal(new Float32Array(frames * 3)), 0.1) } : {}),
+    ...(needsObjectMotion(cfg) ? { objectMotion: scaled(rng.fillNormal(new Float32Array(frames * 3)), 0.01) } : {}),
     actions: rng.fillUniform(new Float32Array(batchSize * h * cfg.actionDim), -1, 1),
   };
 }

@@ -63,7 +63,7 @@ def model_defaults():
         'image': {'encoder': 'mixer', 'size': 64, 'patchSize': 8, 'width': 64, 'mixerDepth': 2,
                   'tokenHidden': 64, 'channelHidden': 128, 'keypoints': True},
         'points': {'count': 512, 'hidden': [64, 128]},
-        'objectView': {'count': 64, 'hidden': [64, 128], 'place': True},
+        'objectView': {'count': 64, 'hidden': [64, 128], 'place': True, 'motion': False},
         'proprio': {'dim': 18, 'hidden': 64},
         'actionDim': 4,
         'predictor': {'kind': 'mlp', 'width': 128, 'depth': 2, 'history': 1, 'heads': 4, 'actionConditioned': True,
@@ -311,6 +311,10 @@ class WorldModel:
         if name == 'objectView' and self.cfg['objectView']['place']:
             self.norms['objectView.place'] = Normalizer(self.p, 'norm.objectView.place', 3)
             fan_in += 3
+            # objectView.motion: how far that middle moved since the tick before joins it too.
+            if self.cfg['objectView'].get('motion', False):
+                self.norms['objectView.motion'] = Normalizer(self.p, 'norm.objectView.motion', 3)
+                fan_in += 3
         add_dense(self.p, f'enc.{name}.head', fan_in, self.cfg['latentDim'], 1)
 
     # -- encoders -------------------------------------------------------------------------
@@ -336,7 +340,7 @@ class WorldModel:
             pooled = torch.cat([pooled, expected.transpose(1, 2).reshape(n, 2 * c)], 1)
         return dense(w, 'enc.rgb.head', layer_norm(w, 'enc.rgb.ln', pooled))
 
-    def point_apply(self, name, w, x, place=None):
+    def point_apply(self, name, w, x, place=None, motion=None):
         x = self.norms[name].apply(w, x, 10)
         hidden = self.cfg['points' if name == 'points' else 'objectView']['hidden']
         for i in range(len(hidden)):
@@ -344,6 +348,8 @@ class WorldModel:
         pooled = layer_norm(w, f'enc.{name}.ln', x.max(1).values)
         if place is not None:
             pooled = torch.cat([pooled, self.norms[f'{name}.place'].apply(w, place, 10)], 1)
+        if motion is not None:
+            pooled = torch.cat([pooled, self.norms[f'{name}.motion'].apply(w, motion, 10)], 1)
         return dense(w, f'enc.{name}.head', pooled)
 
     def object_head_input(self, states):
@@ -367,10 +373,14 @@ class WorldModel:
             return self.point_apply('points', w, frames['points'][rows] * present[:, None, None])
         if m == 'object':
             place = None
+            motion = None
             if 'objectView.place' in self.norms:
                 where = frames['objectPlace'][rows]
                 place = torch.where(torch.isfinite(where), where, torch.zeros(())) * present[:, None]
-            return self.point_apply('objectView', w, frames['object'][rows] * present[:, None, None], place)
+            if 'objectView.motion' in self.norms:
+                # frames.ts objectMotion: 0 where a frame has none.
+                motion = frames['objectMotion'][rows] if 'objectMotion' in frames else torch.zeros(len(rows), 3)
+            return self.point_apply('objectView', w, frames['object'][rows] * present[:, None, None], place, motion)
         return self.proprio_apply(w, frames['proprio'][rows] * present[:, None])
 
     # -- fusion ---------------------------------------------------------------------------
@@ -422,6 +432,8 @@ class WorldModel:
             self.norms['objectView'].update(frames['object'][present['object'].bool()].reshape(-1, 3))
             if 'objectView.place' in self.norms and 'objectPlace' in frames:
                 self.norms['objectView.place'].update(frames['objectPlace'][present['object'].bool()])
+            if 'objectView.motion' in self.norms and 'objectMotion' in frames:
+                self.norms['objectView.motion'].update(frames['objectMotion'][present['object'].bool()])
         if self.proprio_norm is not None:
             self.proprio_norm.update(frames['proprio'][present['proprio'].bool()])
         if self.object_norm is not None and 'objectPlace' in frames:
@@ -768,6 +780,7 @@ def synthetic_batch(cfg, b, gen):
             'proprio': torch.randn(n, cfg['proprio']['dim'], generator=gen),
             'object': torch.randn(n, cfg['objectView']['count'], 3, generator=gen) * 0.03,
             'objectPlace': torch.randn(n, 3, generator=gen) * 0.1,
+            'objectMotion': torch.randn(n, 3, generator=gen) * 0.01,
             'present': {m: torch.ones(n, dtype=torch.uint8) for m in MODALITIES},
         },
         'actions': torch.rand(b, h, cfg['actionDim'], generator=gen) * 2 - 1,
@@ -818,7 +831,7 @@ def main():
     # One frame with every modality present, as bench/model.ts times encodeFrames: HxWx3 bytes,
     # an Nx3 cloud, the proprio vector and an object view, in; the fused state, out.
     frame = synthetic_batch({**cfg, 'horizon': 0}, 1, gen)['frames']
-    arrays = {m: frame[m].numpy() for m in ('rgb', 'points', 'proprio', 'object', 'objectPlace')}
+    arrays = {m: frame[m].numpy() for m in ('rgb', 'points', 'proprio', 'object', 'objectPlace', 'objectMotion')}
 
     def encode_once():
         with torch.no_grad():

@@ -123,7 +123,10 @@ export class Trainer {
         }
       : undefined;
     const objectCtx = model.objectNorm !== undefined && sensed.objectPlace !== undefined ? objectLabels(sensed.objectPlace, ctxRows) : undefined;
-    const objectNext = model.objectNorm !== undefined && sensed.objectPlace !== undefined && cfg.loss.objectPredicted > 0 ? objectLabels(sensed.objectPlace, tgtRows) : undefined;
+    const objectNext =
+      model.objectNorm !== undefined && sensed.objectPlace !== undefined && cfg.loss.objectPredicted > 0
+        ? objectLabels(sensed.objectPlace, tgtRows, cfg.loss.objectPredictedMinMove > 0 ? { from: tgtRows.map((_, j) => ctxRows[j % b]), minMove: cfg.loss.objectPredictedMinMove } : undefined)
+        : undefined;
     const w = cfg.loss;
     const online = model.params.weights;
     const fusion = model.fusion;
@@ -356,9 +359,19 @@ function withoutProprio(frames: ModelFrames, rows: number): ModelFrames {
   return { ...frames, present: { ...frames.present, proprio: present } };
 }
 
-/** The object head's labels of the context rows and a 1/0 mask of the rows that have one. */
-function objectLabels(objectPlace: Float32Array, rows: readonly number[]): { values: tf.Tensor2D; mask: tf.Tensor1D } {
+/**
+ * The object head's labels of `rows` and a 1/0 mask of the rows that have one; with `moved`, only
+ * the rows whose place is at least `minMove` from that of row `from[i]` (which must have one too).
+ */
+function objectLabels(objectPlace: Float32Array, rows: readonly number[], moved?: { from: readonly number[]; minMove: number }): { values: tf.Tensor2D; mask: tf.Tensor1D } {
   const { values, mask } = gatherObjectPlaces(objectPlace, rows);
+  if (moved !== undefined) {
+    const start = gatherObjectPlaces(objectPlace, moved.from);
+    rows.forEach((_, i) => {
+      const distance = Math.hypot(values[3 * i] - start.values[3 * i], values[3 * i + 1] - start.values[3 * i + 1], values[3 * i + 2] - start.values[3 * i + 2]);
+      if (start.mask[i] === 0 || distance < moved.minMove) mask[i] = 0;
+    });
+  }
   return { values: tf.tensor2d(values, [rows.length, 3]), mask: tf.tensor1d(mask) };
 }
 

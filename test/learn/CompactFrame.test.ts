@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, test } from 'node:test';
-import { checkCompactFrame, compactFrame, compactFrameSizes, compactFrameTransferList } from '../../src/learn/index.js';
+import { checkCompactFrame, compactFrame, compactFrameSizes, compactFrameTransferList, withObjectMotion } from '../../src/learn/index.js';
 import type { CompactFrame } from '../../src/learn/index.js';
-import { simConfigSchema } from '../../src/core/index.js';
+import { modelConfigSchema, simConfigSchema } from '../../src/core/index.js';
 import { framesFromObservations } from '../../src/model/index.js';
 import { perceivedObjectView } from '../../src/perception/index.js';
 import { SimEnv } from '../../src/sim/index.js';
@@ -93,4 +93,13 @@ describe('compactFrame', () => {
     frame.proprio![5] = NaN;
     assert.throws(() => checkCompactFrame(frame, model, 'learner.add'), /learner.add: proprio\[5\] is NaN, expected a finite number/);
   });
+});
+
+test('withObjectMotion: each frame of an episode gets its place minus the frame before\'s, 0 at the first frame and where a place is unknown', () => {
+  const at = (x: number, y: number): CompactFrame => ({ objectPlace: Float32Array.of(x, y, 0.02) });
+  const frames = withObjectMotion([at(0.3, 0), at(0.32, -0.01), {}, at(0.4, 0), at(0.41, 0.02)]);
+  const motion = frames.map((f) => Array.from(f.objectMotion ?? []).map((v) => +v.toFixed(6)));
+  assert.deepEqual(motion, [[0, 0, 0], [0.02, -0.01, 0], [0, 0, 0], [0, 0, 0], [0.01, 0.02, 0]]);
+  assert.deepEqual(frames[1].objectPlace, Float32Array.of(0.32, -0.01, 0.02), 'the rest of the frame is kept');
+  assert.throws(() => checkCompactFrame({ objectMotion: Float32Array.of(0, Number.NaN, 0) }, modelConfigSchema.parse({})), /objectMotion must be 3 finite metres/);
 });

@@ -67,6 +67,36 @@ describe('ReplayBuffer', () => {
     assert.throws(() => buffer.add({ ...tagged(0, 9), objectPlace: Float32Array.of(0, Number.NaN, 0) }, actionOf(9), 0), /objectPlace must be 3 finite metres/);
   });
 
+  test('object motion (objectView.motion): derived from the linked frame before in the episode, 0 at an episode\'s start, after a gap or an unseen object; a frame\'s own motion is kept', () => {
+    const moving: ModelConfig = modelConfigSchema.parse({ ...model, objectView: { ...model.objectView, motion: true } });
+    const buffer = new ReplayBuffer(moving, 8);
+    const at = (x: number): Float32Array => Float32Array.of(x, -0.1, 0.02);
+    const add = (frame: CompactFrame, counter: number, action: boolean, episode: number): void => buffer.add(frame, action ? actionOf(counter) : undefined, episode);
+    add({ ...tagged(0, 0), objectPlace: at(0.3) }, 0, true, 0);
+    add({ ...tagged(0, 1), objectPlace: at(0.32) }, 1, true, 0);
+    add(tagged(0, 2), 2, true, 0);
+    add({ ...tagged(0, 3), objectPlace: at(0.35) }, 3, false, 0);
+    add({ ...tagged(0, 4), objectPlace: at(0.4) }, 4, true, 0);
+    add({ ...tagged(1, 5), objectPlace: at(0.5) }, 5, true, 1);
+    add({ ...tagged(1, 6), objectPlace: at(0.5), objectMotion: Float32Array.of(0.01, 0.02, 0) }, 6, true, 1);
+    const motion = (i: number): number[] => Array.from(buffer.at(i).frame.objectMotion ?? []).map((v) => +v.toFixed(6));
+    assert.deepEqual(motion(0), [0, 0, 0], 'first frame');
+    assert.deepEqual(motion(1), [0.02, 0, 0], 'moved 2 cm since the frame before');
+    assert.deepEqual(motion(2), [0, 0, 0], 'no object seen');
+    assert.deepEqual(motion(3), [0, 0, 0], 'the frame before saw none');
+    assert.deepEqual(motion(4), [0, 0, 0], 'after a gap (the frame before had no action)');
+    assert.deepEqual(motion(5), [0, 0, 0], 'a new episode');
+    assert.deepEqual(motion(6), [0.01, 0.02, 0], 'the frame\'s own motion');
+    const batch = buffer.sampleBatch(6, 1, new Rng(2));
+    assert.equal(batch.objectMotion?.length, 6 * 2 * 3);
+    const counters = sequences(batch).flatMap((q) => q.counters);
+    counters.forEach((c, row) => assert.deepEqual(Array.from(batch.objectMotion!.subarray(3 * row, 3 * row + 3)).map((v) => +v.toFixed(6)), motion(c), `frame ${c}`));
+    const still = new ReplayBuffer(model, 8);
+    for (let i = 0; i < 3; i++) still.add({ ...tagged(0, i), objectPlace: at(0.3 + i / 100) }, actionOf(i), 0);
+    assert.equal(still.sampleBatch(2, 1, new Rng(2)).objectMotion, undefined, 'a model without objectView.motion gets none');
+    assert.throws(() => buffer.add({ ...tagged(1, 7), objectMotion: Float32Array.of(0, 0) }, actionOf(7), 1), /objectMotion must be 3 finite metres/);
+  });
+
   test('prioritised replay of what moved objects: the asked share of sequences comes from those where the object moved, none when the share is 0', () => {
     const buffer = new ReplayBuffer(model, 400);
     // 100 episodes of 4 frames; in every tenth the object is pushed 3 cm between its first and last frame, elsewhere it stays (or goes unseen).

@@ -156,6 +156,25 @@ describe('checkpoint', () => {
     blind.dispose();
   });
 
+  test('an object view written before objectView.motion loads without the motion, as it was trained; one with it keeps it', async () => {
+    const still = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], motion: false } }), { seed: 6 });
+    const path = join(dir, 'before-motion');
+    await saveCheckpoint(still, path);
+    const manifestPath = join(path, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { objectView: Record<string, unknown> } };
+    delete manifest.config.objectView.motion;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.config.objectView.motion, false);
+    assert.deepEqual(predictions(loaded), predictions(still));
+    const moving = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], motion: true } }), { seed: 6 });
+    await saveCheckpoint(moving, join(dir, 'with-motion'));
+    const reloaded = await loadCheckpoint(join(dir, 'with-motion'));
+    assert.equal(reloaded.config.objectView.motion, true);
+    assert.ok(reloaded.params.has('norm.objectView.motion.mean'));
+    for (const m of [loaded, still, moving, reloaded]) m.dispose();
+  });
+
   test('a predictor written before predictor.objectRelation loads without the relation, as it was trained', async () => {
     const old = new WorldModel(tinyConfig({ predictor: { width: 16, depth: 1, objectRelation: false } }), { seed: 8 });
     const path = join(dir, 'before-relation');

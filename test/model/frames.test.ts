@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modelConfigSchema, simConfigSchema, timestampFromSeconds } from '../../src/core/index.js';
 import { SimEnv } from '../../src/sim/index.js';
-import { framesFromObservations, gatherRows, isPresent, resampleImage } from '../../src/model/index.js';
+import { framesFromObservations, gatherRows, isPresent, objectMotionBetween, packSequences, resampleImage } from '../../src/model/index.js';
 import { observation } from './fixtures.js';
 
 const header = { stamp: timestampFromSeconds(0), frameId: 'cam' };
@@ -69,5 +69,33 @@ test('object labels: where perception sees the object in a real sim cloud (withi
     assert.equal(without.objectPlace, undefined);
   } finally {
     env.close();
+  }
+});
+
+test('objectMotionBetween: each row\'s place minus the row one tick before, 0 where either is unknown or there is no tick before', () => {
+  const places = Float32Array.of(0.3, 0.1, 0.02, Number.NaN, Number.NaN, Number.NaN, 0.5, 0, 0.02);
+  const previous = Float32Array.of(0.28, 0.1, 0.02, 0.4, 0, 0.02, Number.NaN, 0, 0.02);
+  assert.deepEqual(Array.from(objectMotionBetween(places, previous)).map((v) => +v.toFixed(6)), [0.02, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(Array.from(objectMotionBetween(places, undefined)), new Array(9).fill(0));
+});
+
+test('packSequences: with objectView.motion each frame carries how far the object moved since the frame before in its sequence, none at its first frame', async () => {
+  const config = modelConfigSchema.parse({ objectView: { motion: true } });
+  const sim = await SimEnv.create(simConfigSchema.parse({ camera: { width: 32, height: 32 }, pointCount: 2048 }));
+  try {
+    const first = sim.reset(3, { task: 'push' });
+    const observations = [first, sim.step(new Float32Array(sim.actionSpace.names.length)).observation];
+    const sequence = { observations, actions: [new Float32Array(config.actionDim)] };
+    const batch = packSequences([sequence, sequence], config);
+    const motion = batch.objectMotion!;
+    const places = batch.objectPlace!;
+    assert.equal(motion.length, 4 * 3);
+    assert.ok(places.every(Number.isFinite), 'perception sees the object in every frame');
+    assert.deepEqual(Array.from(motion.subarray(0, 3)), [0, 0, 0], 'a sequence\'s first frame');
+    assert.deepEqual(Array.from(motion.subarray(6, 9)), [0, 0, 0], 'the second sequence\'s first frame: not measured from the first sequence\'s last');
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(motion[3 + i] - (places[3 + i] - places[i])) < 1e-7, `component ${i}`);
+    assert.equal(packSequences([sequence, sequence], modelConfigSchema.parse({})).objectMotion, undefined, 'none without objectView.motion');
+  } finally {
+    sim.close();
   }
 });

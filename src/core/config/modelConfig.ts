@@ -188,6 +188,13 @@ export const modelConfigSchema = z
          */
         objectPredicted: z.number().min(0).default(0),
         /**
+         * Which predicted states the objectPredicted term compares: 0, every one with a label;
+         * above 0, only those whose real frame shows the object moved at least this far (metres)
+         * from the sequence's first frame, so that pushes are what it learns, not the still
+         * object of most frames (which the prediction loss already holds in place).
+         */
+        objectPredictedMinMove: z.number().min(0).max(1).default(0),
+        /**
          * How the object view's predicted part is compared with its target: 'l2', the mean
          * squared error like every other part (the predictor learns the mean change), or
          * 'l1', the mean absolute error (the median change). Objects sit still in most of

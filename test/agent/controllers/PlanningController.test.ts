@@ -9,7 +9,7 @@ import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng, simConfigSch
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { applyWeights } from '../../../src/learn/applyWeights.js';
 import { snapshotWeights } from '../../../src/learn/snapshotWeights.js';
-import { WorldModel } from '../../../src/model/index.js';
+import { framesFromObservations, WorldModel } from '../../../src/model/index.js';
 import { perceivedObject } from '../../../src/perception/index.js';
 import { SimEnv } from '../../../src/sim/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
@@ -324,6 +324,41 @@ describe('PlanningController', () => {
       assert.equal(off.ctl.stanceMoments, 0);
     } finally {
       sim.dispose();
+      env.close();
+    }
+  });
+
+  test('object motion (objectView.motion): each latent holds how far the perceived object moved since the decision before; an episode starts at rest', async () => {
+    const env = await SimEnv.create(simConfigSchema.parse({ camera: { width: 64, height: 64 }, pointCount: 4096 }));
+    const moving = new WorldModel(tinyConfig({ proprio: { dim: 14, hidden: 16 }, actionDim: 4, perception: {}, modalities: { object: true }, objectView: { count: 8, hidden: [8], motion: true } }), { seed: 3 });
+    try {
+      const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
+      const ctl = new PlanningController(moving, recordingPlanner().planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ matchGoalModalities: false }));
+      const still = env.reset(4, { task: 'push' });
+      // The same scene seen 1.5 cm further along x: perception sees the object move that far.
+      const positions = Float32Array.from(still.points!.positions, (v, i) => (i % 3 === 0 ? v + 0.015 : v));
+      const shifted: Observation = { ...still, points: { ...still.points!, positions } };
+      ctl.setGoal(env.goalObservation());
+      const encodeWith = (obs: Observation, motion: ArrayLike<number>): Float32Array => {
+        const frames = framesFromObservations([obs], moving.config);
+        const state = moving.encodeFrames({ ...frames, objectMotion: Float32Array.from(motion) });
+        const out = Float32Array.from(state.dataSync());
+        state.dispose();
+        return out;
+      };
+      const [p0, p1] = [still, shifted].map((o) => framesFromObservations([o], moving.config).objectPlace!);
+      assert.ok(Math.abs(p1[0] - p0[0] - 0.015) < 0.005, `perception sees the object move ${p1[0] - p0[0]} m`);
+      ctl.decide(still);
+      assert.ok(close(ctl.lastLatent!, encodeWith(still, [0, 0, 0])), 'the first decision: at rest');
+      ctl.decide(shifted);
+      const motion = [0, 1, 2].map((k) => p1[k] - p0[k]);
+      assert.ok(close(ctl.lastLatent!, encodeWith(shifted, motion)), 'moved since the decision before');
+      assert.ok(!close(ctl.lastLatent!, encodeWith(shifted, [0, 0, 0])), 'the motion changes the latent');
+      ctl.resetEpisode();
+      ctl.decide(shifted);
+      assert.ok(close(ctl.lastLatent!, encodeWith(shifted, [0, 0, 0])), 'a new episode starts at rest');
+    } finally {
+      moving.dispose();
       env.close();
     }
   });

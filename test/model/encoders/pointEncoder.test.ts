@@ -74,3 +74,31 @@ test('object view with objectView.place: the place joins the embedding (and its 
   assert.ok(maxAbsDiff(blindA, blindB) < 1e-7, 'without place the view is where-blind');
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('object view with objectView.motion: how far the place moved joins the embedding; frames without a motion read as at rest', () => {
+  const before = tf.memory().numTensors;
+  const object = new Rng(4).fillNormal(new Float32Array(8 * 3)).map((v) => 0.02 * v);
+  const place = [0.3, 0.1, 0.02];
+  const cfg = modelConfigSchema.parse({ latentDim: 6, objectView: { count: 8, hidden: [8, 16], motion: true } });
+  const store = new ParamStore(new Rng(1));
+  const enc = pointEncoder(store, cfg, 'object');
+  const views = Float32Array.from([...object, ...object, ...object]);
+  const places = Float32Array.from([...place, ...place, ...place]);
+  const frames = { count: 3, object: views, objectPlace: places, objectMotion: Float32Array.from([0, 0, 0, 0.03, -0.01, 0, 0.01, 0.01, 0]) };
+  enc.observe?.(frames, [0, 1, 2]);
+  const mean = Array.from(store.get('norm.objectView.motion.mean').dataSync());
+  assert.ok(maxAbsDiff(Float32Array.from(mean), Float32Array.from([4 / 300, 0, 0])) < 1e-6, `the motion's statistics: mean ${mean}`);
+  const embed = (f: Parameters<typeof enc.input>[0]): Float32Array => {
+    const x = enc.input(f, [0, 1]);
+    const out = take(enc.apply(store.weights, x));
+    x.dispose();
+    return out;
+  };
+  const moving = embed(frames);
+  assert.ok(maxAbsDiff(moving.slice(0, 6), moving.slice(6)) > 1e-3, 'the same object at the same place, moving: another embedding');
+  const unknown = embed({ count: 3, object: views, objectPlace: places });
+  assert.ok(maxAbsDiff(unknown.slice(6), moving.slice(0, 6)) < 1e-7, 'no motion given reads as a motion of 0');
+  store.dispose();
+  assert.throws(() => modelConfigSchema.parse({ objectView: { place: false, motion: true } }), /objectView.motion needs objectView.place/);
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -120,3 +120,29 @@ test('OnnxEncoder.supports: not the conv image encoder, not the precision fusion
     precision.dispose();
   }
 });
+
+test('OnnxEncoder with objectView.motion: the object\'s motion reaches the graph, and the states equal tfjs\'s', { skip }, () => {
+  if (!runtime.available) return;
+  const cfg = modelConfigSchema.parse({ objectView: { motion: true } });
+  const moving = new WorldModel(cfg, { seed: 5 });
+  const objectMotion = new Rng(7).fillNormal(new Float32Array(frames.count * 3)).map((v) => 0.01 * v);
+  const withMotion = { ...frames, objectMotion };
+  moving.observe(withMotion, Array.from({ length: frames.count }, (_, i) => i));
+  const encoder = new OnnxEncoder(moving, { createSession: runtime.createSession, threads: 1 });
+  try {
+    const want = encodeFramesOnTfjs(moving, withMotion);
+    const wanted = Float32Array.from(want.dataSync());
+    want.dispose();
+    const got = encoder.encode(withMotion);
+    assert.ok(got !== undefined);
+    wanted.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `state[${i}]: onnxruntime ${got[i]} vs tfjs ${v}`));
+    const still = encoder.encode({ ...frames, objectMotion: new Float32Array(frames.count * 3) });
+    assert.ok(still !== undefined);
+    const [start, size] = moving.fusion.partOf('object');
+    const differs = Array.from({ length: frames.count }, (_, r) => r).some((r) => Array.from({ length: size }, (_, j) => Math.abs(still[r * moving.latentDim + start + j] - got[r * moving.latentDim + start + j])).some((d) => d > 1e-4));
+    assert.ok(differs, 'the object part follows the motion');
+  } finally {
+    encoder.dispose();
+    moving.dispose();
+  }
+});
