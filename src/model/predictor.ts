@@ -10,6 +10,15 @@ export interface PredictorRelation {
   read(w: Weights, states: tf.Tensor2D): tf.Tensor2D;
 }
 
+/**
+ * The object's interaction module (model.predictor.objectInteraction): an MLP of the relation
+ * of the last state and the last action whose output moves the latent's part [start, start + size).
+ */
+export interface PredictorInteraction {
+  readonly relation: PredictorRelation;
+  readonly part: readonly [number, number];
+}
+
 const PREFIX = 'pred';
 /** Init gain of the residual output: a fresh predictor starts close to "nothing changes". */
 const RESIDUAL_GAIN = 0.1;
@@ -29,17 +38,25 @@ export class Predictor {
   /** False for the passive ablation: the action input is zeroed (weights keep their shapes, so checkpoints stay compatible). */
   readonly #actionConditioned: boolean;
   readonly #relation: PredictorRelation | undefined;
+  readonly #interaction: PredictorInteraction | undefined;
+  readonly #stateDim: number;
 
   /**
    * `stateDim`: size of the latent state it moves (the fusion's; config.latentDim by default);
    * `relation`: a feature of each state read beside it (WorldModel's hand-object relation).
    */
-  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim, relation?: PredictorRelation) {
+  constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim, relation?: PredictorRelation, interaction?: PredictorInteraction) {
     const { kind, width, depth, history, heads } = config.predictor;
     const d = stateDim;
     // The action and the relation enter side by side: the input grows by the relation's size.
     const a = config.actionDim + (relation?.dim ?? 0);
     this.#relation = relation;
+    this.#interaction = interaction;
+    this.#stateDim = d;
+    if (interaction !== undefined) {
+      const w = config.predictor.interactionWidth;
+      addMlp(store, `${PREFIX}.interact`, [interaction.relation.dim + config.actionDim, w, w, interaction.part[1]], RESIDUAL_GAIN);
+    }
     this.#kind = kind;
     this.#depth = depth;
     this.#heads = heads;
@@ -69,6 +86,20 @@ export class Predictor {
    * after each of them [B, K, A] (raw units; normalised here). Differentiable in both.
    */
   step(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const next = this.#stepWithoutInteraction(w, states, actions);
+      const interaction = this.#interaction;
+      if (interaction === undefined) return next;
+      // The object's interaction module: from the relation and the action alone, into the object's part.
+      const last = lastStep(states);
+      const input = tf.concat([interaction.relation.read(w, last), this.#action(w, lastStep(actions))], 1);
+      const [start, size] = interaction.part;
+      const moved = mlp(w, `${PREFIX}.interact`, 3, input, 'elu');
+      return tf.add(next, tf.pad(moved, [[0, 0], [start, this.#stateDim - start - size]])) as tf.Tensor2D;
+    });
+  }
+
+  #stepWithoutInteraction(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
       const k = states.shape[1];
       const last = lastStep(states);

@@ -92,6 +92,8 @@ export class WorldModel {
   readonly objectSlot: readonly [number, number] | undefined;
   /** Whether the predictor reads the hand-object relation (model.predictor.objectRelation, where the model has both heads). */
   readonly readsObjectRelation: boolean;
+  /** Whether the predictor has the object's interaction module (model.predictor.objectInteraction). */
+  readonly hasObjectInteraction: boolean;
   readonly #objectHeadPart: readonly [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
@@ -123,7 +125,15 @@ export class WorldModel {
     this.actionNorm = new RunningNormalizer(store, 'norm.action', cfg.actionDim);
     this.readsObjectRelation = cfg.predictor.objectRelation && cfg.objectHead && cfg.proprioHead && this.proprioNorm !== undefined;
     const relation = this.readsObjectRelation ? { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) } : undefined;
-    this.predictor = new Predictor(store, cfg, this.actionNorm, d, relation);
+    this.objectSlot = cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
+    this.hasObjectInteraction = cfg.predictor.objectInteraction;
+    if (this.hasObjectInteraction && !(cfg.objectHead && cfg.proprioHead && this.proprioNorm !== undefined && this.objectSlot !== undefined)) {
+      throw new RangeError('world model config: model.predictor.objectInteraction needs model.objectHead, model.proprioHead and an object view that holds its place (model.modalities.object, model.objectView.place) in a gated or concat fusion');
+    }
+    const interaction = this.hasObjectInteraction && this.objectSlot !== undefined
+      ? { relation: { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) }, part: this.objectSlot }
+      : undefined;
+    this.predictor = new Predictor(store, cfg, this.actionNorm, d, relation, interaction);
     if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * d, cfg.predictor.width, cfg.actionDim]);
     if (cfg.proprioHead && this.proprioNorm !== undefined) {
       const norm = this.proprioNorm;
@@ -131,7 +141,6 @@ export class WorldModel {
       this.decodeProprio = (states) =>
         tf.tidy(() => norm.invert(store.weights, this.proprioHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
-    this.objectSlot = cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
     this.#objectHeadPart = cfg.objectHeadReads === 'objectPart' ? this.objectSlot : undefined;
     this.objectNorm = cfg.objectHead ? new RunningNormalizer(store, 'norm.object', 3) : undefined;
     if (this.objectNorm !== undefined) {

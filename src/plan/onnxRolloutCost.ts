@@ -158,7 +158,16 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
     const a = g.op('Gather', [normalized, g.intScalar(t)], { axis: { int: 1 } });
     for (let r = 0; r < repeat; r++) {
       const input = model.readsObjectRelation ? [state, a, relation(state)] : [state, a];
-      state = g.op('Add', [state, onnxMlp(g, w, 'pred.mlp', layers, g.op('Concat', input, { axis: { int: 1 } }), 'elu')]);
+      let next = g.op('Add', [state, onnxMlp(g, w, 'pred.mlp', layers, g.op('Concat', input, { axis: { int: 1 } }), 'elu')]);
+      if (model.hasObjectInteraction && model.objectSlot !== undefined) {
+        // predictor.ts: the interaction module's output moves the object's part only (a one-hot placement matrix).
+        const [start, size] = model.objectSlot;
+        const placement = new Float32Array(size * D);
+        for (let j = 0; j < size; j++) placement[j * D + start + j] = 1;
+        const moved = onnxMlp(g, w, 'pred.interact', 3, g.op('Concat', [relation(state), a], { axis: { int: 1 } }), 'elu');
+        next = g.op('Add', [next, g.op('MatMul', [moved, g.constant(placement, [size, D])])]);
+      }
+      state = next;
     }
     states.push(state);
   }

@@ -132,6 +132,28 @@ describe('Trainer', () => {
     [trainer, offTrainer].forEach((t) => t.dispose());
   });
 
+  test('loss.objectPredictedMinMove: only predicted states whose real frame shows the object moved that far from the sequence\'s first frame count', () => {
+    const model = new WorldModel(tinyConfig({ loss: { object: 0, objectPredicted: 1, objectPredictedMinMove: 0.02 } }), { seed: 3 });
+    const trainer = new Trainer(model);
+    const batch = tinyBatch(model, 1);
+    const h = batch.horizon;
+    /** Sequence 0 stays at one place; sequence 1 moves `step` metres along x every frame. */
+    const places = (step: number): Float32Array => {
+      const out = new Float32Array(batch.batchSize * (h + 1) * 3);
+      for (let b = 0; b < batch.batchSize; b++) for (let k = 0; k <= h; k++) out.set([0.3 + (b === 1 ? step * k : 0), -0.1, 0.02], 3 * (b * (h + 1) + k));
+      return out;
+    };
+    assert.equal(trainer.trainStep({ ...batch, objectPlace: places(0) }).objectPredicted, 0, 'nothing moved: nothing compared');
+    assert.equal(trainer.trainStep({ ...batch, objectPlace: places(0.005) }).objectPredicted, 0, `moved ${0.005 * h} m at most, under the 2 cm asked`);
+    const first = trainer.trainStep({ ...batch, objectPlace: places(0.03) });
+    let last = first;
+    for (let i = 0; i < 60; i++) last = trainer.trainStep({ ...batch, objectPlace: places(0.03) });
+    assert.ok(first.objectPredicted! > 0, 'the pushed sequence is compared');
+    assert.ok(last.objectPredicted! < 0.7 * first.objectPredicted!, `predicted-object term on the push ${first.objectPredicted} -> ${last.objectPredicted}`);
+    model.dispose();
+    trainer.dispose();
+  });
+
   test('loss.objectPrediction l1: the object part is compared by mean absolute error, the fusion\'s statistics stay squared errors', () => {
     const step = (objectPrediction: 'l1' | 'l2'): LossTerms => {
       const model = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, loss: { objectPrediction } }), { seed: 3 });

@@ -24,9 +24,9 @@ const rng = new Rng(7);
 
 before(async () => {
   await useBackend();
-  // The predictor reads the hand-object relation: every equality below covers it in the graph.
-  model = new WorldModel({ predictor: { objectRelation: true } }, { seed: 3 });
-  assert.ok(model.readsObjectRelation);
+  // The predictor reads the hand-object relation and has the object's interaction module: every equality below covers both in the graph.
+  model = new WorldModel({ predictor: { objectRelation: true, objectInteraction: true } }, { seed: 3 });
+  assert.ok(model.readsObjectRelation && model.hasObjectInteraction);
   // Statistics a trained model would have, so that normalising and decoding matter.
   const set = (name: string, values: Float32Array): void => tf.tidy(() => model.params.get(name).assign(tf.tensor(values, model.params.get(name).shape)));
   const P = model.config.proprio.dim;
@@ -39,6 +39,7 @@ before(async () => {
   // A predictor that moves the state (fresh ones barely do: their last layer starts small).
   const last = `pred.mlp.${model.config.predictor.depth}.w`;
   set(last, rng.fillNormal(new Float32Array(model.params.get(last).size)).map((v) => v * 0.05));
+  set('pred.interact.2.w', rng.fillNormal(new Float32Array(model.params.get('pred.interact.2.w').size)).map((v) => v * 0.5));
   if (runtime.available) engine = new OnnxRolloutCost(model, { createSession: runtime.createSession, threads: 1 });
 });
 

@@ -135,6 +135,18 @@ export const modelConfigSchema = z
          * against 6; eval predict's push direction cosine 0.54-0.60 against 0.70-0.78.
          */
         objectRelation: z.boolean().default(false),
+        /**
+         * An interaction module for the object: a small MLP reads only where the object is
+         * relative to the hand (as objectRelation reads it from the heads, no gradient into
+         * them) and the action, and adds its output to the predicted object view's part. Pushes
+         * are rare in what the agent lives, and the predictor, which reads the whole latent, fits
+         * the few it saw without learning what they share; a module with nothing but the
+         * relation to read can only learn what the relation says (the prior of interaction
+         * networks). Needs the object and proprio heads and an object view that holds its place.
+         */
+        objectInteraction: z.boolean().default(false),
+        /** Hidden width of the interaction module's two layers. */
+        interactionWidth: z.number().int().min(1).max(4096).default(64),
       })
       .refine((v) => v.kind !== 'transformer' || v.width % v.heads === 0, {
         message: 'predictor.width must be a multiple of predictor.heads',
