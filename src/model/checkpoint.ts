@@ -89,7 +89,7 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
  * configs written before the image keypoints existed had none, and none before augmentation;
  * none before the object head had one, and none before the object view (model.modalities.object);
  * object views before objectView.place had no place and none before objectView.motion a motion, object heads before objectHeadReads read the whole state,
- * and predictors before predictor.objectRelation read no hand-object relation.
+ * and predictors before predictor.objectRelation read no hand-object relation, and none before predictor.objectInteraction had the object's interaction module.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const modalities = config.modalities ?? {};
@@ -102,10 +102,12 @@ function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const withHeadInput = 'objectHeadReads' in withMotion ? withMotion : { ...withMotion, objectHeadReads: 'state' as const };
   const predictor = withHeadInput.predictor ?? {};
   const withRelation = 'objectRelation' in predictor ? withHeadInput : { ...withHeadInput, predictor: { ...predictor, objectRelation: false } };
-  const image = withRelation.image ?? {};
-  if ('keypoints' in image) return withRelation;
+  const related = withRelation.predictor ?? {};
+  const withInteraction = 'objectInteraction' in related ? withRelation : { ...withRelation, predictor: { ...related, objectInteraction: false } };
+  const image = withInteraction.image ?? {};
+  if ('keypoints' in image) return withInteraction;
   const noAugment = { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 };
-  return { ...withRelation, image: { ...image, keypoints: false }, augment: withRelation.augment ?? noAugment };
+  return { ...withInteraction, image: { ...image, keypoints: false }, augment: withInteraction.augment ?? noAugment };
 }
 
 /** Restores a checkpoint into an existing model; every variable must match by name and shape. */

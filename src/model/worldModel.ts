@@ -104,6 +104,10 @@ export class WorldModel {
     }
     this.config = Object.freeze(parsed.data);
     const cfg = this.config;
+    // Checked before any weight exists, so a refused config leaves nothing to dispose.
+    if (cfg.predictor.objectInteraction && !(cfg.objectHead && cfg.proprioHead && cfg.modalities.object && cfg.objectView.place && cfg.fusion.kind !== 'precision')) {
+      throw new RangeError('world model config: model.predictor.objectInteraction needs model.objectHead, model.proprioHead and an object view that holds its place (model.modalities.object, model.objectView.place) in a gated or concat fusion');
+    }
     this.actionDim = cfg.actionDim;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'model' });
     const store = new ParamStore(options.rng ?? new Rng(options.seed ?? 0).fork('world-model'));
@@ -127,9 +131,6 @@ export class WorldModel {
     const relation = this.readsObjectRelation ? { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) } : undefined;
     this.objectSlot = cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
     this.hasObjectInteraction = cfg.predictor.objectInteraction;
-    if (this.hasObjectInteraction && !(cfg.objectHead && cfg.proprioHead && this.proprioNorm !== undefined && this.objectSlot !== undefined)) {
-      throw new RangeError('world model config: model.predictor.objectInteraction needs model.objectHead, model.proprioHead and an object view that holds its place (model.modalities.object, model.objectView.place) in a gated or concat fusion');
-    }
     const interaction = this.hasObjectInteraction && this.objectSlot !== undefined
       ? { relation: { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) }, part: this.objectSlot }
       : undefined;

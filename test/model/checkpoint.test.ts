@@ -175,16 +175,18 @@ describe('checkpoint', () => {
     for (const m of [loaded, still, moving, reloaded]) m.dispose();
   });
 
-  test('a predictor written before predictor.objectRelation loads without the relation, as it was trained', async () => {
+  test('a predictor written before predictor.objectRelation loads without the relation (or the interaction module), as it was trained', async () => {
     const old = new WorldModel(tinyConfig({ predictor: { width: 16, depth: 1, objectRelation: false } }), { seed: 8 });
     const path = join(dir, 'before-relation');
     await saveCheckpoint(old, path);
     const manifestPath = join(path, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { predictor: Record<string, unknown> } };
     delete manifest.config.predictor.objectRelation;
+    delete manifest.config.predictor.objectInteraction;
     await writeFile(manifestPath, JSON.stringify(manifest));
     const loaded = await loadCheckpoint(path);
     assert.equal(loaded.config.predictor.objectRelation, false);
+    assert.equal(loaded.config.predictor.objectInteraction, false, 'nor the interaction module, which came later');
     assert.equal(loaded.readsObjectRelation, false);
     assert.deepEqual(predictions(loaded), predictions(old));
     loaded.dispose();

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/index.js';
 import { framesFromObservations, WorldModel } from '../../src/model/index.js';
+import { mlp } from '../../src/model/nn.js';
 import type { LatentDynamics } from '../../src/plan/index.js';
 import { assertNoLeak, maxAbsDiff, observation, take, tinyConfig, useTestBackend } from './fixtures.js';
 
@@ -184,6 +185,43 @@ describe('WorldModel', () => {
     const off = run(false);
     assert.deepEqual(off.input, [4 * 8 + 3, 16]);
     assert.equal(off.moved, 0, 'without it, the object head does not enter the prediction');
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('the object\'s interaction module (predictor.objectInteraction) moves the object view\'s part alone, from the hand-object relation and the action alone', () => {
+    const before = tf.memory().numTensors;
+    const cfg = tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, predictor: { width: 16, depth: 1, objectInteraction: true, interactionWidth: 8 } });
+    const m = new WorldModel(cfg, { seed: 4 });
+    const plain = new WorldModel({ ...cfg, predictor: { width: 16, depth: 1 } }, { seed: 4 });
+    const [start, size] = m.objectSlot!;
+    assert.deepEqual(m.params.get('pred.interact.0.w').shape, [3 + 3, 8], 'the 3-d relation and the action, nothing else');
+    assert.deepEqual(m.params.get('pred.interact.2.w').shape, [8, size]);
+    // The same weights elsewhere, and a last layer that moves things: the difference is the module's output.
+    for (const name of plain.params.trainableNames('')) tf.tidy(() => m.params.get(name).assign(plain.params.get(name)));
+    const last = m.params.get('pred.interact.2.w');
+    tf.tidy(() => last.assign(tf.tensor(new Rng(5).fillNormal(new Float32Array(last.size)), last.shape)));
+    const states = tf.tensor2d(new Rng(2).fillNormal(new Float32Array(2 * m.latentDim)), [2, m.latentDim]);
+    const action = tf.tensor2d(new Rng(3).fillUniform(new Float32Array(2 * 3), -1, 1), [2, 3]);
+    const diff = take(tf.tidy(() => tf.sub(m.predict(states, action), plain.predict(states, action))));
+    const inPart = (i: number): boolean => i % m.latentDim >= start && i % m.latentDim < start + size;
+    assert.ok(diff.every((v, i) => inPart(i) || v === 0), 'nothing outside the object view\'s part moves');
+    assert.ok(diff.some((v, i) => inPart(i) && Math.abs(v) > 1e-3), 'the object view\'s part moves');
+    // The module's output is the MLP of the relation and the normalised action, nothing else of the state.
+    const relation = take(tf.tidy(() => m.objectRelation(m.params.weights, states)));
+    const moved = take(tf.tidy(() => {
+      const input = tf.concat([tf.tensor2d(relation, [2, 3]), m.actionNorm.apply(m.params.weights, action)], 1);
+      return tf.slice(tf.tensor2d(diff, [2, m.latentDim]), [0, start], [-1, size]).sub(mlp(m.params.weights, 'pred.interact', 3, input, 'elu')).abs().max();
+    }));
+    assert.ok(moved[0] < 1e-5, `the module's output is the MLP of the relation and the normalised action (${moved[0]})`);
+    // No gradient reaches the heads through the relation.
+    const heads = m.params.trainable().filter((v) => v.name.includes('head.object') || v.name.includes('head.proprio'));
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.slice(m.predict(states, action), [0, start], [-1, size])) as tf.Scalar, [...heads, m.params.get('pred.interact.0.w') as tf.Variable]);
+    const headGrad = Math.max(0, ...Object.entries(grads).filter(([name]) => name.includes('head.')).map(([, g]) => tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0])));
+    assert.equal(headGrad, 0);
+    assert.ok(Object.keys(grads).some((name) => name.includes('pred.interact.0.w')), 'the module itself learns');
+    tf.dispose([value, ...Object.values(grads), states, action]);
+    assert.throws(() => new WorldModel(tinyConfig({ predictor: { objectInteraction: true } })), /objectInteraction needs model.objectHead, model.proprioHead and an object view/);
+    [m, plain].forEach((x) => x.dispose());
     assert.equal(tf.memory().numTensors, before);
   });
 
