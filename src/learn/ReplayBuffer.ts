@@ -123,7 +123,8 @@ export class ReplayBuffer {
     this.#chain[slot] = chain;
     if (this.#objectMotion !== undefined) {
       // Where the frame does not say how far the object moved, the linked frame before it in the episode does.
-      const previous = chain > 0 && this.#objectPlace !== undefined ? this.#objectPlace.slice(((this.#added - 1) % this.capacity) * 3, ((this.#added - 1) % this.capacity) * 3 + 3) : undefined;
+      const before = ((this.#added - 1) % this.capacity) * 3;
+      const previous = chain > 0 ? this.#objectPlace?.subarray(before, before + 3) : undefined;
       const place = this.#objectPlace?.subarray(slot * 3, slot * 3 + 3) ?? new Float32Array(3).fill(Number.NaN);
       this.#objectMotion.set(frame.objectMotion ?? objectMotionBetween(place, previous), slot * 3);
     }

@@ -43,7 +43,8 @@ export class Predictor {
 
   /**
    * `stateDim`: size of the latent state it moves (the fusion's; config.latentDim by default);
-   * `relation`: a feature of each state read beside it (WorldModel's hand-object relation).
+   * `relation`: a feature of each state read beside it (WorldModel's hand-object relation);
+   * `interaction`: the object's interaction module (model.predictor.objectInteraction).
    */
   constructor(store: ParamStore, config: ModelConfig, actionNorm: RunningNormalizer, stateDim = config.latentDim, relation?: PredictorRelation, interaction?: PredictorInteraction) {
     const { kind, width, depth, history, heads } = config.predictor;

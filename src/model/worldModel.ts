@@ -128,12 +128,11 @@ export class WorldModel {
     const d = this.latentDim;
     this.actionNorm = new RunningNormalizer(store, 'norm.action', cfg.actionDim);
     this.readsObjectRelation = cfg.predictor.objectRelation && cfg.objectHead && cfg.proprioHead && this.proprioNorm !== undefined;
-    const relation = this.readsObjectRelation ? { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) } : undefined;
+    const handObject = { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) };
+    const relation = this.readsObjectRelation ? handObject : undefined;
     this.objectSlot = cfg.modalities.object && cfg.objectView.place && this.fusion.kind !== 'precision' ? this.fusion.partOf('object') : undefined;
     this.hasObjectInteraction = cfg.predictor.objectInteraction;
-    const interaction = this.hasObjectInteraction && this.objectSlot !== undefined
-      ? { relation: { dim: 3, read: (w: Weights, states: tf.Tensor2D) => this.objectRelation(w, states) }, part: this.objectSlot }
-      : undefined;
+    const interaction = this.hasObjectInteraction && this.objectSlot !== undefined ? { relation: handObject, part: this.objectSlot } : undefined;
     this.predictor = new Predictor(store, cfg, this.actionNorm, d, relation, interaction);
     if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * d, cfg.predictor.width, cfg.actionDim]);
     if (cfg.proprioHead && this.proprioNorm !== undefined) {
