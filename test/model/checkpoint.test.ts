@@ -28,6 +28,30 @@ function predictions(model: WorldModel): Float32Array[] {
   });
 }
 
+/** A checkpoint's manifest as read back for editing. */
+interface Manifest {
+  config: {
+    modalities: Record<string, unknown>;
+    objectView: Record<string, unknown>;
+    predictor: Record<string, unknown>;
+    image: Record<string, unknown>;
+    augment?: unknown;
+    objectHead?: boolean;
+    objectHeadReads?: string;
+  };
+  variables: Array<{ name: string; shape: number[] }>;
+}
+
+/** Saves `model` under `path`, edits its manifest as a checkpoint written before some setting existed would read, and loads it back. */
+async function loadAsWrittenBefore(model: WorldModel, path: string, edit: (manifest: Manifest) => void): Promise<WorldModel> {
+  await saveCheckpoint(model, path);
+  const manifestPath = join(path, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+  edit(manifest);
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  return loadCheckpoint(path);
+}
+
 describe('checkpoint', () => {
   let dir: string;
   let trained: WorldModel;
@@ -102,15 +126,11 @@ describe('checkpoint', () => {
 
   test('a checkpoint written before image keypoints and augmentation loads with them off, as it was trained', async () => {
     const plain = new WorldModel(tinyConfig({ objectHead: false, image: { keypoints: false }, augment: { brightness: 0, contrast: 0, color: 0, hue: 0, saturation: 0, shift: 0 } }), { seed: 6 });
-    const path = join(dir, 'before-keypoints');
-    await saveCheckpoint(plain, path);
-    const manifestPath = join(path, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { image: Record<string, unknown>; augment?: unknown } };
-    delete manifest.config.image.keypoints;
-    delete manifest.config.augment;
-    delete (manifest.config as { objectHead?: boolean }).objectHead;
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const loaded = await loadCheckpoint(path);
+    const loaded = await loadAsWrittenBefore(plain, join(dir, 'before-keypoints'), (manifest) => {
+      delete manifest.config.image.keypoints;
+      delete manifest.config.augment;
+      delete manifest.config.objectHead;
+    });
     assert.equal(loaded.config.image.keypoints, false);
     assert.equal(loaded.config.augment.brightness, 0);
     assert.deepEqual(predictions(loaded), predictions(plain));
@@ -123,15 +143,11 @@ describe('checkpoint', () => {
   test('a checkpoint written with three modalities loads without the object view, its fusion statistics kept', async () => {
     const three = new WorldModel(tinyConfig(), { seed: 6 });
     three.params.get('fusion.error').assign(tf.tensor1d([0.5, 0.25, 0.125, 1]));
-    const path = join(dir, 'three-modalities');
-    await saveCheckpoint(three, path);
-    const manifestPath = join(path, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { modalities: Record<string, unknown> }; variables: Array<{ name: string; shape: number[] }> };
-    // As written before the object view: no 'object' key, per-modality statistics of three entries.
-    delete manifest.config.modalities.object;
-    for (const v of manifest.variables) if (v.name.startsWith('fusion.') && v.shape.length === 1 && v.shape[0] === 4) v.shape = [3];
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const loaded = await loadCheckpoint(path);
+    const loaded = await loadAsWrittenBefore(three, join(dir, 'three-modalities'), (manifest) => {
+      // As written before the object view: no 'object' key, per-modality statistics of three entries.
+      delete manifest.config.modalities.object;
+      for (const v of manifest.variables) if (v.name.startsWith('fusion.') && v.shape.length === 1 && v.shape[0] === 4) v.shape = [3];
+    });
     assert.equal(loaded.config.modalities.object, false, 'no object view before there was one');
     assert.deepEqual(Array.from(loaded.params.get('fusion.error').dataSync()), [0.5, 0.25, 0.125, 1], 'three written, the fourth at its initial value');
     assert.deepEqual(predictions(loaded), predictions(three));
@@ -141,14 +157,10 @@ describe('checkpoint', () => {
 
   test('an object view written before objectView.place loads where-blind, its head reading the whole state, as it was trained', async () => {
     const blind = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], place: false } }), { seed: 6 });
-    const path = join(dir, 'before-place');
-    await saveCheckpoint(blind, path);
-    const manifestPath = join(path, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { objectView: Record<string, unknown> } };
-    delete manifest.config.objectView.place;
-    delete (manifest.config as { objectHeadReads?: string }).objectHeadReads;
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const loaded = await loadCheckpoint(path);
+    const loaded = await loadAsWrittenBefore(blind, join(dir, 'before-place'), (manifest) => {
+      delete manifest.config.objectView.place;
+      delete manifest.config.objectHeadReads;
+    });
     assert.equal(loaded.config.objectView.place, false);
     assert.equal(loaded.config.objectHeadReads, 'state', 'the head read the whole state then');
     assert.deepEqual(predictions(loaded), predictions(blind));
@@ -158,13 +170,7 @@ describe('checkpoint', () => {
 
   test('an object view written before objectView.motion loads without the motion, as it was trained; one with it keeps it', async () => {
     const still = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], motion: false } }), { seed: 6 });
-    const path = join(dir, 'before-motion');
-    await saveCheckpoint(still, path);
-    const manifestPath = join(path, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { objectView: Record<string, unknown> } };
-    delete manifest.config.objectView.motion;
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const loaded = await loadCheckpoint(path);
+    const loaded = await loadAsWrittenBefore(still, join(dir, 'before-motion'), (manifest) => delete manifest.config.objectView.motion);
     assert.equal(loaded.config.objectView.motion, false);
     assert.deepEqual(predictions(loaded), predictions(still));
     const moving = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8], motion: true } }), { seed: 6 });
@@ -177,14 +183,10 @@ describe('checkpoint', () => {
 
   test('a predictor written before predictor.objectRelation loads without the relation (or the interaction module), as it was trained', async () => {
     const old = new WorldModel(tinyConfig({ predictor: { width: 16, depth: 1, objectRelation: false } }), { seed: 8 });
-    const path = join(dir, 'before-relation');
-    await saveCheckpoint(old, path);
-    const manifestPath = join(path, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { config: { predictor: Record<string, unknown> } };
-    delete manifest.config.predictor.objectRelation;
-    delete manifest.config.predictor.objectInteraction;
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const loaded = await loadCheckpoint(path);
+    const loaded = await loadAsWrittenBefore(old, join(dir, 'before-relation'), (manifest) => {
+      delete manifest.config.predictor.objectRelation;
+      delete manifest.config.predictor.objectInteraction;
+    });
     assert.equal(loaded.config.predictor.objectRelation, false);
     assert.equal(loaded.config.predictor.objectInteraction, false, 'nor the interaction module, which came later');
     assert.equal(loaded.readsObjectRelation, false);
