@@ -88,25 +88,27 @@ export class Predictor {
    */
   step(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
-      const next = this.#stepWithoutInteraction(w, states, actions);
       const interaction = this.#interaction;
-      if (interaction === undefined) return next;
-      // The object's interaction module: from the relation and the action alone, into the object's part.
-      const last = lastStep(states);
-      const input = tf.concat([interaction.relation.read(w, last), this.#action(w, lastStep(actions))], 1);
+      if (interaction === undefined) return this.#stepWithoutInteraction(w, states, actions);
+      // The object's interaction module: from the relation and the action alone, into the object's
+      // part. The relation is read once where the MLP's input takes the same one.
+      const relation = interaction.relation.read(w, lastStep(states));
+      const next = this.#stepWithoutInteraction(w, states, actions, interaction.relation === this.#relation ? relation : undefined);
+      const input = tf.concat([relation, this.#action(w, lastStep(actions))], 1);
       const [start, size] = interaction.part;
       const moved = mlp(w, `${PREFIX}.interact`, 3, input, 'elu');
       return tf.add(next, tf.pad(moved, [[0, 0], [start, this.#stateDim - start - size]])) as tf.Tensor2D;
     });
   }
 
-  #stepWithoutInteraction(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D {
+  /** `lastRelation`: the relation of the last state, when the caller has read it already. */
+  #stepWithoutInteraction(w: Weights, states: tf.Tensor3D, actions: tf.Tensor3D, lastRelation?: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const k = states.shape[1];
       const last = lastStep(states);
       if (this.#kind === 'mlp') {
         const aLast = this.#action(w, lastStep(actions));
-        const input = this.#relation === undefined ? [last, aLast] : [last, aLast, this.#relation.read(w, last)];
+        const input = this.#relation === undefined ? [last, aLast] : [last, aLast, lastRelation ?? this.#relation.read(w, last)];
         return tf.add(last, mlp(w, `${PREFIX}.mlp`, this.#depth + 1, tf.concat(input, 1), 'elu')) as tf.Tensor2D;
       }
       const a = this.#withRelation(w, states, this.#action(w, actions));

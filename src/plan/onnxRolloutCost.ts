@@ -153,19 +153,26 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
     const hand = g.op('Gather', [onnxDenormalize(g, w, 'norm.proprio', proprioHead(x)), g.ints([handFrom, handFrom + 1, handFrom + 2])], { axis: { int: 1 } });
     return g.op('Sub', [objectHead(x), onnxNormalize(g, w, 'norm.object', hand)]);
   };
+  // predictor.ts: the interaction module's output moves the object's part only, through a one-hot placement matrix [size, D].
+  const interaction = model.hasObjectInteraction ? model.objectSlot : undefined;
+  let placement: string | undefined;
+  if (interaction !== undefined) {
+    const [start, size] = interaction;
+    const values = new Float32Array(size * D);
+    for (let j = 0; j < size; j++) values[j * D + start + j] = 1;
+    placement = g.constant(values, [size, D]);
+  }
   const states: string[] = [];
   for (let t = 0; t < H; t++) {
     const a = g.op('Gather', [normalized, g.intScalar(t)], { axis: { int: 1 } });
     for (let r = 0; r < repeat; r++) {
-      const input = model.readsObjectRelation ? [state, a, relation(state)] : [state, a];
+      // One reading of the relation serves the MLP's input and the interaction module.
+      const related = model.readsObjectRelation || placement !== undefined ? relation(state) : undefined;
+      const input = model.readsObjectRelation && related !== undefined ? [state, a, related] : [state, a];
       let next = g.op('Add', [state, onnxMlp(g, w, 'pred.mlp', layers, g.op('Concat', input, { axis: { int: 1 } }), 'elu')]);
-      if (model.hasObjectInteraction && model.objectSlot !== undefined) {
-        // predictor.ts: the interaction module's output moves the object's part only (a one-hot placement matrix).
-        const [start, size] = model.objectSlot;
-        const placement = new Float32Array(size * D);
-        for (let j = 0; j < size; j++) placement[j * D + start + j] = 1;
-        const moved = onnxMlp(g, w, 'pred.interact', 3, g.op('Concat', [relation(state), a], { axis: { int: 1 } }), 'elu');
-        next = g.op('Add', [next, g.op('MatMul', [moved, g.constant(placement, [size, D])])]);
+      if (placement !== undefined && related !== undefined) {
+        const moved = onnxMlp(g, w, 'pred.interact', 3, g.op('Concat', [related, a], { axis: { int: 1 } }), 'elu');
+        next = g.op('Add', [next, g.op('MatMul', [moved, placement])]);
       }
       state = next;
     }
