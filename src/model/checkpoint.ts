@@ -88,7 +88,8 @@ export async function loadCheckpoint(dir: string, options: Omit<WorldModelOption
  * A checkpoint's config with the settings it was written under where later defaults differ:
  * configs written before the image keypoints existed had none, and none before augmentation;
  * none before the object head had one, and none before the object view (model.modalities.object);
- * object views before objectView.place had no place and none before objectView.motion a motion, object heads before objectHeadReads read the whole state,
+ * object views before objectView.place had no place and none before objectView.motion a motion, object heads before objectHeadReads
+ * and proprio heads before proprioHeadReads read the whole state,
  * and predictors before predictor.objectRelation read no hand-object relation, and none before predictor.objectInteraction had the object's interaction module.
  */
 function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
@@ -99,7 +100,8 @@ function withSettingsOfItsTime(config: ModelConfigInput): ModelConfigInput {
   const withPlace = 'place' in objectView ? withObjectHead : { ...withObjectHead, objectView: { ...objectView, place: false } };
   const placed = withPlace.objectView ?? {};
   const withMotion = 'motion' in placed ? withPlace : { ...withPlace, objectView: { ...placed, motion: false } };
-  const withHeadInput = 'objectHeadReads' in withMotion ? withMotion : { ...withMotion, objectHeadReads: 'state' as const };
+  const withObjectHeadInput = 'objectHeadReads' in withMotion ? withMotion : { ...withMotion, objectHeadReads: 'state' as const };
+  const withHeadInput = 'proprioHeadReads' in withObjectHeadInput ? withObjectHeadInput : { ...withObjectHeadInput, proprioHeadReads: 'state' as const };
   const predictor = withHeadInput.predictor ?? {};
   const withRelation = 'objectRelation' in predictor ? withHeadInput : { ...withHeadInput, predictor: { ...predictor, objectRelation: false } };
   const related = withRelation.predictor ?? {};

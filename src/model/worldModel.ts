@@ -95,6 +95,7 @@ export class WorldModel {
   /** Whether the predictor has the object's interaction module (model.predictor.objectInteraction). */
   readonly hasObjectInteraction: boolean;
   readonly #objectHeadPart: readonly [number, number] | undefined;
+  readonly #proprioHeadPart: readonly [number, number] | undefined;
 
   constructor(config: ModelConfigInput | ModelConfig = {}, options: WorldModelOptions = {}) {
     const parsed = modelConfigSchema.safeParse(config);
@@ -135,9 +136,11 @@ export class WorldModel {
     const interaction = this.hasObjectInteraction && this.objectSlot !== undefined ? { relation: handObject, part: this.objectSlot } : undefined;
     this.predictor = new Predictor(store, cfg, this.actionNorm, d, relation, interaction);
     if (cfg.inverseHead) addMlp(store, 'head.inverse', [2 * d, cfg.predictor.width, cfg.actionDim]);
+    const proprioPart = cfg.modalities.proprio && this.fusion.kind !== 'precision' ? this.fusion.partOf('proprio') : undefined;
+    this.#proprioHeadPart = cfg.proprioHeadReads === 'proprioPart' ? proprioPart : undefined;
     if (cfg.proprioHead && this.proprioNorm !== undefined) {
       const norm = this.proprioNorm;
-      addMlp(store, 'head.proprio', [d, cfg.proprio.hidden, cfg.proprio.dim]);
+      addMlp(store, 'head.proprio', [this.#proprioHeadPart?.[1] ?? d, cfg.proprio.hidden, cfg.proprio.dim]);
       this.decodeProprio = (states) =>
         tf.tidy(() => norm.invert(store.weights, this.proprioHeadOutput(store.weights, states)) as tf.Tensor2D);
     }
@@ -260,9 +263,14 @@ export class WorldModel {
     return mlp(w, 'head.inverse', 2, tf.concat([states, next], 1), 'relu') as tf.Tensor2D;
   }
 
-  /** Proprio decoding head in normalised units. */
+  /** [start, size] of the latent the proprio head reads (model.proprioHeadReads); the whole state when undefined. */
+  get proprioHeadPart(): readonly [number, number] | undefined {
+    return this.#proprioHeadPart;
+  }
+
+  /** Proprio decoding head in normalised units (from the proprioception's part alone where model.proprioHeadReads says so). */
   proprioHeadOutput(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
-    return mlp(w, 'head.proprio', 2, states, 'relu') as tf.Tensor2D;
+    return tf.tidy(() => mlp(w, 'head.proprio', 2, readPart(states, this.#proprioHeadPart), 'relu') as tf.Tensor2D);
   }
 
   /** [start, size] of the latent the object head reads (model.objectHeadReads); the whole state when undefined. */
@@ -272,11 +280,7 @@ export class WorldModel {
 
   /** Object head in normalised units (from the object view's part alone where model.objectHeadReads says so). */
   objectHeadOutput(w: Weights, states: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const part = this.#objectHeadPart;
-      const input = part === undefined ? states : tf.slice(states, [0, part[0]], [-1, part[1]]);
-      return mlp(w, 'head.object', 2, input, 'relu') as tf.Tensor2D;
-    });
+    return tf.tidy(() => mlp(w, 'head.object', 2, readPart(states, this.#objectHeadPart), 'relu') as tf.Tensor2D);
   }
 
   /**
@@ -323,4 +327,9 @@ export class WorldModel {
   dispose(): void {
     this.params.dispose();
   }
+}
+
+/** Columns [start, start + size) of states [B, D], where a head reads one part of the latent; the whole state when `part` is undefined. */
+function readPart(states: tf.Tensor2D, part: readonly [number, number] | undefined): tf.Tensor2D {
+  return part === undefined ? states : tf.slice(states, [0, part[0]], [-1, part[1]]);
 }

@@ -140,13 +140,11 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
   let normalized = onnxNormalize(g, w, 'norm.action', actions);
   if (!cfg.predictor.actionConditioned) normalized = g.op('Mul', [normalized, g.constant([0], [])]);
   const layers = cfg.predictor.depth + 1;
-  // The heads, as WorldModel.proprioHeadOutput / objectHeadOutput (the latter on its part where objectHeadReads says so).
-  const proprioHead = (x: string): string => onnxMlp(g, w, 'head.proprio', 2, x, 'relu');
-  const objectHead = (x: string): string => {
-    const part = model.objectHeadPart;
-    const read = part === undefined ? x : g.op('Slice', [x, g.ints([part[0]]), g.ints([part[0] + part[1]]), g.ints([1])]);
-    return onnxMlp(g, w, 'head.object', 2, read, 'relu');
-  };
+  // The heads, as WorldModel.proprioHeadOutput / objectHeadOutput, each on its part where proprioHeadReads / objectHeadReads says so.
+  const readPart = (x: string, part: readonly [number, number] | undefined): string =>
+    part === undefined ? x : g.op('Slice', [x, g.ints([part[0]]), g.ints([part[0] + part[1]]), g.ints([1])]);
+  const proprioHead = (x: string): string => onnxMlp(g, w, 'head.proprio', 2, readPart(x, model.proprioHeadPart), 'relu');
+  const objectHead = (x: string): string => onnxMlp(g, w, 'head.object', 2, readPart(x, model.objectHeadPart), 'relu');
   // WorldModel.objectRelation: object head minus the decoded end effector, in the object head's normalised units.
   const handFrom = proprioLayout(cfg.proprio.dim).endEffector[0];
   const relation = (x: string): string => {

@@ -307,6 +307,14 @@ export const modelConfigSchema = z
      * the parts that see the arm.
      */
     objectHeadReads: z.enum(['objectPart', 'state']).default('objectPart'),
+    /**
+     * What the proprio head reads: 'proprioPart', the proprioception's part of the latent alone
+     * (in a gated or concat fusion; else the whole state), or 'state', the whole latent. The
+     * proprio part holds the hand to about 1 cm (a ridge read-out on a main job's checkpoint,
+     * 1.0-1.2 cm), the whole state to 1.8-2.7 cm: the parts that see the scene pull the reading
+     * toward where the hand usually is, and a push is decided at the centimetre.
+     */
+    proprioHeadReads: z.enum(['proprioPart', 'state']).default('state'),
     learningRate: z.number().positive().max(1).default(1e-3),
     /** Global-norm gradient clip; 0 disables it. */
     gradClip: z.number().min(0).default(1),
