@@ -203,7 +203,8 @@ export class PlanningController implements Controller {
       this.#goalWeightsVersion = this.#model.weightsVersion;
       this.#predictedNext = undefined;
     }
-    const { latent, frames } = this.#encodeCurrent(observation);
+    const objects = this.#goal === undefined || this.babbling ? undefined : this.#objectsOutOfPlace(observation);
+    const { latent, frames } = this.#encodeCurrent(observation, objects?.misplaced !== undefined);
     this.#previousPlace = frames.objectPlace;
     this.lastLatent = latent;
     if (this.explore) this.#remember(observation, frames, latent);
@@ -230,7 +231,7 @@ export class PlanningController implements Controller {
       values = Float32Array.from(this.#held);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
-      const config = this.#configFor(observation, latent);
+      const config = this.#configFor(observation, latent, objects);
       const plan = this.#planner(this.#model, latent, this.#goal, this.keepElites > 0 ? { ...config, keepElites: this.keepElites } : config, this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.lastPlanStart = latent;
@@ -264,7 +265,7 @@ export class PlanningController implements Controller {
    * target; while an object is not where the goal shows it (objectFirst), at that object, with
    * the latent goal distance on the part that sees objects only; otherwise the goal as it is.
    */
-  #configFor(observation: Observation, latent: Float32Array): PlannerConfig {
+  #configFor(observation: Observation, latent: Float32Array, objects: ObjectsOutOfPlace | undefined): PlannerConfig {
     this.lastPlayTarget = undefined;
     this.lastObjectTarget = undefined;
     this.lastStanceTarget = undefined;
@@ -278,13 +279,9 @@ export class PlanningController implements Controller {
         return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
-    const objects = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingObjects(observation);
-    const misplaced = farthestBeyond(objects, this.#goalObjects, this.#planning.objectFirst.tolerance);
-    this.#goalMovesObjects ??= misplaced !== undefined;
-    if (misplaced === undefined) return this.#plannerConfig;
+    if (objects?.misplaced === undefined) return this.#plannerConfig;
+    const { misplaced, place } = objects;
     this.lastObjectTarget = misplaced;
-    // The goal place no object occupies now is where the misplaced one should go.
-    const place = farthestBeyond(this.#goalObjects, objects, 0);
     const stance = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
     if (stance !== undefined) {
       // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
@@ -341,6 +338,18 @@ export class PlanningController implements Controller {
     }
   }
 
+  /**
+   * The perceived object not where the goal shows it, if any (agent.planning.objectFirst), and
+   * the goal place no object occupies now, where it should go. Whether the goal moves objects
+   * at all is decided at the first decision toward it.
+   */
+  #objectsOutOfPlace(observation: Observation): ObjectsOutOfPlace {
+    const objects = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingObjects(observation);
+    const misplaced = farthestBeyond(objects, this.#goalObjects, this.#planning.objectFirst.tolerance);
+    this.#goalMovesObjects ??= misplaced !== undefined;
+    return misplaced === undefined ? {} : { misplaced, place: farthestBeyond(this.#goalObjects, objects, 0) };
+  }
+
   /** Middles of the perceived objects resting on the support plane, where objectFirst is on. */
   #restingObjects(observation: Observation): [number, number, number][] {
     return this.#planning.objectFirst.enabled ? restingObjects(observation, this.#model.config.perception) : [];
@@ -363,9 +372,14 @@ export class PlanningController implements Controller {
     });
   }
 
-  /** The observation as the goal was seen (without proprioception when the goal had none), and the frames it was packed into. */
-  #encodeCurrent(observation: Observation): EncodedObservation {
-    const matched = this.#planning.matchGoalModalities && this.#goal !== undefined && !this.#goalHasProprio;
+  /**
+   * The observation as the goal was seen (without proprioception when the goal had none), and
+   * the frames it was packed into; with its proprioception while an object comes first where
+   * objectFirst.encodeProprio says so (the goal is then compared on the object's part alone).
+   */
+  #encodeCurrent(observation: Observation, objectFirst: boolean): EncodedObservation {
+    const keepsProprio = objectFirst && this.#planning.objectFirst.encodeProprio;
+    const matched = this.#planning.matchGoalModalities && this.#goal !== undefined && !this.#goalHasProprio && !keepsProprio;
     return matched ? encodeFramesAsImageGoal(this.#model, observation, this.#previousPlace) : encodeFrames(this.#model, observation, this.#previousPlace);
   }
 
@@ -411,6 +425,12 @@ function objectTarget(model: WorldModel, latent: Float32Array, perceived: Vec3, 
 }
 
 type Vec3 = [number, number, number];
+
+/** What #objectsOutOfPlace found: nothing, or the misplaced object and the goal place free for it (none when every goal place is taken). */
+interface ObjectsOutOfPlace {
+  readonly misplaced?: Vec3;
+  readonly place?: Vec3;
+}
 
 /**
  * 1 on the part of the latent that sees objects, 0 elsewhere: the object view's part when it

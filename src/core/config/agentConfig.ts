@@ -100,7 +100,7 @@ export const agentConfigSchema = z
          * point cloud's), and the object-goal term (plan.cost.objectGoalWeight, through
          * the model's object head) wants the object at the goal place no object occupies now.
          * Otherwise the whole goal counts. Whether a goal asks for objects to move is decided
-         * at its first plan: a goal whose objects are all in place then (it moves the arm only)
+         * at its first decision: a goal whose objects are all in place then (it moves the arm only)
          * never turns to objects, even when the hand nudges one on the way. Generic: objects
          * are clusters of what the perception stage keeps, for every task; no task, geometry or
          * scene constant.
@@ -130,6 +130,15 @@ export const agentConfigSchema = z
              * object-goal term keeps it away.
              */
             planarReach: z.boolean().default(false),
+            /**
+             * While an object comes first, encode the current observation with its
+             * proprioception even when the goal is an image (planning.matchGoalModalities):
+             * the goal is then compared on the object's part alone, and the hand term cancels
+             * the proprio head's bias, so matching the goal's modalities buys nothing there.
+             * Encoded from the cameras only, the hand the latent holds is 2.1-3.1 cm off
+             * against 1.0-1.2 cm with the joints (ridge read-outs on two main jobs' checkpoints).
+             */
+            encodeProprio: z.boolean().default(false),
             /**
              * Where to stand before pushing, chosen by the world model from practice: the
              * controller keeps practice moments with the hand within `near` of a perceived
