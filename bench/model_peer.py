@@ -29,7 +29,8 @@ What mirrors what (read these files with this one):
 - predictor.ts (mlp): s + MLP([s, (a - mean) / std]) with ELU, over the fused state; with predictor.objectRelation
   the hand-object relation joins the input: the object head minus the decoded end effector, object-normalised,
   without gradient.
-- worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio;
+- worldModel.ts: inverse head MLP([s_t, s_t+1]) -> a (ReLU); proprio head MLP(s) -> proprio,
+  reading the proprioception's part alone with proprioHeadReads 'proprioPart';
   object head MLP(s) -> object place (ReLU), reading the object view's part alone with
   objectHeadReads 'objectPart'.
 - augment.ts: colour jitter per frame (one affine colour map), a shift per sequence with edge
@@ -79,6 +80,7 @@ def model_defaults():
         'proprioHead': True,
         'objectHead': True,
         'objectHeadReads': 'objectPart',
+        'proprioHeadReads': 'state',
         'learningRate': 1e-3,
         'gradClip': 1,
         'horizon': 3,
@@ -282,8 +284,12 @@ class WorldModel:
         add_mlp(p, 'pred.mlp', [s + a + (3 if self.relation else 0)] + [pred['width']] * pred['depth'] + [s], 0.1)
         if cfg['inverseHead']:
             add_mlp(p, 'head.inverse', [2 * s, pred['width'], a])
+        # worldModel.ts: the proprio head reads the proprioception's part alone (proprioHeadReads) in a gated or concat fusion.
+        self.proprio_part = None
+        if cfg.get('proprioHeadReads', 'state') == 'proprioPart' and 'proprio' in self.modalities and self.kind != 'precision':
+            self.proprio_part = (self.modalities.index('proprio') * d, d)
         if cfg['proprioHead'] and self.proprio_norm is not None:
-            add_mlp(p, 'head.proprio', [s, cfg['proprio']['hidden'], cfg['proprio']['dim']])
+            add_mlp(p, 'head.proprio', [d if self.proprio_part else s, cfg['proprio']['hidden'], cfg['proprio']['dim']])
         self.object_norm = Normalizer(p, 'norm.object', 3) if cfg['objectHead'] else None
         # worldModel.ts: the head reads the object view's part alone (objectHeadReads) when it holds the place.
         self.object_part = None
@@ -353,10 +359,10 @@ class WorldModel:
         return dense(w, f'enc.{name}.head', pooled)
 
     def object_head_input(self, states):
-        if self.object_part is None:
-            return states
-        start, size = self.object_part
-        return states[:, start:start + size]
+        return read_part(states, self.object_part)
+
+    def proprio_head_input(self, states):
+        return read_part(states, self.proprio_part)
 
     def proprio_apply(self, w, x):
         x = self.proprio_norm.apply(w, x, 10)
@@ -471,9 +477,17 @@ class WorldModel:
         """worldModel.ts objectRelation: object head minus the decoded end effector, object-normalised, no gradient."""
         with torch.no_grad():
             slots = (self.cfg['proprio']['dim'] - 4) // 2
-            decoded = mlp(w, 'head.proprio', 2, states, 'relu') * w['norm.proprio.std'] + w['norm.proprio.mean']
+            decoded = mlp(w, 'head.proprio', 2, self.proprio_head_input(states), 'relu') * w['norm.proprio.std'] + w['norm.proprio.mean']
             hand = decoded[:, 2 * slots:2 * slots + 3]
             return mlp(w, 'head.object', 2, self.object_head_input(states), 'relu') - self.object_norm.apply(w, hand)
+
+
+def read_part(states, part):
+    """worldModel.ts readPart: columns [start, start + size) of the states, or all of them when no part is given."""
+    if part is None:
+        return states
+    start, size = part
+    return states[:, start:start + size]
 
 
 def weighted_centre(x, row_weight):
@@ -642,7 +656,7 @@ class Trainer:
             total = total + lw['inverse'] * ((guess - act) ** 2).mean()
         if cfg['proprioHead'] and model.proprio_norm is not None:
             wanted = model.proprio_norm.apply(w, sensed['proprio'][ctx_rows], 10)
-            guess = mlp(w, 'head.proprio', 2, ctx['state'], 'relu')
+            guess = mlp(w, 'head.proprio', 2, model.proprio_head_input(ctx['state']), 'relu')
             proprio = weighted_mean(row_squared_error(guess, wanted), sensed['present']['proprio'][ctx_rows].float())
             total = total + lw['proprio'] * proprio
         if model.object_norm is not None and 'objectPlace' in sensed:

@@ -38,6 +38,7 @@ interface Manifest {
     augment?: unknown;
     objectHead?: boolean;
     objectHeadReads?: string;
+    proprioHeadReads?: string;
   };
   variables: Array<{ name: string; shape: number[] }>;
 }
@@ -179,6 +180,19 @@ describe('checkpoint', () => {
     assert.equal(reloaded.config.objectView.motion, true);
     assert.ok(reloaded.params.has('norm.objectView.motion.mean'));
     for (const m of [loaded, still, moving, reloaded]) m.dispose();
+  });
+
+  test('a proprio head written before proprioHeadReads loads reading the whole state, as it was trained; one reading its part keeps it', async () => {
+    const whole = new WorldModel(tinyConfig({ proprioHeadReads: 'state' }), { seed: 6 });
+    const loaded = await loadAsWrittenBefore(whole, join(dir, 'before-proprio-part'), (manifest) => delete manifest.config.proprioHeadReads);
+    assert.equal(loaded.config.proprioHeadReads, 'state');
+    assert.deepEqual(predictions(loaded), predictions(whole));
+    const part = new WorldModel(tinyConfig({ proprioHeadReads: 'proprioPart' }), { seed: 6 });
+    await saveCheckpoint(part, join(dir, 'proprio-part'));
+    const reloaded = await loadCheckpoint(join(dir, 'proprio-part'));
+    assert.equal(reloaded.config.proprioHeadReads, 'proprioPart');
+    assert.deepEqual(predictions(reloaded), predictions(part));
+    for (const m of [loaded, whole, part, reloaded]) m.dispose();
   });
 
   test('a predictor written before predictor.objectRelation loads without the relation (or the interaction module), as it was trained', async () => {

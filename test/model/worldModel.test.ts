@@ -130,25 +130,31 @@ describe('WorldModel', () => {
     tf.dispose([states, decoded]);
   });
 
-  test("the object head reads the object view's part alone (objectHeadReads), or the whole state", () => {
+  test("each head reads its own modality's part alone (objectHeadReads, proprioHeadReads), or the whole state", () => {
     const before = tf.memory().numTensors;
-    const reading = (reads: 'objectPart' | 'state'): { head: number[]; moved: number } => {
-      const m = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, objectHeadReads: reads }), { seed: 4 });
-      const [start, size] = m.fusion.partOf('object');
+    /** The head's first layer shape, and how far its reading moves when everything but its part changes. */
+    const reading = (head: 'object' | 'proprio', part: boolean): { head: number[]; moved: number } => {
+      const reads = head === 'object' ? { objectHeadReads: part ? ('objectPart' as const) : ('state' as const) } : { proprioHeadReads: part ? ('proprioPart' as const) : ('state' as const) };
+      const m = new WorldModel(tinyConfig({ modalities: { object: true }, objectView: { count: 8, hidden: [8] }, ...reads }), { seed: 4 });
+      const [start, size] = m.fusion.partOf(head);
       const states = new Rng(2).fillNormal(new Float32Array(2 * m.latentDim));
-      // The second state keeps the first one's object part and changes everything else.
+      // The second state keeps the first one's part and changes everything else.
       states.copyWithin(m.latentDim + start, start, start + size);
-      const read = take(tf.tidy(() => m.decodeObject!(tf.tensor2d(states, [2, m.latentDim]))));
-      const out = { head: m.params.get('head.object.0.w').shape, moved: maxAbsDiff(read.slice(0, 3), read.slice(3)) };
+      const decode = head === 'object' ? m.decodeObject! : m.decodeProprio!;
+      const read = take(tf.tidy(() => decode(tf.tensor2d(states, [2, m.latentDim]))));
+      const width = read.length / 2;
+      const out = { head: m.params.get(`head.${head}.0.w`).shape, moved: maxAbsDiff(read.slice(0, width), read.slice(width)) };
       m.dispose();
       return out;
     };
-    const part = reading('objectPart');
-    assert.deepEqual(part.head, [8, 16], 'head input: the object part (latentDim 8)');
-    assert.equal(part.moved, 0, 'what the other parts hold does not move the reading');
-    const whole = reading('state');
-    assert.deepEqual(whole.head, [4 * 8, 16]);
-    assert.ok(whole.moved > 1e-4);
+    for (const head of ['object', 'proprio'] as const) {
+      const part = reading(head, true);
+      assert.deepEqual(part.head, [8, 16], `${head} head input: its part (latentDim 8)`);
+      assert.equal(part.moved, 0, `what the other parts hold does not move the ${head} reading`);
+      const whole = reading(head, false);
+      assert.deepEqual(whole.head, [4 * 8, 16]);
+      assert.ok(whole.moved > 1e-4);
+    }
     assert.equal(tf.memory().numTensors, before);
   });
 

@@ -24,8 +24,10 @@ const rng = new Rng(7);
 
 before(async () => {
   await useBackend();
-  // The predictor reads the hand-object relation and has the object's interaction module: every equality below covers both in the graph.
-  model = new WorldModel({ predictor: { objectRelation: true, objectInteraction: true } }, { seed: 3 });
+  // The predictor reads the hand-object relation and has the object's interaction module, and the
+  // proprio head reads its part of the state: every equality below covers all three in the graph.
+  model = new WorldModel({ predictor: { objectRelation: true, objectInteraction: true }, proprioHeadReads: 'proprioPart' }, { seed: 3 });
+  assert.ok(model.proprioHeadPart !== undefined);
   assert.ok(model.readsObjectRelation && model.hasObjectInteraction);
   // Statistics a trained model would have, so that normalising and decoding matter.
   const set = (name: string, values: Float32Array): void => tf.tidy(() => model.params.get(name).assign(tf.tensor(values, model.params.get(name).shape)));

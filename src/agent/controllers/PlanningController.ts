@@ -118,7 +118,7 @@ export class PlanningController implements Controller {
     this.#objectPartWeights = objectPartWeights(model);
     const stance = planning.objectFirst.stance;
     const stanceWorks = planning.objectFirst.enabled && space.kind === 'ee_delta' && model.decodeObject !== undefined && model.decodeProprio !== undefined;
-    this.#stanceMemory = stance.enabled && stanceWorks ? (options.stanceMemory ?? new StanceMemory(stance.memory, stance.refresh)) : undefined;
+    this.#stanceMemory = stance.enabled && stanceWorks ? (options.stanceMemory ?? new StanceMemory(stance.memory, stance.refresh, stance.steps)) : undefined;
   }
 
   /**
@@ -186,6 +186,7 @@ export class PlanningController implements Controller {
 
   /** Forget the previous plan and prediction (a new episode starts from an unrelated state). */
   resetEpisode(): void {
+    this.#stanceMemory?.endEpisode();
     this.#warmStart = undefined;
     this.#previousPlace = undefined;
     this.#heldLeft = 0;
@@ -308,7 +309,12 @@ export class PlanningController implements Controller {
     if (this.#stance === undefined) {
       const length = Math.hypot(place[0] - object[0], place[1] - object[1]);
       const direction: [number, number] = [(place[0] - object[0]) / length, (place[1] - object[1]) / length];
-      const scored = memory.size < config.minMoments || !(length > 0) ? undefined : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
+      const ready = memory.size >= config.minMoments && length > 0;
+      const scored = !ready
+        ? undefined
+        : config.score === 'experience'
+          ? memory.experienceStance(direction, config.top, config.minHandMove)
+          : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
       this.#stance = scored === undefined ? null : { target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
     }
     if (this.#stance === null || this.#stance.reached) return undefined;
@@ -325,8 +331,11 @@ export class PlanningController implements Controller {
   /** Keeps a practice moment with the hand near the object perception sees (objectFirst.stance); the frames are those the latent was encoded from. */
   #remember(observation: Observation, frames: ModelFrames, latent: Float32Array): void {
     const hand = observation.proprio?.endEffector.position;
-    const object = frames.objectPlace;
-    if (this.#stanceMemory === undefined || hand === undefined || object === undefined || !object.every(Number.isFinite)) return;
+    const place = frames.objectPlace;
+    const object = place !== undefined && place.every(Number.isFinite) ? place : undefined;
+    if (this.#stanceMemory === undefined || hand === undefined) return;
+    this.#stanceMemory.follow(hand, object);
+    if (object === undefined) return;
     const offset: Vec3 = [hand[0] - object[0], hand[1] - object[1], hand[2] - object[2]];
     if (Math.hypot(...offset) < this.#planning.objectFirst.stance.near) {
       // A stance asks what a push does to an object at rest: a moment whose object was moving is

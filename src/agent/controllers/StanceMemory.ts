@@ -12,6 +12,14 @@ interface Moment {
   readonly offset: Vec3;
   latent: Float32Array;
   version: number;
+  /** What happened next (StanceMemory.follow): how far the hand and the perceived object moved on the table over the following ticks. */
+  outcome?: { readonly hand: readonly [number, number]; readonly object: readonly [number, number] };
+}
+
+/** Where the hand and the perceived object were at one practice tick (no object: none seen). */
+interface Whereabouts {
+  readonly hand: Vec3;
+  readonly object: Vec3 | undefined;
 }
 
 /** Moments re-encoded per batch: bounds the tensors one encoder call holds. */
@@ -19,7 +27,8 @@ const ENCODE_CHUNK = 256;
 
 /**
  * Practice moments with the hand near a perceived object, and the stance the world model
- * scores best for moving that object a wanted way (agent.planning.objectFirst.stance).
+ * scores best for moving that object a wanted way (agent.planning.objectFirst.stance), or the
+ * one practice itself showed best (experienceStance).
  *
  * Why frames and not latents alone: the learner replaces the weights between episodes, and a
  * latent encoded under older weights is not what this model reads in that moment, so stale
@@ -31,25 +40,96 @@ const ENCODE_CHUNK = 256;
 export class StanceMemory {
   readonly #moments: Moment[] = [];
   #next = 0;
+  /** Practice ticks followed this episode, and where things were at the latest. */
+  #tick = 0;
+  #now: Whereabouts | undefined;
+  /** Moments of this episode still waiting for their outcome. */
+  #pending: { moment: Moment; tick: number; start: Whereabouts }[] = [];
 
+  /** `outcomeTicks`: how many ticks after a moment its outcome is taken (follow). */
   constructor(
     readonly capacity: number,
     readonly refreshLimit = capacity,
+    readonly outcomeTicks = 2,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`stance memory: capacity must be a positive integer, got ${capacity}`);
     if (!Number.isInteger(refreshLimit) || refreshLimit < 0) throw new RangeError(`stance memory: refresh limit must be a non-negative integer, got ${refreshLimit}`);
+    if (!Number.isInteger(outcomeTicks) || outcomeTicks < 1) throw new RangeError(`stance memory: outcome ticks must be a positive integer, got ${outcomeTicks}`);
   }
 
   get size(): number {
     return this.#moments.length;
   }
 
-  /** Keeps a moment; when full, the oldest one goes. */
+  /** Moments whose outcome is known (see follow). */
+  get withOutcome(): number {
+    return this.#moments.reduce((n, m) => n + (m.outcome === undefined ? 0 : 1), 0);
+  }
+
+  /**
+   * Keeps a moment; when full, the oldest one goes. A moment kept at a tick that follow was
+   * told of gets its outcome `outcomeTicks` later.
+   */
   add(frame: CompactFrame, latent: Float32Array, weightsVersion: number, offset: readonly [number, number, number]): void {
     const moment: Moment = { frame, offset: [offset[0], offset[1], offset[2]], latent, version: weightsVersion };
     if (this.#moments.length < this.capacity) this.#moments.push(moment);
     else this.#moments[this.#next] = moment;
     this.#next = (this.#next + 1) % this.capacity;
+    if (this.#now !== undefined) this.#pending.push({ moment, tick: this.#tick, start: this.#now });
+  }
+
+  /**
+   * Where the hand and the perceived object are at this practice tick (before any add for it):
+   * the moments kept `outcomeTicks` ago get their outcome, how far each moved on the table
+   * since; none where the object was not seen at either end.
+   */
+  follow(hand: ArrayLike<number>, object: ArrayLike<number> | undefined): void {
+    this.#tick++;
+    const now: Whereabouts = { hand: [hand[0], hand[1], hand[2]], object: object === undefined ? undefined : [object[0], object[1], object[2]] };
+    this.#now = now;
+    const due = this.#pending.filter((p) => this.#tick - p.tick >= this.outcomeTicks);
+    this.#pending = this.#pending.filter((p) => this.#tick - p.tick < this.outcomeTicks);
+    for (const { moment, start } of due) {
+      if (start.object === undefined || now.object === undefined) continue;
+      moment.outcome = {
+        hand: [now.hand[0] - start.hand[0], now.hand[1] - start.hand[1]],
+        object: [now.object[0] - start.object[0], now.object[1] - start.object[1]],
+      };
+    }
+  }
+
+  /** An episode ended: what happens next belongs to another scene, so the moments still waiting keep no outcome. */
+  endEpisode(): void {
+    this.#pending = [];
+    this.#now = undefined;
+  }
+
+  /**
+   * The hand offset from the object for moving it along the planar unit `direction`, from what
+   * practice showed rather than from the model: each moment with an outcome whose hand moved
+   * at least `minHandMove` on the table is scored by how far the object then moved along the
+   * hand's own motion, and its offset is turned about the vertical from that motion's frame
+   * into `direction`'s (a push works the same whichever way the table is faced). The median,
+   * axis by axis, of the `top` best turned offsets; `score` is the best moment's motion,
+   * metres. Undefined when no moment qualifies.
+   */
+  experienceStance(direction: readonly [number, number], top: number, minHandMove: number): { offset: Vec3; score: number } | undefined {
+    const scored: { offset: Vec3; score: number }[] = [];
+    for (const { offset, outcome } of this.#moments) {
+      if (outcome === undefined) continue;
+      const length = Math.hypot(outcome.hand[0], outcome.hand[1]);
+      if (!(length >= minHandMove) || length === 0) continue;
+      const u = [outcome.hand[0] / length, outcome.hand[1] / length];
+      const along = offset[0] * u[0] + offset[1] * u[1];
+      const across = -offset[0] * u[1] + offset[1] * u[0];
+      scored.push({
+        offset: [along * direction[0] - across * direction[1], along * direction[1] + across * direction[0], offset[2]],
+        score: outcome.object[0] * u[0] + outcome.object[1] * u[1],
+      });
+    }
+    if (scored.length === 0) return undefined;
+    const best = scored.sort((a, b) => b.score - a.score).slice(0, top).map((m) => m.offset);
+    return { offset: [median(best.map((o) => o[0])), median(best.map((o) => o[1])), median(best.map((o) => o[2]))], score: scored[0].score };
   }
 
   /**

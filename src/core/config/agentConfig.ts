@@ -177,8 +177,21 @@ export const agentConfigSchema = z
                 refresh: z.number().int().min(0).default(512),
                 /** A practice moment counts when the hand is this close to the perceived object's middle, metres. */
                 near: z.number().positive().default(0.12),
-                /** Predicted ticks each moment is rolled ahead to score it. */
+                /**
+                 * How a stance is chosen. 'model': as above, by the world model's prediction.
+                 * 'experience': by what practice showed. Each kept moment also records how far
+                 * the hand and the perceived object moved on the table over the next `steps`
+                 * ticks. A moment whose hand moved at least `minHandMove` scores the object's
+                 * motion along the hand's own motion. Its offset is turned about the vertical
+                 * from that motion's direction into the wanted one, and the stance is the median
+                 * of the `top` best turned offsets. No model and no encoding: a push is assumed
+                 * to work the same whichever way the table is faced.
+                 */
+                score: z.enum(['model', 'experience']).default('model'),
+                /** Ticks each moment is rolled ahead to score it ('model'), or after which its outcome is taken ('experience'). */
                 steps: z.number().int().min(1).max(16).default(2),
+                /** 'experience': moments whose hand moved less than this on the table, metres, say nothing of a direction and are not scored. */
+                minHandMove: z.number().min(0).default(0.005),
                 /** Best-scored moments whose median offset is the stance. */
                 top: z.number().int().min(1).default(16),
                 /** Fewer kept moments than this: no stance, the object-first cost alone. */

@@ -169,15 +169,16 @@ describe('PlanningController', () => {
         objectFirst: boolean,
         seed = 4,
         planarReach = false,
-      ): { ctl: PlanningController; config: PlannerConfig; start: Float32Array; object: readonly number[]; goal: readonly number[] } => {
+        encodeProprio = false,
+      ): { ctl: PlanningController; config: PlannerConfig; start: Float32Array; obs: Observation; object: readonly number[]; goal: readonly number[] } => {
         const obs = env.reset(seed, { task });
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst, planarReach } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst, planarReach, encodeProprio } }));
         ctl.explore = false;
         ctl.setGoal(env.goalObservation());
         ctl.decide(obs);
         const { config, start } = recorded.calls[0];
-        return { ctl, config, start, object: env.trueState().objects[0].position, goal: env.trueState().goal.position };
+        return { ctl, config, start, obs, object: env.trueState().objects[0].position, goal: env.trueState().goal.position };
       };
 
       const push = decideOnce('push', true);
@@ -241,6 +242,17 @@ describe('PlanningController', () => {
       const off = decideOnce('push', false);
       assert.equal(off.ctl.lastObjectTarget, undefined);
       assert.equal(off.config.goalWeights, undefined);
+
+      // The goal is an image: the current observation is encoded without its joints, unless
+      // encodeProprio keeps them while an object comes first (never for a reach).
+      assert.equal(env.goalObservation().proprio, undefined);
+      assert.ok(close(push.start, sim.encodeObservation({ ...push.obs, proprio: undefined })), 'as the goal was seen');
+      const withJoints = decideOnce('push', true, 4, false, true);
+      assert.ok(withJoints.ctl.lastObjectTarget !== undefined);
+      assert.ok(close(withJoints.start, sim.encodeObservation(withJoints.obs)), 'with the joints while the object comes first');
+      assert.ok(!close(withJoints.start, push.start), 'the joints change the latent');
+      const reachWithJoints = decideOnce('reach', true, 4, false, true);
+      assert.ok(close(reachWithJoints.start, sim.encodeObservation({ ...reachWithJoints.obs, proprio: undefined })), 'a reach is compared whole: as the goal was seen');
     } finally {
       sim.dispose();
       env.close();

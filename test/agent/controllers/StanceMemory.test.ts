@@ -120,6 +120,60 @@ describe('StanceMemory', () => {
     assert.throws(() => new StanceMemory(4, -1), /refresh limit must be a non-negative integer, got -1/);
   });
 
+  test('follow gives each moment what happened next: how far the hand and the object moved on the table over the outcome ticks', () => {
+    const memory = new StanceMemory(8, 8, 2);
+    const frame = frames[0];
+    memory.follow([0, 0, 0.05], [0.1, 0, 0.02]);
+    memory.add(frame, latents[0], model.weightsVersion, [-0.1, 0, 0.03]);
+    memory.follow([0.01, 0, 0.05], [0.1, 0, 0.02]);
+    memory.add(frame, latents[0], model.weightsVersion, [-0.09, 0, 0.03]);
+    assert.equal(memory.withOutcome, 0, 'not yet two ticks later');
+    memory.follow([0.03, 0.01, 0.04], [0.12, 0.005, 0.02]);
+    assert.equal(memory.withOutcome, 1);
+    // The second moment's object is not seen two ticks after it: no outcome.
+    memory.follow([0.05, 0.01, 0.04], undefined);
+    assert.equal(memory.withOutcome, 1);
+    // A moment kept at an episode's end gets none from the next episode's ticks; one kept before any follow gets none either.
+    memory.add(frame, latents[0], model.weightsVersion, [0, 0, 0]);
+    memory.endEpisode();
+    memory.add(frame, latents[0], model.weightsVersion, [0, 0, 0]);
+    for (let t = 0; t < 3; t++) memory.follow([0, 0, 0.05], [0.1, 0, 0.02]);
+    assert.equal(memory.withOutcome, 1);
+    // The only scored moment: the hand moved (0.03, 0.01), the object (0.02, 0.005).
+    const best = memory.experienceStance([1, 0], 4, 0.005)!;
+    const u = [0.03 / Math.hypot(0.03, 0.01), 0.01 / Math.hypot(0.03, 0.01)];
+    assert.ok(Math.abs(best.score - (0.02 * u[0] + 0.005 * u[1])) < 1e-9, `score ${best.score}`);
+    assert.throws(() => new StanceMemory(4, 4, 0), /outcome ticks must be a positive integer, got 0/);
+  });
+
+  test('the stance from experience: the best moments by how far the object went along the hand, their offsets turned into the wanted direction', () => {
+    const memory = new StanceMemory(16, 16, 1);
+    /** A moment at `offset` whose hand then moved by `hand` and the object by `object` on the table. */
+    const moment = (offset: [number, number, number], hand: [number, number], object: [number, number]): void => {
+      const start: [number, number, number] = [0.3 + offset[0], offset[1], 0.02 + offset[2]];
+      memory.follow(start, [0.3, 0, 0.02]);
+      memory.add(frames[0], latents[0], model.weightsVersion, offset);
+      memory.follow([start[0] + hand[0], start[1] + hand[1], start[2]], [0.3 + object[0], object[1], 0.02]);
+      memory.endEpisode();
+    };
+    // Behind the object along +x, low, pushing it 3 cm: the best.
+    moment([-0.05, 0.01, 0.005], [0.02, 0], [0.03, 0]);
+    // Behind along -y (the hand moved -y), pushing it 2 cm that way.
+    moment([0.0, 0.04, 0.006], [0, -0.02], [0, -0.02]);
+    // Above the object: it barely moved.
+    moment([0, 0, 0.04], [0.02, 0], [0.002, 0]);
+    // The hand hardly moved: says nothing of a direction, even with a big object motion.
+    moment([0.05, 0, 0], [0.001, 0], [0.1, 0]);
+    // Wanted: along +y. The best moment's offset, turned from +x into +y: along -5 cm, across +1 cm -> (-0.01, -0.05).
+    const best = memory.experienceStance([0, 1], 1, 0.005)!;
+    assert.ok(Math.abs(best.score - 0.03) < 1e-9);
+    [-0.01, -0.05, 0.005].forEach((v, k) => assert.ok(Math.abs(best.offset[k] - v) < 1e-9, `offset ${best.offset} axis ${k}`));
+    // The second best (its hand moved -y, 4 cm behind) turned into +y: (0, -0.04); the median of the top two per axis (upper median).
+    const two = memory.experienceStance([0, 1], 2, 0.005)!;
+    [0, -0.04, 0.006].forEach((v, k) => assert.ok(Math.abs(two.offset[k] - v) < 1e-9, `top two ${two.offset} axis ${k}`));
+    assert.equal(new StanceMemory(4).experienceStance([1, 0], 2, 0.005), undefined, 'no moment with an outcome');
+  });
+
   test('the probe action moves the hand at full speed along the direction and nothing else; a joint space has none', () => {
     const space = makeActionSpace('ee_delta', ['dx', 'dy', 'dz', 'gripper'], [-0.02, -0.03, -0.02, 0.1], [0.02, 0.03, 0.02, 1]);
     assert.deepEqual(Array.from(handPushAction(space, [-1, 0])), [Math.fround(-0.02), 0, 0, Math.fround(0.1)]);
