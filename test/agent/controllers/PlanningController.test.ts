@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
+import { StanceMemory } from '../../../src/agent/controllers/StanceMemory.js';
 import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng, simConfigSchema } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { applyWeights } from '../../../src/learn/applyWeights.js';
@@ -266,7 +267,7 @@ describe('PlanningController', () => {
       const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
       const make = (stance: Record<string, unknown>): { ctl: PlanningController; calls: ReturnType<typeof recordingPlanner>['calls'] } => {
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, ...stance } } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'model', ...stance } } }));
         return { ctl, calls: recorded.calls };
       };
       /** Practice: the test moves the hand over the object; the controller only watches. The hand's offsets from the object perceived at each tick. */
@@ -325,6 +326,21 @@ describe('PlanningController', () => {
       assert.ok(arrived.ctl.lastObjectTarget !== undefined);
       const pushing = arrived.calls.at(-1)!.config;
       assert.ok(pushing.objectGoal !== undefined && pushing.goalWeights !== undefined, 'the object-first cost');
+
+      // From experience: practice gives the moments their outcomes (how far hand and object moved
+      // over the next 2 ticks; the last two moments have none yet), and the stance is the memory's
+      // experience stance toward the goal place.
+      const memory = new StanceMemory(64, 64, 2);
+      const experienced = new PlanningController(sim, recordingPlanner().planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'experience', minHandMove: 0 } } }), { stanceMemory: memory });
+      practise(experienced);
+      assert.ok(memory.withOutcome > 0 && memory.withOutcome <= memory.size - 2, `${memory.withOutcome} of ${memory.size} moments have an outcome`);
+      experienced.decide(evaluate(experienced));
+      const misplaced = experienced.lastObjectTarget!;
+      const place = perceivedObject(env.goalObservation(), sim.config.perception)!;
+      const length = Math.hypot(place[0] - misplaced[0], place[1] - misplaced[1]);
+      const expected = memory.experienceStance([(place[0] - misplaced[0]) / length, (place[1] - misplaced[1]) / length], 16, 0)!;
+      const chosen = experienced.lastStanceTarget!;
+      [0, 1, 2].forEach((k) => assert.ok(Math.abs(chosen[k] - misplaced[k] - expected.offset[k]) < 1e-6, `experience stance axis ${k}: ${chosen[k] - misplaced[k]} vs ${expected.offset[k]}`));
 
       // Too few moments, or the stance off: no stance, nothing kept.
       const few = make({ minMoments: 100 });
