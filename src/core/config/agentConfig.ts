@@ -189,8 +189,8 @@ export const agentConfigSchema = z
                  * Measured on one main job's checkpoint (session 15's run V), `eval push` from
                  * home, 30 episodes a split, the same seeds: 6/30 and 3/30 (train, unseen_all)
                  * against 2/30 and 2/30 with 'model'. The model put the stance on top of the
-                 * object (0-6 cm from its middle, 2.5-3 cm above it, as often in front as
-                 * behind); experience puts it 4-7 cm behind, about 1 cm above the middle. Main
+                 * object (0-6 cm from its middle, as often in front as behind, 2.2-3.1 cm above
+                 * it in 17 of 20); experience puts it 4-7 cm behind, about 1 cm above the middle. Main
                  * jobs: push 15% / 5% (run W) against 5% / 0% (run V, 'model'), 20 episodes a
                  * cell, so within their ±10 points; planning p99 60 against 330 ms, as nothing
                  * is encoded again, and 6,414 learner updates against 5,190.
