@@ -40,7 +40,7 @@ const ENCODE_CHUNK = 256;
 export class StanceMemory {
   readonly #moments: Moment[] = [];
   #next = 0;
-  /** Practice ticks followed this episode, and where things were at the latest. */
+  /** Practice ticks followed so far, and where things were at the latest one of this episode. */
   #tick = 0;
   #now: Whereabouts | undefined;
   /** Moments of this episode still waiting for their outcome. */

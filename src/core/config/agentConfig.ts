@@ -137,13 +137,18 @@ export const agentConfigSchema = z
              * the proprio head's bias, so matching the goal's modalities buys nothing there.
              * Encoded from the cameras only, the hand the latent holds is 2.1-3.1 cm off
              * against 1.0-1.2 cm with the joints (ridge read-outs on two main jobs' checkpoints).
+             * Measured with the stance from experience (`eval push` from home on session 15's
+             * run V checkpoint, 30 episodes on each of train and unseen_all, the same seeds):
+             * 9/60 with it against 5/60 without, within chance; main jobs pushed 15% / 5% with it
+             * (run W) and without it (run X). Off until a measurement says more.
              */
             encodeProprio: z.boolean().default(false),
             /**
-             * Where to stand before pushing, chosen by the world model from practice: the
-             * controller keeps practice moments with the hand within `near` of a perceived
-             * object (the packed observation, the hand's offset from the object). At the first
-             * plan of an episode whose object is out of place, it rolls every kept moment's
+             * Where to stand before pushing, chosen from practice: the controller keeps
+             * practice moments with the hand within `near` of a perceived object (the packed
+             * observation, the hand's offset from the object). With `score: experience` (the
+             * default) the moments' outcomes choose, as said at `score`. With `score: model`,
+             * at the first plan of an episode whose object is out of place, it rolls every kept moment's
              * latent `steps` ticks ahead under "hand along the object -> goal-place direction
              * at full speed" and reads the object head before and after; the stance is the
              * object perceived now plus the median offset of the `top` moments whose object
