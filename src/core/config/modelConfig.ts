@@ -310,10 +310,10 @@ export const modelConfigSchema = z
     /**
      * What the proprio head reads: 'proprioPart', the proprioception's part of the latent alone
      * (where the model encodes proprioception in a gated or concat fusion; else the whole
-     * state), or 'state', the whole latent. The
-     * proprio part holds the hand to about 1 cm (a ridge read-out on a main job's checkpoint,
-     * 1.0-1.2 cm), the whole state to 1.8-2.7 cm: the parts that see the scene pull the reading
-     * toward where the hand usually is, and a push is decided at the centimetre. Yet the head
+     * state), or 'state', the whole latent. The proprio part holds the hand to about 1 cm (a
+     * ridge read-out on a main job's checkpoint, 1.0-1.2 cm), the whole state to 1.8-2.7 cm: the
+     * parts that see the scene pull the reading toward where the hand usually is, and a push
+     * is decided at the centimetre. Yet the head
      * trained on the part read the hand no better: 2.70 cm with the joints given on a main job's
      * checkpoint (session 15's run V) against 2.34 cm reading the whole state (run U). Its
      * training limits it: loss weight 0.1, inputs with and without joints (proprioDropout),
