@@ -204,8 +204,9 @@ export class PlanningController implements Controller {
       this.#goalWeightsVersion = this.#model.weightsVersion;
       this.#predictedNext = undefined;
     }
-    const objects = this.#goal === undefined || this.babbling ? undefined : this.#objectsOutOfPlace(observation);
-    const { latent, frames } = this.#encodeCurrent(observation, objects?.misplaced !== undefined);
+    // Perceiving which object is out of place is costly: done before encoding only where the encoding depends on it, else at plan ticks alone.
+    const objectsFirst = this.#planning.objectFirst.encodeProprio && this.#goal !== undefined && !this.babbling ? this.#objectsOutOfPlace(observation) : undefined;
+    const { latent, frames } = this.#encodeCurrent(observation, objectsFirst?.misplaced !== undefined);
     this.#previousPlace = frames.objectPlace;
     this.lastLatent = latent;
     if (this.explore) this.#remember(observation, frames, latent);
@@ -232,7 +233,7 @@ export class PlanningController implements Controller {
       values = Float32Array.from(this.#held);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
-      const config = this.#configFor(observation, latent, objects);
+      const config = this.#configFor(observation, latent, objectsFirst);
       const plan = this.#planner(this.#model, latent, this.#goal, this.keepElites > 0 ? { ...config, keepElites: this.keepElites } : config, this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.lastPlanStart = latent;
@@ -266,7 +267,7 @@ export class PlanningController implements Controller {
    * target; while an object is not where the goal shows it (objectFirst), at that object, with
    * the latent goal distance on the part that sees objects only; otherwise the goal as it is.
    */
-  #configFor(observation: Observation, latent: Float32Array, objects: ObjectsOutOfPlace | undefined): PlannerConfig {
+  #configFor(observation: Observation, latent: Float32Array, found: ObjectsOutOfPlace | undefined): PlannerConfig {
     this.lastPlayTarget = undefined;
     this.lastObjectTarget = undefined;
     this.lastStanceTarget = undefined;
@@ -280,8 +281,8 @@ export class PlanningController implements Controller {
         return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
-    if (objects?.misplaced === undefined) return this.#plannerConfig;
-    const { misplaced, place } = objects;
+    const { misplaced, place } = found ?? this.#objectsOutOfPlace(observation);
+    if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
     const stance = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
     if (stance !== undefined) {
@@ -350,7 +351,8 @@ export class PlanningController implements Controller {
   /**
    * The perceived object not where the goal shows it, if any (agent.planning.objectFirst), and
    * the goal place no object occupies now, where it should go. Whether the goal moves objects
-   * at all is decided at the first decision toward it.
+   * at all is decided the first time this is asked for a goal: at its first plan, or, with
+   * objectFirst.encodeProprio, at its first decision that is not babbling.
    */
   #objectsOutOfPlace(observation: Observation): ObjectsOutOfPlace {
     const objects = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingObjects(observation);

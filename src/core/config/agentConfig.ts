@@ -100,8 +100,9 @@ export const agentConfigSchema = z
          * point cloud's), and the object-goal term (plan.cost.objectGoalWeight, through
          * the model's object head) wants the object at the goal place no object occupies now.
          * Otherwise the whole goal counts. Whether a goal asks for objects to move is decided
-         * at its first decision: a goal whose objects are all in place then (it moves the arm only)
-         * never turns to objects, even when the hand nudges one on the way. Generic: objects
+         * at its first plan (with encodeProprio, its first decision): a goal whose objects are
+         * all in place then (it moves the arm only) never turns to objects, even when the hand
+         * nudges one on the way. Generic: objects
          * are clusters of what the perception stage keeps, for every task; no task, geometry or
          * scene constant.
          */
