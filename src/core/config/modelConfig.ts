@@ -313,11 +313,11 @@ export const modelConfigSchema = z
      * state), or 'state', the whole latent. The proprio part holds the hand to about 1 cm (a
      * ridge read-out on a main job's checkpoint, 1.0-1.2 cm), the whole state to 1.8-2.7 cm: the
      * parts that see the scene pull the reading toward where the hand usually is, and a push
-     * is decided at the centimetre. Yet the head
-     * trained on the part read the hand no better: 2.70 cm with the joints given on a main job's
-     * checkpoint (session 15's run V) against 2.34 cm reading the whole state (run U). Its
-     * training limits it: loss weight 0.1, inputs with and without joints (proprioDropout),
-     * context states only. Hence 'state' stays the default.
+     * is decided at the centimetre. Yet the head trained on the part read the hand no better:
+     * 2.70 cm with the joints given on a main job's checkpoint (session 15's run V) against
+     * 2.34 cm reading the whole state (run U). Its training limits it: loss weight 0.1, inputs
+     * with and without joints (proprioDropout), context states only. Hence 'state' stays the
+     * default.
      */
     proprioHeadReads: z.enum(['proprioPart', 'state']).default('state'),
     learningRate: z.number().positive().max(1).default(1e-3),
