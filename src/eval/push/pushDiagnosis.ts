@@ -60,6 +60,32 @@ export interface PushDiagnosisCell {
   readonly meanProgress: number;
   /** Cosine between the planner's first horizontal action and the object-to-goal direction. */
   readonly meanFirstActionCosine: number;
+  /** The way to the stance (agent.planning.objectFirst.stance), over the episodes that had one. */
+  readonly stance: StanceSummary;
+}
+
+/**
+ * How the hand got to its stance in a cell's episodes that chose one: the half of a push
+ * before any pushing is meant to happen. Geometry in the frame of the line from the object's
+ * true starting place to the goal; distances in metres, NaN where no episode counts.
+ */
+export interface StanceSummary {
+  /** Episodes whose controller chose a stance. */
+  readonly episodes: number;
+  /** ...and whose hand then reached it (within objectFirst.stance.arrive). */
+  readonly reached: number;
+  /** The tick the stance was reached, over those that reached it. */
+  readonly meanReachTick: number;
+  /** Episodes in which the arm touched the object on its way to the stance (before reaching it, or all along when it never did). */
+  readonly touchedOnTheWay: number;
+  /** How far the object had moved (planar) when the stance was reached, or by the end when it never was. */
+  readonly meanMovedOnTheWay: number;
+  /** The stance behind the object's middle along the line (positive: on the side away from the goal). */
+  readonly meanBehind: number;
+  /** Its distance off the line, either side. */
+  readonly meanAcross: number;
+  /** Its height above the object's middle. */
+  readonly meanAbove: number;
 }
 
 export interface PushDiagnosisReport {
@@ -78,6 +104,17 @@ interface EpisodeRow {
   readonly movingTicks: number;
   readonly progress: number;
   readonly firstCosine: number;
+  readonly stance: StanceRow | undefined;
+}
+
+/** One episode's way to its stance (see StanceSummary). */
+interface StanceRow {
+  readonly reachTick: number | undefined;
+  readonly touchedOnTheWay: boolean;
+  readonly movedOnTheWay: number;
+  readonly behind: number;
+  readonly across: number;
+  readonly above: number;
 }
 
 /** Moves under this per tick, metres, are contact noise rather than a push. */
@@ -118,7 +155,7 @@ export function runPushDiagnosis(env: SimEnv, model: WorldModel, config: Readonl
 function practise(env: SimEnv, model: WorldModel, config: Readonly<Config>, options: PushDiagnosisOptions, total: number): StanceMemory | undefined {
   const stance = config.agent.planning.objectFirst.stance;
   if (!stance.enabled || !config.agent.planning.objectFirst.enabled || options.practiceEpisodes === 0) return undefined;
-  const stanceMemory = new StanceMemory(stance.memory, stance.refresh);
+  const stanceMemory = new StanceMemory(stance.memory, stance.refresh, stance.steps);
   // The checkpoint is trained: no babbling phase (its ticks count from this controller's first decision).
   const exploration = { ...config.agent.exploration, babbleSteps: 0 };
   const controller = PlanningController.fromConfig(model, { ...config, agent: { ...config.agent, exploration } }, env.actionSpace, new Rng(options.seed + PRACTICE_SEED_BASE), { stanceMemory });
@@ -170,15 +207,26 @@ function pushEpisode(
   let movingTicks = 0;
   let progress = 0;
   let firstCosine = Number.NaN;
+  // The stance the controller chose (fixed for the episode), when it was reached, and what the way there did.
+  let stance: [number, number, number] | undefined;
+  let reachTick: number | undefined;
+  let touchedOnTheWay = false;
+  let movedOnTheWay = 0;
   // trueState() returns fresh arrays: the last tick's object place is the next tick's "before".
   let end = object0;
   for (; tick < steps && !success; tick++) {
     const decision = controller.decide(observation);
     if (Number.isNaN(firstCosine)) firstCosine = planarCosine(decision.values, [goal[0] - object0[0], goal[1] - object0[1]]);
+    stance ??= controller.lastStanceTarget;
+    if (stance !== undefined && reachTick === undefined && controller.lastStanceTarget === undefined && controller.lastObjectTarget !== undefined) reachTick = tick;
     const before = end;
     observation = env.step(decision.values).observation;
     const state = env.trueState();
     const object = state.objects[0].position;
+    if (stance !== undefined && reachTick === undefined) {
+      touchedOnTheWay ||= state.armTouchesObject;
+      movedOnTheWay = Math.hypot(object[0] - object0[0], object[1] - object0[1]);
+    }
     closestHand = Math.min(closestHand, Math.hypot(state.toolPosition[0] - object[0], state.toolPosition[1] - object[1], state.toolPosition[2] - object[2]));
     if (Math.hypot(object[0] - before[0], object[1] - before[1]) > MOVING) {
       movingTicks++;
@@ -196,7 +244,16 @@ function pushEpisode(
     movingTicks,
     progress,
     firstCosine,
+    stance: stance === undefined ? undefined : { reachTick, touchedOnTheWay, movedOnTheWay, ...lineFrame(stance, object0, goal) },
   };
+}
+
+/** `point` relative to the object's middle in the frame of the object-to-goal line: behind it (away from the goal), off the line, above. */
+function lineFrame(point: readonly number[], object: readonly number[], goal: readonly number[]): { behind: number; across: number; above: number } {
+  const n = Math.hypot(goal[0] - object[0], goal[1] - object[1]) || 1;
+  const u = [(goal[0] - object[0]) / n, (goal[1] - object[1]) / n];
+  const d = [point[0] - object[0], point[1] - object[1]];
+  return { behind: -(d[0] * u[0] + d[1] * u[1]), across: Math.abs(-d[0] * u[1] + d[1] * u[0]), above: point[2] - object[2] };
 }
 
 /** The hand within 2 cm (planar) of the point `behind` the object on the goal line, and low. */
@@ -215,7 +272,7 @@ function planarCosine(action: ArrayLike<number>, direction: readonly number[]): 
 }
 
 function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow[], notReached: number): PushDiagnosisCell {
-  const mean = (f: (r: EpisodeRow) => number): number => (rows.length === 0 ? Number.NaN : rows.reduce((sum, r) => sum + f(r), 0) / rows.length);
+  const mean = (f: (r: EpisodeRow) => number): number => meanOf(rows.map(f));
   const successes = rows.filter((r) => r.success).length;
   return {
     split,
@@ -231,5 +288,25 @@ function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow
     meanMovingTicks: mean((r) => r.movingTicks),
     meanProgress: mean((r) => r.progress),
     meanFirstActionCosine: mean((r) => r.firstCosine),
+    stance: summariseStances(rows.flatMap((r) => (r.stance === undefined ? [] : [r.stance]))),
   };
+}
+
+function summariseStances(rows: readonly StanceRow[]): StanceSummary {
+  const reachTicks = rows.flatMap((r) => (r.reachTick === undefined ? [] : [r.reachTick]));
+  return {
+    episodes: rows.length,
+    reached: reachTicks.length,
+    meanReachTick: meanOf(reachTicks),
+    touchedOnTheWay: rows.filter((r) => r.touchedOnTheWay).length,
+    meanMovedOnTheWay: meanOf(rows.map((r) => r.movedOnTheWay)),
+    meanBehind: meanOf(rows.map((r) => r.behind)),
+    meanAcross: meanOf(rows.map((r) => r.across)),
+    meanAbove: meanOf(rows.map((r) => r.above)),
+  };
+}
+
+/** The mean; NaN for none. */
+function meanOf(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 }

@@ -35,5 +35,25 @@ export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): str
       rows,
     ),
     '',
+    '## The way to the stance',
+    '',
+    'Episodes whose controller chose a stance, whether the hand reached it, whether the arm touched the object on the way (before reaching it, or all along when it never did), and how far the object had moved by then. Where the stance lay, from the true state: behind the object\'s middle on the line to the goal (positive: the side away from the goal), off that line, above the middle; means over the episodes with a stance.',
+    '',
+    markdownTable(
+      ['split', 'start', 'with a stance', 'reached', 'reached at tick', 'touched on the way', 'object moved on the way (cm)', 'stance behind (cm)', 'off the line (cm)', 'above the middle (cm)'],
+      report.cells.map((c) => [
+        c.split,
+        c.start,
+        `${c.stance.episodes}/${c.episodes}`,
+        `${c.stance.reached}/${c.stance.episodes}`,
+        fmtNum(c.stance.meanReachTick, 1),
+        `${c.stance.touchedOnTheWay}/${c.stance.episodes}`,
+        cm(c.stance.meanMovedOnTheWay),
+        cm(c.stance.meanBehind),
+        cm(c.stance.meanAcross),
+        cm(c.stance.meanAbove),
+      ]),
+    ),
+    '',
   ].join('\n');
 }

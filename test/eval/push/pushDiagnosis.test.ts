@@ -6,8 +6,9 @@ import type { PushDiagnosisOptions, PushDiagnosisReport } from '../../../src/eva
 import { tinyConfig, tinySetup } from '../common/fixtures.js';
 import { useTestBackend } from '../../backend.js';
 
-// Long enough episodes for the scripted pusher to reach the pre-push pose in the first half.
-const config = tinyConfig(['sim.episodeSteps=60', 'plan.samples=32', 'plan.elites=4', 'agent.planning.objectFirst.stance.minMoments=4', 'agent.planning.objectFirst.stance.near=0.5']);
+// Long enough episodes for the scripted pusher to reach the pre-push pose in the first half; a cloud
+// dense enough for perception to find the object in the goal and the current view (a stance needs both).
+const config = tinyConfig(['sim.episodeSteps=60', 'sim.pointCount=2048', 'plan.samples=32', 'plan.elites=4', 'agent.planning.objectFirst.stance.minMoments=4', 'agent.planning.objectFirst.stance.near=0.5']);
 // Two object-play episodes give the stance its practice moments.
 const options: PushDiagnosisOptions = { episodes: 2, splits: ['train', 'unseen_all'], starts: ['home', 'pre-push'], seed: config.seed, ...DEFAULT_PUSH_DIAGNOSIS, practiceEpisodes: 2 };
 
@@ -39,11 +40,24 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
   for (const c of prePush) assert.ok(c.meanClosestHand < 0.12, `${c.split}: closest hand ${c.meanClosestHand} m`);
   const home = a.cells.filter((c) => c.start === 'home');
   assert.ok(Math.min(...prePush.map((c) => c.meanClosestHand)) < Math.max(...home.map((c) => c.meanClosestHand)), 'the pre-push start is closer to the object than home');
+  // The way to the stance: counts within their episodes, and geometry wherever an episode had a stance.
+  for (const { split, start, episodes, stance } of a.cells) {
+    const where = `${split} ${start}: ${JSON.stringify(stance)}`;
+    assert.ok(stance.episodes <= episodes && stance.reached <= stance.episodes && stance.touchedOnTheWay <= stance.episodes, where);
+    assert.equal(Number.isFinite(stance.meanReachTick), stance.reached > 0, where);
+    if (stance.episodes > 0) {
+      assert.ok(stance.meanAcross >= 0 && [stance.meanBehind, stance.meanAbove, stance.meanMovedOnTheWay].every(Number.isFinite), where);
+      // The stance sits near the object (objectFirst.stance.near is 0.5 m here), not at some unrelated place.
+      assert.ok(Math.hypot(stance.meanBehind, stance.meanAcross, stance.meanAbove) < 0.5, where);
+    }
+  }
+  assert.ok(a.cells.some((c) => c.start === 'home' && c.stance.episodes > 0), 'from home, the controller chose a stance from practice');
   const b = await run();
   assert.deepEqual(b.cells, a.cells, 'same seed, same result');
   const md = pushMarkdown(a, { command: 'jepa-agent eval push --quick', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
   assert.match(md, /\| train \| pre-push \| \d\/\d \|/);
   assert.match(md, /about ±10 points/);
+  assert.match(md, /## The way to the stance[\s\S]*\| train \| home \| \d\/\d \| \d\/\d \|/);
   assert.match(md, new RegExp(`2 object-play episodes first .* left ${a.stanceMoments} practice moments`));
   const none = pushMarkdown({ ...a, stanceMoments: 0 }, { command: 'x', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
   assert.match(none, /Stance \(agent.planning.objectFirst.stance\): none/);
