@@ -62,6 +62,21 @@ export interface PushDiagnosisCell {
   readonly meanFirstActionCosine: number;
   /** The way to the stance (agent.planning.objectFirst.stance), over the episodes that had one. */
   readonly stance: StanceSummary;
+  /** Where the hand was when pushing began, over the episodes where it did. */
+  readonly pushStart: PushStartSummary;
+}
+
+/**
+ * The hand when pushing began: at the tick the stance was reached, or at the planner's first
+ * tick when it chose none (e.g. the pre-push start, already there). Relative to the object's
+ * true middle at that tick, in the frame of its line to the goal (see StanceSummary), metres.
+ */
+export interface PushStartSummary {
+  readonly episodes: number;
+  readonly meanTick: number;
+  readonly meanBehind: number;
+  readonly meanAcross: number;
+  readonly meanAbove: number;
 }
 
 /**
@@ -105,6 +120,15 @@ interface EpisodeRow {
   readonly progress: number;
   readonly firstCosine: number;
   readonly stance: StanceRow | undefined;
+  /** Undefined when a stance was chosen and never reached. */
+  readonly pushStart: ({ readonly tick: number } & LineOffset) | undefined;
+}
+
+/** A point relative to the object's middle in the frame of its line to the goal: behind it (away from the goal), off the line, above. */
+interface LineOffset {
+  readonly behind: number;
+  readonly across: number;
+  readonly above: number;
 }
 
 /** One episode's way to its stance (see StanceSummary). */
@@ -212,6 +236,7 @@ function pushEpisode(
   let reachTick: number | undefined;
   let touchedOnTheWay = false;
   let movedOnTheWay = 0;
+  let pushStart: ({ tick: number } & LineOffset) | undefined;
   // trueState() returns fresh arrays: the last tick's object place is the next tick's "before".
   let end = object0;
   for (; tick < steps && !success; tick++) {
@@ -219,6 +244,11 @@ function pushEpisode(
     if (Number.isNaN(firstCosine)) firstCosine = planarCosine(decision.values, [goal[0] - object0[0], goal[1] - object0[1]]);
     stance ??= controller.lastStanceTarget;
     if (stance !== undefined && reachTick === undefined && controller.lastStanceTarget === undefined && controller.lastObjectTarget !== undefined) reachTick = tick;
+    // The planner's first tick, or (overriding it) the tick the stance was reached.
+    if ((stance === undefined && pushStart === undefined) || reachTick === tick) {
+      const now = env.trueState();
+      pushStart = { tick, ...lineFrame(now.toolPosition, now.objects[0].position, goal) };
+    }
     const before = end;
     observation = env.step(decision.values).observation;
     const state = env.trueState();
@@ -245,11 +275,13 @@ function pushEpisode(
     progress,
     firstCosine,
     stance: stance === undefined ? undefined : { reachTick, touchedOnTheWay, movedOnTheWay, ...lineFrame(stance, object0, goal) },
+    // A stance chosen after the first tick (the object-first decision comes at the first plan) voids a push start taken before it.
+    pushStart: stance !== undefined && reachTick === undefined ? undefined : pushStart,
   };
 }
 
 /** `point` relative to the object's middle in the frame of the object-to-goal line: behind it (away from the goal), off the line, above. */
-function lineFrame(point: readonly number[], object: readonly number[], goal: readonly number[]): { behind: number; across: number; above: number } {
+function lineFrame(point: readonly number[], object: readonly number[], goal: readonly number[]): LineOffset {
   const n = Math.hypot(goal[0] - object[0], goal[1] - object[1]) || 1;
   const u = [(goal[0] - object[0]) / n, (goal[1] - object[1]) / n];
   const d = [point[0] - object[0], point[1] - object[1]];
@@ -289,6 +321,17 @@ function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow
     meanProgress: mean((r) => r.progress),
     meanFirstActionCosine: mean((r) => r.firstCosine),
     stance: summariseStances(rows.flatMap((r) => (r.stance === undefined ? [] : [r.stance]))),
+    pushStart: summarisePushStarts(rows.flatMap((r) => (r.pushStart === undefined ? [] : [r.pushStart]))),
+  };
+}
+
+function summarisePushStarts(starts: readonly ({ readonly tick: number } & LineOffset)[]): PushStartSummary {
+  return {
+    episodes: starts.length,
+    meanTick: meanOf(starts.map((s) => s.tick)),
+    meanBehind: meanOf(starts.map((s) => s.behind)),
+    meanAcross: meanOf(starts.map((s) => s.across)),
+    meanAbove: meanOf(starts.map((s) => s.above)),
   };
 }
 

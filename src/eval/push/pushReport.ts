@@ -40,7 +40,7 @@ export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): str
     'Episodes whose controller chose a stance, whether the hand reached it, whether the arm touched the object on the way (before reaching it, or all along when it never did), and how far the object had moved by then. Where the stance lay, from the true state: behind the object\'s middle on the line to the goal (positive: the side away from the goal), off that line, above the middle; means over the episodes with a stance.',
     '',
     markdownTable(
-      ['split', 'start', 'with a stance', 'reached', 'reached at tick', 'touched on the way', 'object moved on the way (cm)', 'stance behind (cm)', 'off the line (cm)', 'above the middle (cm)'],
+      ['split', 'start', 'with a stance', 'reached', 'reached at episode tick', 'touched on the way', 'object moved on the way (cm)', 'stance behind (cm)', 'off the line (cm)', 'above the middle (cm)'],
       report.cells.map((c) => [
         c.split,
         c.start,
@@ -53,6 +53,15 @@ export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): str
         cm(c.stance.meanAcross),
         cm(c.stance.meanAbove),
       ]),
+    ),
+    '',
+    '## Where the push began',
+    '',
+    "The hand when pushing began (the tick the stance was reached, or the planner's first tick when it chose no stance, as at the pre-push start), relative to the object's true middle then, on its line to the goal: the two starts compared.",
+    '',
+    markdownTable(
+      ['split', 'start', 'episodes', 'at episode tick', 'hand behind (cm)', 'off the line (cm)', 'above the middle (cm)'],
+      report.cells.map((c) => [c.split, c.start, `${c.pushStart.episodes}/${c.episodes}`, fmtNum(c.pushStart.meanTick, 1), cm(c.pushStart.meanBehind), cm(c.pushStart.meanAcross), cm(c.pushStart.meanAbove)]),
     ),
     '',
   ].join('\n');

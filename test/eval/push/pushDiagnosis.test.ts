@@ -52,11 +52,19 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
     }
   }
   assert.ok(a.cells.some((c) => c.start === 'home' && c.stance.episodes > 0), 'from home, the controller chose a stance from practice');
+  // Pushing begins where the stance was reached or, without one, at the planner's first tick: a push start per such episode.
+  for (const { split, start, episodes, stance, pushStart } of a.cells) {
+    assert.equal(pushStart.episodes, episodes - stance.episodes + stance.reached, `${split} ${start}: ${JSON.stringify(pushStart)}`);
+    if (pushStart.episodes > 0) assert.ok(pushStart.meanAcross >= 0 && Number.isFinite(pushStart.meanTick), `${split} ${start}`);
+  }
+  // The pre-push start hands over with the hand behind the object (7 cm on the line, within 2 cm).
+  for (const c of prePush) if (c.stance.episodes === 0) assert.ok(c.pushStart.meanBehind > 0.04, `${c.split}: ${JSON.stringify(c.pushStart)}`);
   const b = await run();
   assert.deepEqual(b.cells, a.cells, 'same seed, same result');
   const md = pushMarkdown(a, { command: 'jepa-agent eval push --quick', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
   assert.match(md, /\| train \| pre-push \| \d\/\d \|/);
   assert.match(md, /about ±10 points/);
+  assert.match(md, /## Where the push began[\s\S]*\| train \| pre-push \| \d\/\d \|/);
   assert.match(md, /## The way to the stance[\s\S]*\| train \| home \| \d\/\d \| \d\/\d \|/);
   assert.match(md, new RegExp(`2 object-play episodes first .* left ${a.stanceMoments} practice moments`));
   const none = pushMarkdown({ ...a, stanceMoments: 0 }, { command: 'x', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
