@@ -68,7 +68,7 @@ export class PlanningController implements Controller {
   /** Practice moments near objects, for the stance (objectFirst.stance); undefined where it is off or cannot work (no object or hand head, not an end-effector space). */
   readonly #stanceMemory: StanceMemory | undefined;
   /** This episode's stance: undefined until its first object-first plan, null when there is none. */
-  #stance: { target: Vec3; reached: boolean } | null | undefined;
+  #stance: { offset: Vec3; target: Vec3; reached: boolean } | null | undefined;
   #warmStart: Float32Array | undefined;
   /** Where perception saw the object at the last decision of this episode (NaN where it saw none): the object's motion is measured from it (objectView.motion). */
   #previousPlace: Float32Array | undefined;
@@ -316,9 +316,12 @@ export class PlanningController implements Controller {
         : config.score === 'experience'
           ? memory.experienceStance(direction, config.top, config.minHandMove)
           : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
-      this.#stance = scored === undefined ? null : { target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
+      this.#stance = scored === undefined ? null : { offset: scored.offset, target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
     }
     if (this.#stance === null || this.#stance.reached) return undefined;
+    const { offset } = this.#stance;
+    // Following the object: a nudge on the way moves the stance with it.
+    if (config.follow) this.#stance.target = [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]];
     const target = this.#stance.target;
     if (Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
       this.#stance.reached = true;
@@ -326,6 +329,9 @@ export class PlanningController implements Controller {
       this.#warmStart = undefined;
       return undefined;
     }
+    // Far from the stance, the hand travels at approachLift above the object: a straight path from above would go through it.
+    const away = Math.hypot(hand[0] - target[0], hand[1] - target[1]);
+    if (config.approachLift > 0 && away > config.arrive) return [target[0], target[1], Math.max(target[2], object[2] + config.approachLift)];
     return target;
   }
 

@@ -212,6 +212,31 @@ export const agentConfigSchema = z
                 minMoments: z.number().int().min(1).default(64),
                 /** The stance counts as reached within this distance of the hand, metres. */
                 arrive: z.number().positive().default(0.03),
+                /**
+                 * The stance moves with the object as perceived at each plan (its offset from the
+                 * object kept), instead of staying where it was first placed: a nudge on the way
+                 * moves it too. Measured with approachLift below.
+                 */
+                follow: z.boolean().default(false),
+                /**
+                 * While the hand is farther than `arrive` from the stance on the table, it aims
+                 * at the stance this high above the perceived object's middle instead (metres;
+                 * never lower than the stance), and goes down only above it. 0: straight there.
+                 * Measured with `eval push` from home on session 15's run X checkpoint (30
+                 * episodes on each of train and unseen_all, the same seeds; train / unseen_all):
+                 * - 0 (the default): 5/30 and 4/30; the fingers touched the object on the way in
+                 *   20/30 and 25/29 episodes and moved it 3.0 and 4.0 cm; when the stance counted
+                 *   as reached the hand stood 3.6 and 2.0 cm behind the object's middle, 2.5 and
+                 *   3.1 cm off its line to the goal, 1.0 cm above it;
+                 * - 0.06: 4/30 and 3/30, touched in 15/30 and 17/29, moved 1.1 and 3.1 cm;
+                 * - 0.1: 4/30 and 2/30, touched in 7/30 and 12/29, moved 0.8 and 2.5 cm;
+                 * - 0.1 with follow: 5/30 and 6/30, the hand 6.2 and 5.3 cm behind, 1.5 and 1.1 cm
+                 *   off the line, 2.1 and 2.3 cm above when pushing began;
+                 * - for reference, the pre-push start (the true-state pusher hands over 7 cm behind,
+                 *   low): 12/30 and 9/27, the hand 7.0 and 7.2 cm behind, 0.3 and 0.5 cm off the line.
+                 * Within 30 episodes' chance, so off until a measurement says more.
+                 */
+                approachLift: z.number().min(0).default(0),
               })
               .prefault({}),
           })

@@ -342,6 +342,29 @@ describe('PlanningController', () => {
       const chosen = experienced.lastStanceTarget!;
       [0, 1, 2].forEach((k) => assert.ok(Math.abs(chosen[k] - misplaced[k] - expected.offset[k]) < 1e-6, `experience stance axis ${k}: ${chosen[k] - misplaced[k]} vs ${expected.offset[k]}`));
 
+      // approachLift: far from the stance, the hand aims at the object's middle + lift above it (a stance
+      // 1 mm wide is never reached here). follow: the stance keeps its offset from the object as
+      // perceived at each plan; the whole cloud seen 2 cm along x moves the object, and the stance with it.
+      const lifted = make({ approachLift: 0.1, follow: true, arrive: 0.001 });
+      practise(lifted.ctl);
+      obs = evaluate(lifted.ctl);
+      lifted.ctl.decide(obs);
+      const via = lifted.ctl.lastStanceTarget!;
+      const seen = lifted.ctl.lastObjectTarget!;
+      assert.ok(Math.abs(via[0] - stance[0]) < 1e-6 && Math.abs(via[1] - stance[1]) < 1e-6, `above the stance: ${via} vs ${stance}`);
+      assert.ok(Math.abs(via[2] - Math.max(stance[2], seen[2] + 0.1)) < 1e-6, `at the lift: ${via[2]} vs object ${seen[2]}`);
+      const cloud = obs.points!;
+      const nudged: Observation = { ...obs, points: { ...cloud, positions: cloud.positions.map((v, i) => (i % 3 === 0 ? v + 0.02 : v)) } };
+      lifted.ctl.decide(nudged);
+      const moved = lifted.ctl.lastObjectTarget!;
+      assert.ok(Math.abs(moved[0] - seen[0] - 0.02) < 0.005, `the object is perceived 2 cm along: ${moved[0] - seen[0]}`);
+      assert.ok(Math.abs(lifted.ctl.lastStanceTarget![0] - via[0] - (moved[0] - seen[0])) < 1e-6, 'the stance follows the object');
+      ctl.resetEpisode();
+      ctl.setGoal(env.goalObservation());
+      ctl.decide(obs);
+      ctl.decide(nudged);
+      assert.deepEqual(ctl.lastStanceTarget, stance, 'without follow, the stance stays where it was first placed');
+
       // Too few moments, or the stance off: no stance, nothing kept.
       const few = make({ minMoments: 100 });
       practise(few.ctl);
