@@ -146,8 +146,11 @@ export class PlanningController implements Controller {
   /** The perceived object the last decision went for first (agent.planning.objectFirst), for logs and tests. */
   lastObjectTarget: [number, number, number] | undefined;
 
-  /** Where the last decision sent the hand to stand before pushing (objectFirst.stance), for logs and tests. */
+  /** Where the last decision sent the hand to stand before pushing (objectFirst.stance), for logs and tests: above the stance while approachLift lifts the way. */
   lastStanceTarget: [number, number, number] | undefined;
+
+  /** The stance itself that the last decision sent the hand toward (see lastStanceTarget), for logs and diagnostics. */
+  lastStance: [number, number, number] | undefined;
 
   /** Practice moments the stance memory holds (0 where the stance is off). */
   get stanceMoments(): number {
@@ -271,6 +274,7 @@ export class PlanningController implements Controller {
     this.lastPlayTarget = undefined;
     this.lastObjectTarget = undefined;
     this.lastStanceTarget = undefined;
+    this.lastStance = undefined;
     const indices = this.#plannerConfig.proprioGoal?.indices;
     const hand = observation.proprio?.endEffector.position;
     if (indices === undefined || hand === undefined) return this.#plannerConfig;
@@ -323,8 +327,10 @@ export class PlanningController implements Controller {
     // Following the object: a nudge on the way moves the stance with it.
     if (config.follow) this.#stance.target = [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]];
     const target = this.#stance.target;
+    this.lastStance = target;
     if (Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
       this.#stance.reached = true;
+      this.lastStance = undefined;
       // The approach's plan does not fit the push: the next plan starts afresh.
       this.#warmStart = undefined;
       return undefined;

@@ -242,7 +242,7 @@ function pushEpisode(
   for (; tick < steps && !success; tick++) {
     const decision = controller.decide(observation);
     if (Number.isNaN(firstCosine)) firstCosine = planarCosine(decision.values, [goal[0] - object0[0], goal[1] - object0[1]]);
-    stance ??= controller.lastStanceTarget;
+    stance ??= controller.lastStance;
     if (stance !== undefined && reachTick === undefined && controller.lastStanceTarget === undefined && controller.lastObjectTarget !== undefined) reachTick = tick;
     // The planner's first tick, or (overriding it) the tick the stance was reached.
     if ((stance === undefined && pushStart === undefined) || reachTick === tick) {
@@ -275,7 +275,7 @@ function pushEpisode(
     progress,
     firstCosine,
     stance: stance === undefined ? undefined : { reachTick, touchedOnTheWay, movedOnTheWay, ...lineFrame(stance, object0, goal) },
-    // A stance chosen after the first tick (the object-first decision comes at the first plan) voids a push start taken before it.
+    // A stance chosen and never reached: no push began.
     pushStart: stance !== undefined && reachTick === undefined ? undefined : pushStart,
   };
 }

@@ -353,6 +353,7 @@ describe('PlanningController', () => {
       const seen = lifted.ctl.lastObjectTarget!;
       assert.ok(Math.abs(via[0] - stance[0]) < 1e-6 && Math.abs(via[1] - stance[1]) < 1e-6, `above the stance: ${via} vs ${stance}`);
       assert.ok(Math.abs(via[2] - Math.max(stance[2], seen[2] + 0.1)) < 1e-6, `at the lift: ${via[2]} vs object ${seen[2]}`);
+      assert.deepEqual(lifted.ctl.lastStance, stance, 'the stance itself, under the lifted way there');
       const cloud = obs.points!;
       const nudged: Observation = { ...obs, points: { ...cloud, positions: cloud.positions.map((v, i) => (i % 3 === 0 ? v + 0.02 : v)) } };
       lifted.ctl.decide(nudged);
