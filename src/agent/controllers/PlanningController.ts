@@ -288,11 +288,12 @@ export class PlanningController implements Controller {
     const { misplaced, place } = found ?? this.#objectsOutOfPlace(observation);
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
-    const stance = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
-    if (stance !== undefined) {
+    const way = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
+    if (way !== undefined) {
       // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
-      this.lastStanceTarget = stance;
-      return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, stance, indices, 0);
+      this.lastStance = way.stance;
+      this.lastStanceTarget = way.aim;
+      return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, way.aim, indices, 0);
     }
     const latentWeight = this.#plannerConfig.cost.latentWeight;
     const { reachRadius, planarReach } = this.#planning.objectFirst;
@@ -303,11 +304,12 @@ export class PlanningController implements Controller {
   }
 
   /**
-   * The stance the hand should still go to before pushing `object` toward `place`, or
-   * undefined (no stance this episode, or reached). Scored once per episode, at its first
-   * object-first plan, and kept in place: measured that way (see objectFirst.stance).
+   * The stance the hand should still go to before pushing `object` toward `place`, and where
+   * to aim the hand this tick (above it while approachLift lifts the way), or undefined (no
+   * stance this episode, or reached). Scored once per episode, at its first object-first plan,
+   * and kept in place unless stance.follow moves it with the object (see objectFirst.stance).
    */
-  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>): Vec3 | undefined {
+  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>): { stance: Vec3; aim: Vec3 } | undefined {
     const memory = this.#stanceMemory;
     if (memory === undefined) return undefined;
     const config = this.#planning.objectFirst.stance;
@@ -327,18 +329,16 @@ export class PlanningController implements Controller {
     // Following the object: a nudge on the way moves the stance with it.
     if (config.follow) this.#stance.target = [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]];
     const target = this.#stance.target;
-    this.lastStance = target;
     if (Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
       this.#stance.reached = true;
-      this.lastStance = undefined;
       // The approach's plan does not fit the push: the next plan starts afresh.
       this.#warmStart = undefined;
       return undefined;
     }
     // Far from the stance, the hand travels at approachLift above the object: a straight path from above would go through it.
     const away = Math.hypot(hand[0] - target[0], hand[1] - target[1]);
-    if (config.approachLift > 0 && away > config.arrive) return [target[0], target[1], Math.max(target[2], object[2] + config.approachLift)];
-    return target;
+    const lifted = config.approachLift > 0 && away > config.arrive;
+    return { stance: target, aim: lifted ? [target[0], target[1], Math.max(target[2], object[2] + config.approachLift)] : target };
   }
 
   /** Keeps a practice moment with the hand near the object perception sees (objectFirst.stance); the frames are those the latent was encoded from. */

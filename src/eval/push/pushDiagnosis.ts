@@ -237,6 +237,8 @@ function pushEpisode(
   let touchedOnTheWay = false;
   let movedOnTheWay = 0;
   let pushStart: ({ tick: number } & LineOffset) | undefined;
+  // The true state as the planner decides: the episode's first, then each step's.
+  let now = first;
   // trueState() returns fresh arrays: the last tick's object place is the next tick's "before".
   let end = object0;
   for (; tick < steps && !success; tick++) {
@@ -245,13 +247,11 @@ function pushEpisode(
     stance ??= controller.lastStance;
     if (stance !== undefined && reachTick === undefined && controller.lastStanceTarget === undefined && controller.lastObjectTarget !== undefined) reachTick = tick;
     // The planner's first tick, or (overriding it) the tick the stance was reached.
-    if ((stance === undefined && pushStart === undefined) || reachTick === tick) {
-      const now = env.trueState();
-      pushStart = { tick, ...lineFrame(now.toolPosition, now.objects[0].position, goal) };
-    }
+    if ((stance === undefined && pushStart === undefined) || reachTick === tick) pushStart = { tick, ...lineFrame(now.toolPosition, now.objects[0].position, goal) };
     const before = end;
     observation = env.step(decision.values).observation;
     const state = env.trueState();
+    now = state;
     const object = state.objects[0].position;
     if (stance !== undefined && reachTick === undefined) {
       touchedOnTheWay ||= state.armTouchesObject;
@@ -290,11 +290,8 @@ function lineFrame(point: readonly number[], object: readonly number[], goal: re
 
 /** The hand within 2 cm (planar) of the point `behind` the object on the goal line, and low. */
 function atPrePush(hand: readonly number[], object: readonly number[], goal: readonly number[], options: PushDiagnosisOptions): boolean {
-  const dx = goal[0] - object[0];
-  const dy = goal[1] - object[1];
-  const n = Math.hypot(dx, dy) || 1;
-  const pre = [object[0] - (options.behind * dx) / n, object[1] - (options.behind * dy) / n];
-  return hand[2] < options.maxHeight && Math.hypot(hand[0] - pre[0], hand[1] - pre[1]) < 0.02;
+  const { behind, across } = lineFrame(hand, object, goal);
+  return hand[2] < options.maxHeight && Math.hypot(behind - options.behind, across) < 0.02;
 }
 
 function planarCosine(action: ArrayLike<number>, direction: readonly number[]): number {
