@@ -30,6 +30,8 @@ export interface PerceivedCluster {
   readonly bottom: number | undefined;
   /** Its samples (perception's farthest-point samples of the kept cloud), [n, 3] in the cloud's frame. */
   readonly samples: Float32Array;
+  /** Its own points at the cloud's full density (see ownPoints), [m, 3] in the cloud's frame; m >= 1. */
+  readonly points: Float32Array;
   /** The support plane the cloud showed, when one was found and applied. */
   readonly plane: SupportPlane | undefined;
 }
@@ -44,12 +46,18 @@ export function perceivedClusters(observation: Observation, perception: Percepti
   if (perceived.kept === 0) return [];
   const count = Math.min(SAMPLES, perceived.kept);
   const plane = perceived.stats.plane?.applied === true ? perceived.stats.plane : undefined;
-  return clusterPoints(perceived.points, count, perception.objects.clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => ({
-    middle: middleOf(perceived.points, members, plane),
-    bottom: plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i))),
-    samples: gatherPoints(perceived.points, Int32Array.from(members)),
-    plane,
-  }));
+  return clusterPoints(perceived.points, count, perception.objects.clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => {
+    const samples = gatherPoints(perceived.points, Int32Array.from(members));
+    const own = ownPoints(observation, perception, samples, plane);
+    const points = own.length > 0 ? own : samples;
+    return {
+      middle: middleOf(points, plane),
+      bottom: plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i))),
+      samples,
+      points,
+      plane,
+    };
+  });
 }
 
 /**
@@ -90,10 +98,25 @@ export interface ObjectView {
  * where the observation carries them. Undefined when perception sees no resting object.
  */
 export function perceivedObjectView(observation: Observation, perception: PerceptionConfig, count: number, out?: Float32Array): ObjectView | undefined {
-  const cloud = observation.points;
   const cluster = restingClusters(observation, perception)[0];
-  if (cloud === undefined || cluster === undefined) return undefined;
-  const { samples, plane } = cluster;
+  if (cluster === undefined) return undefined;
+  const { middle } = cluster;
+  const kept = cluster.points.length / 3;
+  const pts = Float32Array.from(cluster.points);
+  for (let i = 0; i < kept; i++) for (let k = 0; k < 3; k++) pts[3 * i + k] -= middle[k];
+  const points = out === undefined ? new Float32Array(3 * count) : out.subarray(0, 3 * count);
+  farthestPointSample(pts, kept, count, points);
+  return { middle, points, kept };
+}
+
+/**
+ * A cluster's own points at the cloud's full density: those of the input cloud within
+ * perception.objects.clusterRadius / 2 of its samples, above the support plane's tolerance,
+ * outside the robot's link shapes where the observation carries them. Empty when none is left.
+ */
+function ownPoints(observation: Observation, perception: PerceptionConfig, samples: Float32Array, plane: SupportPlane | undefined): Float32Array {
+  const cloud = observation.points;
+  if (cloud === undefined) return new Float32Array(0);
   const radius = perception.objects.clusterRadius / 2;
   const near = radius ** 2;
   const ns = samples.length / 3;
@@ -120,31 +143,55 @@ export function perceivedObjectView(observation: Observation, perception: Percep
       }
     }
   }
-  let pts = gatherPoints(p, Int32Array.from(members));
-  if (observation.robotShapes !== undefined) pts = gatherPoints(pts, filterRobotPoints(pts, observation.robotShapes, perception.selfFilter.padding));
-  const kept = pts.length / 3;
-  if (kept === 0) return undefined;
-  const { middle } = cluster;
-  for (let i = 0; i < kept; i++) for (let k = 0; k < 3; k++) pts[3 * i + k] -= middle[k];
-  const points = out === undefined ? new Float32Array(3 * count) : out.subarray(0, 3 * count);
-  farthestPointSample(pts, kept, count, points);
-  return { middle, points, kept };
+  const pts = gatherPoints(p, Int32Array.from(members));
+  return observation.robotShapes === undefined ? pts : gatherPoints(pts, filterRobotPoints(pts, observation.robotShapes, perception.selfFilter.padding));
 }
 
 /**
- * The middle of some samples: horizontally their mean (farthest-point samples spread evenly
- * over the object), vertically half their top height above the support plane, so the hand
- * sweeps through the object rather than over its top (the camera sees mostly tops).
+ * The middle of an object's points: on the table, the middle of their extent along two
+ * directions in the support plane (x and y without a plane); across it, half their top
+ * height above the plane, so the hand sweeps through the object rather than over its top
+ * (the camera sees mostly tops). Why the extent and not the mean: a camera sees one side,
+ * so the points' mean leans toward it. During object play on one main job's checkpoint
+ * (20 episodes, the hand within 12 cm), the mean was 1.8 cm from the true middle (0.7 and
+ * 1.4 cm toward the camera), the extent's middle 1.1 cm (0.4 and 0.7).
  */
-function middleOf(p: Float32Array, members: readonly number[], plane: SupportPlane | undefined): [number, number, number] {
-  const c: [number, number, number] = [0, 0, 0];
-  for (const i of members) for (let k = 0; k < 3; k++) c[k] += p[3 * i + k] / members.length;
-  if (plane === undefined) return c;
+function middleOf(p: Float32Array, plane: SupportPlane | undefined): [number, number, number] {
+  const n = p.length / 3;
+  if (plane === undefined) {
+    const [lx, hx] = extent(p, [1, 0, 0]);
+    const [ly, hy] = extent(p, [0, 1, 0]);
+    let z = 0;
+    for (let i = 0; i < n; i++) z += p[3 * i + 2] / n;
+    return [(lx + hx) / 2, (ly + hy) / 2, z];
+  }
+  // u, v: an orthonormal pair in the plane, u the base's x turned into it.
+  const nrm = plane.normal;
+  const ux = [1 - nrm[0] * nrm[0], -nrm[0] * nrm[1], -nrm[0] * nrm[2]];
+  const ul = Math.hypot(ux[0], ux[1], ux[2]);
+  const u: Vec3 = [ux[0] / ul, ux[1] / ul, ux[2] / ul];
+  const v: Vec3 = [nrm[1] * u[2] - nrm[2] * u[1], nrm[2] * u[0] - nrm[0] * u[2], nrm[0] * u[1] - nrm[1] * u[0]];
+  const [lu, hu] = extent(p, u);
+  const [lv, hv] = extent(p, v);
   let top = 0;
-  for (const i of members) top = Math.max(top, heightAbove(plane, p, i));
-  // Move the centre along the plane normal to half the top height.
-  const shift = top / 2 - (plane.normal[0] * c[0] + plane.normal[1] * c[1] + plane.normal[2] * c[2] + plane.offset);
-  return [c[0] + shift * plane.normal[0], c[1] + shift * plane.normal[1], c[2] + shift * plane.normal[2]];
+  for (let i = 0; i < n; i++) top = Math.max(top, heightAbove(plane, p, i));
+  // In the plane: the extents' middles; along the normal: half the top height (u and v are normal to it).
+  const a = (lu + hu) / 2, b = (lv + hv) / 2, h = top / 2 - plane.offset;
+  return [a * u[0] + b * v[0] + h * nrm[0], a * u[1] + b * v[1] + h * nrm[1], a * u[2] + b * v[2] + h * nrm[2]];
+}
+
+type Vec3 = [number, number, number];
+
+/** The smallest and largest projection of the points on `axis`. */
+function extent(p: Float32Array, axis: readonly [number, number, number]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < p.length / 3; i++) {
+    const d = p[3 * i] * axis[0] + p[3 * i + 1] * axis[1] + p[3 * i + 2] * axis[2];
+    lo = Math.min(lo, d);
+    hi = Math.max(hi, d);
+  }
+  return [lo, hi];
 }
 
 function heightAbove(plane: SupportPlane, p: Float32Array, i: number): number {

@@ -25,6 +25,29 @@ test('perceivedObjects: on real sim clouds, one cluster per object, its middle w
   }
 });
 
+test('perceivedObjects: the middle is the middle of the object\'s extent, not the mean of the side the camera sees', () => {
+  let middleError = 0;
+  let meanError = 0;
+  let scenes = 0;
+  for (const shape of ['box', 'sphere', 'tee', 'wedge', 'cylinder'] as const) {
+    for (const seed of [3000, 3001, 3002, 3003]) {
+      const obs = env.reset(seed, { task: 'push', shape });
+      const truth = env.trueState().objects[0].position;
+      const [c] = perceivedClusters(obs, perception);
+      const n = c.points.length / 3;
+      const mean = [0, 0];
+      for (let i = 0; i < n; i++) for (let k = 0; k < 2; k++) mean[k] += c.points[3 * i + k] / n;
+      const error = Math.hypot(c.middle[0] - truth[0], c.middle[1] - truth[1]);
+      assert.ok(error < 0.01, `${shape}, seed ${seed}: middle ${(100 * error).toFixed(2)} cm from the object's`);
+      middleError += error;
+      meanError += Math.hypot(mean[0] - truth[0], mean[1] - truth[1]);
+      scenes++;
+    }
+  }
+  // Measured: 0.48 cm against 1.1 cm on average over these 20 scenes.
+  assert.ok(middleError < 0.6 * meanError, `middle ${(100 * middleError / scenes).toFixed(2)} cm, points' mean ${(100 * meanError / scenes).toFixed(2)} cm from the object's middle`);
+});
+
 test('perceivedObjects: the arm in a reach goal picture (no joint state, so no self-filter) is a cluster that hovers above the table', () => {
   env.reset(3001, { task: 'reach' });
   const goal = env.goalObservation();
