@@ -25,6 +25,8 @@ export interface LossTerms {
   readonly alignment: number;
   readonly inverse?: number;
   readonly proprio?: number;
+  /** Proprio head's reading of the predicted states against the real frames' body states (loss.proprioPredicted). */
+  readonly proprioPredicted?: number;
   /** Object head's error on the frames where perception saw an object (model.objectHead). */
   readonly object?: number;
   /** Object head's reading of the predicted states against the real frames' object places (loss.objectPredicted). */
@@ -120,6 +122,12 @@ export class Trainer {
       ? {
           values: tf.tensor2d(gatherRows(sensed.proprio, sensed.present?.proprio, ctxRows, cfg.proprio.dim), [b, cfg.proprio.dim]),
           mask: tf.tensor1d(ctxRows.map((r) => (isPresent(sensed, 'proprio', r) ? 1 : 0))),
+        }
+      : undefined;
+    const proprioNext = proprioCtx !== undefined && cfg.loss.proprioPredicted > 0 && sensed.proprio !== undefined
+      ? {
+          values: tf.tensor2d(gatherRows(sensed.proprio, sensed.present?.proprio, tgtRows, cfg.proprio.dim), [tgtRows.length, cfg.proprio.dim]),
+          mask: tf.tensor1d(tgtRows.map((r) => (isPresent(sensed, 'proprio', r) ? 1 : 0))),
         }
       : undefined;
     const objectCtx = model.objectNorm !== undefined && sensed.objectPlace !== undefined ? objectLabels(sensed.objectPlace, ctxRows) : undefined;
@@ -223,6 +231,14 @@ export class Trainer {
         const proprio = keep(weightedMean(rowSquaredError(model.proprioHeadOutput(online, ctx.state), wanted), proprioCtx.mask));
         total = tf.add(total, tf.mul(w.proprio, proprio));
       }
+      if (proprioNext !== undefined && model.proprioNorm !== undefined) {
+        // The head as it is (its weights stopped): only the prediction learns from this term.
+        const head: Weights = (name) => (name.startsWith('head.proprio') ? stopGradient(online(name)) : online(name));
+        const wanted = model.proprioNorm.apply(online, proprioNext.values, 10);
+        const read = model.proprioHeadOutput(head, predicted as tf.Tensor2D);
+        const proprioPredicted = keep(weightedMean(rowSquaredError(read, wanted), proprioNext.mask));
+        total = tf.add(total, tf.mul(w.proprioPredicted, proprioPredicted));
+      }
       if (objectCtx !== undefined && model.objectNorm !== undefined) {
         const wanted = model.objectNorm.apply(online, objectCtx.values, 10);
         const object = keep(weightedMean(rowSquaredError(model.objectHeadOutput(online, ctx.state), wanted), objectCtx.mask));
@@ -274,12 +290,13 @@ export class Trainer {
       tf.dispose(actions);
       if (stopped !== undefined) disposeEmbedding(stopped);
       if (proprioCtx !== undefined) tf.dispose([proprioCtx.values, proprioCtx.mask]);
+      if (proprioNext !== undefined) tf.dispose([proprioNext.values, proprioNext.mask]);
       if (objectCtx !== undefined) tf.dispose([objectCtx.values, objectCtx.mask]);
       if (objectNext !== undefined) tf.dispose([objectNext.values, objectNext.mask]);
     }
     this.#updateTarget();
     this.#steps += 1;
-    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, object: objectCtx !== undefined, objectPredicted: objectNext !== undefined, gatedStats });
+    return this.#report(values, { hasTarget, horizon: h, proprio: proprioCtx !== undefined, proprioPredicted: proprioNext !== undefined, object: objectCtx !== undefined, objectPredicted: objectNext !== undefined, gatedStats });
   }
 
   /** EMA target encoder: target <- tau * target + (1 - tau) * online. */
@@ -298,7 +315,7 @@ export class Trainer {
   /** Unpacks the kept scalars in the order `loss` pushed them. */
   #report(
     values: Float32Array,
-    layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; object: boolean; objectPredicted: boolean; gatedStats: readonly boolean[] },
+    layout: { hasTarget: readonly boolean[]; horizon: number; proprio: boolean; proprioPredicted: boolean; object: boolean; objectPredicted: boolean; gatedStats: readonly boolean[] },
   ): LossTerms {
     const modalities = this.model.fusion.modalities;
     let i = 0;
@@ -314,6 +331,7 @@ export class Trainer {
     const alignment = next();
     const inverse = this.model.config.inverseHead ? next() : undefined;
     const proprio = layout.proprio ? next() : undefined;
+    const proprioPredicted = layout.proprioPredicted ? next() : undefined;
     const object = layout.object ? next() : undefined;
     const objectPredicted = layout.objectPredicted ? next() : undefined;
     const stateStd = next();
@@ -335,6 +353,7 @@ export class Trainer {
       alignment,
       ...(inverse === undefined ? {} : { inverse }),
       ...(proprio === undefined ? {} : { proprio }),
+      ...(proprioPredicted === undefined ? {} : { proprioPredicted }),
       ...(object === undefined ? {} : { object }),
       ...(objectPredicted === undefined ? {} : { objectPredicted }),
       perHorizon,

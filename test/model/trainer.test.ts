@@ -132,6 +132,25 @@ describe('Trainer', () => {
     [trainer, offTrainer].forEach((t) => t.dispose());
   });
 
+  test('loss.proprioPredicted: the proprio head\'s reading of the predicted states learns the real next body states; the head takes no gradient from it', () => {
+    const model = new WorldModel(tinyConfig({ loss: { proprio: 0, proprioPredicted: 1 } }), { seed: 3 });
+    assert.ok(model.config.proprioHead, 'the tiny config has a proprio head');
+    const trainer = new Trainer(model);
+    const batch = tinyBatch(model, 1);
+    const head = Float32Array.from(model.params.get('head.proprio.0.w').dataSync());
+    const first = trainer.trainStep(batch);
+    let last = first;
+    for (let i = 0; i < 60; i++) last = trainer.trainStep(batch);
+    assert.ok(first.proprioPredicted !== undefined && last.proprioPredicted !== undefined);
+    assert.ok(last.proprioPredicted < 0.7 * first.proprioPredicted, `predicted-proprio term ${first.proprioPredicted} -> ${last.proprioPredicted}`);
+    assert.deepEqual(Array.from(model.params.get('head.proprio.0.w').dataSync()), Array.from(head), 'the head is not trained by this term');
+    const off = new WorldModel(tinyConfig(), { seed: 3 });
+    const offTrainer = new Trainer(off);
+    assert.ok(!('proprioPredicted' in offTrainer.trainStep(tinyBatch(off, 1))), 'off by default');
+    [model, off].forEach((m) => m.dispose());
+    [trainer, offTrainer].forEach((t) => t.dispose());
+  });
+
   test('loss.objectPredictedMinMove: only predicted states whose real frame shows the object moved that far from the sequence\'s first frame count', () => {
     const model = new WorldModel(tinyConfig({ loss: { object: 0, objectPredicted: 1, objectPredictedMinMove: 0.02 } }), { seed: 3 });
     const trainer = new Trainer(model);

@@ -76,6 +76,8 @@ export class PlanningController implements Controller {
   #held: Float32Array | undefined;
   #heldLeft = 0;
   #predictedNext: Float32Array | undefined;
+  /** The action last sent: holding still keeps its gripper command (see #reference). */
+  #lastAction: Float32Array | undefined;
   #decisions = 0;
   /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
   readonly #binError = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
@@ -249,6 +251,7 @@ export class PlanningController implements Controller {
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     }
     this.#predictedNext = this.#predictNext(latent, values);
+    this.#lastAction = Float32Array.from(values);
     this.#lastBin = directionBin(values);
     this.#decisions++;
     return {
@@ -282,7 +285,7 @@ export class PlanningController implements Controller {
       const target = this.#play.target(observation);
       if (target !== undefined) {
         this.lastPlayTarget = target;
-        return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, target, indices, this.#exploration.play.latentWeight);
+        return handTargetConfig(this.#plannerConfig, this.#model, this.#reference(latent), hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
     const { misplaced, place } = found ?? this.#objectsOutOfPlace(observation);
@@ -293,14 +296,23 @@ export class PlanningController implements Controller {
       // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
       this.lastStance = way.stance;
       this.lastStanceTarget = way.aim;
-      return handTargetConfig(this.#plannerConfig, this.#model, latent, hand, way.aim, indices, 0);
+      return handTargetConfig(this.#plannerConfig, this.#model, this.#reference(latent), hand, way.aim, indices, 0);
     }
     const latentWeight = this.#plannerConfig.cost.latentWeight;
     const { reachRadius, planarReach } = this.#planning.objectFirst;
     // The end-effector indices are x, y, z: planar reach gives the radius to x and y only.
-    const config = { ...handTargetConfig(this.#plannerConfig, this.#model, latent, hand, misplaced, indices, latentWeight, reachRadius, planarReach ? 2 : undefined), goalWeights: this.#objectPartWeights };
+    const reference = this.#reference(latent);
+    const config = { ...handTargetConfig(this.#plannerConfig, this.#model, reference, hand, misplaced, indices, latentWeight, reachRadius, planarReach ? 2 : undefined), goalWeights: this.#objectPartWeights };
     if (place === undefined || this.#model.decodeObject === undefined) return config;
-    return { ...config, objectGoal: { target: objectTarget(this.#model, latent, misplaced, place) } };
+    return { ...config, objectGoal: { target: objectTarget(this.#model, reference, misplaced, place) } };
+  }
+
+  /**
+   * The latent the hand and object targets are read against (agent.planning.reference): the
+   * current one, or the state predicted from it one tick ahead under holding still.
+   */
+  #reference(latent: Float32Array): Float32Array {
+    return this.#planning.reference === 'held' ? this.#predictNext(latent, holdAction(this.#space, this.#lastAction)) : latent;
   }
 
   /**
@@ -320,7 +332,7 @@ export class PlanningController implements Controller {
       const scored = !ready
         ? undefined
         : config.score === 'experience'
-          ? memory.experienceStance(direction, config.top, config.minHandMove)
+          ? memory.experienceStance(direction, config.top, config.minHandMove, config.mirror)
           : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
       this.#stance = scored === undefined ? null : { offset: scored.offset, target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
     }
@@ -439,8 +451,9 @@ function farthestBeyond(points: readonly Vec3[], others: readonly Vec3[], beyond
 
 /**
  * The object-goal target in the model's own reading of the object: the goal place moved by
- * (object read from the current latent - object perceived now), so that a bias of the object
- * head cancels and the model is trusted only for how far the object moves (as handTargetConfig does for the hand).
+ * (object read from `latent` - object perceived now), so that a bias of the object head
+ * cancels and the model is trusted only for how far the object moves (as handTargetConfig
+ * does for the hand; `latent` is the current one or the reference agent.planning.reference names).
  */
 function objectTarget(model: WorldModel, latent: Float32Array, perceived: Vec3, place: Vec3): Vec3 {
   const read = tf.tidy(() => model.decodeObject!(tf.tensor2d(latent, [1, latent.length])).dataSync());
@@ -468,6 +481,17 @@ function objectPartWeights(model: WorldModel): Float32Array | undefined {
   const weights = new Float32Array(model.latentDim);
   weights.fill(1, start, start + size);
   return weights;
+}
+
+/**
+ * Holding still: every component 0 (no motion in a delta space) but the last, the gripper
+ * command, which stays as `last` sent it (the middle of its range before any action).
+ */
+export function holdAction(space: ActionSpace, last: Float32Array | undefined): Float32Array {
+  const hold = new Float32Array(space.names.length);
+  const g = hold.length - 1;
+  hold[g] = last === undefined ? (space.low[g] + space.high[g]) / 2 : last[g];
+  return hold;
 }
 
 /** Which of the 8 octants the first three action components point into. */

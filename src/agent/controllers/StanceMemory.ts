@@ -110,11 +110,12 @@ export class StanceMemory {
    * at least `minHandMove` on the table is scored by how far the object then moved along the
    * hand's own motion, and its offset is turned about the vertical from that motion's frame
    * into `direction`'s (a push works the same whichever way the table is faced). The median,
-   * axis by axis, of the `top` best turned offsets; `score` is the best moment's motion,
-   * metres. Undefined when no moment qualifies.
+   * axis by axis, of the `top` best turned offsets; with `mirror`, none across `direction`
+   * (a push works the same mirrored). `score` is the best moment's motion, metres. Undefined
+   * when no moment qualifies.
    */
-  experienceStance(direction: readonly [number, number], top: number, minHandMove: number): { offset: Vec3; score: number } | undefined {
-    const scored: { offset: Vec3; score: number }[] = [];
+  experienceStance(direction: readonly [number, number], top: number, minHandMove: number, mirror = false): { offset: Vec3; score: number } | undefined {
+    const scored: { offset: Vec3; along: number; score: number }[] = [];
     for (const { offset, outcome } of this.#moments) {
       if (outcome === undefined) continue;
       const length = Math.hypot(outcome.hand[0], outcome.hand[1]);
@@ -124,12 +125,20 @@ export class StanceMemory {
       const across = -offset[0] * u[1] + offset[1] * u[0];
       scored.push({
         offset: [along * direction[0] - across * direction[1], along * direction[1] + across * direction[0], offset[2]],
+        along,
         score: outcome.object[0] * u[0] + outcome.object[1] * u[1],
       });
     }
     if (scored.length === 0) return undefined;
-    const best = scored.sort((a, b) => b.score - a.score).slice(0, top).map((m) => m.offset);
-    return { offset: [median(best.map((o) => o[0])), median(best.map((o) => o[1])), median(best.map((o) => o[2]))], score: scored[0].score };
+    const best = scored.sort((a, b) => b.score - a.score).slice(0, top);
+    const score = scored[0].score;
+    const height = median(best.map((m) => m.offset[2]));
+    if (mirror) {
+      // On the line: the median distance along it (axis by axis, the medians of x and y could come from different moments).
+      const along = median(best.map((m) => m.along));
+      return { offset: [along * direction[0], along * direction[1], height], score };
+    }
+    return { offset: [median(best.map((m) => m.offset[0])), median(best.map((m) => m.offset[1])), height], score };
   }
 
   /**

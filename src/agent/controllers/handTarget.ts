@@ -5,8 +5,9 @@ import type { PlannerConfig } from '../../plan/Planner.js';
 /**
  * The planner config that drives the hand toward `target` (base frame, metres) through the
  * end-effector term. The target is moved into the model's own reading of the hand (measured
- * hand -> hand decoded from the current latent), so a bias of the read-out cancels and the
- * model is trusted only for how far the hand moves. `latentWeight` replaces the goal term's
+ * hand -> hand decoded from `latent`, the current one or one predicted from it under holding
+ * still: see agent.planning.reference), so a bias of the read-out cancels and the model is
+ * trusted only for how far the hand moves. `latentWeight` replaces the goal term's
  * weight (a goal image that pulls elsewhere is turned down). Within `radius` of the target the
  * hand counts as arrived; with `radiusComponents` only the first that many of `indices` (the
  * end effector's x and y for 2) have the radius, the others count in full.

@@ -90,6 +90,20 @@ export const agentConfigSchema = z
          * goal image whose hand read-out was 18 cm off took reach from 50% to 0% over a main job.
          */
         matchGoalModalities: z.boolean().default(true),
+        /**
+         * Which latent the hand and object targets are read against (the targets are moved
+         * into the heads' own reading: see handTargetConfig). 'encoded': the current latent.
+         * 'held': the state the model predicts from it one tick ahead under holding still (no
+         * motion, the gripper command kept). The planner compares targets with predicted
+         * states, and the heads were trained on encoded ones: on session 15's run X
+         * checkpoint the hand read from a prediction under holding still was 1.28 cm from the
+         * hand read from the encoded latent at the first step (median over 200 states;
+         * 2.49 cm at the sixth), and the one-step hand displacement it foresaw was 2.16 cm off
+         * the true one (median true displacement 0.71 cm). Planning the hand to fixed targets
+         * on that checkpoint (10 targets, 30 ticks) left it 1.3-1.8 cm from them with 'encoded',
+         * 0.9-1.1 cm with 'held'.
+         */
+        reference: z.enum(['encoded', 'held']).default('held'),
         /** Hand the planner the end-effector components of the decoded proprioception (plan.cost.proprioGoalWeight weighs them). */
         endEffectorGoal: z.boolean().default(true),
         /**
@@ -206,6 +220,15 @@ export const agentConfigSchema = z
                 steps: z.number().int().min(1).max(16).default(2),
                 /** 'experience': moments whose hand moved less than this on the table, metres, say nothing of a direction and are not scored. */
                 minHandMove: z.number().min(0).default(0.005),
+                /**
+                 * 'experience': a push works the same mirrored, so the stance lies on the line
+                 * from the object to its goal place (no offset across it); the median across
+                 * offset of the best moments is perception's lean, not a place to push from.
+                 * 40 object-play episodes on session 15's run X checkpoint: the 16 best moments
+                 * lay 1.7 cm to one side of the hand's motion as perceived, 0.3 cm by the true
+                 * state, most of them with the hand moving one way (practice is not isotropic).
+                 */
+                mirror: z.boolean().default(true),
                 /** Best-scored moments whose median offset is the stance. */
                 top: z.number().int().min(1).default(16),
                 /** Fewer kept moments than this: no stance, the object-first cost alone. */

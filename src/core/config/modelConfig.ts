@@ -196,6 +196,14 @@ export const modelConfigSchema = z
         inverse: z.number().min(0).default(0.1),
         /** Auxiliary loss of the proprio decoding head (for joint-limit costs). */
         proprio: z.number().min(0).default(0.1),
+        /**
+         * The proprio head's reading of each predicted state against the body state sensed in
+         * the real frame it predicts (normalised units, no gradient into the head): the
+         * predictor learns where the hand goes in the head's own terms, which the planner's
+         * hand term reads from predicted states while the head learns from encoded ones
+         * (loss.proprio). 0: off.
+         */
+        proprioPredicted: z.number().min(0).default(0),
         /** Auxiliary loss of the object head (objectHead). */
         object: z.number().min(0).default(0.1),
         /**

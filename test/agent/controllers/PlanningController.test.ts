@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { PlanningController } from '../../../src/agent/controllers/PlanningController.js';
+import { holdAction, PlanningController } from '../../../src/agent/controllers/PlanningController.js';
 import { StanceMemory } from '../../../src/agent/controllers/StanceMemory.js';
 import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng, simConfigSchema } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
@@ -171,10 +171,11 @@ describe('PlanningController', () => {
         seed = 4,
         planarReach = false,
         encodeProprio = false,
+        reference: 'held' | 'encoded' = 'held',
       ): { ctl: PlanningController; config: PlannerConfig; start: Float32Array; obs: Observation; object: readonly number[]; goal: readonly number[] } => {
         const obs = env.reset(seed, { task });
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { enabled: objectFirst, planarReach, encodeProprio } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ reference, objectFirst: { enabled: objectFirst, planarReach, encodeProprio } }));
         ctl.explore = false;
         ctl.setGoal(env.goalObservation());
         ctl.decide(obs);
@@ -195,12 +196,29 @@ describe('PlanningController', () => {
       const [start, size] = sim.fusion.partOf('points');
       Array.from(weights).forEach((w, i) => assert.equal(w, i >= start && i < start + size ? 1 : 0, `goal weight ${i}`));
       // The object goal: where the goal picture shows the object, in the object head's own reading
-      // (shifted by what the head reads now minus what perception sees now).
+      // (shifted by what the head reads minus what perception sees now). The heads read the state
+      // predicted one tick ahead under holding still (planning.reference 'held', the default):
+      // no motion, the gripper at the middle of its range before any action was sent.
+      const held = tf.tidy(() => sim.predict(tf.tensor2d(push.start, [1, push.start.length]), tf.tensor2d(holdAction(env.actionSpace, undefined), [1, 4])).dataSync() as Float32Array);
+      assert.deepEqual(Array.from(holdAction(env.actionSpace, undefined)), [0, 0, 0, 0]);
+      assert.deepEqual(Array.from(holdAction(env.actionSpace, Float32Array.of(0.01, -0.02, 0, 0.5))), [0, 0, 0, 0.5], 'the gripper command last sent is kept');
+      const objectReadAt = (latent: Float32Array): Float32Array => tf.tidy(() => sim.decodeObject!(tf.tensor2d(latent, [1, latent.length])).dataSync() as Float32Array);
+      const handReadAt = (latent: Float32Array): Float32Array => tf.tidy(() => sim.decodeProprio!(tf.tensor2d(latent, [1, latent.length])).dataSync() as Float32Array);
       const wanted = push.config.objectGoal?.target;
       assert.ok(wanted !== undefined, 'an object goal');
-      const read = tf.tidy(() => sim.decodeObject!(tf.tensor2d(push.start, [1, push.start.length])).dataSync());
+      const read = objectReadAt(held);
       const place = [0, 1, 2].map((k) => wanted[k] - read[k] + target[k]);
       assert.ok(Math.hypot(place[0] - push.goal[0], place[1] - push.goal[1]) < 0.03, `goal place ${place} vs the task's goal ${push.goal}`);
+      const hand = push.obs.proprio!.endEffector.position;
+      const handRead = handReadAt(held);
+      push.config.proprioGoal!.indices.forEach((index, k) => assert.ok(Math.abs(push.config.proprioGoal!.target![k] - (target[k] - hand[k] + handRead[index])) < 1e-6, `hand target ${k}`));
+      // 'encoded': both read from the current latent itself.
+      const encoded = decideOnce('push', true, 4, false, false, 'encoded');
+      const objectNow = objectReadAt(encoded.start);
+      [0, 1, 2].forEach((k) => assert.ok(Math.abs(encoded.config.objectGoal!.target[k] - (place[k] - target[k] + objectNow[k])) < 1e-5, `encoded object target ${k}`));
+      const handNow = handReadAt(encoded.start);
+      encoded.config.proprioGoal!.indices.forEach((index, k) => assert.ok(Math.abs(encoded.config.proprioGoal!.target![k] - (target[k] - hand[k] + handNow[index])) < 1e-6, `encoded hand target ${k}`));
+      assert.ok(Math.abs(handRead[6] - handNow[6]) + Math.abs(objectNow[0] - read[0]) > 1e-6, 'the two references differ');
 
       // Reach: the object stays where the goal picture shows it, so the whole goal counts.
       const reach = decideOnce('reach', true);
@@ -338,9 +356,13 @@ describe('PlanningController', () => {
       const misplaced = experienced.lastObjectTarget!;
       const place = perceivedObject(env.goalObservation(), sim.config.perception)!;
       const length = Math.hypot(place[0] - misplaced[0], place[1] - misplaced[1]);
-      const expected = memory.experienceStance([(place[0] - misplaced[0]) / length, (place[1] - misplaced[1]) / length], 16, 0)!;
+      const direction: [number, number] = [(place[0] - misplaced[0]) / length, (place[1] - misplaced[1]) / length];
+      const expected = memory.experienceStance(direction, 16, 0, true)!;
       const chosen = experienced.lastStanceTarget!;
       [0, 1, 2].forEach((k) => assert.ok(Math.abs(chosen[k] - misplaced[k] - expected.offset[k]) < 1e-6, `experience stance axis ${k}: ${chosen[k] - misplaced[k]} vs ${expected.offset[k]}`));
+      // Mirrored (the default): on the object's line to its goal place, nothing across it.
+      const across = -(chosen[0] - misplaced[0]) * direction[1] + (chosen[1] - misplaced[1]) * direction[0];
+      assert.ok(Math.abs(across) < 1e-6, `the stance ${across} m off the line`);
 
       // approachLift: far from the stance, the hand aims at the object's middle + lift above it (a stance
       // 1 mm wide is never reached here). follow: the stance keeps its offset from the object as

@@ -171,6 +171,12 @@ describe('StanceMemory', () => {
     // The second best (its hand moved -y, 4 cm behind) turned into +y: (0, -0.04); the median of the top two per axis (upper median).
     const two = memory.experienceStance([0, 1], 2, 0.005)!;
     [0, -0.04, 0.006].forEach((v, k) => assert.ok(Math.abs(two.offset[k] - v) < 1e-9, `top two ${two.offset} axis ${k}`));
+    // Mirrored: the best moment's offset on the line, its 1 cm across dropped: (0, -0.05).
+    const onLine = memory.experienceStance([0, 1], 1, 0.005, true)!;
+    [0, -0.05, 0.005].forEach((v, k) => assert.ok(Math.abs(onLine.offset[k] - v) < 1e-9, `mirrored ${onLine.offset} axis ${k}`));
+    // Mirrored, the top two toward a diagonal: one distance along the line (the upper median of 5 and 4 cm behind), so the stance stays on it.
+    const diagonal = memory.experienceStance([Math.SQRT1_2, -Math.SQRT1_2], 2, 0.005, true)!;
+    [-0.04 * Math.SQRT1_2, 0.04 * Math.SQRT1_2, 0.006].forEach((v, k) => assert.ok(Math.abs(diagonal.offset[k] - v) < 1e-9, `diagonal ${diagonal.offset} axis ${k}`));
     assert.equal(new StanceMemory(4).experienceStance([1, 0], 2, 0.005), undefined, 'no moment with an outcome');
   });
 
