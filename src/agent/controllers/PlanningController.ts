@@ -11,7 +11,7 @@ import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
-import { restingObjects } from '../../perception/index.js';
+import { perceivedClusters, restingObjects } from '../../perception/index.js';
 import { getPlanner } from '../../plan/getPlanner.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import { plannerConfig } from '../../plan/plannerConfig.js';
@@ -19,6 +19,7 @@ import type { Controller, Decision, DecisionMode } from '../Controller.js';
 import { Babbler } from './Babbler.js';
 import { handTargetConfig } from './handTarget.js';
 import { ObjectPlay } from './ObjectPlay.js';
+import { stanceClearance } from './stanceClearance.js';
 import { handPushAction, StanceMemory } from './StanceMemory.js';
 
 
@@ -291,7 +292,7 @@ export class PlanningController implements Controller {
     const { misplaced, place } = found ?? this.#objectsOutOfPlace(observation);
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
-    const way = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand);
+    const way = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand, observation);
     if (way !== undefined) {
       // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
       this.lastStance = way.stance;
@@ -321,7 +322,7 @@ export class PlanningController implements Controller {
    * stance this episode, or reached). Scored once per episode, at its first object-first plan,
    * and kept in place unless stance.follow moves it with the object (see objectFirst.stance).
    */
-  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>): { stance: Vec3; aim: Vec3 } | undefined {
+  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>, observation: Observation): { stance: Vec3; aim: Vec3 } | undefined {
     const memory = this.#stanceMemory;
     if (memory === undefined) return undefined;
     const config = this.#planning.objectFirst.stance;
@@ -334,7 +335,8 @@ export class PlanningController implements Controller {
         : config.score === 'experience'
           ? memory.experienceStance(direction, config.top, config.minHandMove, config.mirror)
           : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
-      this.#stance = scored === undefined ? null : { offset: scored.offset, target: [object[0] + scored.offset[0], object[1] + scored.offset[1], object[2] + scored.offset[2]], reached: false };
+      const offset = scored === undefined ? undefined : this.#clearOffset(scored.offset, object, direction, hand, observation);
+      this.#stance = offset === undefined ? null : { offset, target: [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]], reached: false };
     }
     if (this.#stance === null || this.#stance.reached) return undefined;
     const { offset } = this.#stance;
@@ -351,6 +353,24 @@ export class PlanningController implements Controller {
     const away = Math.hypot(hand[0] - target[0], hand[1] - target[1]);
     const lifted = config.approachLift > 0 && away > config.arrive;
     return { stance: target, aim: lifted ? [target[0], target[1], Math.max(target[2], object[2] + config.approachLift)] : target };
+  }
+
+  /**
+   * The stance's offset moved back along the push line, where needed, until the robot's own
+   * shapes keep stance.clearance clear of the object's points (see stanceClearance); as it
+   * is without a margin, robot shapes or the object's points.
+   */
+  #clearOffset(offset: Vec3, object: Vec3, direction: readonly [number, number], hand: ArrayLike<number>, observation: Observation): Vec3 {
+    const { clearance: margin, handReach } = this.#planning.objectFirst.stance;
+    const shapes = observation.robotShapes?.shapes;
+    if (margin === null || shapes === undefined) return offset;
+    const clusters = perceivedClusters(observation, this.#model.config.perception);
+    const cluster = clusters.find((c) => c.middle.every((v, k) => v === object[k]));
+    if (cluster === undefined) return offset;
+    const needed = stanceClearance(cluster.points, object, direction, shapes, [hand[0], hand[1], hand[2]], object[2] + offset[2], margin, handReach);
+    const behind = -(offset[0] * direction[0] + offset[1] * direction[1]);
+    if (needed === undefined || behind >= needed) return offset;
+    return [offset[0] - (needed - behind) * direction[0], offset[1] - (needed - behind) * direction[1], offset[2]];
   }
 
   /** Keeps a practice moment with the hand near the object perception sees (objectFirst.stance); the frames are those the latent was encoded from. */

@@ -5,13 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { holdAction, PlanningController } from '../../../src/agent/controllers/PlanningController.js';
+import { stanceClearance } from '../../../src/agent/controllers/stanceClearance.js';
 import { StanceMemory } from '../../../src/agent/controllers/StanceMemory.js';
 import { agentConfigSchema, makeActionSpace, planConfigSchema, Rng, simConfigSchema } from '../../../src/core/index.js';
 import type { AgentConfig, Observation } from '../../../src/core/index.js';
 import { applyWeights } from '../../../src/learn/applyWeights.js';
+import { compactFromFrames } from '../../../src/learn/CompactFrame.js';
 import { snapshotWeights } from '../../../src/learn/snapshotWeights.js';
 import { framesFromObservations, WorldModel } from '../../../src/model/index.js';
-import { perceivedObject } from '../../../src/perception/index.js';
+import { perceivedClusters, perceivedObject } from '../../../src/perception/index.js';
 import { SimEnv } from '../../../src/sim/index.js';
 import { cem, plannerConfig } from '../../../src/plan/index.js';
 import type { LatentInput, Planner, PlannerConfig } from '../../../src/plan/index.js';
@@ -285,7 +287,7 @@ describe('PlanningController', () => {
       const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
       const make = (stance: Record<string, unknown>): { ctl: PlanningController; calls: ReturnType<typeof recordingPlanner>['calls'] } => {
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'model', ...stance } } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'model', clearance: null, approachLift: 0, ...stance } } }));
         return { ctl, calls: recorded.calls };
       };
       /** Practice: the test moves the hand over the object; the controller only watches. The hand's offsets from the object perceived at each tick. */
@@ -349,7 +351,7 @@ describe('PlanningController', () => {
       // over the next 2 ticks; the last two moments have none yet), and the stance is the memory's
       // experience stance toward the goal place.
       const memory = new StanceMemory(64, 64, 2);
-      const experienced = new PlanningController(sim, recordingPlanner().planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'experience', minHandMove: 0 } } }), { stanceMemory: memory });
+      const experienced = new PlanningController(sim, recordingPlanner().planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'experience', minHandMove: 0, clearance: null, approachLift: 0 } } }), { stanceMemory: memory });
       practise(experienced);
       assert.ok(memory.withOutcome > 0 && memory.withOutcome <= memory.size - 2, `${memory.withOutcome} of ${memory.size} moments have an outcome`);
       experienced.decide(evaluate(experienced));
@@ -363,6 +365,31 @@ describe('PlanningController', () => {
       // Mirrored (the default): on the object's line to its goal place, nothing across it.
       const across = -(chosen[0] - misplaced[0]) * direction[1] + (chosen[1] - misplaced[1]) * direction[0];
       assert.ok(Math.abs(across) < 1e-6, `the stance ${across} m off the line`);
+
+      // Clearance (the default, 1 cm): practice knocked the object from 3 cm behind its middle, at
+      // its height, where the fingers overlap it; the stance is moved back along the line until the
+      // hand's own shapes keep 1 cm clear of the object's points.
+      const atStart = evaluate(experienced);
+      const knocks = new StanceMemory(8, 8, 1);
+      const frame = compactFromFrames(framesFromObservations([atStart], sim.config));
+      for (let i = 0; i < 4; i++) {
+        knocks.follow([0.27, 0, 0.02], [0.3, 0, 0.02]);
+        knocks.add(frame, new Float32Array(sim.latentDim), sim.weightsVersion, [-0.03, 0, 0]);
+        knocks.follow([0.3, 0, 0.02], [0.33, 0, 0.02]);
+        knocks.endEpisode();
+      }
+      const cleared = new PlanningController(sim, recordingPlanner().planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'experience', minHandMove: 0 } } }), { stanceMemory: knocks });
+      cleared.explore = false;
+      cleared.setGoal(env.goalObservation());
+      cleared.decide(atStart);
+      const cluster = perceivedClusters(atStart, sim.config.perception).find((c) => c.middle.every((v, k) => v === misplaced[k]))!;
+      const needed = stanceClearance(cluster.points, misplaced, direction, atStart.robotShapes!.shapes, atStart.proprio!.endEffector.position, misplaced[2], 0.01, 0.12)!;
+      assert.ok(needed > 0.03, `the hand needs ${needed} m`);
+      const stood = cleared.lastStance!;
+      const behind = -((stood[0] - misplaced[0]) * direction[0] + (stood[1] - misplaced[1]) * direction[1]);
+      assert.ok(Math.abs(behind - needed) < 1e-6, `the stance ${behind} m behind, ${needed} m needed`);
+      assert.ok(Math.abs(-(stood[0] - misplaced[0]) * direction[1] + (stood[1] - misplaced[1]) * direction[0]) < 1e-6, 'still on the line');
+      assert.ok(Math.abs(stood[2] - misplaced[2]) < 1e-9, 'at the height practice chose');
 
       // approachLift: far from the stance, the hand aims at the object's middle + lift above it (a stance
       // 1 mm wide is never reached here). follow: the stance keeps its offset from the object as
