@@ -236,7 +236,7 @@ export const agentConfigSchema = z
                  * robot's own shapes at the tool's height reach (the self-filter's shapes, the
                  * observation's robotShapes; see stanceClearance): it is moved back along the
                  * push line where practice put it closer. Practice shows where knocks began, with
-                 * the fingers already touching (3.5-4.9 cm behind the middle on three
+                 * the fingers already touching (3.5-4.9 cm behind the middle on two
                  * checkpoints), and the hand touched the object on its way there in most
                  * episodes. null: the stance as practice chose it.
                  * Session 17 (`eval push` from home on main job A's checkpoint, 30 episodes a
