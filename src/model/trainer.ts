@@ -9,6 +9,7 @@ import type { TrainingBatch } from './batch.js';
 import { gatherObjectPlaces, gatherRows, isPresent } from './frames.js';
 import type { ModelFrames } from './frames.js';
 import type { FusionWeights } from './fusion.js';
+import type { RunningNormalizer } from './normalizer.js';
 import type { Weights } from './paramStore.js';
 import { stopGradient } from './nn.js';
 import { covarianceLoss, meanStd, rowAbsoluteError, rowSquaredError, varianceLoss, weightedMean } from './losses.js';
@@ -231,12 +232,13 @@ export class Trainer {
         const proprio = keep(weightedMean(rowSquaredError(model.proprioHeadOutput(online, ctx.state), wanted), proprioCtx.mask));
         total = tf.add(total, tf.mul(w.proprio, proprio));
       }
+      /** A head (weights named `prefix`) reading the predicted states against the real frames' labels; its weights stopped, only the prediction learns. */
+      const readPredicted = (prefix: string, norm: RunningNormalizer, output: (w: Weights, states: tf.Tensor2D) => tf.Tensor2D, labels: { values: tf.Tensor2D; mask: tf.Tensor1D }): tf.Scalar => {
+        const head: Weights = (name) => (name.startsWith(prefix) ? stopGradient(online(name)) : online(name));
+        return keep(weightedMean(rowSquaredError(output(head, predicted as tf.Tensor2D), norm.apply(online, labels.values, 10)), labels.mask));
+      };
       if (proprioNext !== undefined && model.proprioNorm !== undefined) {
-        // The head as it is (its weights stopped): only the prediction learns from this term.
-        const head: Weights = (name) => (name.startsWith('head.proprio') ? stopGradient(online(name)) : online(name));
-        const wanted = model.proprioNorm.apply(online, proprioNext.values, 10);
-        const read = model.proprioHeadOutput(head, predicted as tf.Tensor2D);
-        const proprioPredicted = keep(weightedMean(rowSquaredError(read, wanted), proprioNext.mask));
+        const proprioPredicted = readPredicted('head.proprio', model.proprioNorm, (h, s) => model.proprioHeadOutput(h, s), proprioNext);
         total = tf.add(total, tf.mul(w.proprioPredicted, proprioPredicted));
       }
       if (objectCtx !== undefined && model.objectNorm !== undefined) {
@@ -245,11 +247,7 @@ export class Trainer {
         total = tf.add(total, tf.mul(w.object, object));
       }
       if (objectNext !== undefined && model.objectNorm !== undefined) {
-        // The head as it is (its weights stopped): only the prediction learns from this term.
-        const head: Weights = (name) => (name.startsWith('head.object') ? stopGradient(online(name)) : online(name));
-        const wanted = model.objectNorm.apply(online, objectNext.values, 10);
-        const read = model.objectHeadOutput(head, predicted as tf.Tensor2D);
-        const objectPredicted = keep(weightedMean(rowSquaredError(read, wanted), objectNext.mask));
+        const objectPredicted = readPredicted('head.object', model.objectNorm, (h, s) => model.objectHeadOutput(h, s), objectNext);
         total = tf.add(total, tf.mul(w.objectPredicted, objectPredicted));
       }
       keep(meanStd(ctx.state));

@@ -72,8 +72,9 @@ function extentAboutTool(shape: RobotShape, tool: Vec3): { low: number; high: nu
     const [u, v, w] = [axis(0), axis(1), axis(2)];
     const [hu, hv, hw] = shape.size;
     points = [];
+    const corner = (su: number, sv: number, sw: number, k: number): number => shape.position[k] + su * hu * u[k] + sv * hv * v[k] + sw * hw * w[k];
     for (const su of [-1, 1]) for (const sv of [-1, 1]) for (const sw of [-1, 1]) {
-      points.push([0, 1, 2].map((k) => shape.position[k] + su * hu * u[k] + sv * hv * v[k] + sw * hw * w[k]) as unknown as Vec3);
+      points.push([corner(su, sv, sw, 0), corner(su, sv, sw, 1), corner(su, sv, sw, 2)]);
     }
   }
   let low = Infinity;
