@@ -343,7 +343,8 @@ export class PlanningController implements Controller {
     // Following the object: a nudge on the way moves the stance with it.
     if (config.follow) this.#stance.target = [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]];
     const target = this.#stance.target;
-    if (Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
+    const low = config.arriveAbove === null || hand[2] - target[2] <= config.arriveAbove;
+    if (low && Math.hypot(hand[0] - target[0], hand[1] - target[1], hand[2] - target[2]) < config.arrive) {
       this.#stance.reached = true;
       // The approach's plan does not fit the push: the next plan starts afresh.
       this.#warmStart = undefined;

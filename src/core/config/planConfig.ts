@@ -40,8 +40,17 @@ export const costConfigSchema = z
      * 3000: on a main job's checkpoint (10 push/train episodes each, success 0% in all) the
      * object ended 0.45 m from its goal at 300, 0.34 m at 0 and 0.17 m at 3000 (fewer objects
      * shoved off the table: the planner avoids moves it predicts to carry the object away).
+     * That was before the stance (agent.planning.objectFirst.stance). From the stance, at
+     * 3000 the term ruled the push: the model foresees the object moving along the hand's
+     * motion whether or not the hand touches it, and plans drove the hand past the object,
+     * above or beside it (session 18, traces on main job C's checkpoint: 2-7 cm of
+     * predicted object motion under plans that never touched it). At 300 the pull into the
+     * object (objectFirst.reachRadius) leads and the term moderates it: `eval push` from home
+     * on that checkpoint, 120 episodes over two seeds, with reachRadius 0.03 and
+     * stance.arriveAbove 0.01: 40 pushed, against 19 with the defaults before (3000, 5 cm, no
+     * arriveAbove); at 0, 35 pushed and the objects went 31-51 cm against 18-33 cm at 300.
      */
-    objectGoalWeight: z.number().min(0).default(3000),
+    objectGoalWeight: z.number().min(0).default(300),
   })
   .prefault({});
 export type CostConfig = z.infer<typeof costConfigSchema>;

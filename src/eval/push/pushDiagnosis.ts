@@ -64,6 +64,15 @@ export interface PushDiagnosisCell {
   readonly stance: StanceSummary;
   /** Where the hand was when pushing began, over the episodes where it did. */
   readonly pushStart: PushStartSummary;
+  /** Episodes and successes by the pushed object's shape (sim/objects.json), in the catalogue's order of first appearance. */
+  readonly byShape: readonly ShapeCount[];
+}
+
+/** A cell's episodes whose object had one shape, and how many of them succeeded. */
+export interface ShapeCount {
+  readonly shape: string;
+  readonly episodes: number;
+  readonly successes: number;
 }
 
 /**
@@ -111,6 +120,7 @@ export interface PushDiagnosisReport {
 }
 
 interface EpisodeRow {
+  readonly shape: string;
   readonly success: boolean;
   readonly startDistance: number;
   readonly finalDistance: number;
@@ -266,6 +276,7 @@ function pushEpisode(
     end = object;
   }
   return {
+    shape: first.objects[0].shape,
     success,
     startDistance: toGoal(object0),
     finalDistance: toGoal(end),
@@ -319,7 +330,17 @@ function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow
     meanFirstActionCosine: mean((r) => r.firstCosine),
     stance: summariseStances(rows.flatMap((r) => (r.stance === undefined ? [] : [r.stance]))),
     pushStart: summarisePushStarts(rows.flatMap((r) => (r.pushStart === undefined ? [] : [r.pushStart]))),
+    byShape: countByShape(rows),
   };
+}
+
+function countByShape(rows: readonly EpisodeRow[]): ShapeCount[] {
+  const counts = new Map<string, { episodes: number; successes: number }>();
+  for (const r of rows) {
+    const c = counts.get(r.shape) ?? { episodes: 0, successes: 0 };
+    counts.set(r.shape, { episodes: c.episodes + 1, successes: c.successes + (r.success ? 1 : 0) });
+  }
+  return [...counts].map(([shape, c]) => ({ shape, ...c }));
 }
 
 function summarisePushStarts(starts: readonly ({ readonly tick: number } & LineOffset)[]): PushStartSummary {

@@ -1,11 +1,12 @@
 import { describeSource, fmtNum, fmtPct, markdownTable, reportHeader } from '../common/markdown.js';
 import type { ReportMeta } from '../common/markdown.js';
-import type { PushDiagnosisReport } from './pushDiagnosis.js';
+import type { PushDiagnosisReport, ShapeCount } from './pushDiagnosis.js';
 
 /** report.md of `eval push`: the learned planner's push from home and from the pre-push pose. */
 export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): string {
   const { behind, maxHeight, episodes } = report.options;
   const cm = (v: number): string => fmtNum(100 * v, 1);
+  const shapes = [...new Set(report.cells.flatMap((c) => c.byShape.map((b) => b.shape)))];
   const rows = report.cells.map((c) => [
     c.split,
     c.start,
@@ -64,5 +65,18 @@ export function pushMarkdown(report: PushDiagnosisReport, meta: ReportMeta): str
       report.cells.map((c) => [c.split, c.start, `${c.pushStart.episodes}/${c.episodes}`, fmtNum(c.pushStart.meanTick, 1), cm(c.pushStart.meanBehind), cm(c.pushStart.meanAcross), cm(c.pushStart.meanAbove)]),
     ),
     '',
+    '## By shape',
+    '',
+    'Successes over episodes, by the shape of the pushed object: a shape that rolls or tips answers a push differently.',
+    '',
+    markdownTable(
+      ['split', 'start', ...shapes],
+      report.cells.map((c) => [c.split, c.start, ...shapes.map((shape) => shapeCell(c.byShape.find((b) => b.shape === shape)))]),
+    ),
+    '',
   ].join('\n');
+}
+
+function shapeCell(count: ShapeCount | undefined): string {
+  return count === undefined ? '-' : `${count.successes}/${count.episodes}`;
 }

@@ -287,7 +287,7 @@ describe('PlanningController', () => {
       const simPlan = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1 }), env.actionSpace);
       const make = (stance: Record<string, unknown>): { ctl: PlanningController; calls: ReturnType<typeof recordingPlanner>['calls'] } => {
         const recorded = recordingPlanner();
-        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'model', clearance: null, approachLift: 0, ...stance } } }));
+        const ctl = new PlanningController(sim, recorded.planner, simPlan, env.actionSpace, exploration, new Rng(4), planning({ objectFirst: { stance: { near: 1, minMoments: 4, score: 'model', clearance: null, approachLift: 0, arriveAbove: null, ...stance } } }));
         return { ctl, calls: recorded.calls };
       };
       /** Practice: the test moves the hand over the object; the controller only watches. The hand's offsets from the object perceived at each tick. */
@@ -346,6 +346,17 @@ describe('PlanningController', () => {
       assert.ok(arrived.ctl.lastObjectTarget !== undefined);
       const pushing = arrived.calls.at(-1)!.config;
       assert.ok(pushing.objectGoal !== undefined && pushing.goalWeights !== undefined, 'the object-first cost');
+      // arriveAbove: inside that ball but higher above the stance than it allows, the hand is still on its way.
+      const home = env.reset(4, { task: 'push' }).proprio!.endEffector.position;
+      assert.ok(home[2] - stance[2] > 0.006, `the hand starts ${home[2] - stance[2]} m above the stance`);
+      const high = make({ arrive: 5, arriveAbove: home[2] - stance[2] - 0.003 });
+      practise(high.ctl);
+      high.ctl.decide(evaluate(high.ctl));
+      assert.deepEqual(high.ctl.lastStance, stance, 'too high above the stance: not arrived');
+      const lowEnough = make({ arrive: 5, arriveAbove: home[2] - stance[2] + 0.003 });
+      practise(lowEnough.ctl);
+      lowEnough.ctl.decide(evaluate(lowEnough.ctl));
+      assert.equal(lowEnough.ctl.lastStance, undefined, 'low enough: arrived');
 
       // From experience: practice gives the moments their outcomes (how far hand and object moved
       // over the next 2 ticks; the last two moments have none yet), and the stance is the memory's

@@ -59,6 +59,12 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
   }
   // The pre-push start hands over with the hand behind the object (7 cm on the line, within 2 cm).
   for (const c of prePush) if (c.stance.episodes === 0) assert.ok(c.pushStart.meanBehind > 0.04, `${c.split}: ${JSON.stringify(c.pushStart)}`);
+  // Every played episode counts under its object's shape, and a shape's successes under its episodes.
+  for (const c of a.cells) {
+    assert.equal(c.byShape.reduce((n, b) => n + b.episodes, 0), c.episodes, `${c.split} ${c.start}: ${JSON.stringify(c.byShape)}`);
+    assert.equal(c.byShape.reduce((n, b) => n + b.successes, 0), c.successes, `${c.split} ${c.start}`);
+    for (const b of c.byShape) assert.ok(b.episodes > 0 && b.successes <= b.episodes && b.shape.length > 0, JSON.stringify(b));
+  }
   const b = await run();
   assert.deepEqual(b.cells, a.cells, 'same seed, same result');
   const md = pushMarkdown(a, { command: 'jepa-agent eval push --quick', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
@@ -66,6 +72,8 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
   assert.match(md, /about ±10 points/);
   assert.match(md, /## Where the push began[\s\S]*\| train \| pre-push \| \d\/\d \|/);
   assert.match(md, /## The way to the stance[\s\S]*\| train \| home \| \d\/\d \| \d\/\d \|/);
+  const firstShape = a.cells[0].byShape[0];
+  assert.match(md, new RegExp(`## By shape[\\s\\S]*\\| split \\| start \\| ${firstShape.shape} \\|[\\s\\S]*\\| train \\| home \\| ${firstShape.successes}/${firstShape.episodes} \\|`));
   assert.match(md, new RegExp(`2 object-play episodes first .* left ${a.stanceMoments} practice moments`));
   const none = pushMarkdown({ ...a, stanceMoments: 0 }, { command: 'x', code: { version: '0.0.0' }, seed: 3, durationS: 1, quick: true, source: { kind: 'checkpoint', dir: 'ckpt' }, configSummary: '' });
   assert.match(none, /Stance \(agent.planning.objectFirst.stance\): none/);
