@@ -64,7 +64,7 @@ export interface PushDiagnosisCell {
   readonly stance: StanceSummary;
   /** Where the hand was when pushing began, over the episodes where it did. */
   readonly pushStart: PushStartSummary;
-  /** Episodes and successes by the pushed object's shape (sim/objects.json), in the catalogue's order of first appearance. */
+  /** Episodes and successes by the pushed object's shape (sim/objects.json), in the order the cell's episodes first met each. */
   readonly byShape: readonly ShapeCount[];
 }
 
