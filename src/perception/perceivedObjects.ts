@@ -68,7 +68,8 @@ export function restingObjects(observation: Observation, perception: PerceptionC
   return restingClusters(observation, perception).map((c) => c.middle);
 }
 
-function restingClusters(observation: Observation, perception: PerceptionConfig): PerceivedCluster[] {
+/** The perceived clusters resting on the support plane (see perceivedClusters): restingObjects' clusters, points and all. */
+export function restingClusters(observation: Observation, perception: PerceptionConfig): PerceivedCluster[] {
   const { restHeight } = perception.objects;
   return perceivedClusters(observation, perception).filter((c) => c.bottom === undefined || c.bottom <= restHeight);
 }

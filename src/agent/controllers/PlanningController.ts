@@ -11,7 +11,8 @@ import type { Rng } from '../../core/Rng.js';
 import { endEffectorIndices } from '../../model/proprioVector.js';
 import { NoModalityError } from '../../model/worldModel.js';
 import type { WorldModel } from '../../model/worldModel.js';
-import { perceivedClusters, restingObjects } from '../../perception/index.js';
+import { restingClusters } from '../../perception/index.js';
+import type { PerceivedCluster } from '../../perception/index.js';
 import { getPlanner } from '../../plan/getPlanner.js';
 import type { Planner, PlannerConfig, PlanResult } from '../../plan/Planner.js';
 import { plannerConfig } from '../../plan/plannerConfig.js';
@@ -169,7 +170,7 @@ export class PlanningController implements Controller {
     this.#goalObservation = goal;
     this.#goalWeightsVersion = this.#model.weightsVersion;
     this.#goalHasProprio = goal.proprio !== undefined;
-    this.#goalObjects = this.#restingObjects(goal);
+    this.#goalObjects = this.#restingClusters(goal).map((c) => c.middle);
     this.#goalMovesObjects = undefined;
     this.#stance = undefined;
     this.#warmStart = undefined;
@@ -289,10 +290,10 @@ export class PlanningController implements Controller {
         return handTargetConfig(this.#plannerConfig, this.#model, this.#reference(latent), hand, target, indices, this.#exploration.play.latentWeight);
       }
     }
-    const { misplaced, place } = found ?? this.#objectsOutOfPlace(observation);
+    const { misplaced, misplacedPoints, place } = found ?? this.#objectsOutOfPlace(observation);
     if (misplaced === undefined) return this.#plannerConfig;
     this.lastObjectTarget = misplaced;
-    const way = place === undefined ? undefined : this.#stanceTarget(misplaced, place, hand, observation);
+    const way = place === undefined ? undefined : this.#stanceTarget(misplaced, misplacedPoints, place, hand, observation);
     if (way !== undefined) {
       // On the way to the stance the hand term alone counts: a pull toward the object or its goal would push it from wherever the hand is.
       this.lastStance = way.stance;
@@ -322,7 +323,7 @@ export class PlanningController implements Controller {
    * stance this episode, or reached). Scored once per episode, at its first object-first plan,
    * and kept in place unless stance.follow moves it with the object (see objectFirst.stance).
    */
-  #stanceTarget(object: Vec3, place: Vec3, hand: ArrayLike<number>, observation: Observation): { stance: Vec3; aim: Vec3 } | undefined {
+  #stanceTarget(object: Vec3, objectPoints: Float32Array | undefined, place: Vec3, hand: ArrayLike<number>, observation: Observation): { stance: Vec3; aim: Vec3 } | undefined {
     const memory = this.#stanceMemory;
     if (memory === undefined) return undefined;
     const config = this.#planning.objectFirst.stance;
@@ -335,7 +336,7 @@ export class PlanningController implements Controller {
         : config.score === 'experience'
           ? memory.experienceStance(direction, config.top, config.minHandMove, config.mirror)
           : memory.stance(this.#model, handPushAction(this.#space, direction), direction, config.steps, config.top);
-      const offset = scored === undefined ? undefined : this.#clearOffset(scored.offset, object, direction, hand, observation);
+      const offset = scored === undefined ? undefined : this.#clearOffset(scored.offset, object, objectPoints, direction, hand, observation);
       this.#stance = offset === undefined ? null : { offset, target: [object[0] + offset[0], object[1] + offset[1], object[2] + offset[2]], reached: false };
     }
     if (this.#stance === null || this.#stance.reached) return undefined;
@@ -361,14 +362,11 @@ export class PlanningController implements Controller {
    * shapes keep stance.clearance clear of the object's points (see stanceClearance); as it
    * is without a margin, robot shapes or the object's points.
    */
-  #clearOffset(offset: Vec3, object: Vec3, direction: readonly [number, number], hand: ArrayLike<number>, observation: Observation): Vec3 {
+  #clearOffset(offset: Vec3, object: Vec3, objectPoints: Float32Array | undefined, direction: readonly [number, number], hand: ArrayLike<number>, observation: Observation): Vec3 {
     const { clearance: margin, handReach } = this.#planning.objectFirst.stance;
     const shapes = observation.robotShapes?.shapes;
-    if (margin === null || shapes === undefined) return offset;
-    const clusters = perceivedClusters(observation, this.#model.config.perception);
-    const cluster = clusters.find((c) => c.middle.every((v, k) => v === object[k]));
-    if (cluster === undefined) return offset;
-    const needed = stanceClearance(cluster.points, object, direction, shapes, [hand[0], hand[1], hand[2]], object[2] + offset[2], margin, handReach);
+    if (margin === null || shapes === undefined || objectPoints === undefined) return offset;
+    const needed = stanceClearance(objectPoints, object, direction, shapes, [hand[0], hand[1], hand[2]], object[2] + offset[2], margin, handReach);
     const behind = -(offset[0] * direction[0] + offset[1] * direction[1]);
     if (needed === undefined || behind >= needed) return offset;
     return [offset[0] - (needed - behind) * direction[0], offset[1] - (needed - behind) * direction[1], offset[2]];
@@ -400,15 +398,18 @@ export class PlanningController implements Controller {
    * objectFirst.encodeProprio, at its first decision that is not babbling.
    */
   #objectsOutOfPlace(observation: Observation): ObjectsOutOfPlace {
-    const objects = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingObjects(observation);
+    const clusters = this.#objectPartWeights === undefined || this.#goalMovesObjects === false ? [] : this.#restingClusters(observation);
+    const objects = clusters.map((c) => c.middle);
     const misplaced = farthestBeyond(objects, this.#goalObjects, this.#planning.objectFirst.tolerance);
     this.#goalMovesObjects ??= misplaced !== undefined;
-    return misplaced === undefined ? {} : { misplaced, place: farthestBeyond(this.#goalObjects, objects, 0) };
+    if (misplaced === undefined) return {};
+    // farthestBeyond returns one of the middles it was given: its cluster's own points come with it (the stance's clearance reads them).
+    return { misplaced, misplacedPoints: clusters[objects.indexOf(misplaced)].points, place: farthestBeyond(this.#goalObjects, objects, 0) };
   }
 
-  /** Middles of the perceived objects resting on the support plane, where objectFirst is on. */
-  #restingObjects(observation: Observation): [number, number, number][] {
-    return this.#planning.objectFirst.enabled ? restingObjects(observation, this.#model.config.perception) : [];
+  /** The perceived objects resting on the support plane, where objectFirst is on. */
+  #restingClusters(observation: Observation): PerceivedCluster[] {
+    return this.#planning.objectFirst.enabled ? restingClusters(observation, this.#model.config.perception) : [];
   }
 
   /**
@@ -483,9 +484,10 @@ function objectTarget(model: WorldModel, latent: Float32Array, perceived: Vec3, 
 
 type Vec3 = [number, number, number];
 
-/** What #objectsOutOfPlace found: nothing, or the misplaced object and the goal place free for it (none when every goal place is taken). */
+/** What #objectsOutOfPlace found: nothing, or the misplaced object (its middle and its own points) and the goal place free for it (none when every goal place is taken). */
 interface ObjectsOutOfPlace {
   readonly misplaced?: Vec3;
+  readonly misplacedPoints?: Float32Array;
   readonly place?: Vec3;
 }
 
