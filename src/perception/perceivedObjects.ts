@@ -36,8 +36,12 @@ export interface PerceivedCluster {
   readonly plane: SupportPlane | undefined;
 }
 
-/** `perceivedObjects` with each cluster's lowest height above the support plane: what rests on the table starts at 0. */
-export function perceivedClusters(observation: Observation, perception: PerceptionConfig): PerceivedCluster[] {
+/**
+ * `perceivedObjects` with each cluster's lowest height above the support plane: what rests on
+ * the table starts at 0. Clusters whose lowest sample lies above `maxBottom` are left out
+ * before their full-density points are gathered (none is left out where no plane was found).
+ */
+export function perceivedClusters(observation: Observation, perception: PerceptionConfig, maxBottom = Number.POSITIVE_INFINITY): PerceivedCluster[] {
   const cloud = observation.points;
   if (cloud === undefined) return [];
   // The self-filter keeps the hand from being taken for an object whenever the shapes come with the cloud.
@@ -46,17 +50,13 @@ export function perceivedClusters(observation: Observation, perception: Percepti
   if (perceived.kept === 0) return [];
   const count = Math.min(SAMPLES, perceived.kept);
   const plane = perceived.stats.plane?.applied === true ? perceived.stats.plane : undefined;
-  return clusterPoints(perceived.points, count, perception.objects.clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).map((members) => {
+  return clusterPoints(perceived.points, count, perception.objects.clusterRadius, Math.min(MIN_CLUSTER_POINTS, count)).flatMap((members) => {
+    const bottom = plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i)));
+    if (bottom !== undefined && bottom > maxBottom) return [];
     const samples = gatherPoints(perceived.points, Int32Array.from(members));
     const own = ownPoints(observation, perception, samples, plane);
     const points = own.length > 0 ? own : samples;
-    return {
-      middle: middleOf(points, plane),
-      bottom: plane === undefined ? undefined : Math.min(...members.map((i) => heightAbove(plane, perceived.points, i))),
-      samples,
-      points,
-      plane,
-    };
+    return [{ middle: middleOf(points, plane), bottom, samples, points, plane }];
   });
 }
 
@@ -70,8 +70,7 @@ export function restingObjects(observation: Observation, perception: PerceptionC
 
 /** The perceived clusters resting on the support plane (see perceivedClusters): restingObjects' clusters, points and all. */
 export function restingClusters(observation: Observation, perception: PerceptionConfig): PerceivedCluster[] {
-  const { restHeight } = perception.objects;
-  return perceivedClusters(observation, perception).filter((c) => c.bottom === undefined || c.bottom <= restHeight);
+  return perceivedClusters(observation, perception, perception.objects.restHeight);
 }
 
 /** The largest resting object's middle, or undefined when perception sees none. */
