@@ -64,6 +64,8 @@ export interface PushDiagnosisCell {
   readonly stance: StanceSummary;
   /** Where the hand was when pushing began, over the episodes where it did. */
   readonly pushStart: PushStartSummary;
+  /** The planner's actions from then on, over the same episodes. */
+  readonly pushActions: PushActionSummary;
   /** Episodes and successes by the pushed object's shape (sim/objects.json), in the order the cell's episodes first met each. */
   readonly byShape: readonly ShapeCount[];
 }
@@ -86,6 +88,20 @@ export interface PushStartSummary {
   readonly meanBehind: number;
   readonly meanAcross: number;
   readonly meanAbove: number;
+}
+
+/**
+ * The planner's actions once pushing began (see PushStartSummary), per tick, averaged over
+ * an episode's push ticks and then over episodes: how steady the push is.
+ */
+export interface PushActionSummary {
+  readonly episodes: number;
+  /** Cosine between the commanded planar hand motion and the object's current direction to the goal (1: straight along it). */
+  readonly meanCosine: number;
+  /** Planar change of the commanded hand motion from the tick before, metres. */
+  readonly meanChange: number;
+  /** Share of ticks whose gripper command (the last action component) changed sign from the tick before. */
+  readonly gripperFlips: number;
 }
 
 /**
@@ -132,6 +148,15 @@ interface EpisodeRow {
   readonly stance: StanceRow | undefined;
   /** Undefined when a stance was chosen and never reached. */
   readonly pushStart: ({ readonly tick: number } & LineOffset) | undefined;
+  /** Undefined where pushStart is, or where the push had no tick after its first. */
+  readonly pushActions: PushActionRow | undefined;
+}
+
+/** One episode's push ticks (see PushActionSummary). */
+interface PushActionRow {
+  readonly cosine: number;
+  readonly change: number;
+  readonly gripperFlips: number;
 }
 
 /** A point relative to the object's middle in the frame of its line to the goal: behind it (away from the goal), off the line, above. */
@@ -247,6 +272,8 @@ function pushEpisode(
   let touchedOnTheWay = false;
   let movedOnTheWay = 0;
   let pushStart: ({ tick: number } & LineOffset) | undefined;
+  const push = { ticks: 0, cosine: 0, change: 0, flips: 0 };
+  let previous: Float32Array | undefined;
   // The true state as the planner decides: the episode's first, then each step's.
   let now = first;
   // trueState() returns fresh arrays: the last tick's object place is the next tick's "before".
@@ -258,6 +285,18 @@ function pushEpisode(
     if (stance !== undefined && reachTick === undefined && controller.lastStanceTarget === undefined && controller.lastObjectTarget !== undefined) reachTick = tick;
     // The planner's first tick, or (overriding it) the tick the stance was reached.
     if ((stance === undefined && pushStart === undefined) || reachTick === tick) pushStart = { tick, ...lineFrame(now.toolPosition, now.objects[0].position, goal) };
+    if (pushStart !== undefined && (stance === undefined || reachTick !== undefined)) {
+      const a = decision.values;
+      const place = now.objects[0].position;
+      if (previous !== undefined) {
+        const g = a.length - 1;
+        push.ticks++;
+        push.cosine += planarCosine(a, [goal[0] - place[0], goal[1] - place[1]]);
+        push.change += Math.hypot(a[0] - previous[0], a[1] - previous[1]);
+        if (Math.sign(a[g]) !== Math.sign(previous[g])) push.flips++;
+      }
+      previous = a;
+    }
     const before = end;
     observation = env.step(decision.values).observation;
     const state = env.trueState();
@@ -288,6 +327,7 @@ function pushEpisode(
     stance: stance === undefined ? undefined : { reachTick, touchedOnTheWay, movedOnTheWay, ...lineFrame(stance, object0, goal) },
     // A stance chosen and never reached: no push began.
     pushStart: stance !== undefined && reachTick === undefined ? undefined : pushStart,
+    pushActions: push.ticks === 0 ? undefined : { cosine: push.cosine / push.ticks, change: push.change / push.ticks, gripperFlips: push.flips / push.ticks },
   };
 }
 
@@ -330,6 +370,7 @@ function summarise(split: SplitName, start: PushStart, rows: readonly EpisodeRow
     meanFirstActionCosine: mean((r) => r.firstCosine),
     stance: summariseStances(rows.flatMap((r) => (r.stance === undefined ? [] : [r.stance]))),
     pushStart: summarisePushStarts(rows.flatMap((r) => (r.pushStart === undefined ? [] : [r.pushStart]))),
+    pushActions: summarisePushActions(rows.flatMap((r) => (r.pushActions === undefined ? [] : [r.pushActions]))),
     byShape: countByShape(rows),
   };
 }
@@ -350,6 +391,15 @@ function summarisePushStarts(starts: readonly ({ readonly tick: number } & LineO
     meanBehind: meanOf(starts.map((s) => s.behind)),
     meanAcross: meanOf(starts.map((s) => s.across)),
     meanAbove: meanOf(starts.map((s) => s.above)),
+  };
+}
+
+function summarisePushActions(rows: readonly PushActionRow[]): PushActionSummary {
+  return {
+    episodes: rows.length,
+    meanCosine: meanOf(rows.map((r) => r.cosine)),
+    meanChange: meanOf(rows.map((r) => r.change)),
+    gripperFlips: meanOf(rows.map((r) => r.gripperFlips)),
   };
 }
 

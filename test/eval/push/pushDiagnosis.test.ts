@@ -57,6 +57,15 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
     assert.equal(pushStart.episodes, episodes - stance.episodes + stance.reached, `${split} ${start}: ${JSON.stringify(pushStart)}`);
     if (pushStart.episodes > 0) assert.ok(pushStart.meanAcross >= 0 && Number.isFinite(pushStart.meanTick), `${split} ${start}`);
   }
+  // The push's actions: counted over episodes whose push had ticks, a cosine, a planar change within the action bounds, a share.
+  for (const { split, start, pushStart, pushActions } of a.cells) {
+    const where = `${split} ${start}: ${JSON.stringify(pushActions)}`;
+    assert.ok(pushActions.episodes <= pushStart.episodes, where);
+    if (pushActions.episodes > 0) {
+      assert.ok(Math.abs(pushActions.meanCosine) <= 1 && pushActions.meanChange >= 0 && pushActions.meanChange < 0.2 && pushActions.gripperFlips >= 0 && pushActions.gripperFlips <= 1, where);
+    }
+  }
+  assert.ok(a.cells.some((c) => c.pushActions.episodes > 0), 'some push had ticks');
   // The pre-push start hands over with the hand behind the object (7 cm on the line, within 2 cm).
   for (const c of prePush) if (c.stance.episodes === 0) assert.ok(c.pushStart.meanBehind > 0.04, `${c.split}: ${JSON.stringify(c.pushStart)}`);
   // Every played episode counts under its object's shape, and a shape's successes under its episodes.
@@ -71,6 +80,7 @@ test('eval push (tiny): a cell per split and start; the pre-push start puts the 
   assert.match(md, /\| train \| pre-push \| \d\/\d \|/);
   assert.match(md, /about ±10 points/);
   assert.match(md, /## Where the push began[\s\S]*\| train \| pre-push \| \d\/\d \|/);
+  assert.match(md, /## The push\n[\s\S]*\| train \| pre-push \| \d\/\d \| -?\d\.\d\d \| \d+\.\d \| \d+% \|/);
   assert.match(md, /## The way to the stance[\s\S]*\| train \| home \| \d\/\d \| \d\/\d \|/);
   const firstShape = a.cells[0].byShape[0];
   assert.match(md, new RegExp(`## By shape[\\s\\S]*\\| split \\| start \\| ${firstShape.shape} \\|[\\s\\S]*\\| train \\| home \\| ${firstShape.successes}/${firstShape.episodes} \\|`));
