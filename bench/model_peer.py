@@ -41,7 +41,8 @@ What mirrors what (read these files with this one):
   fusion's estimator term, inverse, proprio and object-head losses, the fusion's reliability
   statistics, global-norm gradient clip, Adam, EMA target update, fusion statistics update.
 - plan/samplingPlanner.ts + cost.ts (CEM): sample around the mean (sample 0 = the mean),
-  clip, roll out, goal + action + bounds cost, top-k elites, refit, clamp std, keep the best.
+  clip, roll out, goal + action + smoothness + bounds cost, top-k elites, refit, clamp std,
+  return the final mean (select 'mean') or the best sequence seen ('best').
 """
 import json
 import math
@@ -91,9 +92,9 @@ def plan_defaults():
     """src/core/config/planConfig.ts defaults (the CEM part)."""
     return {
         'planner': 'cem', 'horizon': 8, 'samples': 512, 'iterations': 4, 'elites': 64, 'initStd': 0.5,
-        'minStd': 0.05, 'momentum': 0.1, 'warmStartTail': 'repeat', 'actionRepeat': 1,
+        'minStd': 0.05, 'momentum': 0.1, 'warmStartTail': 'repeat', 'actionRepeat': 1, 'select': 'mean',
         'cost': {'distance': 'mse', 'latentWeight': 1, 'stageWeight': 1, 'terminalWeight': 4, 'actionWeight': 0.01,
-                 'boundsWeight': 10},
+                 'smoothWeight': 1, 'boundsWeight': 10},
     }
 
 
@@ -705,7 +706,7 @@ class Trainer:
 
 
 def cem_plan(model, start, goal, plan, low, high, gen, warm=None):
-    """src/plan/samplingPlanner.ts with CEM weights and the goal + action + bounds cost of cost.ts."""
+    """src/plan/samplingPlanner.ts with CEM weights and the goal + action + smoothness + bounds cost of cost.ts (no previous action: the bench passes none)."""
     w = model.online
     H, S, K = plan['horizon'], plan['samples'], plan['elites']
     A = model.cfg['actionDim']
@@ -732,6 +733,8 @@ def cem_plan(model, start, goal, plan, low, high, gen, warm=None):
         cost = (torch.stack(dists) * step_w).sum(0) * c['latentWeight']
         if c['actionWeight'] > 0:
             cost = cost + ((actions / half) ** 2).sum((1, 2)) * (c['actionWeight'] / A)
+        if c.get('smoothWeight', 0) > 0 and H > 1:
+            cost = cost + (((actions[:, 1:] - actions[:, :-1]) / half) ** 2).sum((1, 2)) * (c['smoothWeight'] / A)
         if c['boundsWeight'] > 0:
             excess = (F.relu(actions - high) / half) ** 2 + (F.relu(low - actions) / half) ** 2
             cost = cost + excess.sum((1, 2)) * c['boundsWeight']
@@ -761,7 +764,7 @@ def cem_plan(model, start, goal, plan, low, high, gen, warm=None):
                 best_cost, best_seq = elite_costs[0], elites[0]
         seq = clip(mean)
         cost = rollout_cost(seq.unsqueeze(0))[0]
-        if cost < best_cost:
+        if plan.get('select', 'best') == 'mean' or cost < best_cost:
             best_cost, best_seq = cost, seq
         result = best_seq.clone()
         final_cost = float(best_cost)

@@ -24,6 +24,8 @@ export type PlannerConfig = PlanConfig & {
   readonly objectGoal?: ObjectGoal;
   /** Weight of each latent component in the goal distance (see CostSpec.goalWeights); equal when omitted. */
   readonly goalWeights?: ArrayLike<number>;
+  /** The action the agent executed last (length model.actionDim): the smoothness cost counts the change from it to the plan's first action. */
+  readonly previousAction?: ArrayLike<number>;
   /** Return this many of the last iteration's elites with the plan (a live view draws them); none when 0 or omitted. Sampling planners only. */
   readonly keepElites?: number;
 };

@@ -56,6 +56,11 @@ export interface CostSpec {
    * when omitted. The distance stays on the unweighted scale: a weighted mean.
    */
   readonly goalWeights?: ArrayLike<number>;
+  /**
+   * The action executed just before the sequence starts (length actionDim): the smoothness term
+   * counts the change from it to the first action. Without it only changes within the sequence count.
+   */
+  readonly previousAction?: ArrayLike<number>;
   /** Each action is applied this many times in a row (plan.actionRepeat); 1 when omitted. The cost looks at the state after each action's last repeat. */
   readonly actionRepeat?: number;
 }
@@ -64,6 +69,7 @@ export interface CostSpec {
 export interface CostTerms {
   readonly goal: tf.Tensor1D;
   readonly action: tf.Tensor1D;
+  readonly smooth: tf.Tensor1D;
   readonly bounds: tf.Tensor1D;
   readonly jointLimit: tf.Tensor1D;
   readonly proprioGoal: tf.Tensor1D;
@@ -78,6 +84,8 @@ export interface CostTerms {
  * - goal: latentWeight * sum over steps t = 1..H of w_t * dist(s_t, goal), w_t = stageWeight, w_H = terminalWeight,
  *   where s_t is the state after action t applied `actionRepeat` times;
  * - action: actionWeight * sum over steps of mean over components of (a / halfRange)^2;
+ * - smooth: smoothWeight * sum over steps t of mean over components of ((a_t - a_{t-1}) / halfRange)^2,
+ *   from t = 1 with a_0 = `previousAction` when given, else from t = 2;
  * - bounds: boundsWeight * sum of squared excess beyond [low, high], in half-range units;
  * - jointLimit: jointLimitWeight * sum over steps and joints of the squared intrusion into the
  *   margin next to each limit, in margin units (1 at the limit), via `model.decodeProprio`;
@@ -127,6 +135,7 @@ export function rolloutCostTerms(
   const objectGoal = spec.objectGoal !== undefined && c.objectGoalWeight > 0 ? spec.objectGoal : undefined;
   if (objectGoal !== undefined) checkObjectGoal('cost', objectGoal, model);
   if (spec.goalWeights !== undefined) checkGoalWeights('cost', spec.goalWeights, D);
+  if (spec.previousAction !== undefined) checkPreviousAction('cost', spec.previousAction, A);
 
   return tf.tidy(() => {
     const states = rollout(model, start.reshape([1, D]), actions, spec.actionRepeat ?? 1);
@@ -142,6 +151,7 @@ export function rolloutCostTerms(
     const zeros = tf.zeros([S]);
     const actionTerm =
       c.actionWeight > 0 ? tf.mul(tf.sum(tf.square(tf.div(actions, halfT)), [1, 2]), c.actionWeight / A) : zeros;
+    const smoothTerm = c.smoothWeight > 0 ? tf.mul(actionChanges(actions, halfT, spec.previousAction), c.smoothWeight / A) : zeros;
     const boundsTerm =
       c.boundsWeight > 0
         ? tf.mul(
@@ -165,10 +175,11 @@ export function rolloutCostTerms(
         : zeros;
     const objectTerm =
       objectGoal !== undefined ? tf.mul(tf.sum(tf.mul(objectGoalDistance(model, states, objectGoal), stepWeights), 0), c.objectGoalWeight) : zeros;
-    const total = tf.addN([goalTerm, actionTerm, boundsTerm, jointTerm, proprioTerm, objectTerm]);
+    const total = tf.addN([goalTerm, actionTerm, smoothTerm, boundsTerm, jointTerm, proprioTerm, objectTerm]);
     return {
       goal: goalTerm as tf.Tensor1D,
       action: tf.clone(actionTerm) as tf.Tensor1D,
+      smooth: tf.clone(smoothTerm) as tf.Tensor1D,
       bounds: tf.clone(boundsTerm) as tf.Tensor1D,
       jointLimit: tf.clone(jointTerm) as tf.Tensor1D,
       proprioGoal: tf.clone(proprioTerm) as tf.Tensor1D,
@@ -176,6 +187,17 @@ export function rolloutCostTerms(
       total: total as tf.Tensor1D,
     };
   });
+}
+
+/** Sum over steps and components of the squared change between consecutive actions, in half-range units: [S]. */
+function actionChanges(actions: tf.Tensor3D, half: tf.Tensor1D, previous: ArrayLike<number> | undefined): tf.Tensor1D {
+  const [S, H, A] = actions.shape;
+  const before = previous === undefined ? undefined : tf.add(tf.zeros([S, 1, A]), tf.tensor3d(Float32Array.from(previous), [1, 1, A]));
+  const sequence = before === undefined ? actions : tf.concat([before, actions], 1);
+  const steps = H + (before === undefined ? 0 : 1);
+  if (steps < 2) return tf.zeros([S]);
+  const change = tf.sub(tf.slice(sequence, [0, 1, 0], [S, steps - 1, A]), tf.slice(sequence, [0, 0, 0], [S, steps - 1, A]));
+  return tf.sum(tf.square(tf.div(change, half)), [1, 2]) as tf.Tensor1D;
 }
 
 /** Predicted latents after each action (held for `repeat` steps), step-major: [H, S, D]. */
@@ -318,6 +340,13 @@ export function checkBounds(who: string, low: ArrayLike<number>, high: ArrayLike
     if (!(Number.isFinite(low[i]) && Number.isFinite(high[i]) && low[i] < high[i])) {
       throw new RangeError(`${who}: bounds of action component ${i} must be finite with low < high, got [${low[i]}, ${high[i]}]`);
     }
+  }
+}
+
+export function checkPreviousAction(who: string, previous: ArrayLike<number>, A: number): void {
+  if (previous.length !== A) throw new RangeError(`${who}: previousAction must have ${A} values (model.actionDim), got ${previous.length}`);
+  for (let i = 0; i < A; i++) {
+    if (!Number.isFinite(previous[i])) throw new RangeError(`${who}: previousAction component ${i} is ${previous[i]}, not a finite number`);
   }
 }
 

@@ -2,7 +2,7 @@ import { OnnxGraphBuilder, encodeOnnxModel, onnxDenormalize, onnxMlp, onnxNormal
 import type { OnnxWeights, OrtFeed, OrtSession, OrtSessionFactory } from '../model/onnx/index.js';
 import type { WorldModel } from '../model/worldModel.js';
 import { proprioLayout } from '../model/proprioVector.js';
-import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkProprioGoal, halfRange } from './cost.js';
+import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkPreviousAction, checkProprioGoal, halfRange } from './cost.js';
 import type { CostSpec } from './cost.js';
 import type { RolloutCostEngine } from './LatentDynamics.js';
 
@@ -43,6 +43,7 @@ export class OnnxRolloutCost implements RolloutCostEngine {
     if (spec.proprioGoal !== undefined && c.proprioGoalWeight > 0) checkProprioGoal('cost', spec.proprioGoal, model);
     if (spec.objectGoal !== undefined && c.objectGoalWeight > 0) checkObjectGoal('cost', spec.objectGoal, model);
     if (spec.goalWeights !== undefined) checkGoalWeights('cost', spec.goalWeights, D);
+    if (spec.previousAction !== undefined) checkPreviousAction('cost', spec.previousAction, A);
     const terms = activeTerms(model, spec);
     const key = JSON.stringify({ horizon, repeat: spec.actionRepeat ?? 1, distance: c.distance, weighted: spec.goalWeights !== undefined, ...terms });
     let session = this.#sessions.get(key);
@@ -59,7 +60,7 @@ export class OnnxRolloutCost implements RolloutCostEngine {
       goal: { data: goal, dims: [1, D] },
       actions: { data: actions, dims: [samples, horizon, A] },
       stepWeights: { data: stepWeights, dims: [horizon, 1] },
-      termWeights: { data: Float32Array.of(c.latentWeight, c.actionWeight / A, c.boundsWeight, c.jointLimitWeight, c.proprioGoalWeight, c.objectGoalWeight), dims: [6] },
+      termWeights: { data: Float32Array.of(c.latentWeight, c.actionWeight / A, c.boundsWeight, c.jointLimitWeight, c.proprioGoalWeight, c.objectGoalWeight, c.smoothWeight / A), dims: [7] },
       low: { data: Float32Array.from(spec.low), dims: [A] },
       high: { data: Float32Array.from(spec.high), dims: [A] },
       half: { data: half, dims: [A] },
@@ -81,6 +82,7 @@ export class OnnxRolloutCost implements RolloutCostEngine {
       if (spec.proprioGoal.target !== undefined) feeds.proprioTarget = { data: Float32Array.from(spec.proprioGoal.target), dims: [1, spec.proprioGoal.indices.length] };
       if (terms.proprio.radius > 0) feeds.proprioRadius = { data: Float32Array.of(spec.proprioGoal.radius ?? 0), dims: [] };
     }
+    if (terms.smooth === 'previous' && spec.previousAction !== undefined) feeds.previousAction = { data: Float32Array.from(spec.previousAction), dims: [1, 1, A] };
     if (terms.object && spec.objectGoal !== undefined) feeds.objectTarget = { data: Float32Array.from(spec.objectGoal.target), dims: [1, 3] };
     const params = model.params;
     for (const name of session.inputNames) {
@@ -104,6 +106,8 @@ interface ActiveTerms {
   /** radius: the first this many indices have the radius (0: none). */
   readonly proprio?: { readonly indices: readonly number[]; readonly target: boolean; readonly radius: number };
   readonly object: boolean;
+  /** Smoothness: over changes within the sequence, or from the previous action too. */
+  readonly smooth?: 'within' | 'previous';
 }
 
 function activeTerms(model: WorldModel, spec: CostSpec): ActiveTerms {
@@ -114,7 +118,8 @@ function activeTerms(model: WorldModel, spec: CostSpec): ActiveTerms {
     ? { indices: spec.proprioGoal.indices, target: spec.proprioGoal.target !== undefined, radius: (spec.proprioGoal.radius ?? 0) > 0 ? (spec.proprioGoal.radiusComponents ?? spec.proprioGoal.indices.length) : 0 }
     : undefined;
   const object = spec.objectGoal !== undefined && c.objectGoalWeight > 0 && model.decodeObject !== undefined;
-  return { ...(joints === undefined ? {} : { joints }), ...(proprio === undefined ? {} : { proprio }), object };
+  const smooth = c.smoothWeight > 0 ? (spec.previousAction === undefined ? 'within' : 'previous') : undefined;
+  return { ...(joints === undefined ? {} : { joints }), ...(proprio === undefined ? {} : { proprio }), object, ...(smooth === undefined ? {} : { smooth }) };
 }
 
 /** The graph: inputs start, goal, actions [S, H, A], the feeds above and the weights; output costs [S]. */
@@ -128,7 +133,7 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
   const goal = g.input('goal', [1, D]);
   const actions = g.input('actions', ['S', H, A]);
   const stepWeights = g.input('stepWeights', [H, 1]);
-  const termWeights = g.input('termWeights', [6]);
+  const termWeights = g.input('termWeights', [7]);
   const termWeight = (i: number): string => g.op('Gather', [termWeights, g.intScalar(i)], { axis: { int: 0 } });
   const low = g.input('low', [A]);
   const high = g.input('high', [A]);
@@ -195,6 +200,17 @@ function costGraph(model: WorldModel, H: number, repeat: number, distance: 'mse'
   const over = g.op('Div', [g.op('Relu', [g.op('Sub', [actions, high])]), half]);
   const under = g.op('Div', [g.op('Relu', [g.op('Sub', [low, actions])]), half]);
   costs.push(g.op('Mul', [sumHA(g.op('Add', [squared(over), squared(under)])), termWeight(2)]));
+  if (terms.smooth !== undefined) {
+    // cost.ts actionChanges: consecutive differences along the horizon, the previous action first where given.
+    const shapeS1A = g.op('Concat', [g.op('Slice', [g.op('Shape', [actions]), g.ints([0]), g.ints([1])]), g.ints([1, A])], { axis: { int: 0 } });
+    const sequence = terms.smooth === 'previous' ? g.op('Concat', [g.op('Expand', [g.input('previousAction', [1, 1, A]), shapeS1A]), actions], { axis: { int: 1 } }) : actions;
+    const steps = terms.smooth === 'previous' ? H + 1 : H;
+    if (steps > 1) {
+      const later = g.op('Slice', [sequence, g.ints([1]), g.ints([steps]), g.ints([1])]);
+      const earlier = g.op('Slice', [sequence, g.ints([0]), g.ints([steps - 1]), g.ints([1])]);
+      costs.push(g.op('Mul', [sumHA(squared(g.op('Div', [g.op('Sub', [later, earlier]), half]))), termWeight(6)]));
+    }
+  }
 
   // Heads read every predicted state at once, as cost.ts does.
   const decodeProprio = (x: string): string => onnxDenormalize(g, w, 'norm.proprio', proprioHead(x));

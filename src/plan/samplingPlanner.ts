@@ -29,8 +29,8 @@ type SearchState = Best & {
  * The sampling MPC loop shared by CEM and MPPI, after TD-MPC2's `_plan`: sample sequences
  * around a mean, score them through the model, keep the elites, refit mean and std (uniform
  * weights for CEM, exponential in cost for MPPI), clamp, repeat. Sample 0 of each iteration is
- * the current mean itself, so the plan is never worse than the warm start; the final mean is
- * scored too, and the best sequence seen is returned.
+ * the current mean itself. The final mean is scored too; with plan.select `mean` it is the
+ * plan, with `best` the cheapest sequence seen is (never worse than the warm start).
  *
  * Noise comes from `rng` on the JS side, so a seed fixes the plan on every backend. Everything
  * else stays in tensors; the result is read once at the end. Where the process chose
@@ -112,6 +112,7 @@ export function samplingPlanner(
     const final = tf.tidy(() => {
       const seq = clip(m) as tf.Tensor2D;
       const cost = tf.reshape(score(tf.reshape(seq, [1, H, A]) as tf.Tensor3D), []) as tf.Scalar;
+      if (plan.select === 'mean') return { cost: cost.dataSync()[0], actions: Float32Array.from(seq.dataSync()) };
       const better = keepBetter(b, cost, seq);
       return { cost: better.bestCost.dataSync()[0], actions: Float32Array.from(better.bestSeq.dataSync()) };
     });

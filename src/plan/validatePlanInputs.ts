@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PlanConfig, PlannerKind } from '../core/index.js';
 import { describeZodIssues, planConfigSchema } from '../core/index.js';
 import type { CostSpec } from './cost.js';
-import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkProprioGoal, halfRange } from './cost.js';
+import { checkBounds, checkGoalWeights, checkJointLimits, checkObjectGoal, checkPreviousAction, checkProprioGoal, halfRange } from './cost.js';
 import type { LatentDynamics } from './LatentDynamics.js';
 import type { LatentInput, PlannerConfig } from './Planner.js';
 import { shiftPlan } from './shiftPlan.js';
@@ -41,7 +41,7 @@ export function validatePlanInputs(
   if (!(Number.isInteger(D) && D > 0 && Number.isInteger(A) && A > 0)) {
     throw new RangeError(`${who}: model.latentDim and model.actionDim must be positive integers, got ${D} and ${A}`);
   }
-  const { low, high, jointLimits, proprioGoal, objectGoal, goalWeights, keepElites, ...section } = config;
+  const { low, high, jointLimits, proprioGoal, objectGoal, goalWeights, previousAction, keepElites, ...section } = config;
   if (keepElites !== undefined && !(Number.isInteger(keepElites) && keepElites >= 0)) throw new RangeError(`${who}: keepElites must be an integer >= 0, got ${keepElites}`);
   const parsed = planConfigSchema.safeParse(section);
   if (!parsed.success) {
@@ -54,6 +54,7 @@ export function validatePlanInputs(
   if (proprioGoal !== undefined && plan.cost.proprioGoalWeight > 0) checkProprioGoal(who, proprioGoal, model);
   if (objectGoal !== undefined && plan.cost.objectGoalWeight > 0) checkObjectGoal(who, objectGoal, model);
   if (goalWeights !== undefined) checkGoalWeights(who, goalWeights, D);
+  if (previousAction !== undefined) checkPreviousAction(who, previousAction, A);
   const H = plan.horizon;
   const lowF = Float64Array.from(low);
   const highF = Float64Array.from(high);
@@ -92,6 +93,7 @@ export function validatePlanInputs(
       ...(proprioGoal === undefined ? {} : { proprioGoal }),
       ...(objectGoal === undefined ? {} : { objectGoal }),
       ...(goalWeights === undefined ? {} : { goalWeights: Float32Array.from(goalWeights) }),
+      ...(previousAction === undefined ? {} : { previousAction: Float32Array.from(previousAction) }),
     },
   };
 }

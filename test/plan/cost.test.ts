@@ -12,8 +12,9 @@ const LOW = [-1, -0.5, 0];
 const HIGH = [1, 0.5, 2];
 const GOAL = [0.5, -0.2, 0.1, 0.3];
 
+/** No smoothness term unless asked: the float64 reference and most tests are about the other terms. */
 function spec(cost: Partial<CostConfig>, extra: Partial<CostSpec> = {}): CostSpec {
-  return { cost: costConfigSchema.parse(cost), low: LOW, high: HIGH, ...extra };
+  return { cost: costConfigSchema.parse({ smoothWeight: 0, ...cost }), low: LOW, high: HIGH, ...extra };
 }
 
 /** Evaluates a cost of `actions` [S*H*A] and reads it back, leaving nothing behind. */
@@ -56,6 +57,32 @@ describe('rolloutCost', () => {
     }
   });
 
+  test('charges the change between consecutive actions, from the previous action when given', () => {
+    const H = 3;
+    const S = 4;
+    const actions = new Rng(4).fillNormal(new Float32Array(S * H * 3), 0, 0.4);
+    const previous = [0.3, -0.2, 1.5];
+    for (const prev of [undefined, previous]) {
+      const s = spec({ smoothWeight: 2, actionWeight: 0 }, prev === undefined ? {} : { previousAction: prev });
+      const got = costs(model, s, actions, H);
+      for (let i = 0; i < S; i++) {
+        const seq = actions.subarray(i * H * 3, (i + 1) * H * 3);
+        const want = referenceCost(model, START, GOAL, seq, s.cost, LOW, HIGH, prev);
+        assert.ok(Math.abs(got[i] - want) < 1e-4 * Math.max(1, want), `sample ${i}, previous ${prev === undefined ? 'none' : 'given'}: ${got[i]} vs ${want}`);
+      }
+    }
+    // A held action costs nothing; turning it around costs (2 half ranges)^2 per component and change.
+    const held = Float32Array.from([0.5, 0.25, 1, 0.5, 0.25, 1]);
+    const turned = Float32Array.from([0.5, 0.25, 1, -0.5, -0.25, 1]);
+    const terms = (seq: Float32Array, prev?: number[]) =>
+      tf.tidy(() => rolloutCostTerms(model, tf.tensor1d(START), tf.tensor1d(GOAL), tf.tensor3d(seq, [1, 2, 3]), spec({ smoothWeight: 3 }, prev === undefined ? {} : { previousAction: prev })).smooth.dataSync()[0]);
+    assert.equal(terms(held), 0);
+    assert.ok(Math.abs(terms(turned) - (3 / 3) * ((1 / 1) ** 2 + (0.5 / 0.5) ** 2)) < 1e-5);
+    assert.ok(Math.abs(terms(held, [0.5, 0.25, 0]) - (3 / 3) * (1 / 1) ** 2) < 1e-5, 'the first action is compared with the previous one');
+    assert.throws(() => costs(model, spec({ smoothWeight: 1 }, { previousAction: [0, 0] }), actions, H), /previousAction must have 3 values \(model\.actionDim\), got 2/);
+    assert.throws(() => costs(model, spec({ smoothWeight: 1 }, { previousAction: [0, NaN, 0] }), actions, H), /previousAction component 1 is NaN/);
+  });
+
   test('weights the last step by terminalWeight and the others by stageWeight', () => {
     const H = 2;
     const actions = Float32Array.from([0.1, 0.2, 0.3, -0.3, 0.1, 0.5]);
@@ -85,7 +112,7 @@ describe('rolloutCost', () => {
       const jointLimits = { indices: [1, 0], lower: [-2, -1], upper: [2, 1] };
       // margin 0.25 of the range: 1.0 for joint 1 (range 4), 0.5 for joint 0 (range 2).
       const s: CostSpec = {
-        cost: costConfigSchema.parse({ stageWeight: 0, terminalWeight: 0, actionWeight: 0, jointLimitWeight: 2, jointLimitMargin: 0.25 }),
+        cost: costConfigSchema.parse({ stageWeight: 0, terminalWeight: 0, actionWeight: 0, smoothWeight: 0, jointLimitWeight: 2, jointLimitMargin: 0.25 }),
         low: [-5, -5],
         high: [5, 5],
         jointLimits,
@@ -258,12 +285,13 @@ describe('rolloutCost', () => {
     const start = tf.tensor1d(START);
     const goal = tf.tensor1d(GOAL);
     const before = tf.memory().numTensors;
-    const terms = rolloutCostTerms(model, start, goal, actions, spec({ boundsWeight: 2, actionWeight: 0.5 }));
-    assert.equal(tf.memory().numTensors, before + 7);
-    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.bounds, terms.jointLimit, terms.proprioGoal, terms.objectGoal]).dataSync());
+    const terms = rolloutCostTerms(model, start, goal, actions, spec({ boundsWeight: 2, actionWeight: 0.5, smoothWeight: 0.3 }));
+    assert.equal(tf.memory().numTensors, before + 8);
+    const sum = tf.tidy(() => tf.addN([terms.goal, terms.action, terms.smooth, terms.bounds, terms.jointLimit, terms.proprioGoal, terms.objectGoal]).dataSync());
     const total = terms.total.dataSync();
     for (let i = 0; i < 4; i++) assert.ok(Math.abs(sum[i] - total[i]) < 1e-5);
     assert.ok(terms.bounds.dataSync().some((x) => x > 0), 'some samples leave the bounds');
+    assert.ok(terms.smooth.dataSync().every((x) => x > 0), 'random sequences change from step to step');
     assert.deepEqual(Array.from(terms.jointLimit.dataSync()), [0, 0, 0, 0]);
     assert.deepEqual(Array.from(terms.proprioGoal.dataSync()), [0, 0, 0, 0]);
     assert.deepEqual(Array.from(terms.objectGoal.dataSync()), [0, 0, 0, 0]);

@@ -86,14 +86,18 @@ export function rotation(n: number, angles: number[]): Matrix {
   return Q;
 }
 
-/** Full plan config for tests: schema defaults, then overrides, then bounds. */
+/**
+ * Full plan config for tests: schema defaults, then overrides, then bounds. Without an override,
+ * no smoothness term and the cheapest sequence seen is returned: the contracts and the exact
+ * optimum below are about the goal, action and bounds terms.
+ */
 export function testConfig(
   overrides: Partial<Omit<PlanConfig, 'cost'>> & { cost?: Partial<CostConfig> },
   low: number[],
   high: number[],
   jointLimits?: JointLimits,
 ): PlannerConfig {
-  const plan = planConfigSchema.parse(overrides);
+  const plan = planConfigSchema.parse({ select: 'best', ...overrides, cost: { smoothWeight: 0, ...overrides.cost } });
   return { ...plan, low, high, ...(jointLimits === undefined ? {} : { jointLimits }) };
 }
 
@@ -106,6 +110,7 @@ export function referenceCost(
   cost: CostConfig,
   low: number[],
   high: number[],
+  previousAction?: ArrayLike<number>,
 ): number {
   const states = model.rollout(start, actions);
   const H = states.length;
@@ -123,6 +128,8 @@ export function referenceCost(
     const half = (high[i] - low[i]) / 2;
     total += (cost.actionWeight / A) * (actions[k] / half) ** 2;
     total += cost.boundsWeight * ((Math.max(0, actions[k] - high[i]) / half) ** 2 + (Math.max(0, low[i] - actions[k]) / half) ** 2);
+    const before = k >= A ? actions[k - A] : previousAction?.[i];
+    if (before !== undefined) total += (cost.smoothWeight / A) * ((actions[k] - before) / half) ** 2;
   }
   return total;
 }

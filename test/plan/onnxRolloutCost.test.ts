@@ -51,9 +51,10 @@ after(() => {
   selectPlanningEngine('tfjs');
 });
 
+/** Every term on (the object goal's and smoothness's default weights are 0), at the config's weights otherwise. */
 function spec(extra: Partial<CostSpec> = {}, cost: Record<string, unknown> = {}): CostSpec {
   const e = 0.05;
-  return { cost: planConfigSchema.parse({ cost }).cost, low: [-e, -e, -e, -1], high: [e, e, e, 1], ...extra };
+  return { cost: planConfigSchema.parse({ cost: { objectGoalWeight: 300, smoothWeight: 0.5, ...cost } }).cost, low: [-e, -e, -e, -1], high: [e, e, e, 1], ...extra };
 }
 
 function latent(): Float32Array {
@@ -80,12 +81,13 @@ function assertClose(got: Float32Array, want: Float32Array, what: string): void 
 }
 
 const P_EE = [14, 15, 16];
-type Term = 'goal' | 'action' | 'bounds' | 'jointLimit' | 'proprioGoal' | 'objectGoal';
+type Term = 'goal' | 'action' | 'smooth' | 'bounds' | 'jointLimit' | 'proprioGoal' | 'objectGoal';
 const cases: Array<[string, () => CostSpec, Term[]]> = [
-  ['goal + action + bounds (the bench plan)', () => spec(), ['goal', 'action', 'bounds']],
+  ['goal + action + bounds + smoothness within the sequence (the bench plan)', () => spec(), ['goal', 'action', 'bounds', 'smooth']],
   ['l1 distance, goal weights on one part, actions held 2 steps', () => spec({ goalWeights: Float32Array.from({ length: model.latentDim }, (_, i) => (i >= 64 && i < 128 ? 1 : 0.1)), actionRepeat: 2 }, { distance: 'l1' }), ['goal']],
   ['joint limits, the end effector decoded from the goal, the object goal', () => spec({ jointLimits: { indices: [0, 1, 2], lower: [-0.3, -0.2, -0.1], upper: [0.2, 0.3, 0.4] }, proprioGoal: { indices: P_EE }, objectGoal: { target: [0.5, 0.1, 0.02] } }), ['jointLimit', 'proprioGoal', 'objectGoal']],
   ['an explicit hand target with a radius, latent weight turned down', () => spec({ proprioGoal: { indices: P_EE, target: [0.4, -0.1, 0.2], radius: 0.05 } }, { latentWeight: 0.2 }), ['proprioGoal']],
+  ['smoothness from the previous action, actions held 2 steps', () => spec({ previousAction: [0.01, -0.02, 0.03, 0.5], actionRepeat: 2 }), ['smooth']],
   ['a hand target whose radius counts horizontally only', () => spec({ proprioGoal: { indices: P_EE, target: [0.4, -0.1, 0.2], radius: 0.05, radiusComponents: 2 } }), ['proprioGoal']],
 ];
 
@@ -134,8 +136,8 @@ test('cosine distance is left to tfjs (undefined), and bad specs fail as on tfjs
 });
 
 test('CEM and MPPI plan the same on onnxruntime as on tfjs (same seed), and leak no tensor', { skip }, () => {
-  const plan = planConfigSchema.parse({ samples: 64, elites: 8, horizon: H, iterations: 3 });
-  const config: PlannerConfig = { ...plan, low: [-0.05, -0.05, -0.05, -1], high: [0.05, 0.05, 0.05, 1], objectGoal: { target: [0.5, 0.1, 0.02] } };
+  const plan = planConfigSchema.parse({ samples: 64, elites: 8, horizon: H, iterations: 3, cost: { objectGoalWeight: 300 } });
+  const config: PlannerConfig = { ...plan, low: [-0.05, -0.05, -0.05, -1], high: [0.05, 0.05, 0.05, 1], objectGoal: { target: [0.5, 0.1, 0.02] }, previousAction: [0.01, 0, -0.01, 1] };
   const start = latent();
   const goal = latent();
   for (const planner of [cem, mppi]) {

@@ -85,3 +85,20 @@ test('samplingPlanner returns the last iteration\'s cheapest elites when asked (
     assert.equal(many.elites?.costs.length, 8, 'at most plan.elites');
   }
 });
+
+test('with select: mean, the plan is the last iteration\'s refitted mean, scored; with best, the cheapest sequence seen', () => {
+  const goal = reachableGoal(model, 3);
+  // momentum 0 and CEM's uniform weights: the refitted mean is the elites' average.
+  const base = testConfig({ horizon: 3, samples: 64, elites: 8, iterations: 3, momentum: 0 }, LOW, HIGH);
+  const mean = samplingPlanner('cem', model, START, goal, { ...base, select: 'mean', keepElites: 8 }, new Rng(11));
+  const elites = mean.elites!.actions;
+  const average = Float32Array.from(mean.actions, (_, i) => {
+    let sum = 0;
+    for (let k = 0; k < 8; k++) sum += elites[k * 9 + i];
+    return sum / 8;
+  });
+  assert.ok(maxAbsDiff(mean.actions, average) < 1e-5, `${Array.from(mean.actions)} vs ${Array.from(average)}`);
+  const best = samplingPlanner('cem', model, START, goal, { ...base, keepElites: 8 }, new Rng(11));
+  assert.ok(best.cost <= mean.cost + 1e-6, 'the cheapest sequence seen is no dearer than the mean');
+  assert.ok(maxAbsDiff(best.actions, mean.actions) > 1e-4, 'the two selections differ here');
+});

@@ -80,6 +80,8 @@ export class PlanningController implements Controller {
   #predictedNext: Float32Array | undefined;
   /** The action last sent: holding still keeps its gripper command (see #reference). */
   #lastAction: Float32Array | undefined;
+  /** The action executed last in this episode (the smoothness cost's reference); none at an episode's start. */
+  #episodeLastAction: Float32Array | undefined;
   #decisions = 0;
   /** Curiosity: running one-step prediction error per direction bin of the action (signs of its first three components). */
   readonly #binError = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
@@ -196,6 +198,7 @@ export class PlanningController implements Controller {
     this.#stanceMemory?.endEpisode();
     this.#warmStart = undefined;
     this.#previousPlace = undefined;
+    this.#episodeLastAction = undefined;
     this.#heldLeft = 0;
     this.#goalMovesObjects = undefined;
     this.#stance = undefined;
@@ -240,7 +243,7 @@ export class PlanningController implements Controller {
       values = Float32Array.from(this.#held);
       if (this.explore && this.#exploration.actionNoise > 0) this.#addNoise(values);
     } else {
-      const config = this.#configFor(observation, latent, objectsFirst);
+      const config = this.#withPreviousAction(this.#configFor(observation, latent, objectsFirst));
       const plan = this.#planner(this.#model, latent, this.#goal, this.keepElites > 0 ? { ...config, keepElites: this.keepElites } : config, this.#rng, this.#warmStart);
       this.lastPlan = plan;
       this.lastPlanStart = latent;
@@ -254,6 +257,7 @@ export class PlanningController implements Controller {
     }
     this.#predictedNext = this.#predictNext(latent, values);
     this.#lastAction = Float32Array.from(values);
+    this.#episodeLastAction = this.#lastAction;
     this.#lastBin = directionBin(values);
     this.#decisions++;
     return {
@@ -307,6 +311,11 @@ export class PlanningController implements Controller {
     const config = { ...handTargetConfig(this.#plannerConfig, this.#model, reference, hand, misplaced, indices, latentWeight, reachRadius, planarReach ? 2 : undefined), goalWeights: this.#objectPartWeights };
     if (place === undefined || this.#model.decodeObject === undefined) return config;
     return { ...config, objectGoal: { target: objectTarget(this.#model, reference, misplaced, place) } };
+  }
+
+  /** The config with the action executed last, which plan.cost.smoothWeight compares the plan's first action with. */
+  #withPreviousAction(config: PlannerConfig): PlannerConfig {
+    return this.#episodeLastAction === undefined || config.cost.smoothWeight === 0 ? config : { ...config, previousAction: this.#episodeLastAction };
   }
 
   /**

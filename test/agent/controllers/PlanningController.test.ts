@@ -94,6 +94,30 @@ describe('PlanningController', () => {
     assert.equal(off.calls[0].config.proprioGoal, undefined);
   });
 
+  test('with a smoothness cost, the planner is told the action executed last in the episode, and none at its start', () => {
+    const smooth = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, cost: { smoothWeight: 1 } }), space);
+    const unsmoothed = plannerConfig(planConfigSchema.parse({ horizon: 2, samples: 8, elites: 2, iterations: 1, cost: { smoothWeight: 0 } }), space);
+    const rec = recordingPlanner();
+    const ctl = new PlanningController(model, rec.planner, smooth, space, exploration, new Rng(1));
+    ctl.explore = false;
+    ctl.setGoal(goalImage);
+    const first = ctl.decide(current).values;
+    ctl.decide(current);
+    assert.equal(rec.calls[0].config.previousAction, undefined, 'nothing executed yet');
+    assert.deepEqual(Array.from(rec.calls[1].config.previousAction ?? []), Array.from(first));
+    ctl.resetEpisode();
+    ctl.decide(current);
+    assert.equal(rec.calls[2].config.previousAction, undefined, 'a new episode starts from no action');
+    // Without the term, the plan config is the controller's own, untouched.
+    const plain = recordingPlanner();
+    const bare = new PlanningController(model, plain.planner, unsmoothed, space, exploration, new Rng(1));
+    bare.explore = false;
+    bare.setGoal(goalImage);
+    bare.decide(current);
+    bare.decide(current);
+    assert.equal(plain.calls[1].config.previousAction, undefined);
+  });
+
   test('weights published by the learner re-encode the goal: the planner never compares latents of two representations', () => {
     const acting = new WorldModel(tinyConfig(), { seed: 3 });
     const learnt = new WorldModel(tinyConfig(), { seed: 9 });
