@@ -2,7 +2,7 @@ import { asyncScheduler, defer, exhaustMap, filter, from, identity, isObservable
 import type { SchedulerLike } from 'rxjs';
 import { clipAction } from '../core/Action.js';
 import type { AgentConfig } from '../core/config/agentConfig.js';
-import type { Modality, Observation } from '../core/Observation.js';
+import type { Modality, Observation, RobotShapes } from '../core/Observation.js';
 import { secondsBetween } from '../core/Timestamp.js';
 import type { Controller, Decision } from './Controller.js';
 import { LoopMetrics } from './LoopMetrics.js';
@@ -108,6 +108,17 @@ export function controlLoop(
       scheduler,
     }).pipe(share());
 
+    // The robot's shapes of the last few instants, for the observations they belong to.
+    const shapes: RobotShapes[] = [];
+    const shapesSubscription = source.robotShapes$?.subscribe((s) => {
+      shapes.push(s);
+      if (shapes.length > ROBOT_SHAPES_KEPT) shapes.shift();
+    });
+    const withRobotShapes = (observation: Observation): Observation => {
+      const at = robotShapesAt(shapes, observation, config.syncSlopMs / 1000);
+      return at === undefined ? observation : { ...observation, robotShapes: at };
+    };
+
     const goalSubscription = source.goal$.subscribe({
       next: (goal) => {
         controller.setGoal(goal);
@@ -128,7 +139,7 @@ export function controlLoop(
       .pipe(
         map((observation) => {
           synced++;
-          return { observation, receivedAt: scheduler.now() };
+          return { observation: withRobotShapes(observation), receivedAt: scheduler.now() };
         }),
         periodMs > 0 ? throttleTime(periodMs, scheduler, { leading: true, trailing: true }) : identity,
         exhaustMap(({ observation, receivedAt }) => {
@@ -172,9 +183,32 @@ export function controlLoop(
       tickSubscription.unsubscribe();
       watchdogSubscription.unsubscribe();
       goalSubscription.unsubscribe();
+      shapesSubscription?.unsubscribe();
     };
   });
   return { events$, metrics };
+}
+
+/** Robot shapes kept for attaching: a few ticks' worth, as the synchroniser's buffers. */
+const ROBOT_SHAPES_KEPT = 8;
+
+/**
+ * The robot shapes stamped closest to the observation's cloud (its newest part without one),
+ * within `slopS`; undefined when none is that close. A cloud filtered with the shapes of
+ * another instant would keep the links' points where they moved.
+ */
+export function robotShapesAt(shapes: readonly RobotShapes[], observation: Observation, slopS: number): RobotShapes | undefined {
+  const stamp = observation.points?.stamp ?? observation.stamp;
+  let best: RobotShapes | undefined;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (const s of shapes) {
+    const gap = Math.abs(secondsBetween(s.stamp, stamp));
+    if (gap <= slopS && gap < bestGap) {
+      best = s;
+      bestGap = gap;
+    }
+  }
+  return best;
 }
 
 /** How much older the joint state is than the newest frame of `o`, ms; undefined without both. */

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestScheduler } from 'rxjs/testing';
 import { map, timer } from 'rxjs';
-import { controlLoop } from '../../src/agent/controlLoop.js';
+import { controlLoop, robotShapesAt } from '../../src/agent/controlLoop.js';
 import type { LoopEvent } from '../../src/agent/controlLoop.js';
 import type { Controller, Decision } from '../../src/agent/Controller.js';
 import { agentConfigSchema } from '../../src/core/config/agentConfig.js';
-import type { Observation } from '../../src/core/Observation.js';
+import type { Observation, RobotShapes } from '../../src/core/Observation.js';
 import type { Action } from '../../src/core/Action.js';
 import type { AppliedAction } from '../../src/agent/Sink.js';
-import { toSeconds } from '../../src/core/Timestamp.js';
+import { timestampFromSeconds, toSeconds } from '../../src/core/Timestamp.js';
 import { proprioAt, RecordingSink, rgbAt, testSource } from './fixtures.js';
 
 const config = agentConfigSchema.parse({ syncSlopMs: 1, watchdog: { observationTimeoutMs: 50, planTimeoutMs: 40 } });
@@ -96,6 +96,38 @@ test('goal observations reach the controller', () => {
     ts.flush();
     assert.deepEqual(goals, [goal]);
   });
+});
+
+test('the robot shapes of a frame\'s instant ride with its observation to the controller; none when no shapes are that close', () => {
+  const ts = scheduler();
+  ts.run(({ cold }) => {
+    const seen: (number | undefined)[] = [];
+    const controller: Controller = {
+      setGoal: () => undefined,
+      decide: (obs: Observation) => {
+        seen.push(obs.robotShapes === undefined ? undefined : toSeconds(obs.robotShapes.stamp) * 1000);
+        return { values: new Float32Array(4), planningMs: 0 };
+      },
+    };
+    const frames = { a: 1, b: 11, c: 21 };
+    const rgb$ = cold('-a 9ms b 9ms c 200ms |', frames).pipe(map(rgbAt));
+    const proprio$ = cold('-a 9ms b 9ms c 200ms |', frames).pipe(map(proprioAt));
+    // Shapes are published before the frames of their instant; the frame at 11 ms has none, the one at 21 ms one 0.5 ms off (within the 1 ms slop).
+    const robotShapes$ = cold('a 19ms c 200ms |', { a: 1, c: 20.5 }).pipe(map((ms) => ({ stamp: timestampFromSeconds(ms / 1000), frameId: 'base_link', shapes: [] })));
+    controlLoop({ ...testSource({ rgb$, proprio$ }), robotShapes$ }, new RecordingSink(), controller, config, ts).events$.subscribe();
+    ts.flush();
+    assert.deepEqual(seen, [1, undefined, 20.5]);
+  });
+});
+
+test('robotShapesAt: the closest within the slop, by the cloud\'s stamp where there is a cloud', () => {
+  const at = (ms: number): RobotShapes => ({ stamp: timestampFromSeconds(ms / 1000), frameId: 'base_link', shapes: [] });
+  const shapes = [at(10), at(20), at(30)];
+  const cloudAt = (ms: number, newest: number): Observation => ({ stamp: timestampFromSeconds(newest / 1000), points: { stamp: timestampFromSeconds(ms / 1000), frameId: 'base_link', count: 0, positions: new Float32Array(0) } });
+  assert.equal(robotShapesAt(shapes, cloudAt(19.6, 31), 0.001), shapes[1], 'by the cloud, not the newest part');
+  assert.equal(robotShapesAt(shapes, { stamp: timestampFromSeconds(0.0302) }, 0.001), shapes[2], 'by the observation without a cloud');
+  assert.equal(robotShapesAt(shapes, cloudAt(25, 25), 0.001), undefined, 'none within the slop');
+  assert.equal(robotShapesAt([], cloudAt(10, 10), 1), undefined);
 });
 
 /** Frames every `periodMs` from 0 to `untilMs`, rgb and proprio at the same stamps, as a cold marble. */

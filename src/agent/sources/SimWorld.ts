@@ -2,7 +2,7 @@ import { asyncScheduler, Subject, Subscription } from 'rxjs';
 import type { Observable, SchedulerAction, SchedulerLike } from 'rxjs';
 import type { Action, ActionSpace } from '../../core/Action.js';
 import type { SplitName, TaskName } from '../../core/config/simConfig.js';
-import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../../core/Observation.js';
+import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../../core/Observation.js';
 import type { SimEnv, StepResult } from '../../sim/SimEnv.js';
 import type { ActionSink } from '../Sink.js';
 import type { SensorSource } from '../Source.js';
@@ -36,6 +36,7 @@ export class SimWorld implements SensorSource, ActionSink {
   readonly depth$: Observable<DepthImage>;
   readonly points$: Observable<PointCloud>;
   readonly proprio$: Observable<Proprioception>;
+  readonly robotShapes$: Observable<RobotShapes>;
   readonly goal$: Observable<Observation>;
   readonly events$: Observable<SimWorldEvent>;
   readonly #env: SimEnv;
@@ -45,6 +46,7 @@ export class SimWorld implements SensorSource, ActionSink {
   readonly #depth = new Subject<DepthImage>();
   readonly #points = new Subject<PointCloud>();
   readonly #proprio = new Subject<Proprioception>();
+  readonly #robotShapes = new Subject<RobotShapes>();
   readonly #goal = new Subject<Observation>();
   readonly #events = new Subject<SimWorldEvent>();
   readonly #subscriptions = new Subscription();
@@ -69,6 +71,7 @@ export class SimWorld implements SensorSource, ActionSink {
     this.depth$ = this.#depth.asObservable();
     this.points$ = this.#points.asObservable();
     this.proprio$ = this.#proprio.asObservable();
+    this.robotShapes$ = this.#robotShapes.asObservable();
     this.goal$ = this.#goal.asObservable();
     this.events$ = this.#events.asObservable();
     this.#held = this.#holdAction();
@@ -144,7 +147,7 @@ export class SimWorld implements SensorSource, ActionSink {
 
   close(): void {
     this.#subscriptions.unsubscribe();
-    for (const s of [this.#rgb, this.#depth, this.#points, this.#proprio, this.#goal, this.#events]) s.complete();
+    for (const s of [this.#rgb, this.#depth, this.#points, this.#proprio, this.#robotShapes, this.#goal, this.#events]) s.complete();
   }
 
   #holdAction(): Float32Array {
@@ -176,6 +179,8 @@ export class SimWorld implements SensorSource, ActionSink {
   }
 
   #publish(obs: Observation): void {
+    // First: the loop attaches them to the observation the sensor messages complete.
+    if (obs.robotShapes) this.#robotShapes.next(obs.robotShapes);
     if (obs.rgb) this.#rgb.next(obs.rgb);
     if (obs.depth) this.#depth.next(obs.depth);
     if (obs.points) this.#points.next(obs.points);

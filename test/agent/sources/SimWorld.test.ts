@@ -10,6 +10,7 @@ import type { Controller } from '../../../src/agent/Controller.js';
 import { SimWorld } from '../../../src/agent/sources/SimWorld.js';
 import type { SimWorldEvent } from '../../../src/agent/sources/SimWorld.js';
 import { agentConfigSchema } from '../../../src/core/config/agentConfig.js';
+import { compareTimestamps } from '../../../src/core/Timestamp.js';
 import { makeEnv } from '../../sim/fixtures.js';
 
 const config = agentConfigSchema.parse({ watchdog: { observationTimeoutMs: 1000, planTimeoutMs: 1000 } });
@@ -30,7 +31,7 @@ describe('SimWorld as source and sink of the control loop', async () => {
   const env = await makeEnv('episodeSteps=12');
   after(() => env.close());
 
-  function run(clock: 'lockstep' | 'realtime', busyMs: number, untilMs: number): { events: SimWorldEvent[]; ticks: number; dropped: number; goals: number; x: number[] } {
+  function run(clock: 'lockstep' | 'realtime', busyMs: number, untilMs: number): { events: SimWorldEvent[]; ticks: number; dropped: number; goals: number; x: number[]; withShapes: number } {
     const ts = new TestScheduler(assert.deepEqual);
     let result!: ReturnType<typeof run>;
     ts.run(() => {
@@ -40,8 +41,13 @@ describe('SimWorld as source and sink of the control loop', async () => {
       const events: SimWorldEvent[] = [];
       world.events$.subscribe((e) => events.push(e));
       const x: number[] = [];
+      // Ticks whose observation carries the robot's shapes of its cloud's instant.
+      let withShapes = 0;
       const sub = loop.events$.subscribe((e) => {
-        if (e.type === 'tick') x.push(e.observation.proprio!.endEffector.position[0]);
+        if (e.type !== 'tick') return;
+        x.push(e.observation.proprio!.endEffector.position[0]);
+        const { robotShapes, points } = e.observation;
+        if (robotShapes !== undefined && points !== undefined && robotShapes.shapes.length > 0 && compareTimestamps(robotShapes.stamp, points.stamp) === 0) withShapes++;
       });
       world.reset(4, { task: 'reach' });
       ts.schedule(() => {
@@ -50,7 +56,7 @@ describe('SimWorld as source and sink of the control loop', async () => {
       }, untilMs);
       ts.flush();
       const summary = loop.metrics.summary();
-      result = { events, ticks: summary.ticks, dropped: summary.droppedFrames, goals: controller.goals, x };
+      result = { events, ticks: summary.ticks, dropped: summary.droppedFrames, goals: controller.goals, x, withShapes };
     });
     return result;
   }
@@ -63,6 +69,7 @@ describe('SimWorld as source and sink of the control loop', async () => {
     assert.equal(steps.at(-1)!.result!.done, true);
     assert.equal(r.ticks, 12);
     assert.equal(r.dropped, 0);
+    assert.equal(r.withShapes, 12, 'every observation the controller sees has the robot shapes of its cloud, as the learner\'s frames do');
     assert.ok(r.x.at(-1)! - r.x[0] > 0.15, `tool moved ${r.x.at(-1)! - r.x[0]} m in +x`);
   });
 
