@@ -3,13 +3,13 @@ import type { SchedulerLike } from 'rxjs';
 import { clipAction } from '../core/Action.js';
 import type { AgentConfig } from '../core/config/agentConfig.js';
 import type { Modality, Observation, RobotShapes } from '../core/Observation.js';
-import { secondsBetween } from '../core/Timestamp.js';
+import { secondsBetween, toSeconds } from '../core/Timestamp.js';
 import type { Controller, Decision } from './Controller.js';
 import { LoopMetrics } from './LoopMetrics.js';
 import type { ActionSink, AppliedAction } from './Sink.js';
 import type { SensorSource } from './Source.js';
 import { sensorMessageProblem } from './sensorMessageProblem.js';
-import { synchronize } from './synchronize.js';
+import { closestInTime, synchronize } from './synchronize.js';
 
 export type LoopEvent =
   | {
@@ -199,16 +199,8 @@ const ROBOT_SHAPES_KEPT = 8;
  */
 export function robotShapesAt(shapes: readonly RobotShapes[], observation: Observation, slopS: number): RobotShapes | undefined {
   const stamp = observation.points?.stamp ?? observation.stamp;
-  let best: RobotShapes | undefined;
-  let bestGap = Number.POSITIVE_INFINITY;
-  for (const s of shapes) {
-    const gap = Math.abs(secondsBetween(s.stamp, stamp));
-    if (gap <= slopS && gap < bestGap) {
-      best = s;
-      bestGap = gap;
-    }
-  }
-  return best;
+  const best = closestInTime(shapes, toSeconds(stamp));
+  return best !== undefined && Math.abs(secondsBetween(best.stamp, stamp)) <= slopS ? best : undefined;
 }
 
 /** How much older the joint state is than the newest frame of `o`, ms; undefined without both. */

@@ -2,6 +2,7 @@ import { asyncScheduler, Observable } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Modality, Observation, Proprioception, SensorHeader } from '../core/Observation.js';
 import { toSeconds } from '../core/Timestamp.js';
+import type { Timestamp } from '../core/Timestamp.js';
 import { interpolateProprio } from '../core/interpolateProprio.js';
 import type { SensorSource } from './Source.js';
 
@@ -66,6 +67,20 @@ const PROPRIO_BUFFER = 64;
  * stream) would otherwise hold every later set back until the stamps passed the old newest:
  * the buffers are cleared instead, `onClockJump` is told, and the sets go on from the new time.
  */
+/** The message stamped closest to `t` (seconds), the newer of two as close; undefined for none. */
+export function closestInTime<T extends { readonly stamp: Timestamp }>(messages: readonly T[], t: number): T | undefined {
+  let best: T | undefined;
+  let bestGap = Infinity;
+  for (const msg of messages) {
+    const gap = Math.abs(toSeconds(msg.stamp) - t);
+    if (gap < bestGap || (gap === bestGap && best && toSeconds(msg.stamp) > toSeconds(best.stamp))) {
+      best = msg;
+      bestGap = gap;
+    }
+  }
+  return best;
+}
+
 export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'points$' | 'proprio$'>, options: SyncOptions): Observable<Observation> {
   const streams: Partial<Record<Modality, Observable<Part>>> = {
     rgb: source.rgb$,
@@ -97,18 +112,7 @@ export function synchronize(source: Pick<SensorSource, 'rgb$' | 'depth$' | 'poin
     let lastNewest = -Infinity;
     let pending: { set: Map<Modality, Part>; t: number; timer?: Subscription } | undefined;
 
-    const closest = (m: Modality, t: number): Part | undefined => {
-      let best: Part | undefined;
-      let bestGap = Infinity;
-      for (const msg of buffers.get(m)!) {
-        const gap = Math.abs(toSeconds(msg.stamp) - t);
-        if (gap < bestGap || (gap === bestGap && best && toSeconds(msg.stamp) > toSeconds(best.stamp))) {
-          best = msg;
-          bestGap = gap;
-        }
-      }
-      return best;
-    };
+    const closest = (m: Modality, t: number): Part | undefined => closestInTime(buffers.get(m)!, t);
 
     const span = (set: Map<Modality, Part>): { min: number; max: number } => {
       let min = Infinity;
