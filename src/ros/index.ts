@@ -2,3 +2,4 @@
 // behind its own door, src/ros/node/index.ts, because it builds on src/agent and src/sim.
 export * from './messages/index.js';
 export * from './transport/index.js';
+export * from './robot/index.js';

@@ -1,6 +1,6 @@
 /**
  * ROS 2 Humble .msg text of every interface this agent speaks, keyed by `pkg/Type`. Copied
- * from ros2/common_interfaces (humble, 53761cba) and ros2/rcl_interfaces (humble, 5e01a28f)
+ * from ros2/common_interfaces (humble, 53761cba), ros2/rcl_interfaces (humble, 5e01a28f) and ros2/geometry2 (humble, tf2_msgs)
  * with comments and blank lines removed: fields, types, constants and their order are exact.
  * Kept as text rather than parsed objects because rosbag2's MCAP schemas (`ros2msg`) are this
  * text, and the CDR codecs are parsed from the same text so the two can never disagree.
@@ -125,6 +125,15 @@ float64 z
 float64 y 0
 float64 z 0
 float64 w 1
+`,
+  'geometry_msgs/TransformStamped': `std_msgs/Header header
+string child_frame_id
+Transform transform
+`,
+  'geometry_msgs/Transform': `Vector3 translation
+Quaternion rotation
+`,
+  'tf2_msgs/TFMessage': `geometry_msgs/TransformStamped[] transforms
 `,
   // The agent's own status messages: msgs/msg/*.msg without comments (a test keeps them equal).
   'jepa_agent_msgs/AgentStatus': `std_msgs/Header header

@@ -15,3 +15,4 @@ export * from './jointTrajectory.js';
 export * from './float64MultiArray.js';
 export * from './twistStamped.js';
 export * from './poseStamped.js';
+export * from './tfMessage.js';

@@ -209,6 +209,24 @@ export interface PoseStampedMsg {
   readonly pose: PoseMsg;
 }
 
+/** geometry_msgs/Transform. */
+export interface TransformMsg {
+  readonly translation: Vector3Msg;
+  readonly rotation: QuaternionMsg;
+}
+
+/** geometry_msgs/TransformStamped: the pose of `child_frame_id` in `header.frame_id`. */
+export interface TransformStampedMsg {
+  readonly header: HeaderMsg;
+  readonly child_frame_id: string;
+  readonly transform: TransformMsg;
+}
+
+/** tf2_msgs/TFMessage (what /tf and /tf_static carry). */
+export interface TFMessageMsg {
+  readonly transforms: readonly TransformStampedMsg[];
+}
+
 /** jepa_agent_msgs/AgentStatus (msgs/msg/AgentStatus.msg). */
 export interface AgentStatusMsg {
   readonly header: HeaderMsg;
@@ -290,6 +308,9 @@ export interface RosMessageMap {
   'geometry_msgs/msg/Quaternion': QuaternionMsg;
   'geometry_msgs/msg/Pose': PoseMsg;
   'geometry_msgs/msg/PoseStamped': PoseStampedMsg;
+  'geometry_msgs/msg/Transform': TransformMsg;
+  'geometry_msgs/msg/TransformStamped': TransformStampedMsg;
+  'tf2_msgs/msg/TFMessage': TFMessageMsg;
   'jepa_agent_msgs/msg/AgentStatus': AgentStatusMsg;
   'jepa_agent_msgs/msg/PlanStatus': PlanStatusMsg;
   'jepa_agent_msgs/msg/PredictionError': PredictionErrorMsg;
@@ -325,6 +346,9 @@ const TYPES_PRESENT: Record<RosMessageType, true> = {
   'geometry_msgs/msg/Quaternion': true,
   'geometry_msgs/msg/Pose': true,
   'geometry_msgs/msg/PoseStamped': true,
+  'geometry_msgs/msg/Transform': true,
+  'geometry_msgs/msg/TransformStamped': true,
+  'tf2_msgs/msg/TFMessage': true,
   'jepa_agent_msgs/msg/AgentStatus': true,
   'jepa_agent_msgs/msg/PlanStatus': true,
   'jepa_agent_msgs/msg/PredictionError': true,

@@ -1,6 +1,6 @@
 import { defer, filter, map, Observable, share, Subscription, tap } from 'rxjs';
 import type { SensorSource } from '../../agent/Source.js';
-import type { ActionSpace, CameraIntrinsics, DepthImage, Logger, Observation, PointCloud, Pose, Proprioception, RgbImage, Rng } from '../../core/index.js';
+import type { ActionSpace, CameraIntrinsics, DepthImage, Logger, Observation, PointCloud, Pose, Proprioception, RgbImage, Rng, RobotShapes } from '../../core/index.js';
 import type { JointVectors } from '../messages/index.js';
 import {
   depthImageFromRos,
@@ -17,6 +17,7 @@ import { actionSpaceFor } from './actionSpaceFor.js';
 import type { AgentNodeParams } from './agentNodeParams.js';
 import type { BadMessageLog } from './BadMessageLog.js';
 import { decodeTopic } from './decodeTopic.js';
+import { robotShapesFromTopics } from './robotShapesFromTopics.js';
 
 export interface RosSourceOptions {
   readonly params: AgentNodeParams;
@@ -44,6 +45,8 @@ export class RosSource implements SensorSource {
   readonly depth$?: Observable<DepthImage>;
   readonly points$?: Observable<PointCloud>;
   readonly proprio$?: Observable<Proprioception>;
+  /** The arm's collision shapes at each cloud's stamp, from the URDF and tf (see robotShapesFromTopics). */
+  readonly robotShapes$?: Observable<RobotShapes>;
   /** Joint vectors of the configured joints, in their order (the sink's current positions). */
   readonly joints$?: Observable<JointVectors>;
   readonly goal$: Observable<Observation>;
@@ -104,6 +107,7 @@ export class RosSource implements SensorSource {
         (msg, topic) => pointCloudFromRos(msg, { topic, maxPoints: pointCount, rng }),
         bad,
       ).pipe(share());
+      if (t.robot_description !== '') this.robotShapes$ = robotShapesFromTopics(transport, this.points$, params, bad, options.logger).pipe(share());
     }
 
     if (t.joint_states !== '') {

@@ -5,6 +5,7 @@ import type { SimEnv } from '../../sim/SimEnv.js';
 import {
   cameraInfoFromIntrinsics,
   depthImageToRos,
+  frameTransformsToRos,
   getMessageCodec,
   jointStateToRos,
   pointCloudToRos,
@@ -14,6 +15,7 @@ import {
 import type { RosMessageMap, RosMessageType } from '../messages/index.js';
 import type { RawPublisher, RosTransport } from '../transport/index.js';
 import { DEFAULT_QOS, LATCHED_QOS } from '../transport/index.js';
+import { shapesTransforms, shapesUrdf } from '../robot/index.js';
 import { BadMessageLog } from './BadMessageLog.js';
 import { decodeTopic } from './decodeTopic.js';
 import type { SimRobotParams } from './simRobotParams.js';
@@ -33,21 +35,22 @@ export interface SimRobotStats {
 }
 
 type Kind = 'joint_trajectory' | 'position_commands' | 'twist';
-type Output = 'rgb' | 'depth' | 'camera_info' | 'points' | 'joint_states' | 'ee_pose' | 'goal_image' | 'goal_pose';
+type Output = 'rgb' | 'depth' | 'camera_info' | 'points' | 'joint_states' | 'ee_pose' | 'goal_image' | 'goal_pose' | 'robot_description' | 'tf';
 
 /**
  * The embedded simulation as a ROS 2 robot: every control period it steps the arm with the
  * latest command and publishes the scene camera (rgb8 image, 32FC1 depth, CameraInfo, point
  * cloud in the base frame), the joint states (arm joints and the gripper as a joint from 0
- * closed to 1 open) and the tool pose, stamped with the node's clock; the episode's goal
- * image is latched, and so is the true goal position (for tests and scripted baselines). It
- * subscribes to the three command interfaces the agent node can send and obeys those of
- * sim.actionSpace (ee_delta by default): joint
- * targets (JointTrajectory: last point, by name; Float64MultiArray: arm joints in order, then
- * the gripper) which it tracks at up to sim.maxJointDelta per step, as a position controller
- * would, when sim.actionSpace is joint_delta; and TwistStamped velocities (held until
- * command_timeout_s, as MoveIt Servo does) when it is ee_delta. Commands that do not fit the
- * action space are counted and logged.
+ * closed to 1 open), the tool pose and the arm's collision shapes (a latched URDF with one
+ * link per shape, and the links' transforms on /tf before each cloud, as robot_state_publisher
+ * would), stamped with the node's clock; the episode's goal image is latched, and so is the
+ * true goal position (for tests and scripted baselines). It subscribes to the three command
+ * interfaces the agent node can send and obeys those of sim.actionSpace (ee_delta by
+ * default): joint targets (JointTrajectory: last point, by name; Float64MultiArray: arm joints
+ * in order, then the gripper) which it tracks at up to sim.maxJointDelta per step, as a
+ * position controller would, when sim.actionSpace is joint_delta; and TwistStamped velocities
+ * (held until command_timeout_s, as MoveIt Servo does) when it is ee_delta. Commands that do
+ * not fit the action space are counted and logged.
  */
 export class SimRobot {
   readonly bad: BadMessageLog;
@@ -73,6 +76,7 @@ export class SimRobot {
   readonly #counts = { joint_trajectory: 0, position_commands: 0, twist: 0 };
   #rejected = 0;
   #running = false;
+  #describedRobot = false;
 
   constructor(transport: RosTransport, env: SimEnv, options: SimRobotOptions) {
     this.#env = env;
@@ -98,6 +102,8 @@ export class SimRobot {
     make('ee_pose', t.ee_pose, 'geometry_msgs/msg/PoseStamped');
     make('goal_image', t.goal_image, 'sensor_msgs/msg/Image', true);
     make('goal_pose', t.goal_pose, 'geometry_msgs/msg/PoseStamped', true);
+    make('robot_description', t.robot_description, 'std_msgs/msg/String', true);
+    make('tf', t.tf, 'tf2_msgs/msg/TFMessage');
   }
 
   get stats(): SimRobotStats {
@@ -251,6 +257,15 @@ export class SimRobot {
       if (obs.depth.intrinsics !== undefined) {
         this.#send('camera_info', 'sensor_msgs/msg/CameraInfo', cameraInfoFromIntrinsics(obs.depth.intrinsics, { stamp, frameId: obs.depth.frameId }));
       }
+    }
+    if (obs.robotShapes !== undefined) {
+      // As robot_state_publisher would: the URDF once, the links' tf each step, before the cloud.
+      const shapes = { ...obs.robotShapes, stamp };
+      if (!this.#describedRobot) {
+        this.#send('robot_description', 'std_msgs/msg/String', { data: shapesUrdf('jepa_sim_arm', shapes.frameId, shapes) });
+        this.#describedRobot = true;
+      }
+      this.#send('tf', 'tf2_msgs/msg/TFMessage', frameTransformsToRos(shapesTransforms(shapes)));
     }
     if (obs.points !== undefined) this.#send('points', 'sensor_msgs/msg/PointCloud2', pointCloudToRos({ ...obs.points, stamp }));
     const p = obs.proprio;

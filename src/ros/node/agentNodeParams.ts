@@ -22,6 +22,12 @@ export const agentNodeParamsSchema = z.strictObject({
       camera_info: topic('/camera/camera_info', 'sensor_msgs/CameraInfo of the depth camera (intrinsics attached to depth)'),
       points: topic('/camera/points', 'sensor_msgs/PointCloud2 of any layout, in the robot base frame'),
       joint_states: topic('/joint_states', 'sensor_msgs/JointState, matched by joint name'),
+      robot_description: topic(
+        '/robot_description',
+        "URDF (std_msgs/String, latched) whose collision shapes, posed by tf, are the robot's own shapes: the self-filter drops the arm's points from each cloud and the stance keeps clear of it; empty: none",
+      ),
+      tf: topic('/tf', 'tf2_msgs/TFMessage: the moving links (robot_state_publisher)'),
+      tf_static: topic('/tf_static', 'tf2_msgs/TFMessage, latched: the fixed links and the camera mounting'),
       ee_pose: topic('', 'geometry_msgs/PoseStamped of the end effector in the base frame; empty: proprioception carries no end-effector pose'),
       goal_image: topic('~/goal_image', 'sensor_msgs/Image: a new goal (what the scene should look like)'),
       clear_goal: topic('~/clear_goal', 'std_msgs/Bool: true clears the goal'),
@@ -65,6 +71,16 @@ export const agentNodeParamsSchema = z.strictObject({
   frames: z
     .strictObject({
       base: z.string().default('base_link').describe('robot base frame (twist commands, proprioception)'),
+    })
+    .prefault({}),
+  self_filter: z
+    .strictObject({
+      frame_prefix: z.string().default('').describe("robot_state_publisher's frame_prefix: the tf name of URDF link L is frame_prefix + L"),
+      tf_tolerance_ms: z.number().min(0).max(10000).default(50).describe("how far a cloud's stamp may lie past a link's newest transform (or before its oldest) and still use it"),
+      package_paths: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('folders holding ROS packages, searched for package:// collision meshes after AMENT_PREFIX_PATH'),
     })
     .prefault({}),
   trajectory_time_s: z.number().min(0).max(10).default(0).describe('time_from_start of trajectory points; 0: one control period'),

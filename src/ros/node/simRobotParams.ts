@@ -16,6 +16,8 @@ export const simRobotParamsSchema = z.strictObject({
       points: topic('/camera/points', 'published sensor_msgs/PointCloud2 (base frame)'),
       joint_states: topic('/joint_states', 'published sensor_msgs/JointState (arm joints + gripper)'),
       ee_pose: topic('/jepa_sim/ee_pose', 'published geometry_msgs/PoseStamped of the tool in the base frame'),
+      robot_description: topic('/robot_description', "published (latched) URDF of the arm's collision shapes, one link per shape (self-filter)"),
+      tf: topic('/tf', 'published tf2_msgs/TFMessage: where each shape link is, every step'),
       goal_image: topic('/jepa_sim/goal_image', 'published (latched) sensor_msgs/Image of the episode goal'),
       goal_pose: topic('/jepa_sim/goal_pose', 'published (latched) geometry_msgs/PoseStamped: the true goal position, for tests and scripted baselines (the agent never needs it)'),
       joint_trajectory: topic('/arm_controller/joint_trajectory', 'accepted trajectory_msgs/JointTrajectory'),

@@ -7,7 +7,7 @@ import { ROS2_MSG_DEFINITIONS, msgDependencies, parseRosTypeName, ros2msgSchema 
 describe('ROS2_MSG_DEFINITIONS', () => {
   test('every text parses as ROS 2 and every dependency is defined', () => {
     for (const [key, text] of Object.entries(ROS2_MSG_DEFINITIONS)) {
-      assert.match(key, /^[a-z_]+\/[A-Za-z0-9]+$/, key);
+      assert.match(key, /^[a-z][a-z0-9_]*\/[A-Za-z0-9]+$/, key); // REP 144 package names: lowercase, digits, underscores
       assert.ok(text.endsWith('\n') && !text.includes('#'), `${key}: one field per line, comments stripped`);
       // Alone, a text's relative types cannot resolve: parse without the fix-up.
       assert.ok(parse(text, { ros2: true, skipTypeFixup: true }).length >= 1, key);

@@ -86,6 +86,14 @@ export function sampleMessages(): { [K in RosMessageType]: RosMessageMap[K] } {
     'geometry_msgs/msg/Quaternion': quaternion,
     'geometry_msgs/msg/Pose': pose,
     'geometry_msgs/msg/PoseStamped': { header: header(5, 6, 'base_link'), pose },
+    'geometry_msgs/msg/Transform': { translation: vector, rotation: quaternion },
+    'geometry_msgs/msg/TransformStamped': { header: header(), child_frame_id: 'tool0', transform: { translation: vector, rotation: quaternion } },
+    'tf2_msgs/msg/TFMessage': {
+      transforms: [
+        { header: header(5, 6, 'base_link'), child_frame_id: 'link_1', transform: { translation: vector, rotation: quaternion } },
+        { header: header(5, 7, 'link_1'), child_frame_id: 'link_2', transform: { translation: { x: 0, y: 0, z: 0.3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } } },
+      ],
+    },
     'jepa_agent_msgs/msg/AgentStatus': {
       header: header(),
       state: 'active',

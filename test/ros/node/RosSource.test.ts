@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { Rng, silentLogger } from '../../../src/core/index.js';
+import type { RobotShapes } from '../../../src/core/index.js';
 import type { RosMessageMap, RosMessageType } from '../../../src/ros/index.js';
 import { DEFAULT_QOS, getMessageCodec, InProcessBus, InProcessTransport, pointCloudToRos, rgbImageFromRos, rgbImageToRos } from '../../../src/ros/index.js';
 import { BadMessageLog, RosSource } from '../../../src/ros/node/index.js';
 import { mutate, mutations, runs } from '../../property.js';
+import { ARM_URDF } from '../robot/fixtures.js';
 import { nodeParams, recordingLogger } from './fixtures.js';
 
 const header = (frame = 'cam') => ({ stamp: { sec: 10, nanosec: 500 }, frame_id: frame });
@@ -122,10 +124,49 @@ describe('RosSource', () => {
     s.unsubscribe();
   });
 
+  test("the robot's shapes for each cloud come from the URDF and tf, in the cloud's frame at its stamp; bad descriptions and transforms are counted", async () => {
+    const { source, send, bad, logger } = setup(['self_filter.frame_prefix=ur_', 'self_filter.tf_tolerance_ms=20']);
+    const shapes: RobotShapes[] = [];
+    const sub = source.robotShapes$!.subscribe((s) => shapes.push(s));
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    const transform = (sec: number, nanosec: number, parent: string, child: string, z: number) => ({
+      header: { stamp: { sec, nanosec }, frame_id: parent },
+      child_frame_id: child,
+      transform: { translation: { x: 0, y: 0, z }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
+    });
+    const cloud = (sec: number, nanosec: number) =>
+      pointCloudToRos({ stamp: { sec, nanosec }, frameId: 'world', count: 2, positions: Float32Array.of(0, 0, 0.45, 0.9, 0, 0.02) });
+    send('/robot_description', 'std_msgs/msg/String', { data: '<robot name="broken"><link name="a"></robot>' });
+    send('/robot_description', 'std_msgs/msg/String', { data: ARM_URDF });
+    send('/tf_static', 'tf2_msgs/msg/TFMessage', { transforms: [transform(0, 0, 'world', 'ur_base_link', 0)] });
+    send('/tf', 'tf2_msgs/msg/TFMessage', {
+      transforms: [transform(7, 0, 'ur_base_link', 'ur_link_1', 0.1), transform(7, 0, 'ur_link_1', 'ur_link_2', 0.4)],
+    });
+    send('/tf', 'tf2_msgs/msg/TFMessage', { transforms: [{ ...transform(7, 1, 'ur_base_link', 'ur_link_1', 0.1), transform: { translation: { x: 0, y: 0, z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 0 } } }] });
+    await pause();
+    send('/camera/points', 'sensor_msgs/msg/PointCloud2', cloud(7, 10_000_000)); // 10 ms past the newest transform: held
+    send('/camera/points', 'sensor_msgs/msg/PointCloud2', cloud(7, 500_000_000)); // 500 ms past it: none
+    await pause();
+    sub.unsubscribe();
+    assert.equal(shapes.length, 1);
+    assert.deepEqual(shapes[0].stamp, { sec: 7, nanosec: 10_000_000 });
+    assert.equal(shapes[0].frameId, 'world');
+    // The forearm mesh cannot be found here: box, capsule, sphere.
+    assert.deepEqual(shapes[0].shapes.map((s) => s.kind), ['box', 'capsule', 'sphere']);
+    assert.deepEqual(shapes[0].shapes[1].position, [0, 0, 0.30000000000000004]);
+    assert.equal(bad.count('/robot_description'), 1);
+    assert.equal(bad.count('/tf'), 1);
+    const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    assert.ok(warnings.some((w) => /^self-filter: 1 collision elements left out .*link 'link_2': mesh 'package:/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /^self-filter: no robot shapes for 1 cloud\(s\) so far; latest: link 'link_1': transform 'ur_base_link' -> 'ur_link_1' is asked 500.0 ms after/.test(w)), warnings.join('\n'));
+    assert.ok(logger.lines.some((l) => l.message === "self-filter: robot 'test_arm', 3 collision shapes on 3 links from /robot_description"));
+  });
+
   test('an empty topic name leaves that stream out', () => {
     const { source } = setup(['topics.depth=', 'topics.points=']);
     assert.equal(source.depth$, undefined);
     assert.equal(source.points$, undefined);
+    assert.equal(source.robotShapes$, undefined, 'shapes are posed for clouds');
     assert.equal(source.actionSpace.kind, 'joint_delta');
     assert.deepEqual(source.actionSpace.names, ['shoulder_pan', 'shoulder_lift', 'elbow', 'wrist_pitch', 'wrist_roll', 'gripper']);
     void silentLogger;

@@ -7,6 +7,7 @@ import { silentLogger } from '../../../src/core/index.js';
 import { AgentNode, agentLoopConfig, parseRosParams, SimRobot, simRobotParamsSchema } from '../../../src/ros/node/index.js';
 import { getMessageCodec, InProcessBus, InProcessTransport } from '../../../src/ros/index.js';
 import { SimEnv } from '../../../src/sim/SimEnv.js';
+import { filterRobotPoints } from '../../../src/perception/index.js';
 import { nodeParams, recordingLogger, waitFor } from './fixtures.js';
 import { ARM7_JOINTS, testArmSimConfig, writeTestArm } from '../../sim/testArm.js';
 
@@ -92,7 +93,9 @@ describe('SimRobot with the agent node over the in-process transport', () => {
 
   test('twist commands (MoveIt Servo interface) reach the arm and move the tool toward the goal', async () => {
     let goal: readonly number[] = [];
+    const seen: Observation[] = [];
     const run = startClosedLoop(eeEnv, ['action_interface=twist', 'topics.command=/servo_node/delta_twist_cmds'], (o) => {
+      seen.push(o);
       const ee = o.proprio!.endEffector.position;
       return Float32Array.from([0, 1, 2].map((i) => clip(2 * (goal[i] - ee[i]), 0.025)).concat([1]));
     });
@@ -113,6 +116,18 @@ describe('SimRobot with the agent node over the in-process transport', () => {
       assert.ok(status.ticks > 5);
       assert.equal(status.bad_messages, 0);
       assert.deepEqual(run.bus.incompatible, []);
+      // The arm's shapes came over /robot_description and /tf: every observation the controller
+      // decided on carries them, at its cloud's stamp, and they hold the tool.
+      assert.ok(seen.length > 5);
+      const shapeCount = seen[0].robotShapes?.shapes.length ?? 0;
+      assert.ok(shapeCount > 5, `the simulated arm came as ${shapeCount} shapes`);
+      for (const o of seen) {
+        assert.equal(o.robotShapes?.shapes.length, shapeCount, 'shapes on every observation');
+        assert.deepEqual(o.robotShapes.stamp, o.points!.stamp);
+        assert.equal(o.robotShapes.frameId, o.points!.frameId);
+        const tool = Float32Array.from(o.proprio!.endEffector.position);
+        assert.equal(filterRobotPoints(tool, o.robotShapes, 0.05).length, 0, `the tool point at ${[...tool].map((v) => v.toFixed(3)).join(', ')} is within 5 cm of a shape (it lies between the open fingers)`);
+      }
     } finally {
       run.stop();
     }

@@ -1,0 +1,5 @@
+export * from './urdfCollision.js';
+export * from './meshBounds.js';
+export * from './TransformBuffer.js';
+export * from './robotShapesFromTf.js';
+export * from './shapesAsUrdf.js';
