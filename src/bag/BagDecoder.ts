@@ -1,7 +1,8 @@
-import type { CameraIntrinsics, DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import type { CameraIntrinsics, DepthImage, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../core/index.js';
 import { compareTimestamps } from '../core/index.js';
 import {
   depthImageFromRos,
+  frameTransformsFromRos,
   getMessageCodec,
   intrinsicsFromCameraInfo,
   jointVectorsFromRos,
@@ -9,9 +10,12 @@ import {
   pointCloudFromRos,
   rgbImageFromCompressed,
   rgbImageFromRos,
+  poseRobotShapes,
+  robotModelShapes,
   ROS2MSG_SCHEMA_ENCODING,
+  TransformBuffer,
 } from '../ros/index.js';
-import type { CameraInfoMsg, CompressedImageMsg, ImageMsg, JointStateMsg, PointCloud2Msg, RosMessageType } from '../ros/index.js';
+import type { CameraInfoMsg, CompressedImageMsg, ImageMsg, JointStateMsg, PointCloud2Msg, RobotModelShapes, RosMessageType, StringMsg, TFMessageMsg } from '../ros/index.js';
 import { decodeAgentRecord } from './agentRecords.js';
 import type { ArmStateRecord, TransitionRecord } from './agentRecords.js';
 import type { BagMessage } from './BagReader.js';
@@ -25,7 +29,16 @@ export type DecodedEvent =
   | { readonly kind: 'points'; readonly value: PointCloud }
   | { readonly kind: 'proprio'; readonly value: Proprioception }
   | { readonly kind: 'goal'; readonly value: Observation }
-  | { readonly kind: 'transition'; readonly value: TransitionRecord };
+  | { readonly kind: 'transition'; readonly value: TransitionRecord }
+  /** The robot's shapes at a cloud's stamp and in its frame (before that cloud's own event). */
+  | { readonly kind: 'robotShapes'; readonly value: RobotShapes }
+  /** A cloud tf could not place the robot's links for: why. */
+  | { readonly kind: 'robotShapesMissing'; readonly value: string }
+  /** A robot description was read: its shapes, and the collision elements left out. */
+  | { readonly kind: 'robotModel'; readonly value: RobotModelShapes };
+
+// As the node's default self_filter.tf_tolerance_ms: how far a cloud may lie past a link's newest transform.
+const TF_TOLERANCE_S = 0.05;
 
 export interface BagDecoderOptions {
   readonly topics?: BagTopics;
@@ -43,13 +56,18 @@ const EXPECTED: Readonly<Record<string, string | readonly string[]>> = {
   goalRgb: 'sensor_msgs/msg/Image',
   goalDepth: 'sensor_msgs/msg/Image',
   goalPoints: 'sensor_msgs/msg/PointCloud2',
+  robotDescription: 'std_msgs/msg/String',
+  tf: 'tf2_msgs/msg/TFMessage',
+  tfStatic: 'tf2_msgs/msg/TFMessage',
 };
 
 /**
  * Turns bag messages into the core values a live source gives, with the shared ROS
  * conversions and codecs built from the schema each file carries: images, depth (with the
  * latest CameraInfo's intrinsics), clouds, proprioception (joint state + the agent's arm
- * state at the same stamp) and goals (a goal marker + its /goal images). Messages of other
+ * state at the same stamp), goals (a goal marker + its /goal images) and the robot's shapes
+ * for each cloud (its URDF's collision shapes posed by the recorded tf, as a live node's
+ * source does; `package://` meshes are looked for under AMENT_PREFIX_PATH). Messages of other
  * topics yield nothing. A topic whose schema is not the expected one, a schema the file
  * lacks, or a joint state without the configured joints is an error naming the topic.
  */
@@ -59,6 +77,8 @@ export class BagDecoder {
   readonly #jointNames: readonly string[] | undefined;
   readonly #codecs = new WeakMap<Uint8Array, MessageCodec>();
   #intrinsics: CameraIntrinsics | undefined;
+  readonly #tf = new TransformBuffer();
+  #robot: RobotModelShapes | undefined;
   /** Arm states waiting for their joint state, oldest first (two observations may share a stamp, e.g. an episode's last and the next one's first). */
   #arms: ArmStateRecord[] = [];
   #goal: { stamp: Observation['stamp']; waiting: Set<string>; parts: { rgb?: RgbImage; depth?: DepthImage; points?: PointCloud } } | undefined;
@@ -120,8 +140,18 @@ export class BagDecoder {
         ];
       case 'depth':
         return [{ kind: 'depth', value: depthImageFromRos(msg as ImageMsg, { topic: m.topic, ...(this.#intrinsics === undefined ? {} : { intrinsics: this.#intrinsics }) }) }];
-      case 'points':
-        return [{ kind: 'points', value: pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic }) }];
+      case 'points': {
+        const cloud = pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic });
+        return [...this.#robotShapesFor(cloud), { kind: 'points', value: cloud }];
+      }
+      case 'robotDescription':
+        this.#robot = robotModelShapes((msg as StringMsg).data);
+        return [{ kind: 'robotModel', value: this.#robot }];
+      case 'tf':
+      case 'tfStatic':
+        // Checked whole before any is kept: a refused message leaves the tree as it was.
+        for (const t of frameTransformsFromRos(msg as TFMessageMsg, m.topic)) this.#tf.set(t, role === 'tfStatic');
+        return [];
       case 'cameraInfo':
         this.#intrinsics = intrinsicsFromCameraInfo(msg as CameraInfoMsg, m.topic);
         return [];
@@ -136,6 +166,12 @@ export class BagDecoder {
       default:
         return [];
     }
+  }
+
+  #robotShapesFor(cloud: PointCloud): DecodedEvent[] {
+    if (this.#robot === undefined) return [];
+    const posed = poseRobotShapes(this.#robot.shapes, this.#tf, cloud.frameId, cloud.stamp, { toleranceS: TF_TOLERANCE_S });
+    return 'shapes' in posed ? [{ kind: 'robotShapes', value: posed.shapes }] : [{ kind: 'robotShapesMissing', value: posed.error }];
   }
 
   #codec(m: BagMessage): MessageCodec {

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { SensorSource } from '../agent/Source.js';
 import { silentLogger } from '../core/index.js';
-import type { ActionSpace, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import type { ActionSpace, DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../core/index.js';
 import { getMessageCodec } from '../ros/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
@@ -63,6 +63,8 @@ export class BagSource implements SensorSource {
   readonly depth$: Observable<DepthImage>;
   readonly points$: Observable<PointCloud>;
   readonly proprio$: Observable<Proprioception>;
+  /** The robot's shapes for each cloud, where the bag holds its URDF and tf (a recording node's, or the simulator's). */
+  readonly robotShapes$: Observable<RobotShapes>;
   readonly goal$: Observable<Observation>;
   readonly transitions$: Observable<TransitionRecord>;
   readonly messages$: Observable<BagMessage>;
@@ -75,6 +77,7 @@ export class BagSource implements SensorSource {
   readonly #depth = new Subject<DepthImage>();
   readonly #points = new Subject<PointCloud>();
   readonly #proprio = new Subject<Proprioception>();
+  readonly #robotShapes = new Subject<RobotShapes>();
   readonly #goal = new Subject<Observation>();
   readonly #transitions = new Subject<TransitionRecord>();
   readonly #messages = new Subject<BagMessage>();
@@ -91,6 +94,7 @@ export class BagSource implements SensorSource {
     this.depth$ = this.#depth.asObservable();
     this.points$ = this.#points.asObservable();
     this.proprio$ = this.#proprio.asObservable();
+    this.robotShapes$ = this.#robotShapes.asObservable();
     this.goal$ = this.#goal.asObservable();
     this.transitions$ = this.#transitions.asObservable();
     this.messages$ = this.#messages.asObservable();
@@ -168,6 +172,7 @@ export class BagSource implements SensorSource {
     let loops = 0;
     let first: bigint | undefined;
     let last: bigint | undefined;
+    let unplaced = 0;
     do {
       const decoder = new BagDecoder({
         topics: this.bagTopics,
@@ -226,6 +231,19 @@ export class BagSource implements SensorSource {
             case 'transition':
               this.#transitions.next(e.value);
               break;
+            case 'robotShapes':
+              this.#robotShapes.next(e.value);
+              break;
+            case 'robotShapesMissing':
+              unplaced++;
+              if (/^10*$/.test(String(unplaced))) this.#logger.warn(`bag replay: no robot shapes for ${unplaced} cloud(s) so far; latest: ${e.value}`);
+              break;
+            case 'robotModel':
+              if (loops === 0) {
+                this.#logger.info(`bag replay: robot '${e.value.robotName}' from ${m.topic}, ${e.value.shapes.length} collision shapes for the self-filter`);
+                if (e.value.skipped.length > 0) this.#logger.warn(`bag replay: ${e.value.skipped.length} collision elements left out (their points stay in the cloud): ${e.value.skipped.join('; ')}`);
+              }
+              break;
           }
         }
       }
@@ -244,7 +262,7 @@ export class BagSource implements SensorSource {
   }
 
   #subjects(): Array<Subject<never> | Subject<unknown>> {
-    return [this.#rgb, this.#depth, this.#points, this.#proprio, this.#goal, this.#transitions, this.#messages] as Array<Subject<unknown>>;
+    return [this.#rgb, this.#depth, this.#points, this.#proprio, this.#robotShapes, this.#goal, this.#transitions, this.#messages] as Array<Subject<unknown>>;
   }
 
   #complete(): void {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage } from '../core/index.js';
+import type { DepthImage, Logger, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../core/index.js';
 import { compareTimestamps, interpolateProprio, silentLogger, toNanoseconds } from '../core/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
@@ -177,6 +177,8 @@ export class EpisodeAssembler<F> {
   readonly #transitions: TransitionRecord[] = [];
   /** Every sensor message by modality and stamp, for transitions that name their parts. */
   readonly #parts: { [K in ObservationPart]: Map<bigint, Observation[K]> } = { rgb: new Map(), depth: new Map(), points: new Map(), proprio: new Map() };
+  /** The robot's shapes by the stamp of the cloud they were posed for. */
+  readonly #robotShapes = new Map<bigint, RobotShapes>();
   #current: { stamp: Observation['stamp']; rgb?: RgbImage; depth?: DepthImage; points?: PointCloud; proprio?: Proprioception } | undefined;
   /** The joint states' stamps in order, built when first needed after a new one. */
   #proprioKeys: bigint[] | undefined;
@@ -191,7 +193,11 @@ export class EpisodeAssembler<F> {
       this.#transitions.push(e.value);
       return;
     }
-    if (e.kind === 'goal') return;
+    if (e.kind === 'goal' || e.kind === 'robotModel' || e.kind === 'robotShapesMissing') return;
+    if (e.kind === 'robotShapes') {
+      this.#robotShapes.set(toNanoseconds(e.value.stamp), e.value);
+      return;
+    }
     (this.#parts[e.kind] as Map<bigint, unknown>).set(toNanoseconds(e.value.stamp), e.value);
     if (e.kind === 'proprio') this.#proprioKeys = undefined;
     const current = this.#current;
@@ -201,8 +207,14 @@ export class EpisodeAssembler<F> {
   }
 
   #flush(): void {
-    if (this.#current !== undefined) this.#observations.push(this.#current);
+    if (this.#current !== undefined) this.#observations.push(this.#withRobotShapes(this.#current));
     this.#current = undefined;
+  }
+
+  /** The observation with the shapes posed for its cloud, as the live loop attaches them (the self-filter needs them). */
+  #withRobotShapes(observation: Observation): Observation {
+    const shapes = observation.points === undefined ? undefined : this.#robotShapes.get(toNanoseconds(observation.points.stamp));
+    return shapes === undefined ? observation : { ...observation, robotShapes: shapes };
   }
 
   /**
@@ -217,7 +229,7 @@ export class EpisodeAssembler<F> {
       if (value === undefined) return undefined;
       observation[p.modality] = value;
     }
-    return observation as unknown as Observation;
+    return this.#withRobotShapes(observation as unknown as Observation);
   }
 
   #proprioAt(stamp: Observation['stamp']): Proprioception | undefined {

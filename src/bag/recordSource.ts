@@ -1,7 +1,8 @@
 import { Subscription } from 'rxjs';
 import type { SensorSource } from '../agent/Source.js';
 import { toNanoseconds } from '../core/index.js';
-import type { Observation, Proprioception } from '../core/index.js';
+import type { Observation, Proprioception, RobotShapes } from '../core/index.js';
+import { frameTransformsToRos, shapesTransforms, shapesUrdf } from '../ros/index.js';
 import type { BagEntry, BagPayload } from './BagEntry.js';
 import type { BagRecorder } from './BagRecorder.js';
 import { DEFAULT_BAG_TOPICS } from './topics.js';
@@ -37,6 +38,8 @@ export function recordSource(recorder: BagRecorder, source: SensorSource, option
       }),
     );
   }
+  // Subscribed before the clouds, so each cloud's shapes are written before it, as a replay needs them.
+  if (source.robotShapes$) sub.add(source.robotShapes$.subscribe((shapes) => recordRobotShapes(recorder, shapes, topics)));
   if (source.points$) sub.add(source.points$.subscribe((cloud) => put(topics.points, cloud.stamp, { kind: 'points', cloud })));
   if (source.proprio$) sub.add(source.proprio$.subscribe((p) => recordProprio(recorder, p, topics)));
   sub.add(source.goal$.subscribe((goal) => recordGoal(recorder, goal, options.episode?.() ?? 0, topics)));
@@ -54,8 +57,27 @@ export function recordObservation(recorder: BagRecorder, obs: Observation, topic
     if (obs.depth.intrinsics !== undefined) put(topics.cameraInfo, obs.depth.stamp, { kind: 'cameraInfo', intrinsics: obs.depth.intrinsics, header: obs.depth });
     put(topics.depth, obs.depth.stamp, { kind: 'depth', image: obs.depth });
   }
+  if (obs.robotShapes) recordRobotShapes(recorder, obs.robotShapes, topics);
   if (obs.points) put(topics.points, obs.points.stamp, { kind: 'points', cloud: obs.points });
   if (obs.proprio) recordProprio(recorder, obs.proprio, topics);
+}
+
+// The URDF last written to each recorder: /robot_description is latched, written again only when it changes.
+const describedRobot = new WeakMap<BagRecorder, string>();
+
+/**
+ * The robot's shapes as a ROS arm's bag holds them: its URDF on /robot_description (when it
+ * first comes or changes) and the links' transforms on /tf, at the shapes' stamp. A replay
+ * poses them again for each cloud (BagDecoder).
+ */
+export function recordRobotShapes(recorder: BagRecorder, shapes: RobotShapes, topics: BagTopics = DEFAULT_BAG_TOPICS): void {
+  const t = toNanoseconds(shapes.stamp);
+  const urdf = shapesUrdf('robot_shapes', shapes.frameId, shapes);
+  if (topics.robotDescription !== '' && describedRobot.get(recorder) !== urdf) {
+    recorder.write({ topic: topics.robotDescription, logTime: t, publishTime: t, payload: { kind: 'ros', type: 'std_msgs/msg/String', message: { data: urdf } } });
+    describedRobot.set(recorder, urdf);
+  }
+  if (topics.tf !== '') recorder.write({ topic: topics.tf, logTime: t, publishTime: t, payload: { kind: 'ros', type: 'tf2_msgs/msg/TFMessage', message: frameTransformsToRos(shapesTransforms(shapes)) } });
 }
 
 /** Joint state on /joint_states plus what JointState cannot carry as /agent/arm_state (written first). */

@@ -16,6 +16,10 @@ export interface BagTopics {
   readonly goalRgb: string;
   readonly goalDepth: string;
   readonly goalPoints: string;
+  /** The robot's URDF (std_msgs/String, latched) and its frame tree: the self-filter's shapes. */
+  readonly robotDescription: string;
+  readonly tf: string;
+  readonly tfStatic: string;
 }
 
 export const DEFAULT_BAG_TOPICS: BagTopics = Object.freeze({
@@ -29,6 +33,9 @@ export const DEFAULT_BAG_TOPICS: BagTopics = Object.freeze({
   goalRgb: '/goal/color/image_raw',
   goalDepth: '/goal/depth/image_raw',
   goalPoints: '/goal/depth/points',
+  robotDescription: '/robot_description',
+  tf: '/tf',
+  tfStatic: '/tf_static',
 });
 
 /** The agent's records (protobuf, msgs/jepa_agent.proto): topic -> message type. */

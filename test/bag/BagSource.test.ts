@@ -11,7 +11,7 @@ import type { BagMessage } from '../../src/bag/BagReader.js';
 import { BagWriter } from '../../src/bag/BagWriter.js';
 import { recordSimEpisodes, simBagMetadata } from '../../src/cli/commands/record.js';
 import { Rng, toNanoseconds } from '../../src/core/index.js';
-import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage } from '../../src/core/index.js';
+import type { DepthImage, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../../src/core/index.js';
 import { depthImageToRos, getMessageCodec, pointCloudToRos, rgbImageToRos, ros2msgSchema } from '../../src/ros/index.js';
 import type { SimEnv } from '../../src/sim/SimEnv.js';
 import { makeEnv } from '../sim/fixtures.js';
@@ -24,10 +24,19 @@ interface Seen {
   points: PointCloud[];
   proprio: Proprioception[];
   goal: Observation[];
+  robotShapes: RobotShapes[];
 }
 
-function collect(source: { rgb$?: BagSource['rgb$']; depth$?: BagSource['depth$']; points$?: BagSource['points$']; proprio$?: BagSource['proprio$']; goal$: BagSource['goal$'] }): Seen {
-  const seen: Seen = { rgb: [], depth: [], points: [], proprio: [], goal: [] };
+function collect(source: {
+  rgb$?: BagSource['rgb$'];
+  depth$?: BagSource['depth$'];
+  points$?: BagSource['points$'];
+  proprio$?: BagSource['proprio$'];
+  robotShapes$?: BagSource['robotShapes$'];
+  goal$: BagSource['goal$'];
+}): Seen {
+  const seen: Seen = { rgb: [], depth: [], points: [], proprio: [], goal: [], robotShapes: [] };
+  source.robotShapes$?.subscribe((v) => seen.robotShapes.push(v));
   source.rgb$!.subscribe((v) => seen.rgb.push(v));
   source.depth$!.subscribe((v) => seen.depth.push(v));
   source.points$!.subscribe((v) => seen.points.push(v));
@@ -59,6 +68,7 @@ describe('BagSource', () => {
         live.depth.push(o.depth!);
         live.points.push(o.points!);
         live.proprio.push(o.proprio!);
+        live.robotShapes.push(o.robotShapes!);
       }
     });
     const recorder = await BagRecorder.start({ dir: bag, chunkBytes: 16 << 10, metadata: simBagMetadata(world) });
@@ -118,6 +128,20 @@ describe('BagSource', () => {
       assert.deepEqual(p.velocities, proprioAll[k].velocities);
       assert.deepEqual(p.endEffector, proprioAll[k].endEffector);
       assert.equal(p.gripper, proprioAll[k].gripper);
+    });
+    // The arm's shapes went in as /robot_description and /tf and come out posed for each cloud, as they were.
+    assert.equal(replayed.robotShapes.length, pointsAll.length);
+    assert.equal(raw.filter((m) => m.topic === '/robot_description').length, 1, 'the URDF once');
+    replayed.robotShapes.forEach((r, k) => {
+      const want = live.robotShapes[k];
+      assert.deepEqual(r.stamp, pointsAll[k].stamp);
+      assert.equal(r.frameId, want.frameId);
+      assert.deepEqual(r.shapes.map((x) => x.kind), want.shapes.map((x) => x.kind));
+      r.shapes.forEach((x, i) => {
+        const w = want.shapes[i];
+        const diff = Math.max(...[...x.position, ...x.rotation, ...x.size].map((v, j) => Math.abs(v - [...w.position, ...w.rotation, ...w.size][j])));
+        assert.ok(diff < 1e-9, `observation ${k}, shape ${i}: off by ${diff}`);
+      });
     });
     assert.equal(replayed.goal.length, 2);
     assert.deepEqual(replayed.goal.map((g) => g.stamp), live.goal.map((g) => g.stamp));
@@ -238,7 +262,7 @@ describe('BagSource', () => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         const played = { '/camera/color/image_raw': seen.rgb.length, '/camera/depth/image_raw': seen.depth.length, '/camera/depth/points': seen.points.length, '/joint_states': seen.proprio.length };
         for (const [topic, count] of Object.entries(played)) assert.equal(count + (summary.skipped[topic] ?? 0), read[topic] ?? 0, `${topic}: every message read plays or is counted as skipped`);
-        for (const line of logger.lines.filter((l) => l.level === 'warn')) assert.match(line.message, /byte \d+|could not be decoded|metadata|its summary|the file is damaged/, line.message);
+        for (const line of logger.lines.filter((l) => l.level === 'warn')) assert.match(line.message, /byte \d+|could not be decoded|metadata|its summary|the file is damaged|no robot shapes for \d+ cloud/, line.message);
       }),
       runs(40),
     );

@@ -42,6 +42,11 @@ describe('readBagEpisodes', () => {
       assert.equal(ep.actions.length, 3);
       assert.equal(ep.frames.length, 4);
       for (let t = 1; t < ep.frames.length; t++) assert.ok(ep.frames[t].rgb && ep.frames[t].points && ep.frames[t].proprio && ep.frames[t].depth);
+      // The arm's shapes, recorded as /robot_description and /tf, are posed again for each cloud: the learner's self-filter has them.
+      for (const f of ep.frames) {
+        assert.ok(f.robotShapes !== undefined && f.robotShapes.shapes.length > 5, 'shapes on every frame');
+        assert.deepEqual(f.robotShapes.stamp, f.points!.stamp);
+      }
     }
     assert.deepEqual(episodes.flatMap((e) => e.actions.map((a) => [...a])), applied);
     // The last observation of episode 0 and the first of episode 1 share a stamp but are different scenes.

@@ -130,6 +130,9 @@ export function nodeBagTopics(params: AgentNodeParams, nodeName: string): BagTop
     goalRgb: full(t.goal_image),
     goalDepth: '',
     goalPoints: '',
+    robotDescription: full(t.robot_description),
+    tf: full(t.tf),
+    tfStatic: full(t.tf_static),
   };
 }
 
