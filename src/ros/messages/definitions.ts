@@ -1,7 +1,8 @@
 /**
  * ROS 2 Humble .msg text of every interface this agent speaks, keyed by `pkg/Type`. Copied
- * from ros2/common_interfaces (humble, 53761cba), ros2/rcl_interfaces (humble, 5e01a28f) and ros2/geometry2 (humble, tf2_msgs)
- * with comments and blank lines removed: fields, types, constants and their order are exact.
+ * from ros2/common_interfaces (humble, 53761cba), ros2/rcl_interfaces (humble, 5e01a28f) and
+ * ros2/geometry2's tf2_msgs (humble) with comments and blank lines removed: fields, types,
+ * constants and their order are exact.
  * Kept as text rather than parsed objects because rosbag2's MCAP schemas (`ros2msg`) are this
  * text, and the CDR codecs are parsed from the same text so the two can never disagree.
  * `jepa_agent_msgs/*` are the agent's own status messages, copied from msgs/msg/*.msg.
