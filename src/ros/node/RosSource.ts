@@ -11,6 +11,7 @@ import {
   rgbImageFromRos,
   stampedPoseFromRos,
 } from '../messages/index.js';
+import { cloudInFrame } from '../robot/index.js';
 import type { QosProfile, RosTransport } from '../transport/index.js';
 import { DEFAULT_QOS, LATCHED_QOS, SENSOR_DATA_QOS } from '../transport/index.js';
 import { actionSpaceFor } from './actionSpaceFor.js';
@@ -18,6 +19,7 @@ import type { AgentNodeParams } from './agentNodeParams.js';
 import type { BadMessageLog } from './BadMessageLog.js';
 import { decodeTopic } from './decodeTopic.js';
 import { robotShapesFromTopics } from './robotShapesFromTopics.js';
+import { tfListener } from './tfListener.js';
 
 export interface RosSourceOptions {
   readonly params: AgentNodeParams;
@@ -99,15 +101,31 @@ export class RosSource implements SensorSource {
 
     if (t.points !== '') {
       const { pointCount, rng } = options;
-      this.points$ = decodeTopic(
+      const base = params.frames.base;
+      const toleranceS = params.self_filter.tf_tolerance_ms / 1000;
+      const tf = tfListener(transport, t, bad);
+      const clouds$ = decodeTopic(
         transport,
         t.points,
         'sensor_msgs/msg/PointCloud2',
         sensorQos,
-        (msg, topic) => pointCloudFromRos(msg, { topic, maxPoints: pointCount, rng }),
+        (msg, topic) => {
+          // Perception reads clouds in the base frame: a camera's own frame is brought there by tf.
+          const placed = cloudInFrame(pointCloudFromRos(msg, { topic, maxPoints: pointCount, rng }), base, tf.buffer, toleranceS);
+          if ('error' in placed) throw new RangeError(placed.error);
+          return placed.cloud;
+        },
         bad,
-      ).pipe(share());
-      if (t.robot_description !== '') this.robotShapes$ = robotShapesFromTopics(transport, this.points$, params, bad, options.logger).pipe(share());
+      );
+      this.points$ = new Observable<PointCloud>((subscriber) => {
+        const updates = tf.updates$.subscribe();
+        const clouds = clouds$.subscribe(subscriber);
+        return () => {
+          clouds.unsubscribe();
+          updates.unsubscribe();
+        };
+      }).pipe(share());
+      if (t.robot_description !== '') this.robotShapes$ = robotShapesFromTopics(transport, this.points$, tf.buffer, params, bad, options.logger).pipe(share());
     }
 
     if (t.joint_states !== '') {

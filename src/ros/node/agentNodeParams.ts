@@ -20,7 +20,7 @@ export const agentNodeParamsSchema = z.strictObject({
       rgb_compressed: topic('', 'colour as sensor_msgs/CompressedImage (PNG or JPEG), used instead of topics.rgb when set'),
       depth: topic('/camera/depth/image_raw', 'depth image (sensor_msgs/Image 16UC1 millimetres or 32FC1 metres)'),
       camera_info: topic('/camera/camera_info', 'sensor_msgs/CameraInfo of the depth camera (intrinsics attached to depth)'),
-      points: topic('/camera/points', 'sensor_msgs/PointCloud2 of any layout, in the robot base frame'),
+      points: topic('/camera/points', "sensor_msgs/PointCloud2 of any layout, in frames.base or a frame tf brings there at the cloud's stamp (a camera's optical frame, its mounting on /tf_static)"),
       joint_states: topic('/joint_states', 'sensor_msgs/JointState, matched by joint name'),
       robot_description: topic(
         '/robot_description',
@@ -70,13 +70,13 @@ export const agentNodeParamsSchema = z.strictObject({
     .prefault({}),
   frames: z
     .strictObject({
-      base: z.string().default('base_link').describe('robot base frame (twist commands, proprioception)'),
+      base: z.string().default('base_link').describe('robot base frame (twist commands, proprioception, the frame clouds are perceived in)'),
     })
     .prefault({}),
   self_filter: z
     .strictObject({
       frame_prefix: z.string().default('').describe("robot_state_publisher's frame_prefix: the tf name of URDF link L is frame_prefix + L"),
-      tf_tolerance_ms: z.number().min(0).max(10000).default(50).describe("how far a cloud's stamp may lie past a link's newest transform (or before its oldest) and still use it"),
+      tf_tolerance_ms: z.number().min(0).max(10000).default(50).describe("how far a cloud's stamp may lie past a transform's newest sample (or before its oldest) and still use it, for the links and the cloud's own frame"),
       package_paths: z
         .array(z.string().min(1))
         .default([])

@@ -7,6 +7,7 @@ export * from './actionSpaceFor.js';
 export * from './BadMessageLog.js';
 export * from './decodeTopic.js';
 export * from './robotShapesFromTopics.js';
+export * from './tfListener.js';
 export * from './RosSource.js';
 export * from './RosSink.js';
 export * from './GoalGate.js';

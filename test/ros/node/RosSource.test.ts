@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { Rng, silentLogger } from '../../../src/core/index.js';
-import type { RobotShapes } from '../../../src/core/index.js';
+import type { PointCloud, RobotShapes } from '../../../src/core/index.js';
 import type { RosMessageMap, RosMessageType } from '../../../src/ros/index.js';
 import { DEFAULT_QOS, getMessageCodec, InProcessBus, InProcessTransport, pointCloudToRos, rgbImageFromRos, rgbImageToRos } from '../../../src/ros/index.js';
 import { BadMessageLog, RosSource } from '../../../src/ros/node/index.js';
@@ -124,8 +124,35 @@ describe('RosSource', () => {
     s.unsubscribe();
   });
 
+  test('a cloud in a camera frame is brought into the base frame by tf at its stamp; one tf cannot place is counted, naming both frames', async () => {
+    const { source, send, bad, logger } = setup(['self_filter.tf_tolerance_ms=0']);
+    const clouds: PointCloud[] = [];
+    const sub = source.points$!.subscribe((c) => clouds.push(c));
+    // The camera 1 m above the base looking straight down (optical z = base -z, optical x = base x).
+    send('/tf_static', 'tf2_msgs/msg/TFMessage', {
+      transforms: [{ header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'base_link' }, child_frame_id: 'camera_optical', transform: { translation: { x: 0.4, y: 0, z: 1 }, rotation: { x: 1, y: 0, z: 0, w: 0 } } }],
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const cloud = (frameId: string) => pointCloudToRos({ stamp: { sec: 3, nanosec: 0 }, frameId, count: 4, positions: Float32Array.of(0, 0, 1, 0.1, 0.2, 0.9, -0.1, 0, 1, 0, -0.2, 0.95) });
+    send('/camera/points', 'sensor_msgs/msg/PointCloud2', cloud('camera_optical'));
+    send('/camera/points', 'sensor_msgs/msg/PointCloud2', cloud('wrist_camera'));
+    await new Promise((r) => setTimeout(r, 5));
+    sub.unsubscribe();
+    assert.equal(clouds.length, 1);
+    assert.equal(clouds[0].frameId, 'base_link');
+    // Points straight below the camera land on the table (z 0), 10 cm up where the depth was 0.9.
+    const points = [...clouds[0].positions].map((v) => Math.round(v * 1000) / 1000);
+    const triples = [0, 3, 6, 9].map((i) => points.slice(i, i + 3).join(' ')).sort();
+    assert.deepEqual(triples, ['0.3 0 0', '0.4 0 0', '0.4 0.2 0.05', '0.5 -0.2 0.1'].sort());
+    assert.equal(bad.count('/camera/points'), 1);
+    assert.ok(
+      logger.lines.some((l) => /a cloud in frame 'wrist_camera' cannot be brought into 'base_link': no transform from 'wrist_camera' to 'base_link'/.test(l.message)),
+      logger.lines.map((l) => l.message).join('\n'),
+    );
+  });
+
   test("the robot's shapes for each cloud come from the URDF and tf, in the cloud's frame at its stamp; bad descriptions and transforms are counted", async () => {
-    const { source, send, bad, logger } = setup(['self_filter.frame_prefix=ur_', 'self_filter.tf_tolerance_ms=20']);
+    const { source, send, bad, logger } = setup(['self_filter.frame_prefix=ur_', 'self_filter.tf_tolerance_ms=20', 'frames.base=world']);
     const shapes: RobotShapes[] = [];
     const sub = source.robotShapes$!.subscribe((s) => shapes.push(s));
     const pause = () => new Promise((r) => setTimeout(r, 5));
