@@ -1,6 +1,7 @@
 import type { CameraIntrinsics, DepthImage, Observation, PointCloud, Proprioception, RgbImage, RobotShapes } from '../core/index.js';
 import { compareTimestamps } from '../core/index.js';
 import {
+  cloudInFrame,
   depthImageFromRos,
   frameTransformsFromRos,
   getMessageCodec,
@@ -37,13 +38,17 @@ export type DecodedEvent =
   /** A robot description was read: its shapes, and the collision elements left out. */
   | { readonly kind: 'robotModel'; readonly value: RobotModelShapes };
 
-// As the node's default self_filter.tf_tolerance_ms: how far a cloud may lie past a link's newest transform.
+// As the node's default self_filter.tf_tolerance_ms: how far a cloud may lie past a transform's newest sample.
 const TF_TOLERANCE_S = 0.05;
 
 export interface BagDecoderOptions {
   readonly topics?: BagTopics;
   /** The configured arm's joints, in the agent's order; default: the joint state's own order. */
   readonly jointNames?: readonly string[];
+  /** Clouds in another frame are brought into this one by the bag's tf, as the live node does; default: as recorded. */
+  readonly baseFrame?: string;
+  /** How tf names the URDF's links (robot_state_publisher's frame_prefix). */
+  readonly framePrefix?: string;
 }
 
 /** Expected schema of each sensor topic role (a robot may send its colour image compressed). */
@@ -75,6 +80,7 @@ export class BagDecoder {
   readonly topics: BagTopics;
   readonly #roles = new Map<string, string>();
   readonly #jointNames: readonly string[] | undefined;
+  readonly #frames: { readonly baseFrame?: string; readonly framePrefix?: string };
   readonly #codecs = new WeakMap<Uint8Array, MessageCodec>();
   #intrinsics: CameraIntrinsics | undefined;
   readonly #tf = new TransformBuffer();
@@ -87,6 +93,7 @@ export class BagDecoder {
     this.topics = options.topics ?? DEFAULT_BAG_TOPICS;
     for (const [role, topic] of Object.entries(this.topics)) if (topic !== '') this.#roles.set(topic, role);
     this.#jointNames = options.jointNames;
+    this.#frames = { ...(options.baseFrame === undefined ? {} : { baseFrame: options.baseFrame }), ...(options.framePrefix === undefined ? {} : { framePrefix: options.framePrefix }) };
   }
 
   /** The role ('rgb', 'jointStates', ...) of a topic, if the agent uses it. */
@@ -141,7 +148,7 @@ export class BagDecoder {
       case 'depth':
         return [{ kind: 'depth', value: depthImageFromRos(msg as ImageMsg, { topic: m.topic, ...(this.#intrinsics === undefined ? {} : { intrinsics: this.#intrinsics }) }) }];
       case 'points': {
-        const cloud = pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic });
+        const cloud = this.#inBaseFrame(pointCloudFromRos(msg as PointCloud2Msg, { topic: m.topic }));
         return [...this.#robotShapesFor(cloud), { kind: 'points', value: cloud }];
       }
       case 'robotDescription':
@@ -168,9 +175,17 @@ export class BagDecoder {
     }
   }
 
+  #inBaseFrame(cloud: PointCloud): PointCloud {
+    const base = this.#frames.baseFrame;
+    if (base === undefined) return cloud;
+    const placed = cloudInFrame(cloud, base, this.#tf, TF_TOLERANCE_S);
+    if ('error' in placed) throw new RangeError(placed.error);
+    return placed.cloud;
+  }
+
   #robotShapesFor(cloud: PointCloud): DecodedEvent[] {
     if (this.#robot === undefined) return [];
-    const posed = poseRobotShapes(this.#robot.shapes, this.#tf, cloud.frameId, cloud.stamp, { toleranceS: TF_TOLERANCE_S });
+    const posed = poseRobotShapes(this.#robot.shapes, this.#tf, cloud.frameId, cloud.stamp, { toleranceS: TF_TOLERANCE_S, framePrefix: this.#frames.framePrefix ?? '' });
     return 'shapes' in posed ? [{ kind: 'robotShapes', value: posed.shapes }] : [{ kind: 'robotShapesMissing', value: posed.error }];
   }
 

@@ -7,7 +7,8 @@ import { getMessageCodec } from '../ros/index.js';
 import { BagDecoder } from './BagDecoder.js';
 import type { DecodedEvent } from './BagDecoder.js';
 import type { TransitionRecord } from './agentRecords.js';
-import { actionSpaceFromMetadata, recordedJointNames } from './bagMetadata.js';
+import { actionSpaceFromMetadata, recordedFrames, recordedJointNames } from './bagMetadata.js';
+import type { RecordedFrames } from './bagMetadata.js';
 import { BagReader } from './BagReader.js';
 import type { BagMessage } from './BagReader.js';
 import { bagTopicsFromMetadata, DEFAULT_BAG_TOPICS } from './topics.js';
@@ -34,6 +35,8 @@ export interface BagSourceOptions {
   readonly jointNames?: readonly string[];
   /** The action space; default the one the bag's metadata records. */
   readonly actionSpace?: ActionSpace;
+  /** Where clouds are perceived and how tf names the links; default what the bag's metadata records (a node's frames.base and frame_prefix). */
+  readonly frames?: RecordedFrames;
   readonly logger?: Logger;
 }
 
@@ -135,7 +138,7 @@ export class BagSource implements SensorSource {
       logger.warn(`bag ${reader.path}: its metadata names joints [${recorded.join(', ')}], but ${topic} carries [${carried.join(', ')}]: the metadata looks damaged; joint states are read in their own order`);
       jointNames = undefined;
     }
-    return new BagSource(reader, actionSpace, { ...options, bagTopics, ...(jointNames === undefined ? {} : { jointNames }) });
+    return new BagSource(reader, actionSpace, { frames: recordedFrames(metadata), ...options, bagTopics, ...(jointNames === undefined ? {} : { jointNames }) });
   }
 
   /** Plays the bag; resolves when it ends (or `stop()`), rejects on a message it cannot decode. */
@@ -176,6 +179,7 @@ export class BagSource implements SensorSource {
     do {
       const decoder = new BagDecoder({
         topics: this.bagTopics,
+        ...this.#options.frames,
         ...(this.#options.jointNames === undefined ? {} : { jointNames: this.#options.jointNames }),
       });
       const loopStart = performance.now();

@@ -11,7 +11,7 @@ import { CommandTransitions } from './commandTransitions.js';
 import type { CommandMsg, GripperRange } from './commandTransitions.js';
 import { inferBagTopics } from './inferBagTopics.js';
 import { getMessageCodec, MessageCodec } from '../ros/index.js';
-import { recordedGripper, recordedJointNames } from './bagMetadata.js';
+import { recordedFrames, recordedGripper, recordedJointNames } from './bagMetadata.js';
 import { bagTopicsFromMetadata } from './topics.js';
 import type { TopicRoles } from './topicRoles.js';
 
@@ -92,7 +92,7 @@ export async function readBagEpisodes<F>(path: string, options: BagEpisodesOptio
     const metadata = (await reader.metadata()) ?? {};
     const jointNames = options.jointNames ?? recordedJointNames(metadata);
     const { topics, command } = await inferBagTopics(reader, bag, bagTopicsFromMetadata(metadata, bag), options.roles);
-    const decoder = new BagDecoder({ topics, ...(jointNames === undefined ? {} : { jointNames }) });
+    const decoder = new BagDecoder({ topics, ...recordedFrames(metadata), ...(jointNames === undefined ? {} : { jointNames }) });
     const assembler = new EpisodeAssembler<F>(bag, options.convert);
     const trigger = topics.rgb !== '' ? 'rgb' : topics.depth !== '' ? 'depth' : topics.points !== '' ? 'points' : undefined;
     const gripper = options.gripper ?? recordedGripper(metadata, bag);

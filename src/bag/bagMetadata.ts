@@ -5,7 +5,8 @@ import type { GripperRange } from './commandTransitions.js';
 /**
  * The `jepa_agent` MCAP metadata a recording carries about its robot, written and read here
  * only: the action space (JSON) and the arm joints (comma-separated, proprioception order).
- * A node's recording also carries its gripper joint and range (`gripperMetadata`).
+ * A node's recording also carries its gripper joint and range (`gripperMetadata`) and its
+ * frames (`framesMetadata`).
  */
 export function robotMetadata(space: ActionSpace, jointNames: readonly string[]): Record<string, string> {
   return {
@@ -52,4 +53,22 @@ export function recordedGripper(metadata: Readonly<Record<string, string>>, path
     throw new TypeError(`bag ${path}: its gripper metadata needs a joint name and closed and open positions, got ${text}`);
   }
   return { ...(joint === '' ? {} : { joint }), closed, open, source: `the bag's metadata (gripper ${text})` };
+}
+
+/** Where a bag's clouds are perceived and how tf names the robot's links (a node's frames.base and self_filter.frame_prefix). */
+export interface RecordedFrames {
+  /** Clouds in another frame are brought into this one by the recorded tf. */
+  readonly baseFrame?: string;
+  /** robot_state_publisher's prefix of the URDF's link names in tf. */
+  readonly framePrefix?: string;
+}
+
+export function framesMetadata(frames: { readonly baseFrame: string; readonly framePrefix: string }): Record<string, string> {
+  return { baseFrame: frames.baseFrame, framePrefix: frames.framePrefix };
+}
+
+/** The frames a bag's metadata declares (see framesMetadata); none for a simulator's bag, whose clouds are in the base frame. */
+export function recordedFrames(metadata: Readonly<Record<string, string>>): RecordedFrames {
+  const { baseFrame, framePrefix } = metadata;
+  return { ...(baseFrame === undefined || baseFrame === '' ? {} : { baseFrame }), ...(framePrefix === undefined || framePrefix === '' ? {} : { framePrefix }) };
 }

@@ -47,6 +47,31 @@ describe('BagDecoder', () => {
   });
 });
 
+describe('BagDecoder and tf', () => {
+  test("with the recording node's base frame, clouds in a camera frame come out in it, with the robot's shapes posed there; without a transform they are refused naming both frames", () => {
+    const decoder = new BagDecoder({ baseFrame: 'base_link', framePrefix: 'ur_' });
+    const codec = <K extends RosMessageType>(type: K): ReturnType<typeof getMessageCodec<K>> => getMessageCodec(type);
+    const tf = (frameId: string, child: string, z: number, sec: number) => ({
+      header: { stamp: { sec, nanosec: 0 }, frame_id: frameId },
+      child_frame_id: child,
+      transform: { translation: { x: 0, y: 0, z }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
+    });
+    const urdf = '<robot name="r"><link name="tool"><collision><geometry><sphere radius="0.05"/></geometry></collision></link></robot>';
+    const cloud = (frameId: string) => rosMessage(T.points, 'sensor_msgs/msg/PointCloud2', codec('sensor_msgs/msg/PointCloud2').encode(pointCloudToRos({ stamp: { sec: 2, nanosec: 0 }, frameId, count: 1, positions: Float32Array.of(0, 0, 0.5) })));
+    decoder.decode(rosMessage(T.robotDescription, 'std_msgs/msg/String', codec('std_msgs/msg/String').encode({ data: urdf })));
+    decoder.decode(rosMessage(T.tfStatic, 'tf2_msgs/msg/TFMessage', codec('tf2_msgs/msg/TFMessage').encode({ transforms: [tf('base_link', 'camera', 1, 0)] })));
+    decoder.decode(rosMessage(T.tf, 'tf2_msgs/msg/TFMessage', codec('tf2_msgs/msg/TFMessage').encode({ transforms: [tf('base_link', 'ur_tool', 0.3, 2)] })));
+    const events = decoder.decode(cloud('camera'));
+    assert.deepEqual(events.map((e) => e.kind), ['robotShapes', 'points']);
+    const [shapes, points] = events as [Extract<DecodedEvent, { kind: 'robotShapes' }>, Extract<DecodedEvent, { kind: 'points' }>];
+    assert.equal(points.value.frameId, 'base_link');
+    assert.deepEqual([...points.value.positions], [0, 0, 1.5]);
+    assert.equal(shapes.value.frameId, 'base_link');
+    assert.deepEqual(shapes.value.shapes[0].position, [0, 0, 0.3]);
+    assert.throws(() => decoder.decode(cloud('wrist_camera')), /^RangeError: bag: topic \/camera\/depth\/points: a cloud in frame 'wrist_camera' cannot be brought into 'base_link': no transform from 'wrist_camera' to 'base_link'/);
+  });
+});
+
 describe('BagDecoder properties', () => {
   const ROLES: Array<[string, RosMessageType]> = [
     [T.rgb, 'sensor_msgs/msg/Image'],

@@ -1,6 +1,6 @@
 import type { LoopEvent } from '../../agent/controlLoop.js';
 import type { BagRecorder } from '../../bag/BagRecorder.js';
-import { gripperMetadata, robotMetadata } from '../../bag/bagMetadata.js';
+import { framesMetadata, gripperMetadata, robotMetadata } from '../../bag/bagMetadata.js';
 import { recordArmState } from '../../bag/recordSource.js';
 import type { ObservationPart, PartStampRecord } from '../../bag/agentRecords.js';
 import type { BagTopics } from '../../bag/topics.js';
@@ -143,6 +143,7 @@ export function nodeBagMetadata(params: AgentNodeParams, nodeName: string, space
     recordedBy: 'jepa-agent run',
     ...robotMetadata(space, params.joint_names),
     ...gripperMetadata(params.gripper),
+    ...framesMetadata({ baseFrame: params.frames.base, framePrefix: params.self_filter.frame_prefix }),
     controlHz: String(params.control_rate_hz),
     topics: JSON.stringify(nodeBagTopics(params, nodeName)),
   };
