@@ -139,6 +139,9 @@ describe('a recording agent node (sim robot, in-process transport)', () => {
       assert.deepEqual(frame.rgb!.data, lived.rgb!.data);
       assert.deepEqual([...frame.proprio!.positions], [...lived.proprio!.positions]);
       assert.deepEqual(frame.proprio!.endEffector.position, lived.proprio!.endEffector.position, 'end effector from the arm-state record');
+      // The arm's shapes the node posed from sim-robot's /robot_description and /tf are posed again from the recorded ones.
+      assert.ok(lived.robotShapes !== undefined && lived.robotShapes.shapes.length > 5, `tick ${k}: the node perceived the arm's shapes`);
+      assert.deepEqual(frame.robotShapes, lived.robotShapes, `tick ${k} robot shapes`);
     }
   });
 
