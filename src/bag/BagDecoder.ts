@@ -80,7 +80,8 @@ export class BagDecoder {
   readonly topics: BagTopics;
   readonly #roles = new Map<string, string>();
   readonly #jointNames: readonly string[] | undefined;
-  readonly #frames: { readonly baseFrame?: string; readonly framePrefix?: string };
+  readonly #baseFrame: string | undefined;
+  readonly #framePrefix: string;
   readonly #codecs = new WeakMap<Uint8Array, MessageCodec>();
   #intrinsics: CameraIntrinsics | undefined;
   readonly #tf = new TransformBuffer();
@@ -93,7 +94,8 @@ export class BagDecoder {
     this.topics = options.topics ?? DEFAULT_BAG_TOPICS;
     for (const [role, topic] of Object.entries(this.topics)) if (topic !== '') this.#roles.set(topic, role);
     this.#jointNames = options.jointNames;
-    this.#frames = { ...(options.baseFrame === undefined ? {} : { baseFrame: options.baseFrame }), ...(options.framePrefix === undefined ? {} : { framePrefix: options.framePrefix }) };
+    this.#baseFrame = options.baseFrame;
+    this.#framePrefix = options.framePrefix ?? '';
   }
 
   /** The role ('rgb', 'jointStates', ...) of a topic, if the agent uses it. */
@@ -176,7 +178,7 @@ export class BagDecoder {
   }
 
   #inBaseFrame(cloud: PointCloud): PointCloud {
-    const base = this.#frames.baseFrame;
+    const base = this.#baseFrame;
     if (base === undefined) return cloud;
     const placed = cloudInFrame(cloud, base, this.#tf, TF_TOLERANCE_S);
     if ('error' in placed) throw new RangeError(placed.error);
@@ -185,7 +187,7 @@ export class BagDecoder {
 
   #robotShapesFor(cloud: PointCloud): DecodedEvent[] {
     if (this.#robot === undefined) return [];
-    const posed = poseRobotShapes(this.#robot.shapes, this.#tf, cloud.frameId, cloud.stamp, { toleranceS: TF_TOLERANCE_S, framePrefix: this.#frames.framePrefix ?? '' });
+    const posed = poseRobotShapes(this.#robot.shapes, this.#tf, cloud.frameId, cloud.stamp, { toleranceS: TF_TOLERANCE_S, framePrefix: this.#framePrefix });
     return 'shapes' in posed ? [{ kind: 'robotShapes', value: posed.shapes }] : [{ kind: 'robotShapesMissing', value: posed.error }];
   }
 

@@ -1,5 +1,6 @@
 import type { Pose, Timestamp } from '../../core/index.js';
 import type { TFMessageMsg, TransformStampedMsg } from './rosTypes.js';
+import { unitQuatFromRos } from './poseStamped.js';
 import { timestampFromRos, timestampToRos } from './time.js';
 
 const TYPE = 'tf2_msgs/TFMessage';
@@ -32,15 +33,11 @@ function frameTransformFromRos(t: TransformStampedMsg, at: string): FrameTransfo
   for (const [name, v] of [['x', p.x], ['y', p.y], ['z', p.z]] as const) {
     if (!Number.isFinite(v)) throw new RangeError(`${at} ('${parent}' -> '${child}'): transform.translation.${name} is ${v}`);
   }
-  const norm = Math.hypot(q.w, q.x, q.y, q.z);
-  if (!(Math.abs(norm - 1) < 0.01)) {
-    throw new RangeError(`${at} ('${parent}' -> '${child}'): transform.rotation has norm ${norm}, expected a unit quaternion`);
-  }
   return {
     stamp: timestampFromRos(t.header.stamp, `${at}: header.stamp`),
     parent,
     child,
-    pose: { position: [p.x, p.y, p.z], quaternion: [q.w / norm, q.x / norm, q.y / norm, q.z / norm] },
+    pose: { position: [p.x, p.y, p.z], quaternion: unitQuatFromRos(q, `${at} ('${parent}' -> '${child}'): transform.rotation`) },
   };
 }
 

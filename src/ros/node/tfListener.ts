@@ -1,4 +1,5 @@
-import { EMPTY, merge, Observable, share } from 'rxjs';
+import { EMPTY, ignoreElements, merge, share } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { frameTransformsFromRos } from '../messages/index.js';
 import { TransformBuffer } from '../robot/index.js';
 import type { RosTransport } from '../transport/index.js';
@@ -28,10 +29,8 @@ export function tfListener(transport: RosTransport, topics: { readonly tf: strin
   const feed = (topic: string, isStatic: boolean): Observable<never> =>
     topic === ''
       ? EMPTY
-      : new Observable<never>((subscriber) =>
-          decodeTopic(transport, topic, 'tf2_msgs/msg/TFMessage', isStatic ? LATCHED_QOS : TF_QOS, (msg, name) => {
-            for (const x of frameTransformsFromRos(msg, name)) buffer.set(x, isStatic);
-          }, bad).subscribe({ error: (e: unknown) => subscriber.error(e) }),
-        );
+      : decodeTopic(transport, topic, 'tf2_msgs/msg/TFMessage', isStatic ? LATCHED_QOS : TF_QOS, (msg, name) => {
+          for (const x of frameTransformsFromRos(msg, name)) buffer.set(x, isStatic);
+        }, bad).pipe(ignoreElements());
   return { buffer, updates$: merge(feed(topics.tf, false), feed(topics.tf_static, true)).pipe(share()) };
 }
